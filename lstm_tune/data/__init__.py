@@ -1,0 +1,1 @@
+"""Data: built-in datasets, CSV loading, target transforms, windowing, splits and scaling."""

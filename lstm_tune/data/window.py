@@ -1,0 +1,148 @@
+"""Windows, a chronological train/validation/test split, and scalers fitted on train only.
+
+A sample is a window of `window` steps ending at step e, and a target at t = e + steps_ahead.
+Samples are ordered by t; the last `test` targets are the test split, the `validation`
+before them the validation split, the rest train. The test targets are the same whatever
+the transform, so every configuration (and every baseline) is scored on the same points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_tune.data.load import Table
+from lstm_tune.data.transform import Transform
+from lstm_tune.errors import StudyError
+from lstm_tune.spec import StudySpec
+
+MIN_TRAIN_SAMPLES = 8
+
+
+@dataclass(frozen=True)
+class Split:
+    """One part of the data: scaled model inputs and targets, plus what unscaling needs."""
+
+    x: np.ndarray  # (n, window, channels) float32, scaled
+    y: np.ndarray  # (n,) float32 scaled target, or int class index
+    target_idx: np.ndarray  # (n,) position of each target in the series
+    ref: np.ndarray  # (n,) what the transform adds back (forecasts)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    table: Table
+    task: str
+    window: int
+    steps_ahead: int
+    season: int
+    transform: Transform
+    channel_names: tuple[str, ...]
+    train: Split
+    val: Split
+    test: Split
+    x_mean: np.ndarray
+    x_std: np.ndarray
+    y_mean: float
+    y_std: float
+    classes: tuple[str, ...] = ()
+
+    def split(self, name: str) -> Split:
+        return {"train": self.train, "validation": self.val, "test": self.test}[name]
+
+    def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
+        """Model output for a forecast split, back in the data's own units."""
+        z = np.asarray(y_scaled, dtype=float).reshape(-1) * self.y_std + self.y_mean
+        return self.transform.inverse(z, split.ref)
+
+    def actual(self, split: Split) -> np.ndarray:
+        return self.table.target[split.target_idx]
+
+    def scale_x(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.x_mean) / self.x_std).astype(np.float32)
+
+
+def split_sizes(spec: StudySpec, n_steps: int) -> tuple[int, int]:
+    """Validation and test sizes in samples (a fraction is of the series length)."""
+
+    def count(v: float) -> int:
+        return max(1, int(round(v * n_steps))) if v < 1 else int(v)
+
+    return count(spec.split.validation), count(spec.split.test)
+
+
+def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Dataset:
+    """Window, split and scale the table for one target transform."""
+    tf = Transform(transform, spec.season)
+    y = table.target
+    n, w, h = len(table), spec.window, spec.steps_ahead
+    if spec.task == "forecast" and tf.log and np.any(y <= 0):
+        raise StudyError(spec.source, "space.transform", f"{transform} needs a positive target "
+                         f"but {table.target_name!r} has values <= 0", "drop the log transforms")
+
+    channels: list[np.ndarray] = []
+    names: list[str] = []
+    if spec.uses_target_as_input:
+        channels.append(tf.input_series(y))
+        names.append(table.target_name)
+    for i, name in enumerate(table.feature_names):
+        channels.append(table.features[:, i])
+        names.append(name)
+    series = np.column_stack(channels)
+
+    first_end = w - 1 + (tf.lag if spec.uses_target_as_input else 0)
+    if tf.lag > 1:
+        first_end = max(first_end, tf.lag - h)
+    ends = np.arange(first_end, n - h)
+    n_val, n_test = split_sizes(spec, n)
+    needed = n_val + n_test + MIN_TRAIN_SAMPLES
+    if len(ends) < needed:
+        raise StudyError(
+            table.source, "window",
+            f"the series has {n} steps, which gives {max(len(ends), 0)} windows of {w} steps "
+            f"(transform {transform}), but {n_val} validation + {n_test} test + "
+            f"{MIN_TRAIN_SAMPLES} training windows are needed",
+            "use a shorter window, smaller validation/test sizes, or a longer series",
+        )
+    targets = ends + h
+    idx = np.arange(w)[None, :] + (ends - w + 1)[:, None]
+    x = series[idx].astype(np.float64)
+
+    if spec.task == "forecast":
+        ref = tf.reference(y, targets, ends)
+        z = tf.forward(y, targets, ref)
+        classes: tuple[str, ...] = ()
+    else:
+        ref = np.zeros(len(targets))
+        classes = tuple(sorted(set(y)))
+        lookup = {c: i for i, c in enumerate(classes)}
+        z = np.array([lookup[v] for v in y[targets]], dtype=np.int64)
+
+    n_train = len(ends) - n_val - n_test
+    parts = {"train": slice(0, n_train), "val": slice(n_train, n_train + n_val),
+             "test": slice(n_train + n_val, None)}
+    x_train = x[parts["train"]].reshape(-1, x.shape[-1])
+    x_mean = x_train.mean(axis=0)
+    x_std = x_train.std(axis=0)
+    x_std[x_std == 0] = 1.0
+    if spec.task == "forecast":
+        y_mean = float(z[parts["train"]].mean())
+        y_std = float(z[parts["train"]].std()) or 1.0
+        y_scaled = ((z - y_mean) / y_std).astype(np.float32)
+    else:
+        y_mean, y_std, y_scaled = 0.0, 1.0, z
+    xs = ((x - x_mean) / x_std).astype(np.float32)
+
+    def part(s: slice) -> Split:
+        return Split(xs[s], y_scaled[s], targets[s], ref[s])
+
+    return Dataset(
+        table=table, task=spec.task, window=w, steps_ahead=h, season=spec.season, transform=tf,
+        channel_names=tuple(names), train=part(parts["train"]), val=part(parts["val"]),
+        test=part(parts["test"]), x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std,
+        classes=classes,
+    )

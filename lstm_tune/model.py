@@ -1,0 +1,109 @@
+"""Build a compiled Keras LSTM from a parameter dict; save and load it safely.
+
+Only `keras` and `keras.ops` are used (DESIGN.md decision 7), so the model works on any
+Keras 3 backend. The attention layer is registered, so a saved model loads with safe mode on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+
+@keras.saving.register_keras_serializable(package="lstm_tune")
+class TemporalAttention(layers.Layer):
+    """Additive attention over time steps: returns the context vector and per-step weights."""
+
+    def __init__(self, units: int = 16, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape: tuple[int, ...]) -> None:
+        dim = int(input_shape[-1])
+        self.w = self.add_weight(shape=(dim, self.units), initializer="glorot_uniform", name="w")
+        self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
+        self.v = self.add_weight(shape=(self.units, 1), initializer="glorot_uniform", name="v")
+
+    def call(self, h: Any) -> tuple[Any, Any]:
+        scores = ops.squeeze(ops.matmul(ops.tanh(ops.matmul(h, self.w) + self.b), self.v), -1)
+        weights = ops.softmax(scores, axis=-1)
+        context = ops.sum(h * ops.expand_dims(weights, -1), axis=1)
+        return context, weights
+
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[tuple, tuple]:
+        return (input_shape[0], input_shape[-1]), (input_shape[0], input_shape[1])
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "units": self.units}
+
+
+def layer_units(params: dict[str, Any]) -> list[int]:
+    """Units of each stacked layer: `units_1`, `units_2`, ... (or one shared `units`)."""
+    n = int(params["layers"])
+    return [int(params.get(f"units_{i + 1}", params.get("units", 32))) for i in range(n)]
+
+
+def build_model(
+    params: dict[str, Any], window: int, channels: int, task: str = "forecast", n_classes: int = 0
+) -> keras.Model:
+    """A compiled model: stacked (optionally bidirectional) LSTMs, optional attention, a head."""
+    inputs = keras.Input((window, channels), name="window")
+    h = inputs
+    units = layer_units(params)
+    attention = bool(params.get("attention", False))
+    dropout = float(params.get("dropout", 0.0))
+    for i, u in enumerate(units):
+        sequences = i < len(units) - 1 or attention
+        lstm = layers.LSTM(u, return_sequences=sequences, name=f"lstm_{i + 1}")
+        if params.get("bidirectional", False):
+            lstm = layers.Bidirectional(lstm, name=f"bilstm_{i + 1}")
+        h = lstm(h)
+        if dropout > 0:
+            h = layers.Dropout(dropout, name=f"dropout_{i + 1}")(h)
+    if attention:
+        h, _ = TemporalAttention(name="attention")(h)
+    if task == "forecast":
+        outputs = layers.Dense(1, name="forecast")(h)
+        loss, metrics = "mse", []
+    else:
+        outputs = layers.Dense(n_classes, activation="softmax", name="classes")(h)
+        loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+    model = keras.Model(inputs, outputs, name="lstm_tune")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])),
+        loss=loss, metrics=metrics,
+    )
+    return model
+
+
+def has_attention(model: keras.Model) -> bool:
+    return any(isinstance(layer, TemporalAttention) for layer in model.layers)
+
+
+def attention_weights(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """Per-step attention weights, shape (samples, window), for a model built with attention."""
+    layer = next((lay for lay in model.layers if isinstance(lay, TemporalAttention)), None)
+    if layer is None:
+        raise ValueError("this model has no attention layer")
+    probe = keras.Model(model.inputs, layer.output[1])
+    return np.asarray(probe.predict(x, verbose=0))
+
+
+def save_model(model: keras.Model, path: str | Path) -> Path:
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"models are saved as .keras files, got {path.name!r}")
+    model.save(path)
+    return path
+
+
+def load_model(path: str | Path) -> keras.Model:
+    """Load a `.keras` model with safe mode on: no arbitrary code from the file runs."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"only .keras model files are loaded, got {path.name!r}")
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -1,0 +1,1 @@
+"""Search: the space, the one objective, the strategies (samplers) and the study loop."""

@@ -1,0 +1,7 @@
+"""Names of the attributes lstm_tune writes to trials and studies (one place, no TF import)."""
+
+MODEL_ATTR = "model_artifact_id"  # trial: artifact id of the trial's saved .keras model
+REASON_ATTR = "fail_reason"  # trial: why it failed (diverged, crashed)
+PARAMS_ATTR = "params"  # trial: every parameter, fixed ones included
+EVALUATION_ATTR = "lstm_tune:evaluation"  # study: test metrics of the best trial, baselines
+SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated

@@ -1,0 +1,102 @@
+"""The one objective all strategies share (DESIGN.md decision 3).
+
+params (from whatever sampler) -> dataset for the chosen transform -> fit with pruning ->
+validation metric in data units. Every trial records its params, epochs run, duration and,
+on failure, the reason. The model of a trial that beats the study's best so far is uploaded
+as an artifact of that trial, so the best trial always has its model.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import keras
+import optuna
+from optuna.artifacts import upload_artifact
+from optuna_integration import TFKerasPruningCallback
+
+from lstm_tune.data.load import Table
+from lstm_tune.data.window import Dataset, make_dataset
+from lstm_tune.model import save_model
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
+from lstm_tune.search.space import SearchSpace
+from lstm_tune.spec import StudySpec
+from lstm_tune.train import fit, monitor
+
+
+
+def is_better(value: float, study: optuna.Study) -> bool:
+    try:
+        best = study.best_value
+    except ValueError:  # no completed trial yet
+        return True
+    if study.direction == optuna.study.StudyDirection.MINIMIZE:
+        return value <= best
+    return value >= best
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class Objective:
+    def __init__(self, spec: StudySpec, table: Table, store: Any) -> None:
+        self.spec = spec
+        self.table = table
+        self.space = SearchSpace(spec.space)
+        self.store = store
+        self._datasets: dict[str, Dataset] = {}
+
+    def dataset(self, transform: str) -> Dataset:
+        if transform not in self._datasets:
+            self._datasets[transform] = make_dataset(self.spec, self.table, transform)
+        return self._datasets[transform]
+
+    def __call__(self, trial: optuna.Trial) -> float:
+        start = time.perf_counter()
+        params = self.space.suggest(trial)
+        trial.set_user_attr(PARAMS_ATTR, params)
+        epochs = {"run": 0}
+        try:
+            return self._train(trial, params, epochs)
+        except optuna.TrialPruned:
+            raise
+        except Exception as exc:
+            trial.set_user_attr(REASON_ATTR, f"{type(exc).__name__}: {exc}"[:1000])
+            raise
+        finally:
+            trial.set_user_attr("epochs", epochs["run"])
+            trial.set_user_attr("duration_s", round(time.perf_counter() - start, 3))
+            keras.backend.clear_session()
+            gc.collect()
+            trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
+
+    def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
+        data = self.dataset(params["transform"])
+        callbacks: list[keras.callbacks.Callback] = [
+            keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1))
+        ]
+        if self.spec.pruner != "none":
+            callbacks.append(TFKerasPruningCallback(trial, monitor(data.task)[0]))
+        result = fit(
+            params, data, self.spec.training.max_epochs, self.spec.training.patience,
+            seed=self.spec.seed + trial.number, extra_callbacks=callbacks,
+        )
+        trial.set_user_attr("train_seconds", round(result.seconds, 3))
+        if not math.isfinite(result.value):
+            raise ValueError(f"validation metric is {result.value}")
+        if is_better(result.value, trial.study):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = save_model(result.model, Path(tmp) / "model.keras")
+                artifact_id = upload_artifact(
+                    artifact_store=self.store, file_path=str(path), study_or_trial=trial
+                )
+            trial.set_user_attr(MODEL_ATTR, artifact_id)
+        return result.value

@@ -1,0 +1,43 @@
+"""Search strategies are Optuna samplers (DESIGN.md decision 2): a name -> sampler factory.
+
+A new strategy is one module plus one line in STRATEGIES; the study loop never changes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import optuna
+
+from lstm_tune.errors import StudyError
+from lstm_tune.spec import StudySpec
+
+SamplerFactory = Callable[[StudySpec, int], optuna.samplers.BaseSampler]
+
+
+def _tpe(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(3, (spec.budget.trials or 30) // 3)))
+
+
+def _random(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
+    return optuna.samplers.RandomSampler(seed=seed)
+
+
+STRATEGIES: dict[str, SamplerFactory] = {"tpe": _tpe, "random": _random}
+
+
+def make_sampler(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
+    if spec.strategy not in STRATEGIES:
+        raise StudyError(spec.source, "strategy", f"unknown strategy {spec.strategy!r}",
+                         f"use one of {', '.join(STRATEGIES)}")
+    return STRATEGIES[spec.strategy](spec, seed)
+
+
+def make_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
+    if spec.pruner == "median":
+        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
+    if spec.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner(
+            min_resource=1, max_resource=spec.training.max_epochs, reduction_factor=3
+        )
+    return optuna.pruners.NopPruner()

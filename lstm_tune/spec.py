@@ -1,0 +1,447 @@
+"""The study file: its schema, its defaults and its validation.
+
+A study file is YAML. Everything in it is checked here, before any data is read or any
+storage is opened, and every problem becomes one `StudyError` naming the file, the field
+and the fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from lstm_tune.data.builtin import BUILTINS
+from lstm_tune.errors import StudyError
+
+TRANSFORMS = (
+    "none",
+    "log",
+    "diff",
+    "log_diff",
+    "seasonal_diff",
+    "log_seasonal_diff",
+)
+STRATEGIES = ("tpe", "random")
+PRUNERS = ("median", "hyperband", "none")
+
+
+# --- search-space parameters: a fixed value, a list of choices, or a range ----------------
+
+
+@dataclass(frozen=True)
+class FixedParam:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class IntRange:
+    low: int
+    high: int
+    log: bool = False
+    step: int = 1
+
+
+@dataclass(frozen=True)
+class FloatRange:
+    low: float
+    high: float
+    log: bool = False
+
+
+ParamDef = Union[FixedParam, Choice, IntRange, FloatRange]
+
+_RANGE_KEYS = {"low", "high", "log", "step"}
+
+
+def _scalar(kind: str, value: Any, allowed: tuple[Any, ...] | None) -> Any:
+    """Convert one YAML scalar to the parameter's kind, or raise ValueError saying why."""
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"expected true or false, got {value!r}")
+    if kind == "str":
+        if isinstance(value, str) and allowed and value in allowed:
+            return value
+        raise ValueError(f"expected one of {', '.join(allowed or ())}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected a number, got {value!r}")
+    try:
+        number = float(value)  # YAML 1.1 reads 1e-3 as a string; accept it as a number
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    if kind == "int":
+        if number != int(number):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(number)
+    return number
+
+
+def parse_param(
+    kind: Literal["int", "float", "bool", "str"],
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allowed: tuple[Any, ...] | None = None,
+) -> ParamDef:
+    """Read a search-space entry: `3`, `[16, 32]` or `{low: 8, high: 64, log: true}`."""
+
+    def check(v: Any) -> Any:
+        v = _scalar(kind, v, allowed)
+        if minimum is not None and v < minimum:
+            raise ValueError(f"{v!r} is below the minimum {minimum}")
+        if maximum is not None and v > maximum:
+            raise ValueError(f"{v!r} is above the maximum {maximum}")
+        return v
+
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("an empty choice list; give at least one value")
+        values = tuple(check(v) for v in value)
+        if len(set(values)) != len(values):
+            raise ValueError(f"the choice list {value!r} repeats a value")
+        return FixedParam(values[0]) if len(values) == 1 else Choice(values)
+    if isinstance(value, dict):
+        if kind in ("bool", "str"):
+            raise ValueError("a range is only for numbers; give a value or a list of choices")
+        unknown = set(value) - _RANGE_KEYS
+        if unknown:
+            raise ValueError(f"unknown range key(s) {sorted(unknown)}; use low, high, log, step")
+        if "low" not in value or "high" not in value:
+            raise ValueError("a range needs both low and high")
+        low, high = check(value["low"]), check(value["high"])
+        log = value.get("log", False)
+        if not isinstance(log, bool):
+            raise ValueError(f"log must be true or false, got {log!r}")
+        if low > high:
+            raise ValueError(f"low ({low}) is greater than high ({high})")
+        if log and low <= 0:
+            raise ValueError(f"a log range needs low > 0, got {low}")
+        if kind == "int":
+            step = _scalar("int", value.get("step", 1), None)
+            if step < 1:
+                raise ValueError(f"step must be at least 1, got {step}")
+            if log and step != 1:
+                raise ValueError("step and log cannot be combined; drop one")
+            return FixedParam(low) if low == high else IntRange(low, high, log, step)
+        if "step" in value:
+            raise ValueError("step is only for whole-number ranges")
+        return FixedParam(low) if low == high else FloatRange(low, high, log)
+    return FixedParam(check(value))
+
+
+def param_yaml(p: ParamDef) -> Any:
+    """A parameter as it is written in a study file (the inverse of parse_param)."""
+    if isinstance(p, FixedParam):
+        return p.value
+    if isinstance(p, Choice):
+        return list(p.values)
+    out = {"low": p.low, "high": p.high, "log": p.log}
+    if isinstance(p, IntRange) and p.step != 1:
+        out["step"] = p.step
+    return out
+
+
+def param_values(p: ParamDef) -> list[Any]:
+    """Every value a parameter can take (ranges give their two ends)."""
+    if isinstance(p, FixedParam):
+        return [p.value]
+    if isinstance(p, Choice):
+        return list(p.values)
+    return [p.low, p.high]
+
+
+# --- the schema ----------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DataSpec(_Strict):
+    builtin: str | None = None
+    csv: str | None = None
+    target: str | None = None
+    features: list[str] = Field(default_factory=list)
+    time: str | None = None
+    target_as_input: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "DataSpec":
+        if (self.builtin is None) == (self.csv is None):
+            raise ValueError("give exactly one of data.builtin or data.csv")
+        if self.csv is not None and not self.target:
+            raise ValueError("data.csv needs data.target, the column to predict")
+        return self
+
+
+class SplitSpec(_Strict):
+    validation: float = 12
+    test: float = 24
+
+    @field_validator("validation", "test")
+    @classmethod
+    def _size(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be a positive count of samples, or a fraction between 0 and 1")
+        if v >= 1 and v != int(v):
+            raise ValueError("a count must be a whole number; a fraction must be below 1")
+        return v
+
+
+class SpaceSpec(_Strict):
+    """Each entry is a fixed value, a list of choices, or a {low, high, log, step} range."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    layers: Any = {"low": 1, "high": 2}
+    units: Any = {"low": 8, "high": 64, "log": True}
+    learning_rate: Any = {"low": 1e-4, "high": 1e-2, "log": True}
+    dropout: Any = {"low": 0.0, "high": 0.3}
+    batch_size: Any = [16, 32]
+    bidirectional: Any = False
+    attention: Any = False
+    transform: Any = "none"
+
+    @field_validator("layers", "units", "batch_size", mode="after")
+    @classmethod
+    def _int(cls, v: Any, info: Any) -> ParamDef:
+        maxima = {"layers": 8, "units": 1024, "batch_size": 4096}
+        return parse_param("int", v, minimum=1, maximum=maxima[info.field_name])
+
+    @field_validator("learning_rate", mode="after")
+    @classmethod
+    def _lr(cls, v: Any) -> ParamDef:
+        return parse_param("float", v, minimum=1e-7, maximum=1.0)
+
+    @field_validator("dropout", mode="after")
+    @classmethod
+    def _dropout(cls, v: Any) -> ParamDef:
+        return parse_param("float", v, minimum=0.0, maximum=0.9)
+
+    @field_validator("bidirectional", "attention", mode="after")
+    @classmethod
+    def _bool(cls, v: Any) -> ParamDef:
+        return parse_param("bool", v)
+
+    @field_validator("transform", mode="after")
+    @classmethod
+    def _transform(cls, v: Any) -> ParamDef:
+        return parse_param("str", v, allowed=TRANSFORMS)
+
+    @field_serializer("*")
+    def _as_yaml(self, p: ParamDef) -> Any:
+        return param_yaml(p)
+
+    def params(self) -> dict[str, ParamDef]:
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+class TrainingSpec(_Strict):
+    max_epochs: int = Field(60, ge=1, le=10000)
+    patience: int = Field(8, ge=1, le=10000)
+
+
+class BudgetSpec(_Strict):
+    trials: int | None = Field(30, ge=1, le=100000)
+    timeout: float | None = Field(None, gt=0, description="seconds")
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> "BudgetSpec":
+        if self.trials is None and self.timeout is None:
+            raise ValueError("give budget.trials, budget.timeout or both")
+        return self
+
+
+class StudySpec(_Strict):
+    name: str
+    data: DataSpec
+    task: Literal["forecast", "classify"] = "forecast"
+    window: int = Field(12, ge=1, le=10000)
+    horizon: int | None = Field(None, ge=0, le=10000)
+    season: int = Field(12, ge=1, le=10000)
+    split: SplitSpec = SplitSpec()
+    space: SpaceSpec = SpaceSpec()
+    training: TrainingSpec = TrainingSpec()
+    strategy: Literal["tpe", "random"] = "tpe"
+    budget: BudgetSpec = BudgetSpec()
+    pruner: Literal["median", "hyperband", "none"] = "median"
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    storage: str | None = None
+    report_dir: str = "reports"
+    recycle_every: int = Field(25, ge=1, le=100000)
+
+    # where the file was read from; not part of the YAML
+    source: str = Field("<study>", exclude=True)
+    base_dir: str = Field(".", exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", v):
+            raise ValueError(
+                "must be 1-100 letters, digits, '_', '-' or '.', starting with a letter or digit"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "StudySpec":
+        if self.task == "forecast" and self.horizon is not None and self.horizon < 1:
+            raise ValueError("horizon: a forecast needs horizon >= 1 (steps ahead)")
+        if self.task == "classify" and self.data.target_as_input:
+            raise ValueError("data.target_as_input: a class column cannot be an input; remove it")
+        for t in param_values(self.space.transform):
+            if self.task == "classify" and t != "none":
+                raise ValueError("space.transform: classification takes no target transform")
+            if "seasonal" in t and self.steps_ahead > self.season:
+                raise ValueError(
+                    f"space.transform: {t} needs horizon <= season ({self.season})"
+                )
+        return self
+
+    @property
+    def steps_ahead(self) -> int:
+        """Steps between the window's last step and the target (0: label of the last step)."""
+        if self.horizon is not None:
+            return self.horizon
+        return 1 if self.task == "forecast" else 0
+
+    @property
+    def uses_target_as_input(self) -> bool:
+        if self.task == "classify":
+            return False
+        if self.data.target_as_input is not None:
+            return self.data.target_as_input
+        builtin = BUILTINS.get(self.data.builtin or "")
+        return builtin.target_as_input if builtin else True
+
+    @property
+    def storage_url(self) -> str:
+        if self.storage:
+            return self.storage
+        return f"sqlite:///{Path(self.base_dir) / (self.name + '.db')}"
+
+    @property
+    def artifact_dir(self) -> Path:
+        """Model files live beside the storage (for sqlite) or beside the study file."""
+        url = self.storage_url
+        if url.startswith("sqlite:///"):
+            db = Path(url[len("sqlite:///"):])
+            return db.parent / f"{db.stem}_artifacts"
+        return Path(self.base_dir) / f"{self.name}_artifacts"
+
+    @property
+    def report_path(self) -> Path:
+        return Path(self.report_dir) / self.name
+
+    @property
+    def direction(self) -> Literal["minimize", "maximize"]:
+        return "minimize" if self.task == "forecast" else "maximize"
+
+    @property
+    def metric_name(self) -> str:
+        return "val_rmse" if self.task == "forecast" else "val_accuracy"
+
+
+# --- reading a file ------------------------------------------------------------------------
+
+_FIXES = {
+    "extra_forbidden": "remove it or check its spelling",
+    "missing": "add it",
+    "literal_error": "use one of the listed values",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
+
+
+def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, str]:
+    """Turn pydantic's first error into (field, problem, fix)."""
+    loc = tuple(error.get("loc", ()))
+    field = _field_name(loc)
+    kind = error.get("type", "")
+    msg = str(error.get("msg", "invalid value"))
+    msg = re.sub(r"^(Value|Assertion) error, ", "", msg)
+    if kind == "extra_forbidden":
+        parent: Any = model
+        for part in loc[:-1]:
+            ann = parent.model_fields.get(str(part)) if hasattr(parent, "model_fields") else None
+            parent = ann.annotation if ann else None
+        allowed = ", ".join(parent.model_fields) if hasattr(parent, "model_fields") else ""
+        fix = "remove it or check its spelling" + (f" (known keys: {allowed})" if allowed else "")
+        return field, "unknown key", fix
+    value = error.get("input")
+    shown = "" if kind == "missing" or isinstance(value, dict) else f" (got {value!r})"
+    fix = _FIXES.get(kind, "correct the value as described")
+    # errors raised by a model-level check name their own field first
+    m = re.match(r"^((?:[a-z_]+\.)*[a-z_]+): (.*)$", msg)
+    if m and not loc:
+        field, msg = m.group(1), m.group(2)
+    return field, f"{msg}{shown}", fix
+
+
+def load_spec(path: str | Path, **overrides: Any) -> StudySpec:
+    """Read and validate a study file. `overrides` (from the command line) win over the file."""
+    path = Path(path)
+    where = str(path)
+    if not path.is_file():
+        raise StudyError(where, None, "no such study file", "check the path")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise StudyError(where, None, "not a UTF-8 text file", "save it as UTF-8 YAML") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise StudyError(where, None, f"malformed YAML{at}: {problem}", "fix the YAML syntax") from None
+    if raw is None:
+        raise StudyError(where, None, "the file is empty", "write a study (see README, 'Study file')")
+    if not isinstance(raw, dict):
+        raise StudyError(
+            where, None, f"expected a mapping of keys, got {type(raw).__name__}",
+            "write the study as 'key: value' lines (see README)",
+        )
+    bad_keys = [k for k in raw if not isinstance(k, str)]
+    if bad_keys:
+        raise StudyError(where, repr(bad_keys[0]), "keys must be text", "quote or rename the key")
+    for key in ("source", "base_dir"):
+        if key in raw:
+            raise StudyError(where, key, "unknown key", "remove it")
+    data = dict(raw)
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key == "trials":
+            data["budget"] = {**(data.get("budget") or {}), "trials": value}
+        else:
+            data[key] = value
+    data["source"] = where
+    data["base_dir"] = str(path.parent)
+    try:
+        return StudySpec.model_validate(data)
+    except ValidationError as exc:
+        field, problem, fix = _one_line(exc.errors()[0], StudySpec)
+        raise StudyError(where, field, problem, fix) from None

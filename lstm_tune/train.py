@@ -1,0 +1,102 @@
+"""Fit one model on one dataset: the training code every strategy and benchmark shares.
+
+The validation metric is computed in the data's own units after every epoch and put in the
+epoch logs as `val_rmse` (forecasts) or `val_accuracy` (classification). Early stopping and
+pruning watch that metric, so configurations with different target transforms are compared
+on the same scale.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from lstm_tune import metrics
+from lstm_tune.data.window import Dataset
+from lstm_tune.model import build_model
+
+
+class Diverged(RuntimeError):
+    """Training produced a NaN or infinite loss."""
+
+
+class UnitMetric(keras.callbacks.Callback):
+    """Adds the validation metric in the data's units to each epoch's logs."""
+
+    def __init__(self, data: Dataset) -> None:
+        super().__init__()
+        self.data = data
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if logs is None:
+            return
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True
+            raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
+        if self.data.task == "forecast":
+            val = self.data.val
+            pred = np.asarray(self.model(val.x, training=False))
+            with np.errstate(all="ignore"):
+                value = metrics.rmse(self.data.actual(val), self.data.to_units(val, pred))
+            logs["val_rmse"] = value if math.isfinite(value) else float("inf")
+
+
+@dataclass
+class FitResult:
+    model: keras.Model
+    value: float  # best validation metric, data units
+    epochs: int
+    seconds: float
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+
+def monitor(task: str) -> tuple[str, str]:
+    return ("val_rmse", "min") if task == "forecast" else ("val_accuracy", "max")
+
+
+def fit(
+    params: dict[str, Any],
+    data: Dataset,
+    max_epochs: int,
+    patience: int,
+    seed: int,
+    extra_callbacks: list[keras.callbacks.Callback] | None = None,
+) -> FitResult:
+    """Build and train a model with early stopping; keeps the best epoch's weights."""
+    keras.utils.set_random_seed(seed)
+    model = build_model(
+        params, data.window, len(data.channel_names), data.task, n_classes=len(data.classes)
+    )
+    name, mode = monitor(data.task)
+    callbacks: list[keras.callbacks.Callback] = [
+        UnitMetric(data),
+        keras.callbacks.EarlyStopping(
+            monitor=name, mode=mode, patience=patience, restore_best_weights=True
+        ),
+        *(extra_callbacks or []),
+    ]
+    start = time.perf_counter()
+    history = model.fit(
+        data.train.x, data.train.y,
+        validation_data=(data.val.x, data.val.y),
+        epochs=max_epochs,
+        batch_size=int(params.get("batch_size", 32)),
+        callbacks=callbacks,
+        verbose=0,
+        shuffle=True,
+    )
+    seconds = time.perf_counter() - start
+    values = history.history.get(name, [])
+    if not values:
+        raise Diverged("training produced no validation metric")
+    best = min(values) if mode == "min" else max(values)
+    if not math.isfinite(best):
+        raise Diverged(f"diverged: validation {name} is {best}")
+    return FitResult(model, float(best), len(history.history.get("loss", [])), seconds,
+                     {k: [float(v) for v in vs] for k, vs in history.history.items()})
