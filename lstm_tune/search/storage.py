@@ -5,13 +5,18 @@ Opening it is where a bad storage URL is caught, before anything is written.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import optuna
 from optuna.artifacts import FileSystemArtifactStore
+from optuna.exceptions import ExperimentalWarning
 
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import StudySpec
+
+# heartbeats, stale-trial checks and artifacts are marked experimental; we rely on them knowingly
+warnings.filterwarnings("ignore", category=ExperimentalWarning)
 
 HEARTBEAT_SECONDS = 10
 GRACE_SECONDS = 40

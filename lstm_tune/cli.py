@@ -1,0 +1,212 @@
+"""The `lstm-tune` command: run, report, summary, dashboard, datasets.
+
+Bad input exits with code 2 and one line (file, field, problem, fix), never a traceback.
+TensorFlow is imported only by the commands that train or load a model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections import Counter
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from lstm_tune.errors import StudyError
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"lstm-tune: {message}", err=True)
+    sys.exit(code)
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's errors into one line and an exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lstm_tune.search.study import WorkerFailed
+
+        try:
+            return fn(*args, **kwargs)
+        except StudyError as exc:
+            _fail(exc.line(), 2)
+        except WorkerFailed as exc:
+            _fail(str(exc), 1)
+        except KeyboardInterrupt:
+            _fail("interrupted; completed trials are kept: run the same command again to resume", 130)
+
+    return wrapper
+
+
+def _spec(study: str, **overrides: Any) -> Any:
+    from lstm_tune.spec import load_spec
+
+    return load_spec(study, **overrides)
+
+
+def _quiet_optuna() -> None:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+STUDY = click.argument("study", type=click.Path(dir_okay=False, path_type=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lstm-tune")
+def cli() -> None:
+    """Find good Keras LSTM models for a sequence task, and explain them.
+
+    A study file (YAML) says what data, task, search space, strategy and budget to use;
+    every trial is stored in one Optuna storage that optuna-dashboard opens as it is.
+    """
+
+
+@cli.command()
+@STUDY
+@click.option("--trials", type=click.IntRange(min=1), help="Total trial budget (overrides the file).")
+@click.option("--strategy", type=str, help="Search strategy: tpe or random (overrides the file).")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
+@click.option("--storage", type=str, help="Optuna storage URL (default sqlite:///<study dir>/<name>.db).")
+@click.option("--no-report", is_flag=True, help="Skip the test evaluation and the HTML report.")
+@user_errors
+def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
+        storage: str | None, no_report: bool) -> None:
+    """Search for the best LSTM for STUDY, test it, and write its report.
+
+    Running the same command again resumes the study up to its total budget; finished
+    trials are never repeated.
+    """
+    from tqdm import tqdm
+
+    from lstm_tune.search.study import run_study
+
+    _quiet_optuna()
+    spec = _spec(study, trials=trials, strategy=strategy, seed=seed, storage=storage)
+    total = spec.budget.trials
+    bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}]", unit="trial",
+               disable=None, dynamic_ncols=True)
+
+    def progress(state: Any) -> None:
+        bar.n = state.trials_done
+        bar.set_postfix_str(f"{state.seconds_used:.0f}s trial time", refresh=False)
+        bar.refresh()
+
+    try:
+        result = run_study(spec, on_progress=progress)
+    finally:
+        bar.close()
+    if no_report:
+        click.echo(f"search done: {len(result.trials)} trials in {spec.storage_url}")
+        return
+    _evaluate_and_report(spec, result)
+
+
+def _evaluate_and_report(spec: Any, study: Any) -> None:
+    from lstm_tune.data.load import load_table
+    from lstm_tune.evaluate import evaluate
+    from lstm_tune.report.render import render_study_report
+
+    evaluation = evaluate(spec, study)
+    path = render_study_report(spec, study, evaluation, load_table(spec))
+    states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
+    click.echo(f"\nStudy {spec.name}: {sum(states.values())} trials "
+               f"({', '.join(f'{n} {s}' for s, n in states.items())}) in {spec.storage_url}")
+    click.echo(f"best trial #{evaluation.trial}: validation {evaluation.metric} "
+               f"{evaluation.validation:.4g}")
+    click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()))
+    for name, value in evaluation.test.items():
+        click.echo(f"test {name}: {value:.4g}")
+    for name, value in evaluation.baselines.items():
+        click.echo(f"  baseline {name}: {value:.4g}")
+    click.echo(f"report: {path}")
+
+
+def _short(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+@cli.command()
+@STUDY
+@user_errors
+def report(study: str) -> None:
+    """Evaluate the best trial of STUDY on the test split and (re)write its HTML report."""
+    from lstm_tune.search.storage import load_study
+
+    _quiet_optuna()
+    spec = _spec(study)
+    _evaluate_and_report(spec, load_study(spec))
+
+
+@cli.command()
+@STUDY
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@user_errors
+def summary(study: str, as_json: bool) -> None:
+    """Trial counts, best trial, test metrics and baselines of STUDY (no training)."""
+    from lstm_tune.search.summary import study_summary
+
+    _quiet_optuna()
+    spec = _spec(study)
+    info = study_summary(spec)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"study {info['study']} in {info['storage']}")
+    click.echo("trials: " + ", ".join(f"{n} {s}" for s, n in info["trials"].items()))
+    best = info["best_trial"]
+    if best:
+        click.echo(f"best trial #{best['number']}: {info['metric']} {best['value']:.4g}")
+    ev = info["evaluation"]
+    if ev:
+        click.echo("test: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["test"].items()))
+        click.echo("baselines: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["baselines"].items()))
+    if info["report"]:
+        click.echo(f"report: {info['report']}")
+
+
+@cli.command()
+@STUDY
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@user_errors
+def dashboard(study: str, port: int, host: str) -> None:
+    """Open STUDY's storage (and its model artifacts) in optuna-dashboard."""
+    from lstm_tune.search.storage import load_study
+
+    spec = _spec(study)
+    load_study(spec)  # a clear error if there is nothing to show
+    exe = shutil.which("optuna-dashboard")
+    if exe is None:
+        raise StudyError("optuna-dashboard", None, "the command is not installed",
+                         "pip install optuna-dashboard")
+    args = [exe, spec.storage_url, "--artifact-dir", str(spec.artifact_dir),
+            "--port", str(port), "--host", host]
+    click.echo(f"optuna-dashboard on http://{host}:{port} (Ctrl-C to stop)")
+    os.execv(exe, args)
+
+
+@cli.command()
+def datasets() -> None:
+    """List the built-in datasets (use them as `data: {builtin: NAME}`)."""
+    from lstm_tune.data.builtin import BUILTINS
+
+    for b in BUILTINS.values():
+        click.echo(f"{b.name:16} {b.task:9} {b.description}")
+
+
+def main() -> None:
+    cli(prog_name="lstm-tune")
+
+
+if __name__ == "__main__":
+    main()

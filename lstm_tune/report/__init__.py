@@ -1,0 +1,1 @@
+"""Self-contained HTML reports (Jinja2, autoescaped; figures embedded as PNG data URIs)."""

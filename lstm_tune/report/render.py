@@ -1,0 +1,103 @@
+"""Render the study report: one HTML file that opens offline, every user string escaped."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from jinja2 import Environment, PackageLoader, select_autoescape
+from optuna.trial import TrialState
+
+from lstm_tune import __version__
+from lstm_tune.data.load import Table
+from lstm_tune.errors import StudyError
+from lstm_tune.evaluate import Evaluation
+from lstm_tune.report import figures
+from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.spec import StudySpec
+
+_env = Environment(
+    loader=PackageLoader("lstm_tune.report", "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["num"] = lambda v: f"{v:.4g}" if isinstance(v, float) else v
+
+
+def param_importances(study: optuna.Study) -> dict[str, float]:
+    done = [t for t in study.get_trials(deepcopy=False) if t.state == TrialState.COMPLETE]
+    if len(done) < 3:
+        return {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return optuna.importance.get_param_importances(study)
+    except (ValueError, RuntimeError):
+        return {}
+
+
+def write_page(path: Path, text: str, spec: StudySpec) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StudyError(spec.source, "report_dir", f"cannot write {str(path)!r} ({exc.strerror})",
+                         "make the folder writable or set report_dir") from None
+    return path
+
+
+def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
+                  table: Table) -> dict[str, Any]:
+    trials = study.get_trials(deepcopy=False)
+    minimize = spec.direction == "minimize"
+    states = Counter(t.state.name.lower() for t in trials)
+    imps = param_importances(study)
+    images = {
+        "history": figures.history(trials, spec.metric_name, minimize),
+        "predictions": figures.predictions(
+            table.times, np.asarray(table.target, dtype=float) if spec.task == "forecast"
+            else np.zeros(len(table)), evaluation.predictions, table.target_name)
+        if spec.task == "forecast" else None,
+        "importances": figures.importances(imps) if imps else None,
+    }
+    test_metric = "rmse" if spec.task == "forecast" else "accuracy"
+    comparison = {"best model": evaluation.test[test_metric], **evaluation.baselines}
+    images["baselines"] = figures.test_vs_baselines(comparison, minimize, test_metric)
+    done = sorted((t for t in trials if t.state == TrialState.COMPLETE and t.value is not None),
+                  key=lambda t: t.value, reverse=not minimize)
+    failed = [t for t in trials if t.state == TrialState.FAIL]
+    return {
+        "spec": spec,
+        "version": __version__,
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "source": table.source,
+        "n_trials": len(trials),
+        "states": dict(states),
+        "evaluation": evaluation,
+        "test_metric": test_metric,
+        "comparison": comparison,
+        "beats_baselines": all(
+            (evaluation.test[test_metric] < v) if minimize else (evaluation.test[test_metric] > v)
+            for v in evaluation.baselines.values()),
+        "importances": imps,
+        "top": done[:10],
+        "failed": [(t.number, t.user_attrs.get(REASON_ATTR, "process stopped (stale trial)"))
+                   for t in failed[:20]],
+        "images": {k: figures.data_uri(v) for k, v in images.items() if v is not None},
+        "channels": list(([table.target_name] if spec.uses_target_as_input else [])
+                         + list(table.feature_names)),
+    }
+
+
+def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
+                        table: Table) -> Path:
+    text = _env.get_template("study.html").render(**study_context(spec, study, evaluation, table))
+    return write_page(spec.report_path / "index.html", text, spec)
+
+
