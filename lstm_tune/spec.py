@@ -110,9 +110,9 @@ def parse_param(
     def check(v: Any) -> Any:
         v = _scalar(kind, v, allowed)
         if minimum is not None and v < minimum:
-            raise ValueError(f"{v!r} is below the minimum {minimum}")
+            raise ValueError(f"{v!r} is below the minimum {minimum}; use at least {minimum}")
         if maximum is not None and v > maximum:
-            raise ValueError(f"{v!r} is above the maximum {maximum}")
+            raise ValueError(f"{v!r} is above the maximum {maximum}; use at most {maximum}")
         return v
 
     if isinstance(value, list):
@@ -120,7 +120,7 @@ def parse_param(
             raise ValueError("an empty choice list; give at least one value")
         values = tuple(check(v) for v in value)
         if len(set(values)) != len(values):
-            raise ValueError(f"the choice list {value!r} repeats a value")
+            raise ValueError(f"the choice list {value!r} repeats a value; list each value once")
         return FixedParam(values[0]) if len(values) == 1 else Choice(values)
     if isinstance(value, dict):
         if kind in ("bool", "str"):
@@ -135,7 +135,7 @@ def parse_param(
         if not isinstance(log, bool):
             raise ValueError(f"log must be true or false, got {log!r}")
         if low > high:
-            raise ValueError(f"low ({low}) is greater than high ({high})")
+            raise ValueError(f"low ({low}) is greater than high ({high}); swap them")
         if log and low <= 0:
             raise ValueError(f"a log range needs low > 0, got {low}")
         if kind == "int":
@@ -394,7 +394,9 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
         return field, "unknown key", fix
     value = error.get("input")
     shown = "" if kind == "missing" or isinstance(value, dict) else f" (got {value!r})"
-    fix = _FIXES.get(kind, "correct the value as described")
+    fix = _FIXES.get(kind, "see the README section 'Study file' for allowed values")
+    if "; " in msg:  # our own checks say "problem; what to do"
+        msg, fix = msg.rsplit("; ", 1)
     # errors raised by a model-level check name their own field first
     m = re.match(r"^((?:[a-z_]+\.)*[a-z_]+): (.*)$", msg)
     if m and not loc:

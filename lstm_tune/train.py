@@ -37,7 +37,6 @@ class UnitMetric(keras.callbacks.Callback):
             return
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(float(loss)):
-            self.model.stop_training = True
             raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
         if self.data.task == "forecast":
             val = self.data.val

@@ -1,0 +1,54 @@
+"""Open an HTML file in real headless Chromium and report what a reader would see."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@dataclass
+class PageCheck:
+    title: str
+    images: int
+    broken_images: int
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    text: str = ""
+    scripts_run: bool = False
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def open_page(path: Path) -> PageCheck:
+    from playwright.sync_api import sync_playwright
+
+    exe = chromium_path()
+    assert exe, "Debian's chromium is not installed (.ci/run installs it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            failed: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            images = page.evaluate(
+                "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+            return PageCheck(
+                title=page.title(), images=len(images),
+                broken_images=sum(1 for ok in images if not ok), console_errors=errors,
+                failed_requests=failed, text=page.inner_text("body"),
+                scripts_run=bool(page.evaluate("window.__pwned === true")),
+            )
+        finally:
+            browser.close()

@@ -1,0 +1,68 @@
+"""Shared helpers: tiny study files, running the real CLI, and hashing a storage."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+TINY_SPACE = {
+    "layers": {"low": 1, "high": 2},
+    "units": [4, 8],
+    "learning_rate": {"low": 1.0e-3, "high": 2.0e-2, "log": True},
+    "dropout": 0.0,
+    "batch_size": [16, 32],
+    "bidirectional": False,
+    "attention": [False, True],
+    "transform": ["none", "log_seasonal_diff"],
+}
+
+
+def tiny_study(**overrides: Any) -> dict[str, Any]:
+    """A study that trains in about a second per trial."""
+    study: dict[str, Any] = {
+        "name": "tiny",
+        "data": {"builtin": "airline"},
+        "window": 12,
+        "space": dict(TINY_SPACE),
+        "training": {"max_epochs": 3, "patience": 2},
+        "budget": {"trials": 3},
+        "pruner": "none",
+        "seed": 1,
+    }
+    study.update(overrides)
+    return study
+
+
+@pytest.fixture
+def write_study(tmp_path: Path):
+    def write(content: dict[str, Any] | str, name: str = "study.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
+        return path
+
+    return write
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the installed `lstm-tune` entry point as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_tune.cli", *args], cwd=cwd, capture_output=True,
+        text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Content hashes of every file below a folder: 'the storage is untouched' made checkable."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }

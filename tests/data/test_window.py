@@ -1,0 +1,136 @@
+"""Windows, chronological splits, scalers fitted on train only, transforms inverted exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_tune import metrics
+from lstm_tune.data.load import load_table
+from lstm_tune.data.transform import Transform
+from lstm_tune.data.window import make_dataset
+from lstm_tune.errors import StudyError
+from lstm_tune.spec import TRANSFORMS, load_spec
+
+from tests.conftest import tiny_study
+
+
+@pytest.fixture
+def airline(write_study):
+    spec = load_spec(write_study(tiny_study()))
+    return spec, load_table(spec)
+
+
+def test_airline_is_the_known_series(airline):
+    _, table = airline
+    assert len(table) == 144 and table.target.sum() == 40363
+    assert table.times[0] == "1949-01" and table.times[-1] == "1960-12"
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS)
+def test_every_transform_inverts_exactly_and_keeps_the_test_points(airline, transform):
+    spec, table = airline
+    data = make_dataset(spec, table, transform)
+    assert list(data.test.target_idx) == list(range(120, 144))
+    assert list(data.val.target_idx) == list(range(108, 120))
+    for split in (data.train, data.val, data.test):
+        np.testing.assert_allclose(data.to_units(split, split.y), data.actual(split), rtol=1e-5)
+
+
+def test_windows_end_right_before_the_target(airline):
+    spec, table = airline
+    data = make_dataset(spec, table, "none")
+    raw = data.test.x[0, :, 0] * data.x_std[0] + data.x_mean[0]
+    t = data.test.target_idx[0]
+    np.testing.assert_allclose(raw, table.target[t - 12:t], rtol=1e-5)
+
+
+def test_scaler_is_fitted_on_the_training_part_only(airline):
+    spec, table = airline
+    data = make_dataset(spec, table, "none")
+    train = data.train.x.reshape(-1, data.train.x.shape[-1])
+    np.testing.assert_allclose(train.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(data.train.y.mean(), 0.0, atol=1e-5)
+    assert data.test.y.mean() > 1.0  # the test part (higher levels) was not used to centre
+
+
+def test_baselines_on_airline_match_the_measured_figures(airline):
+    spec, table = airline
+    data = make_dataset(spec, table, "none")
+    base = metrics.baselines(data, data.test)
+    assert base["persistence"] == pytest.approx(51.78, abs=0.01)
+    assert base["seasonal_naive"] == pytest.approx(49.99, abs=0.01)
+
+
+def test_transform_reference_uses_only_observed_values():
+    y = np.arange(1.0, 40.0)
+    tf = Transform("log_seasonal_diff", 12)
+    targets = np.array([30, 35])
+    ref = tf.reference(y, targets, targets - 1)
+    np.testing.assert_allclose(np.exp(ref), y[targets - 12])
+
+
+def test_series_shorter_than_the_window_is_refused(write_study):
+    spec = load_spec(write_study(tiny_study(window=130)))
+    with pytest.raises(StudyError, match=r"window: the series has 144 steps.*fix: use a shorter window"):
+        make_dataset(spec, load_table(spec), "none")
+
+
+def test_classification_windows_label_the_last_step(write_study):
+    spec = load_spec(write_study(tiny_study(
+        data={"builtin": "synthetic_class"}, task="classify", window=6,
+        split={"validation": 50, "test": 50}, space={"transform": "none"})))
+    table = load_table(spec)
+    data = make_dataset(spec, table, "none")
+    assert data.classes == ("0", "1")
+    assert data.train.x.shape[1:] == (6, 3)
+    idx = data.test.target_idx
+    assert list(np.asarray(data.classes)[data.test.y]) == list(table.target[idx])
+
+
+def _csv(tmp_path, frame: pd.DataFrame) -> str:
+    path = tmp_path / "series.csv"
+    frame.to_csv(path, index=False)
+    return path.name
+
+
+@pytest.mark.parametrize(
+    ("frame_change", "data_spec", "message"),
+    [
+        (lambda f: f, {"target": "nope"}, "data.target: no column 'nope'"),
+        (lambda f: f, {"target": "y", "features": ["zz"]}, "data.features: no column 'zz'"),
+        (lambda f: f.assign(y=f.y.where(f.index != 40)), {"target": "y"}, "missing, NaN or infinite"),
+        (lambda f: f.assign(y=f.y.replace(f.y.iloc[7], np.inf)), {"target": "y"}, "missing, NaN or infinite"),
+        (lambda f: f.assign(y=f.y.astype(object).where(f.index != 3, "lots")), {"target": "y"},
+         "non-numeric value 'lots' at data row 4"),
+        (lambda f: f.assign(t=f.t.where(f.index != 9, f.t.iloc[8])), {"target": "y", "time": "t"},
+         "duplicate time"),
+        (lambda f: f.iloc[:30], {"target": "y"}, "window: the series has 30 steps"),
+        (lambda f: f.iloc[:0], {"target": "y"}, "has a header but no rows"),
+    ],
+)
+def test_bad_csv_data_is_refused(write_study, tmp_path, frame_change, data_spec, message):
+    n = 120
+    frame = pd.DataFrame({"t": pd.date_range("2000-01-01", periods=n, freq="D").astype(str),
+                          "y": np.sin(np.arange(n) / 3.0) + 2.0, "x": np.cos(np.arange(n))})
+    csv = _csv(tmp_path, frame_change(frame))
+    spec = load_spec(write_study(tiny_study(data={"csv": csv, **data_spec},
+                                            space={"transform": "none"})))
+    with pytest.raises(StudyError, match="fix:") as err:
+        make_dataset(spec, load_table(spec), "none")
+    assert message in err.value.line()
+    assert "series.csv" in err.value.line()
+
+
+def test_empty_csv_file(write_study, tmp_path):
+    (tmp_path / "series.csv").write_text("")
+    spec = load_spec(write_study(tiny_study(data={"csv": "series.csv", "target": "y"})))
+    with pytest.raises(StudyError, match="the CSV file is empty"):
+        load_table(spec)
+
+
+def test_unknown_builtin(write_study):
+    spec = load_spec(write_study(tiny_study(data={"builtin": "weather"})))
+    with pytest.raises(StudyError, match="data.builtin: unknown built-in dataset 'weather'"):
+        load_table(spec)

@@ -1,0 +1,56 @@
+"""The shared objective: real training, recorded attributes, failures recorded and survived."""
+
+from __future__ import annotations
+
+import math
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from lstm_tune.data.load import load_table
+from lstm_tune.search import objective as objective_module
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
+from lstm_tune.search.budget import budget
+from lstm_tune.search.objective import Objective
+from lstm_tune.search.storage import artifact_store, open_storage
+from lstm_tune.spec import load_spec
+from lstm_tune.train import Diverged, UnitMetric
+
+from tests.conftest import tiny_study
+
+
+def _study(spec):
+    return optuna.create_study(study_name=spec.name, storage=open_storage(spec),
+                               sampler=optuna.samplers.RandomSampler(seed=0))
+
+
+def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_study, monkeypatch):
+    spec = load_spec(write_study(tiny_study(budget={"trials": 3})))
+    real_fit = objective_module.fit
+
+    def fit_that_diverges_once(params, data, *args, **kwargs):
+        if kwargs["seed"] == spec.seed + 1:  # trial 1
+            raise Diverged("diverged: training loss became nan at epoch 2")
+        return real_fit(params, data, *args, **kwargs)
+
+    monkeypatch.setattr(objective_module, "fit", fit_that_diverges_once)
+    study = _study(spec)
+    study.optimize(Objective(spec, load_table(spec), artifact_store(spec)), n_trials=3,
+                   catch=(Exception,))
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]
+    failed = study.trials[1]
+    assert failed.user_attrs[REASON_ATTR].startswith("Diverged: diverged: training loss became nan")
+    assert budget(spec, study).trials_done == 3  # a recorded failure spends budget
+    for t in (study.trials[0], study.trials[2]):
+        assert t.user_attrs["epochs"] >= 1 and t.user_attrs["duration_s"] > 0
+        assert set(t.user_attrs[PARAMS_ATTR]) >= {"layers", "learning_rate", "transform"}
+        assert math.isfinite(t.value) and t.value > 0
+    assert MODEL_ATTR in study.best_trial.user_attrs  # the best trial always keeps its model
+
+
+def test_nan_loss_stops_training_with_a_reason():
+    callback = UnitMetric(data=None)  # type: ignore[arg-type]
+    with pytest.raises(Diverged, match="loss became nan at epoch 3"):
+        callback.on_epoch_end(2, {"loss": float("nan")})

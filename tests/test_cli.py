@@ -1,0 +1,133 @@
+"""End to end through the real `lstm-tune` command: a tiny real study, its storage, its
+summary, its report in headless Chromium, resuming, and bad input refused cleanly."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.browser import open_page
+from tests.conftest import run_cli, tiny_study, tree_digest
+
+pytestmark = pytest.mark.slow
+
+
+def trial_count(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("select count(*) from trials").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """One tiny real study, run once through the CLI, shared by the tests below."""
+    root = tmp_path_factory.mktemp("e2e")
+    (root / "studies").mkdir()
+    study = root / "studies" / "tiny.yaml"
+    study.write_text(yaml.safe_dump(tiny_study()))
+    result = run_cli("run", "studies/tiny.yaml", cwd=root)
+    return root, study, result
+
+
+def test_run_trains_stores_and_reports(finished):
+    root, _, result = finished
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "best trial #" in out and "test rmse:" in out
+    assert "baseline persistence: 51.78" in out and "baseline seasonal_naive: 49.99" in out
+    assert trial_count(root / "studies" / "tiny.db") == 3
+    assert any((root / "studies" / "tiny_artifacts").iterdir())
+    assert (root / "reports" / "tiny" / "index.html").is_file()
+
+
+def test_summary_json_is_machine_readable(finished):
+    root, _, _ = finished
+    result = run_cli("summary", "studies/tiny.yaml", "--json", cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    info = json.loads(result.stdout)
+    assert info["trials"]["total"] == 3
+    assert info["trials"]["complete"] + info["trials"]["fail"] + info["trials"]["pruned"] == 3
+    assert info["best_trial"]["params"]["layers"] in (1, 2)
+    ev = info["evaluation"]
+    assert ev["trial"] == info["best_trial"]["number"]
+    assert math.isfinite(ev["test"]["rmse"]) and ev["test"]["rmse"] > 0
+    assert ev["baselines"]["seasonal_naive"] == pytest.approx(49.99, abs=0.01)
+    assert info["report"].endswith("index.html")
+
+
+def test_report_renders_in_chromium(finished):
+    root, _, _ = finished
+    page = open_page(root / "reports" / "tiny" / "index.html")
+    assert page.title == "lstm_tune report: tiny"
+    assert page.images >= 4 and page.broken_images == 0
+    assert page.console_errors == [] and page.failed_requests == []
+    assert "Test split, against baselines" in page.text and "seasonal_naive" in page.text
+
+
+def test_rerun_adds_no_trials_and_a_bigger_budget_continues(finished):
+    root, study, _ = finished
+    db = root / "studies" / "tiny.db"
+    again = run_cli("run", "studies/tiny.yaml", "--no-report", cwd=root)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert trial_count(db) == 3
+    more = run_cli("run", "studies/tiny.yaml", "--trials", "4", "--no-report", cwd=root)
+    assert more.returncode == 0, more.stderr[-2000:]
+    assert trial_count(db) == 4
+
+
+BAD_RUNS = [
+    ("unknown key", lambda s: {**s, "epochs": 3}, "epochs: unknown key"),
+    ("bad type", lambda s: {**s, "window": "twelve"}, "window:"),
+    ("window longer than series", lambda s: {**s, "window": 200}, "window: the series has 144"),
+    ("unknown dataset", lambda s: {**s, "data": {"builtin": "nope"}}, "data.builtin: unknown"),
+    ("unknown strategy", lambda s: {**s, "strategy": "annealing"}, "strategy:"),
+    ("malformed storage", lambda s: {**s, "storage": "not a url"}, "storage: malformed"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "words"), BAD_RUNS, ids=[b[0] for b in BAD_RUNS])
+def test_bad_input_exits_2_with_one_line_and_leaves_storage_untouched(finished, case, change, words):
+    root, _, _ = finished
+    before = tree_digest(root / "studies")
+    spec = change(tiny_study())
+    bad = root / "bad.yaml"
+    bad.write_text(yaml.safe_dump({**spec, "storage": spec.get("storage",
+                                                                "sqlite:///studies/tiny.db")}))
+    result = run_cli("run", "bad.yaml", cwd=root)
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("lstm-tune:")]
+    assert len(lines) == 1, result.stderr
+    assert "bad.yaml" in lines[0] and words in lines[0] and "fix:" in lines[0]
+    assert "Traceback" not in result.stderr
+    bad.unlink()
+    assert tree_digest(root / "studies") == before
+
+
+def test_commands_on_a_study_never_run_exit_2_and_create_nothing(tmp_path):
+    (tmp_path / "new.yaml").write_text(yaml.safe_dump(tiny_study(name="new")))
+    for command in (["summary", "new.yaml", "--json"], ["report", "new.yaml"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode == 2 and "run 'lstm-tune run new.yaml' first" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.yaml"]
+
+
+def test_user_strings_are_escaped_in_the_report(tmp_path):
+    evil = "<script>window.__pwned=true</script>"
+    n = 80
+    pd.DataFrame({evil: np.sin(np.arange(n) / 2.0) + 3.0}).to_csv(tmp_path / "evil.csv", index=False)
+    study = tiny_study(name="evil", data={"csv": "evil.csv", "target": evil}, season=4,
+                       split={"validation": 8, "test": 8}, window=6, budget={"trials": 1},
+                       space={**tiny_study()["space"], "layers": 1, "attention": False})
+    (tmp_path / "evil.yaml").write_text(yaml.safe_dump(study))
+    result = run_cli("run", "evil.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (tmp_path / "reports" / "evil" / "index.html").read_text()
+    assert evil not in html and "&lt;script&gt;" in html
+    page = open_page(tmp_path / "reports" / "evil" / "index.html")
+    assert not page.scripts_run and evil in page.text and page.broken_images == 0

@@ -1,0 +1,46 @@
+"""The model builder: shapes, attention read-out, and safe save/load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_tune.model import attention_weights, build_model, has_attention, load_model, save_model
+
+PARAMS = {"layers": 2, "units_1": 6, "units_2": 4, "learning_rate": 1e-3, "dropout": 0.1,
+          "bidirectional": True, "attention": True, "batch_size": 8}
+
+
+def test_stacked_bidirectional_attention_model_predicts_and_reloads(tmp_path):
+    model = build_model(PARAMS, window=7, channels=3)
+    x = np.random.default_rng(0).standard_normal((5, 7, 3)).astype("float32")
+    y = model.predict(x, verbose=0)
+    assert y.shape == (5, 1)
+    names = [layer.name for layer in model.layers]
+    assert "bilstm_1" in names and "bilstm_2" in names and "attention" in names
+    weights = attention_weights(model, x)
+    assert weights.shape == (5, 7)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
+
+    path = save_model(model, tmp_path / "m.keras")
+    again = load_model(path)
+    assert has_attention(again)
+    np.testing.assert_allclose(again.predict(x, verbose=0), y, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(attention_weights(again, x), weights, rtol=1e-5, atol=1e-6)
+
+
+def test_classifier_head_gives_probabilities():
+    model = build_model({**PARAMS, "attention": False, "bidirectional": False}, 5, 2,
+                        task="classify", n_classes=3)
+    p = model.predict(np.zeros((4, 5, 2), "float32"), verbose=0)
+    assert p.shape == (4, 3)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    assert not has_attention(model)
+    with pytest.raises(ValueError, match="no attention layer"):
+        attention_weights(model, np.zeros((1, 5, 2), "float32"))
+
+
+def test_only_keras_files_are_loaded(tmp_path):
+    (tmp_path / "model.pkl").write_bytes(b"not a model")
+    with pytest.raises(ValueError, match=r"only \.keras"):
+        load_model(tmp_path / "model.pkl")

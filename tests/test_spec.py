@@ -1,0 +1,127 @@
+"""The study file: defaults, parameter forms, and one clear error for each kind of mistake."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lstm_tune.errors import StudyError
+from lstm_tune.spec import Choice, FixedParam, FloatRange, IntRange, load_spec, parse_param
+
+from tests.conftest import tiny_study
+
+
+def test_defaults_and_derived_values(write_study):
+    spec = load_spec(write_study({"name": "air", "data": {"builtin": "airline"}}))
+    assert spec.task == "forecast" and spec.steps_ahead == 1 and spec.window == 12
+    assert spec.storage_url.endswith("/air.db") and spec.storage_url.startswith("sqlite:///")
+    assert spec.direction == "minimize" and spec.metric_name == "val_rmse"
+    assert isinstance(spec.space.learning_rate, FloatRange) and spec.space.learning_rate.log
+    assert spec.uses_target_as_input
+
+
+def test_synthetic_builtin_feeds_only_features(write_study):
+    spec = load_spec(write_study({"name": "s", "data": {"builtin": "synthetic"}}))
+    assert not spec.uses_target_as_input
+
+
+def test_command_line_overrides_win(write_study):
+    spec = load_spec(write_study(tiny_study()), trials=7, seed=3, strategy="random")
+    assert spec.budget.trials == 7 and spec.seed == 3 and spec.strategy == "random"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3, FixedParam(3)),
+        ([16, 32], Choice((16, 32))),
+        ([8], FixedParam(8)),
+        ({"low": 8, "high": 64, "log": True}, IntRange(8, 64, True, 1)),
+        ({"low": 4, "high": 4}, FixedParam(4)),
+        ({"low": 8, "high": 64, "step": 8}, IntRange(8, 64, False, 8)),
+    ],
+)
+def test_int_param_forms(value, expected):
+    assert parse_param("int", value, minimum=1) == expected
+
+
+def test_yaml_style_exponent_is_a_number():
+    assert parse_param("float", {"low": "1e-4", "high": "1e-2", "log": True}) == FloatRange(
+        1e-4, 1e-2, True)
+
+
+BAD = [
+    ("unknown top-level key", {"colour": "red"}, "colour", "unknown key"),
+    ("unknown nested key", {"training": {"epochs": 3}}, "training.epochs", "unknown key"),
+    ("wrong type", {"window": "long"}, "window", "integer"),
+    ("zero window", {"window": 0}, "window", "greater than or equal to 1"),
+    ("negative test size", {"split": {"test": -2}}, "split.test", "positive"),
+    ("zero trials", {"budget": {"trials": 0}}, "budget.trials", "greater than or equal to 1"),
+    ("unknown strategy", {"strategy": "hillclimb"}, "strategy", "tpe"),
+    ("unknown pruner", {"pruner": "sometimes"}, "pruner", "median"),
+    ("range low > high", {"space": {"units": {"low": 64, "high": 8}}}, "space.units", "greater"),
+    ("log range from zero", {"space": {"dropout": {"low": 0, "high": 0.3, "log": True}}},
+     "space.dropout", "log range"),
+    ("below a minimum", {"space": {"learning_rate": {"low": 0, "high": 0.1}}},
+     "space.learning_rate", "below the minimum"),
+    ("bool as number", {"space": {"attention": 1}}, "space.attention", "true or false"),
+    ("unknown transform", {"space": {"transform": "sqrt"}}, "space.transform", "log_diff"),
+    ("empty choices", {"space": {"batch_size": []}}, "space.batch_size", "empty"),
+    ("two data sources", {"data": {"builtin": "airline", "csv": "x.csv"}}, "data", "exactly one"),
+    ("csv without target", {"data": {"csv": "x.csv"}}, "data", "data.target"),
+    ("bad name", {"name": "my study!"}, "name", "letters"),
+    ("seasonal horizon", {"horizon": 13, "space": {"transform": "log_seasonal_diff"}},
+     "space.transform", "horizon <= season"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "field", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_study_file_names_file_field_and_fix(write_study, case, change, field, words):
+    path = write_study(tiny_study(**change))
+    with pytest.raises(StudyError) as err:
+        load_spec(path)
+    line = err.value.line()
+    assert "\n" not in line
+    assert str(path) in line, line
+    assert f": {field}:" in line, line
+    assert words in line, line
+    assert "fix:" in line
+
+
+def test_malformed_yaml_says_where(write_study):
+    with pytest.raises(StudyError, match=r"malformed YAML at line \d+"):
+        load_spec(write_study("name: x\ndata: {builtin: airline\nwindow: : 3\n"))
+
+
+@pytest.mark.parametrize("text", ["", "- 1\n- 2\n", "just text\n"])
+def test_not_a_mapping(write_study, text):
+    with pytest.raises(StudyError, match="fix:"):
+        load_spec(write_study(text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(StudyError, match="no such study file"):
+        load_spec(tmp_path / "nope.yaml")
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+keys = st.sampled_from(["name", "data", "task", "window", "horizon", "season", "split", "space",
+                        "training", "strategy", "budget", "pruner", "seed", "storage", "units",
+                        "layers", "low", "high", "builtin", "csv", "x"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(keys, yaml_values | st.dictionaries(keys, yaml_values, max_size=4), max_size=6))
+def test_any_document_validates_or_raises_study_error(write_study, doc):
+    path = write_study(yaml.safe_dump(doc))
+    try:
+        load_spec(path)
+    except StudyError as exc:
+        assert "\n" not in exc.line()
