@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,7 +34,10 @@ def open_page(path: Path) -> PageCheck:
     from playwright.sync_api import sync_playwright
 
     exe = chromium_path()
-    assert exe, "Debian's chromium is not installed (.ci/run installs it)"
+    if exe is None:
+        if os.environ.get("LSTM_TUNE_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
+        pytest.skip("no chromium on this machine: apt-get install chromium (CI requires it)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         try:
