@@ -35,7 +35,7 @@ TRANSFORMS = (
     "seasonal_diff",
     "log_seasonal_diff",
 )
-STRATEGIES = ("tpe", "random")
+STRATEGIES = ("tpe", "random", "ga", "pso")
 PRUNERS = ("median", "hyperband", "none")
 
 
@@ -263,6 +263,33 @@ class TrainingSpec(_Strict):
     patience: int = Field(8, ge=1, le=10000)
 
 
+class GASpec(_Strict):
+    """Genetic algorithm settings; the defaults suit budgets of 20-200 trials."""
+
+    population_size: int = Field(8, ge=2, le=10000)
+    crossover_prob: float = Field(0.9, ge=0.0, le=1.0)
+    mutation_prob: float = Field(1.0, ge=0.0, le=1.0)
+    tournament_size: int = Field(3, ge=1, le=100)
+    elites: int = Field(2, ge=0, le=10000)
+    eta: float = Field(10.0, gt=0.0, le=1000.0, description="crowding degree of SBX and mutation")
+
+    @model_validator(mode="after")
+    def _elites_fit(self) -> "GASpec":
+        if self.elites >= self.population_size:
+            raise ValueError("elites must be smaller than population_size; lower elites")
+        return self
+
+
+class PSOSpec(_Strict):
+    """Particle swarm settings (positions and velocities live in [0, 1]^d)."""
+
+    swarm_size: int = Field(8, ge=2, le=10000)
+    inertia: float = Field(0.7, ge=0.0, le=2.0)
+    cognitive: float = Field(1.5, ge=0.0, le=5.0)
+    social: float = Field(1.5, ge=0.0, le=5.0)
+    max_velocity: float = Field(0.3, gt=0.0, le=1.0)
+
+
 class BudgetSpec(_Strict):
     trials: int | None = Field(30, ge=1, le=100000)
     timeout: float | None = Field(None, gt=0, description="seconds")
@@ -284,7 +311,9 @@ class StudySpec(_Strict):
     split: SplitSpec = SplitSpec()
     space: SpaceSpec = SpaceSpec()
     training: TrainingSpec = TrainingSpec()
-    strategy: Literal["tpe", "random"] = "tpe"
+    strategy: Literal["tpe", "random", "ga", "pso"] = "tpe"
+    ga: GASpec = GASpec()
+    pso: PSOSpec = PSOSpec()
     budget: BudgetSpec = BudgetSpec()
     pruner: Literal["median", "hyperband", "none"] = "median"
     seed: int = Field(0, ge=0, le=2**31 - 1)

@@ -1,4 +1,5 @@
-"""The search space in one place: study-file entries <-> Optuna distributions <-> params.
+"""The search space in one place: study-file entries <-> Optuna distributions <-> params
+<-> normalised vectors in [0, 1]^d (what the GA and PSO operators work on).
 
 Per-layer units are separate parameters (`units_1` ... `units_<max layers>`), always sampled,
 so every strategy sees one fixed space; a model uses the first `layers` of them.
@@ -6,8 +7,10 @@ so every strategy sees one fixed space; a model uses the first `layers` of them.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import optuna
 from optuna.distributions import (
     BaseDistribution,
@@ -65,3 +68,38 @@ class SearchSpace:
             elif isinstance(p, FloatRange):
                 params[name] = float(params[name])
         return params
+
+    @property
+    def names(self) -> list[str]:
+        """The searched parameters, in vector order."""
+        return list(self.distributions)
+
+    def to_vector(self, params: dict[str, Any]) -> np.ndarray:
+        """Searched params -> a point in [0, 1]^d (log scale where the range is log)."""
+        return np.array([_to_unit(self.distributions[n], params[n]) for n in self.names], dtype=float)
+
+    def from_vector(self, vector: np.ndarray) -> dict[str, Any]:
+        """A point in [0, 1]^d (clipped) -> searched params that respect bounds, steps, choices."""
+        u = np.clip(np.asarray(vector, dtype=float), 0.0, 1.0)
+        return {n: _from_unit(self.distributions[n], float(x)) for n, x in zip(self.names, u)}
+
+
+def _to_unit(d: BaseDistribution, value: Any) -> float:
+    if isinstance(d, CategoricalDistribution):
+        return (d.choices.index(value) + 0.5) / len(d.choices)
+    lo, hi, v = float(d.low), float(d.high), float(value)
+    if d.log:
+        lo, hi, v = math.log(lo), math.log(hi), math.log(v)
+    return 0.0 if hi == lo else (v - lo) / (hi - lo)
+
+
+def _from_unit(d: BaseDistribution, u: float) -> Any:
+    if isinstance(d, CategoricalDistribution):
+        return d.choices[min(int(u * len(d.choices)), len(d.choices) - 1)]
+    lo, hi = float(d.low), float(d.high)
+    value = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if d.log else lo + u * (hi - lo)
+    if isinstance(d, IntDistribution):
+        step = d.step or 1
+        value = d.low + step * round((value - d.low) / step)
+        return int(min(max(value, d.low), d.high - (d.high - d.low) % step))
+    return float(min(max(value, lo), hi))

@@ -10,6 +10,7 @@ from typing import Callable
 import optuna
 
 from lstm_tune.errors import StudyError
+from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import StudySpec
 
 SamplerFactory = Callable[[StudySpec, int], optuna.samplers.BaseSampler]
@@ -23,7 +24,20 @@ def _random(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
     return optuna.samplers.RandomSampler(seed=seed)
 
 
-STRATEGIES: dict[str, SamplerFactory] = {"tpe": _tpe, "random": _random}
+def _ga(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
+    from lstm_tune.search.ga import GASampler
+
+    # state lives in the storage: the study seed, not the per-worker one, keeps it reproducible
+    return GASampler(SearchSpace(spec.space), spec.ga, spec.seed)
+
+
+def _pso(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
+    from lstm_tune.search.pso import PSOSampler
+
+    return PSOSampler(SearchSpace(spec.space), spec.pso, spec.seed)
+
+
+STRATEGIES: dict[str, SamplerFactory] = {"tpe": _tpe, "random": _random, "ga": _ga, "pso": _pso}
 
 
 def make_sampler(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:

@@ -1,0 +1,85 @@
+"""Genetic-algorithm search: DEAP's tournament selection, simulated binary crossover and
+polynomial mutation, with elitism, on the normalised search vector.
+
+Generation g's parents and elites are chosen once from generation g-1 (its finished trials
+plus the elites it carried) and stored in the study; each trial of generation g is one
+child: slot k crosses parents 2*(k//2) and 2*(k//2)+1 and takes the k%2-th offspring.
+Elites are carried to the next pool without being trained again.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import optuna
+from deap import base, tools
+
+from lstm_tune.search.population import PopulationSampler, fitness_key, seeded_random
+from lstm_tune.search.space import SearchSpace
+from lstm_tune.spec import GASpec
+
+
+class _Fitness(base.Fitness):
+    weights = (-1.0, -1.0)  # fitness_key: lower is better on both parts
+
+
+class _Individual(list):
+    def __init__(self, vector: np.ndarray, number: int, key: tuple[int, float]) -> None:
+        super().__init__(float(v) for v in vector)
+        self.number = number
+        self.fitness = _Fitness(key)
+
+
+class GASampler(PopulationSampler):
+    slot_name = "child"
+
+    def __init__(self, space: SearchSpace, settings: GASpec, seed: int) -> None:
+        super().__init__(space, settings.population_size, seed)
+        self.settings = settings
+
+    def _pool(self, study: optuna.Study, generation: int) -> list[_Individual]:
+        """Generation g-1's finished trials plus the elites it carried."""
+        trials = {t.number: t for t in self.members(study, generation - 1)}
+        if generation >= 2:
+            plan = self._plan(study, generation - 1)
+            for t in self.by_number(study, plan["elites"]):
+                trials.setdefault(t.number, t)
+        minimize = self.minimize(study)
+        return [_Individual(self.vector_of(t), t.number, fitness_key(t, minimize))
+                for t in sorted(trials.values(), key=lambda t: t.number)]
+
+    def _plan(self, study: optuna.Study, generation: int) -> dict[str, list[int]]:
+        def choose() -> dict[str, list[int]]:
+            pool = self._pool(study, generation)
+            if len(pool) < 2:
+                return {"parents": [], "elites": [ind.number for ind in pool]}
+            with seeded_random(self.seed * 7919 + generation):
+                elites = tools.selBest(pool, k=min(self.settings.elites, len(pool)))
+                parents = tools.selTournament(pool, k=self.size,
+                                              tournsize=min(self.settings.tournament_size, len(pool)))
+            return {"parents": [p.number for p in parents], "elites": [e.number for e in elites]}
+
+        return self.fixed_once(study, f"plan:{generation}", choose)
+
+    def make_vector(self, study: optuna.Study, generation: int, slot: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+        if generation == 0:
+            return self.random_vector(rng), {}
+        numbers = self._plan(study, generation)["parents"]
+        parents = self.by_number(study, numbers)
+        if len(parents) < 2:
+            return self.random_vector(rng), {"note": "too few finished parents: random"}
+        pair = 2 * (slot // 2)
+        a, b = parents[pair % len(parents)], parents[(pair + 1) % len(parents)]
+        c1, c2 = list(self.vector_of(a)), list(self.vector_of(b))
+        s = self.settings
+        with seeded_random(int(rng.integers(2**31))):
+            if random.random() < s.crossover_prob:
+                tools.cxSimulatedBinaryBounded(c1, c2, eta=s.eta, low=0.0, up=1.0)
+            child = c1 if slot % 2 == 0 else c2
+            if random.random() < s.mutation_prob:
+                tools.mutPolynomialBounded(child, eta=s.eta, low=0.0, up=1.0,
+                                           indpb=max(1.0 / len(child), 0.2))
+        return np.asarray(child), {"parents": [a.number, b.number]}

@@ -1,0 +1,165 @@
+"""What the GA and PSO samplers share: generations and slots kept in the storage.
+
+No population lives in memory (DESIGN.md decision 2). Each trial gets a generation and a slot
+(child index or particle id) as trial system attributes; a generation holds `size` slots;
+a slot is taken by a finished or running trial, so a trial whose process died (failed by the
+heartbeat, with no recorded reason) frees its slot and the next trial re-runs it. Whatever a
+generation is built from (parents, global best) is computed once and stored as a study
+system attribute, so late trials, restarts and other workers all see the same choice.
+Keys are namespaced by class name, like Optuna's own GA samplers.
+"""
+
+from __future__ import annotations
+
+import abc
+import random
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+import optuna
+from optuna.distributions import BaseDistribution
+from optuna.samplers import BaseSampler, RandomSampler
+from optuna.study import StudyDirection
+from optuna.trial import FrozenTrial, TrialState
+
+from lstm_tune.search.budget import is_finished
+from lstm_tune.search.space import SearchSpace
+
+
+def fitness_key(t: FrozenTrial, minimize: bool) -> tuple[int, float]:
+    """Lower is better. Completed trials by value, then pruned trials by their last reported
+    value, then failed trials: a defined fitness for every finished trial."""
+    sign = 1.0 if minimize else -1.0
+    if t.state == TrialState.COMPLETE and t.value is not None:
+        return (0, sign * t.value)
+    if t.state == TrialState.PRUNED and t.intermediate_values:
+        last = t.intermediate_values[max(t.intermediate_values)]
+        if np.isfinite(last):
+            return (1, sign * last)
+    return (2, 0.0)
+
+
+@contextmanager
+def seeded_random(seed: int) -> Iterator[None]:
+    """DEAP's operators draw from the `random` module: seed it for one call, then restore it."""
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
+class PopulationSampler(BaseSampler, abc.ABC):
+    """A sampler whose trials belong to numbered generations of `size` slots each."""
+
+    slot_name = "slot"  # what a slot is called in the trial's attributes
+
+    def __init__(self, space: SearchSpace, size: int, seed: int) -> None:
+        if size < 2:
+            raise ValueError(f"`size` must be greater than or equal to 2, got {size}.")
+        self.space = space
+        self.size = size
+        self.seed = seed
+        self._fallback = RandomSampler(seed=seed)
+        prefix = type(self).__name__
+        self.GEN_KEY = f"{prefix}:generation"
+        self.SLOT_KEY = f"{prefix}:{self.slot_name}"
+        self.VECTOR_KEY = f"{prefix}:vector"
+
+    # --- Optuna's sampler interface ------------------------------------------------------
+
+    def infer_relative_search_space(self, study: optuna.Study, trial: FrozenTrial
+                                    ) -> dict[str, BaseDistribution]:
+        return dict(self.space.distributions)
+
+    def sample_relative(self, study: optuna.Study, trial: FrozenTrial,
+                        search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        generation, slot = self._assign(study, trial)
+        vector, attrs = self.make_vector(study, generation, slot, self.rng(generation, slot))
+        vector = np.clip(vector, 0.0, 1.0)
+        storage = study._storage
+        storage.set_trial_system_attr(trial._trial_id, self.VECTOR_KEY, [float(v) for v in vector])
+        for key, value in attrs.items():
+            storage.set_trial_system_attr(trial._trial_id, f"{type(self).__name__}:{key}", value)
+        return self.space.from_vector(vector)
+
+    def sample_independent(self, study: optuna.Study, trial: FrozenTrial, param_name: str,
+                           param_distribution: BaseDistribution) -> Any:
+        return self._fallback.sample_independent(study, trial, param_name, param_distribution)
+
+    # --- what subclasses provide ---------------------------------------------------------
+
+    @abc.abstractmethod
+    def make_vector(self, study: optuna.Study, generation: int, slot: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+        """The point to evaluate in this slot, and extra attributes to store on the trial."""
+
+    # --- shared machinery ----------------------------------------------------------------
+
+    def rng(self, generation: int, slot: int) -> np.random.Generator:
+        """The same random numbers for the same slot, in any process, on any run."""
+        return np.random.default_rng([self.seed, generation, slot])
+
+    def minimize(self, study: optuna.Study) -> bool:
+        return study.direction == StudyDirection.MINIMIZE
+
+    def generation_of(self, t: FrozenTrial) -> int | None:
+        return t.system_attrs.get(self.GEN_KEY)
+
+    def members(self, study: optuna.Study, generation: int, finished_only: bool = True
+                ) -> list[FrozenTrial]:
+        """The trials of a generation (finished ones, or also those still running)."""
+        out = []
+        for t in study.get_trials(deepcopy=False):
+            if self.generation_of(t) != generation:
+                continue
+            if is_finished(t) or (not finished_only and t.state == TrialState.RUNNING):
+                out.append(t)
+        return out
+
+    def _assign(self, study: optuna.Study, trial: FrozenTrial) -> tuple[int, int]:
+        """The latest generation with a free slot, and the lowest free slot in it."""
+        trials = study.get_trials(deepcopy=False)
+        taken: dict[int, set[int]] = {}
+        for t in trials:
+            g = self.generation_of(t)
+            if g is None or t._trial_id == trial._trial_id:
+                continue
+            if is_finished(t) or t.state == TrialState.RUNNING:
+                taken.setdefault(g, set()).add(t.system_attrs.get(self.SLOT_KEY, -1))
+        generation = max(taken) if taken else 0
+        while len(taken.get(generation, ())) >= self.size:
+            generation += 1
+        used = taken.get(generation, set())
+        slot = next(s for s in range(self.size + len(used) + 1) if s not in used)
+        storage = study._storage
+        storage.set_trial_system_attr(trial._trial_id, self.GEN_KEY, generation)
+        storage.set_trial_system_attr(trial._trial_id, self.SLOT_KEY, slot)
+        return generation, slot
+
+    def fixed_once(self, study: optuna.Study, name: str, compute: Callable[[], Any]) -> Any:
+        """A value computed by the first trial that needs it, then read by every other."""
+        key = f"{type(self).__name__}:{name}"
+        attrs = study._storage.get_study_system_attrs(study._study_id)
+        if key in attrs:
+            return attrs[key]
+        value = compute()
+        study._storage.set_study_system_attr(study._study_id, key, value)
+        return value
+
+    def vector_of(self, t: FrozenTrial) -> np.ndarray:
+        stored = t.system_attrs.get(self.VECTOR_KEY)
+        if stored is not None:
+            return np.asarray(stored, dtype=float)
+        return self.space.to_vector(t.params)
+
+    def random_vector(self, rng: np.random.Generator) -> np.ndarray:
+        return rng.random(len(self.space.names))
+
+    def by_number(self, study: optuna.Study, numbers: Sequence[int]) -> list[FrozenTrial]:
+        trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+        return [trials[n] for n in numbers if n in trials]

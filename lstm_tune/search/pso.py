@@ -1,0 +1,69 @@
+"""Particle-swarm search on the normalised search vector.
+
+Each trial is one particle at one iteration (the generation). Its velocity is stored on the
+trial; the swarm's best up to an iteration is fixed once in the study. The update is the
+inertia-weighted one of DEAP's PSO examples (DEAP ships no PSO operator of its own):
+
+    v = inertia·v + cognitive·r1·(personal best − x) + social·r2·(swarm best − x),
+    clamped to ±max_velocity;  x = x + v, reflected back into [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import optuna
+
+from lstm_tune.search.population import PopulationSampler, fitness_key
+from lstm_tune.search.space import SearchSpace
+from lstm_tune.spec import PSOSpec
+
+
+class PSOSampler(PopulationSampler):
+    slot_name = "particle"
+
+    def __init__(self, space: SearchSpace, settings: PSOSpec, seed: int) -> None:
+        super().__init__(space, settings.swarm_size, seed)
+        self.settings = settings
+        self.VELOCITY_KEY = f"{type(self).__name__}:velocity"
+
+    def _history(self, study: optuna.Study, before: int) -> list[optuna.trial.FrozenTrial]:
+        out = []
+        for g in range(before):
+            out.extend(self.members(study, g))
+        return out
+
+    def make_vector(self, study: optuna.Study, generation: int, slot: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+        s = self.settings
+        d = len(self.space.names)
+        if generation == 0:
+            velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
+            return self.random_vector(rng), {"velocity": velocity.tolist()}
+        minimize = self.minimize(study)
+        history = self._history(study, generation)
+        mine = [t for t in history if t.system_attrs.get(self.SLOT_KEY) == slot]
+        if not mine:  # this particle never finished a step: start it afresh
+            velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
+            return self.random_vector(rng), {"velocity": velocity.tolist()}
+        last = max(mine, key=lambda t: self.generation_of(t) or 0)
+        x = self.vector_of(last)
+        v = np.asarray(last.system_attrs.get(self.VELOCITY_KEY, np.zeros(d)), dtype=float)
+        personal = min(mine, key=lambda t: fitness_key(t, minimize))
+
+        def swarm_best() -> int:
+            return min(history, key=lambda t: fitness_key(t, minimize)).number
+
+        best_number = self.fixed_once(study, f"best_before:{generation}", swarm_best)
+        swarm = self.by_number(study, [best_number])
+        g = self.vector_of(swarm[0]) if swarm else self.vector_of(personal)
+        r1, r2 = rng.random(d), rng.random(d)
+        v = s.inertia * v + s.cognitive * r1 * (self.vector_of(personal) - x) \
+            + s.social * r2 * (g - x)
+        v = np.clip(v, -s.max_velocity, s.max_velocity)
+        x = x + v
+        low, high = x < 0.0, x > 1.0
+        x[low], v[low] = -x[low], -v[low]
+        x[high], v[high] = 2.0 - x[high], -v[high]
+        return np.clip(x, 0.0, 1.0), {"velocity": v.tolist(), "from_trial": last.number}
