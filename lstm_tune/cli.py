@@ -1,4 +1,4 @@
-"""The `lstm-tune` command: run, report, summary, dashboard, datasets.
+"""The `lstm-tune` command: run, report, summary, compare, dashboard, datasets.
 
 Bad input exits with code 2 and one line (file, field, problem, fix), never a traceback.
 TensorFlow is imported only by the commands that train or load a model.
@@ -74,7 +74,7 @@ def cli() -> None:
 @cli.command()
 @STUDY
 @click.option("--trials", type=click.IntRange(min=1), help="Total trial budget (overrides the file).")
-@click.option("--strategy", type=str, help="Search strategy: tpe or random (overrides the file).")
+@click.option("--strategy", type=str, help="Search strategy: tpe, random, ga or pso (overrides the file).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
 @click.option("--storage", type=str, help="Optuna storage URL (default sqlite:///<study dir>/<name>.db).")
 @click.option("--no-report", is_flag=True, help="Skip the test evaluation and the HTML report.")
@@ -193,6 +193,44 @@ def dashboard(study: str, port: int, host: str) -> None:
             "--port", str(port), "--host", host]
     click.echo(f"optuna-dashboard on http://{host}:{port} (Ctrl-C to stop)")
     os.execv(exe, args)
+
+
+@cli.command()
+@STUDY
+@click.option("--strategies", default="tpe,ga,pso,random", show_default=True,
+              help="Comma-separated strategies to compare.")
+@click.option("--seeds", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Runs per strategy (seeds study.seed, study.seed+1, ...).")
+@click.option("--trials", type=click.IntRange(min=1), help="Trials per run (default: the study's budget).")
+@user_errors
+def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None:
+    """Run each strategy on STUDY with equal budgets and write reports/NAME/compare.html.
+
+    Every (strategy, seed) is its own study, NAME.STRATEGY.sSEED, in the study's storage, so
+    an interrupted comparison resumes and the dashboard shows every run.
+    """
+    from lstm_tune.compare import compare as run_compare
+    from lstm_tune.compare import medians, write_csv
+    from lstm_tune.report.render import render_compare_report
+    from lstm_tune.search.study import check_inputs
+
+    _quiet_optuna()
+    spec = _spec(study)
+    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    check_inputs(spec)
+    budget = trials or spec.budget.trials or 20
+    rows, curves = run_compare(spec, names, seeds, budget,
+                               on_run=lambda name: click.echo(f"running {name}", err=True))
+    summary = medians(rows)
+    csv_path = write_csv(rows, spec.report_path / "compare.csv")
+    path = render_compare_report(spec, rows, curves, summary, csv_path.name)
+    header = f"| strategy | runs | best {spec.metric_name} | test | wall s | epochs |"
+    click.echo(header)
+    click.echo("|---|---|---|---|---|---|")
+    for s in summary:
+        click.echo(f"| {s['strategy']} | {s['runs']} | {s['best_validation']:.4g} | "
+                   f"{s['test_metric']:.4g} | {s['wall_seconds']:.0f} | {s['epochs']:.0f} |")
+    click.echo(f"report: {path}\ntable: {csv_path}")
 
 
 @cli.command()

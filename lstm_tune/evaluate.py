@@ -98,6 +98,10 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
             "predicted": predict(model, data, name).tolist(),
             "actual": data.actual(split).tolist(),
         }
+    del model
+    import keras
+
+    keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
     test = predictions["test"]
     if spec.task == "forecast":
         scores = {"rmse": metrics.rmse(test["actual"], test["predicted"]),

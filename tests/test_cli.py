@@ -131,3 +131,24 @@ def test_user_strings_are_escaped_in_the_report(tmp_path):
     assert evil not in html and "&lt;script&gt;" in html
     page = open_page(tmp_path / "reports" / "evil" / "index.html")
     assert not page.scripts_run and evil in page.text and page.broken_images == 0
+
+
+def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
+    study = tiny_study(name="cmp", budget={"trials": 2}, ga={"population_size": 2, "elites": 0},
+                       pso={"swarm_size": 2})
+    (tmp_path / "cmp.yaml").write_text(yaml.safe_dump(study))
+    result = run_cli("compare", "cmp.yaml", "--strategies", "ga,pso", "--seeds", "1",
+                     "--trials", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| ga | 1 |" in result.stdout and "| pso | 1 |" in result.stdout
+    with sqlite3.connect(tmp_path / "cmp.db") as con:
+        names = sorted(r[0] for r in con.execute("select study_name from studies"))
+        assert names == ["cmp.ga.s1", "cmp.pso.s1"]
+        assert con.execute("select count(*) from trials").fetchone()[0] == 4
+    table = pd.read_csv(tmp_path / "reports" / "cmp" / "compare.csv")
+    assert list(table["strategy"]) == ["ga", "pso"] and (table["trials"] == 2).all()
+    assert (table["epochs"] > 0).all() and (table["test_metric"] > 0).all()
+    page = open_page(tmp_path / "reports" / "cmp" / "compare.html")
+    assert page.images == 1 and page.broken_images == 0 and page.console_errors == []
+    bad = run_cli("compare", "cmp.yaml", "--strategies", "ga,hill", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown strategy 'hill'" in bad.stderr

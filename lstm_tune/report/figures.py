@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import warnings
 import io
 from typing import Any, Sequence
 
@@ -84,4 +85,24 @@ def test_vs_baselines(scores: dict[str, float], lower_is_better: bool, metric: s
     ax.bar(names, [scores[n] for n in names], color=colours)
     ax.set_ylabel(f"test {metric}" + (" (lower is better)" if lower_is_better else ""))
     ax.set_title("Best model against naive baselines, test split")
+    return png(fig)
+
+
+def compare_curves(curves: dict[str, list[list[float]]], metric: str) -> bytes:
+    """Best-so-far by trial for each strategy: median over seeds, band from min to max."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for i, (strategy, runs) in enumerate(curves.items()):
+        if not runs:
+            continue
+        arr = np.asarray(runs, dtype=float)
+        x = np.arange(1, arr.shape[1] + 1)
+        colour = f"C{i}"
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ax.plot(x, np.nanmedian(arr, axis=0), color=colour, lw=1.8, label=f"{strategy} (median)")
+            ax.fill_between(x, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=colour, alpha=0.15)
+    ax.set_xlabel("trial")
+    ax.set_ylabel(f"best {metric} so far")
+    ax.legend(fontsize=8)
+    ax.set_title("Best so far: median and range over seeds")
     return png(fig)

@@ -101,3 +101,13 @@ def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evalua
     return write_page(spec.report_path / "index.html", text, spec)
 
 
+
+
+def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, list[list[float]]],
+                          summary: list[dict[str, Any]], csv_name: str) -> Path:
+    image = figures.data_uri(figures.compare_curves(curves, spec.metric_name))
+    text = _env.get_template("compare.html").render(
+        spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name,
+        test_metric="rmse" if spec.task == "forecast" else "accuracy", version=__version__,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return write_page(spec.report_path / "compare.html", text, spec)

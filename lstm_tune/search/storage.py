@@ -18,8 +18,8 @@ from lstm_tune.spec import StudySpec
 # heartbeats, stale-trial checks and artifacts are marked experimental; we rely on them knowingly
 warnings.filterwarnings("ignore", category=ExperimentalWarning)
 
-HEARTBEAT_SECONDS = 10
-GRACE_SECONDS = 40
+HEARTBEAT_SECONDS = 5
+GRACE_SECONDS = 20
 
 
 def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseStorage:
