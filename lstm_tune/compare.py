@@ -40,6 +40,7 @@ class RunRow:
 def run_spec(spec: StudySpec, strategy: str, seed: int, trials: int) -> StudySpec:
     return spec.model_copy(update={
         "name": f"{spec.name}.{strategy}.s{seed}", "strategy": strategy, "seed": seed,
+        "storage": spec.storage_url,  # one storage for every run
         "budget": spec.budget.model_copy(update={"trials": trials, "timeout": None}),
     })
 
