@@ -40,7 +40,7 @@ def _synthetic_inputs(n: int, seed: int) -> pd.DataFrame:
 
 def _synthetic() -> pd.DataFrame:
     """y[t] = x0[t-1] - 0.8 x0[t-5] + N(0, 0.1²): only feature x0 at lags 1 and 5 matter."""
-    df = _synthetic_inputs(600, seed=20240601)
+    df = _synthetic_inputs(3000, seed=20240601)
     x0 = df["x0"].to_numpy()
     noise = np.random.default_rng(7).normal(0.0, SYNTHETIC_NOISE, len(df))
     y = np.zeros(len(df))
@@ -69,7 +69,7 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "synthetic",
-            "600 steps, 3 noise features; y[t] = x0[t-1] - 0.8*x0[t-5] + N(0, 0.1^2)",
+            "3000 steps, 3 noise features; y[t] = x0[t-1] - 0.8*x0[t-5] + N(0, 0.1^2)",
             "forecast", "y", ("x0", "x1", "x2"), time="step", target_as_input=False,
             informative=((1, "x0"), (5, "x0")), load=_synthetic,
         ),

@@ -1,0 +1,132 @@
+"""Explain one trial's model: choose windows, run every explainer, measure faithfulness."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import optuna
+
+from lstm_tune.data.load import load_table
+from lstm_tune.data.window import make_dataset
+from lstm_tune.errors import StudyError
+from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
+from lstm_tune.explain.attention import explain_attention
+from lstm_tune.explain.attribution import Attribution
+from lstm_tune.explain.context import ExplainContext
+from lstm_tune.explain.faithfulness import (
+    DeletionCurve,
+    deletion_curve,
+    informative_cells,
+    informative_share,
+    rank_agreement,
+)
+from lstm_tune.explain.lime_explainer import explain_lime
+from lstm_tune.explain.shap_explainer import explain_shap
+from lstm_tune.spec import StudySpec
+
+Explainer = Callable[[ExplainContext, np.ndarray, "int | None"], "Attribution | None"]
+EXPLAINERS: dict[str, Explainer] = {
+    "shap": explain_shap,
+    "lime": explain_lime,
+    "attention": explain_attention,
+}
+
+
+@dataclass
+class Faithfulness:
+    deletion: DeletionCurve
+    informative_share: float | None  # None where the informative cells are not known
+
+
+@dataclass
+class ExplainResult:
+    trial: int
+    params: dict[str, Any]
+    attributions: dict[str, Attribution]
+    faithfulness: dict[str, Faithfulness]
+    agreement: dict[str, float]
+    seconds: dict[str, float]
+    errors: np.ndarray  # |prediction - actual| per explained window, data units (or 0/1)
+    labels: list[str]  # the time of each explained window's target
+    informative: list[tuple[int, str]] = field(default_factory=list)
+    per_class: dict[str, Attribution] = field(default_factory=dict)
+
+
+def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The most recent `count` windows (test first, then validation and train before it)."""
+    xs = np.concatenate([data.train.x, data.val.x, data.test.x])
+    ys = np.concatenate([data.train.y, data.val.y, data.test.y])
+    idx = np.concatenate([data.train.target_idx, data.val.target_idx, data.test.target_idx])
+    refs = np.concatenate([data.train.ref, data.val.ref, data.test.ref])
+    take = slice(max(0, len(xs) - count), None)
+    return xs[take], idx[take], refs[take]
+
+
+def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str]],
+                  methods: tuple[str, ...] = tuple(EXPLAINERS), output: int | None = None
+                  ) -> tuple[dict[str, Attribution], dict[str, Faithfulness], dict[str, float],
+                             dict[str, float]]:
+    """Run the explainers on windows x and measure each one."""
+    attributions: dict[str, Attribution] = {}
+    seconds: dict[str, float] = {}
+    for name in methods:
+        start = time.perf_counter()
+        attr = EXPLAINERS[name](ctx, x, output)
+        if attr is not None:
+            attributions[name] = attr
+            seconds[name] = time.perf_counter() - start
+    faith: dict[str, Faithfulness] = {}
+    for name, attr in attributions.items():
+        cells = informative_cells(informative, attr.step_names, ctx.feature_names)
+        share = informative_share(attr, cells) if cells else None
+        faith[name] = Faithfulness(
+            deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
+            share)
+    agreement = {}
+    names = list(attributions)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            agreement[f"{a} vs {b}"] = rank_agreement(attributions[a], attributions[b])
+    return attributions, faith, agreement, seconds
+
+
+def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
+                  samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS)
+                  ) -> ExplainResult:
+    trial = best_trial(spec, study, number)
+    if trial.state != optuna.trial.TrialState.COMPLETE:
+        raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
+                         ", not complete", "explain a completed trial (default: best)")
+    params = trial_params(spec, trial)
+    table = load_table(spec)
+    data = make_dataset(spec, table, params["transform"])
+    model = load_trial_model(spec, trial)
+    ctx = ExplainContext(model, data, seed=spec.seed)
+    x, target_idx, refs = windows(data, samples)
+    from lstm_tune.data.builtin import BUILTINS
+
+    builtin = BUILTINS.get(spec.data.builtin or "")
+    informative = list(builtin.informative) if builtin and not spec.data.features else []
+    output = None
+    per_class: dict[str, Attribution] = {}
+    raw = np.asarray(model(x, training=False))
+    if data.task == "classify":
+        output = len(data.classes) - 1  # the positive class of a binary task
+        predicted = np.asarray(data.classes)[raw.argmax(axis=1)]
+        errors = (predicted != table.target[target_idx]).astype(float)
+    else:
+        z = raw.reshape(-1) * data.y_std + data.y_mean
+        errors = np.abs(data.transform.inverse(z, refs) - table.target[target_idx])
+    attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
+    if data.task == "classify" and "shap" in methods:
+        for c in range(len(data.classes)):
+            per_class[data.classes[c]] = explain_shap(ctx, x, c)
+    return ExplainResult(
+        trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
+        agreement=agreement, seconds=seconds, errors=errors,
+        labels=[table.times[i] for i in target_idx], informative=informative,
+        per_class=per_class,
+    )
