@@ -1,4 +1,4 @@
-"""The `lstm-tune` command: run, report, summary, compare, dashboard, datasets.
+"""The `lstm-tune` command: run, report, explain, summary, compare, dashboard, datasets.
 
 Bad input exits with code 2 and one line (file, field, problem, fix), never a traceback.
 TensorFlow is imported only by the commands that train or load a model.
@@ -111,13 +111,15 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
     _evaluate_and_report(spec, result)
 
 
-def _evaluate_and_report(spec: Any, study: Any) -> None:
+def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.data.load import load_table
     from lstm_tune.evaluate import evaluate
     from lstm_tune.report.render import render_study_report
 
     evaluation = evaluate(spec, study)
     path = render_study_report(spec, study, evaluation, load_table(spec))
+    if quiet:
+        return
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
     click.echo(f"\nStudy {spec.name}: {sum(states.values())} trials "
                f"({', '.join(f'{n} {s}' for s, n in states.items())}) in {spec.storage_url}")
@@ -145,6 +147,56 @@ def report(study: str) -> None:
     _quiet_optuna()
     spec = _spec(study)
     _evaluate_and_report(spec, load_study(spec))
+
+
+@cli.command()
+@STUDY
+@click.option("--trial", "trial", default="best", show_default=True,
+              help="Trial to explain: 'best' or a trial number (it must have a saved model).")
+@click.option("--samples", type=click.IntRange(2, 5000), default=50, show_default=True,
+              help="How many windows to explain (the most recent ones, test split first).")
+@click.option("--methods", default="shap,lime,attention", show_default=True,
+              help="Comma-separated explainers (attention only for models with attention).")
+@user_errors
+def explain(study: str, trial: str, samples: int, methods: str) -> None:
+    """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
+
+    Each explainer is measured for faithfulness (deletion curve against a random ranking;
+    on the built-in synthetic tasks, the attribution mass on the cells that matter). The
+    figures and a note are attached to the trial, so optuna-dashboard shows them too.
+    """
+    from lstm_tune.explain.dashboard import attach
+    from lstm_tune.explain.run import EXPLAINERS, explain_trial
+    from lstm_tune.report.render import explain_images, render_explain_report
+    from lstm_tune.search.storage import load_study
+
+    _quiet_optuna()
+    spec = _spec(study)
+    number = None
+    if trial != "best":
+        if not trial.isdigit():
+            raise StudyError(spec.source, "--trial", f"{trial!r} is not a trial number",
+                             "give 'best' or a number such as 3")
+        number = int(trial)
+    chosen = tuple(m.strip() for m in methods.split(",") if m.strip())
+    unknown = [m for m in chosen if m not in EXPLAINERS]
+    if unknown or not chosen:
+        raise StudyError(spec.source, "--methods", f"unknown explainer {unknown[:1] or chosen!r}",
+                         f"use a comma-separated list of {', '.join(EXPLAINERS)}")
+    st = load_study(spec)
+    result = explain_trial(spec, st, number, samples, chosen)
+    images = explain_images(result)
+    path = render_explain_report(spec, result, images)
+    attach(spec, st, result.trial, result, images, path)
+    if (spec.report_path / "index.html").is_file() and number is None:
+        _evaluate_and_report(spec, st, quiet=True)  # so the study report links here
+    click.echo(f"explained trial #{result.trial} on {len(result.errors)} windows")
+    for name, f in result.faithfulness.items():
+        share = (f"{100 * f.informative_share:.1f}% on informative cells, "
+                 if f.informative_share is not None else "")
+        click.echo(f"  {name}: {share}deletion ratio {f.deletion.ratio:.2f} vs random, "
+                   f"{result.seconds[name]:.1f} s")
+    click.echo(f"report: {path}")
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,9 @@ import numpy as np
 
 from lstm_tune.data.window import Dataset
 from lstm_tune.explain.attribution import step_names
+
+# SHAP and LIME call the model positionally; Keras warns that its input is named. Harmless.
+warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match")
 
 
 @dataclass

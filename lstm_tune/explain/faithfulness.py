@@ -1,7 +1,7 @@
 """Is an explanation right? Three measurements every explainer gets, in every report.
 
-- informative share: where the truth is known (the synthetic tasks), the share of
-  attribution mass on the informative cells;
+- informative share: where the truth is known (the synthetic tasks), the share of all
+  attribution mass (sum of |values| over the explained windows) on the informative cells;
 - deletion curve: replace the top-k ranked cells with the training mean (0 after scaling)
   and measure how far the prediction moves, against a random ranking of the same cells;
 - rank agreement: Spearman correlation of two explainers' global importances.
@@ -30,14 +30,16 @@ def informative_cells(informative: Sequence[tuple[int, str]], step_names: Sequen
 
 
 def informative_share(attr: Attribution, cells: Sequence[tuple[int, int]]) -> float:
-    """Mean over samples of the share of |attribution| on the informative cells. For an
-    attribution over steps only (attention), a step counts whatever the feature."""
-    share = attr.share()
+    """Share of the total |attribution| over all explained windows that lies on the
+    informative cells. For an attribution over steps only (attention), a step counts
+    whatever the feature."""
+    mass = np.abs(attr.values)
+    total = float(mass.sum())
+    if total == 0:
+        return 0.0
     per_feature = attr.shape[2] > 1
-    mass = np.zeros(len(share))
-    for step, feature in set(cells if per_feature else [(s, 0) for s, _ in cells]):
-        mass += share[:, step, feature]
-    return float(mass.mean())
+    chosen = set(cells if per_feature else [(s, 0) for s, _ in cells])
+    return float(sum(mass[:, step, feature].sum() for step, feature in chosen) / total)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "failed": [(t.number, t.user_attrs.get(REASON_ATTR, "process stopped (stale trial)"))
                    for t in failed[:20]],
         "images": {k: figures.data_uri(v) for k, v in images.items() if v is not None},
+        "explained": (spec.report_path / "explain.html").is_file(),
         "channels": list(([table.target_name] if spec.uses_target_as_input else [])
                          + list(table.feature_names)),
     }
@@ -111,3 +112,45 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
         test_metric="rmse" if spec.task == "forecast" else "accuracy", version=__version__,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return write_page(spec.report_path / "compare.html", text, spec)
+
+
+def explain_images(result: Any) -> dict[str, Any]:
+    """Every figure of the explain report, as PNG bytes, keyed by a file-like name."""
+    from lstm_tune.report import explain_figures as ef
+
+    images: dict[str, Any] = {
+        "deletion": ef.deletion_curves({k: f.deletion for k, f in result.faithfulness.items()}),
+        "globals": {k: ef.global_importance(a, k) for k, a in result.attributions.items()
+                    if k != "attention"},
+        "classes": {c: ef.global_importance(a, f"SHAP, class {c}")
+                    for c, a in result.per_class.items()},
+        "attention": ef.attention_map(result.attributions["attention"], result.labels)
+        if "attention" in result.attributions else None,
+    }
+    order = np.argsort(-result.errors, kind="stable")
+    picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
+    samples = []
+    for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
+        kind = "large error" if rank < 2 else "typical"
+        title = f"window ending before {result.labels[i]} ({kind}: |error| {result.errors[i]:.3g})"
+        samples.append((title, ef.sample_maps(result.attributions, i, title)))
+    images["samples"] = samples
+    return images
+
+
+def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
+    uri = figures.data_uri
+    informative = ", ".join(f"{f} at t-{lag}" for lag, f in result.informative) or "not known here"
+    first = next(iter(result.attributions.values()))
+    text = _env.get_template("explain.html").render(
+        spec=spec, result=result, n_samples=len(result.errors), output=first.output,
+        informative_text=informative, version=__version__,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        images={
+            "deletion": uri(images["deletion"]),
+            "globals": {k: uri(v) for k, v in images["globals"].items()},
+            "classes": {k: uri(v) for k, v in images["classes"].items()},
+            "attention": uri(images["attention"]) if images["attention"] else None,
+            "samples": [(t, uri(v)) for t, v in images["samples"]],
+        })
+    return write_page(spec.report_path / "explain.html", text, spec)

@@ -1,0 +1,94 @@
+"""Figures for the explain report, drawn from Attribution objects only."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lstm_tune.explain.attribution import Attribution  # noqa: E402
+from lstm_tune.explain.faithfulness import DeletionCurve  # noqa: E402
+from lstm_tune.report.figures import png  # noqa: E402
+
+
+def _heatmap(ax: plt.Axes, grid: np.ndarray, steps: Sequence[str], features: Sequence[str],
+             title: str, signed: bool = False) -> None:
+    """grid: (steps, features), drawn with features as rows and time left to right."""
+    data = grid.T
+    if signed:
+        lim = float(np.abs(data).max()) or 1.0
+        im = ax.imshow(data, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim)
+    else:
+        im = ax.imshow(data, aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(steps)))
+    ax.set_xticklabels(steps, rotation=60, fontsize=7)
+    ax.set_yticks(range(len(features)))
+    ax.set_yticklabels(features, fontsize=8)
+    ax.set_title(title, fontsize=9)
+    plt.colorbar(im, ax=ax, fraction=0.04)
+
+
+def global_importance(attr: Attribution, label: str) -> bytes:
+    """Heatmap of mean |value| over time x feature, with per-step and per-feature bars."""
+    imp = attr.importance()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 2.8 + 0.15 * len(attr.feature_names)),
+                             gridspec_kw={"width_ratios": [3, 2, 1.2]})
+    _heatmap(axes[0], imp, attr.step_names, attr.feature_names, f"{label}: mean |value|")
+    axes[1].bar(range(len(attr.step_names)), imp.sum(axis=1), color="#1f77b4")
+    axes[1].set_xticks(range(len(attr.step_names)))
+    axes[1].set_xticklabels(attr.step_names, rotation=60, fontsize=7)
+    axes[1].set_title("per time step", fontsize=9)
+    axes[2].barh(list(attr.feature_names)[::-1], imp.sum(axis=0)[::-1], color="#2ca02c")
+    axes[2].set_title("per feature", fontsize=9)
+    fig.tight_layout()
+    return png(fig)
+
+
+def attention_map(attr: Attribution, labels: Sequence[str]) -> bytes:
+    """Attention weight per explained window (rows) and time step, and the mean profile."""
+    w = attr.values[..., 0]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.2 + 0.05 * len(w)),
+                             gridspec_kw={"width_ratios": [3, 2]})
+    im = axes[0].imshow(w, aspect="auto", cmap="magma")
+    axes[0].set_xticks(range(len(attr.step_names)))
+    axes[0].set_xticklabels(attr.step_names, rotation=60, fontsize=7)
+    step = max(1, len(labels) // 10)
+    axes[0].set_yticks(range(0, len(labels), step))
+    axes[0].set_yticklabels(list(labels)[::step], fontsize=7)
+    axes[0].set_title("attention weight per window", fontsize=9)
+    plt.colorbar(im, ax=axes[0], fraction=0.04)
+    axes[1].bar(range(len(attr.step_names)), w.mean(axis=0), color="#9467bd")
+    axes[1].set_xticks(range(len(attr.step_names)))
+    axes[1].set_xticklabels(attr.step_names, rotation=60, fontsize=7)
+    axes[1].set_title("mean attention profile", fontsize=9)
+    fig.tight_layout()
+    return png(fig)
+
+
+def deletion_curves(curves: dict[str, DeletionCurve]) -> bytes:
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    for i, (name, c) in enumerate(curves.items()):
+        ax.plot(c.k, c.explainer, marker="o", ms=3, color=f"C{i}", label=f"{name} ranking")
+    first = next(iter(curves.values()))
+    ax.plot(first.k, first.random, ls="--", color="grey", label="random ranking")
+    ax.set_xlabel("cells replaced by the training mean (top-ranked first)")
+    ax.set_ylabel("mean |prediction change|")
+    ax.set_title("Deletion curves: steeper is more faithful")
+    ax.legend(fontsize=8)
+    return png(fig)
+
+
+def sample_maps(attrs: dict[str, Attribution], index: int, title: str) -> bytes:
+    """One window: each explainer's map side by side (signed where values have a sign)."""
+    fig, axes = plt.subplots(1, len(attrs), figsize=(4.2 * len(attrs), 2.6 + 0.15 * max(
+        len(a.feature_names) for a in attrs.values())), squeeze=False)
+    for ax, (name, a) in zip(axes[0], attrs.items()):
+        _heatmap(ax, a.values[index], a.step_names, a.feature_names, name,
+                 signed=name != "attention")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return png(fig)
