@@ -23,7 +23,7 @@ class Attribution:
     method: str  # e.g. "SHAP GradientExplainer (expected gradients)"
     output: str  # what is explained: "forecast (scaled)" or "class 'x' probability"
     predictions: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (samples,)
-    additive: bool = False  # does base + sum(values) equal the prediction?
+    additivity: str | None = None  # "exact", "expected" (on average) or None (not promised)
     notes: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -48,6 +48,6 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
     return Attribution(
         values=values, base_values=intercepts, data=ctx.unscaled(x),
         feature_names=ctx.feature_names, step_names=ctx.step_names, method=METHOD,
-        output=ctx.output_name(output), predictions=ctx.output(x, output), additive=False,
+        output=ctx.output_name(output), predictions=ctx.output(x, output), additivity=None,
         notes={"num_samples": ctx.lime_samples},
     )

@@ -2,7 +2,8 @@
 
 Measured here: DeepExplainer fails on LSTMs (no gradient for TensorListStack); the
 GradientExplainer (expected gradients) works, is fast and finds the informative cells of a
-known task. Expected gradients are additive in expectation only, so `additive` is False.
+known task. Expected gradients are additive in expectation (over background and path
+points), not exactly for each window.
 """
 
 from __future__ import annotations
@@ -29,5 +30,5 @@ def explain_shap(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
         values=values.astype(np.float64), base_values=np.full(len(x), base),
         data=ctx.unscaled(x), feature_names=ctx.feature_names, step_names=ctx.step_names,
         method=METHOD, output=ctx.output_name(output), predictions=ctx.output(x, output),
-        additive=False, notes={"background": len(background), "nsamples": ctx.shap_samples},
+        additivity="expected", notes={"background": len(background), "nsamples": ctx.shap_samples},
     )

@@ -1,0 +1,34 @@
+"""One trained model of the synthetic task, shared by every explainer test."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from lstm_tune.data.load import load_table
+from lstm_tune.data.window import make_dataset
+from lstm_tune.explain.context import ExplainContext
+from lstm_tune.search.space import SearchSpace
+from lstm_tune.spec import load_spec
+from lstm_tune.train import fit
+
+SYNTHETIC = {
+    "name": "synthetic", "data": {"builtin": "synthetic"}, "window": 6,
+    "split": {"validation": 100, "test": 100},
+    "space": {"layers": 1, "units": 32, "learning_rate": 0.005, "dropout": 0.0,
+              "batch_size": 32, "attention": True},
+}
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory):
+    """(context, windows, informative cells) for a model trained on y = x0[t-1] - 0.8 x0[t-5]."""
+    path = tmp_path_factory.mktemp("synthetic") / "s.yaml"
+    path.write_text(yaml.safe_dump(SYNTHETIC))
+    spec = load_spec(path)
+    table = load_table(spec)
+    data = make_dataset(spec, table, "none")
+    params = SearchSpace(spec.space).complete({})
+    result = fit(params, data, max_epochs=100, patience=15, seed=0)
+    assert result.value < 0.2, f"the synthetic model did not learn (val RMSE {result.value})"
+    return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)
