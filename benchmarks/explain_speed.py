@@ -1,0 +1,100 @@
+"""Explanation speed on the airline study: SHAP (the explain layer's GradientExplainer vs
+KernelExplainer), LIME, and the whole `lstm-tune explain` command, per 100 windows.
+
+    python -m benchmarks.explain_speed [--windows 100] [--kernel-windows 5]
+
+KernelExplainer is slow, so it is timed on a few windows and scaled to 100 (said in the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+AIRLINE = {
+    "name": "airline_explain", "data": {"builtin": "airline"},
+    "space": {"layers": 1, "units": 32, "learning_rate": 0.005, "dropout": 0.0,
+              "batch_size": 16, "attention": True, "transform": "log_diff"},
+    "training": {"max_epochs": 60, "patience": 10}, "budget": {"trials": 1}, "pruner": "none",
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--windows", type=int, default=100)
+    ap.add_argument("--kernel-windows", type=int, default=5)
+    args = ap.parse_args()
+    rows: list[tuple[str, str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        study = Path(tmp) / "airline_explain.yaml"
+        study.write_text(yaml.safe_dump(AIRLINE))
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        cli = [sys.executable, "-m", "lstm_tune.cli"]
+        subprocess.run([*cli, "run", str(study), "--no-report"], cwd=tmp, env=env, check=True,
+                       capture_output=True)
+
+        import optuna
+        import shap
+
+        from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
+        from lstm_tune.data.load import load_table
+        from lstm_tune.data.window import make_dataset
+        from lstm_tune.explain.context import ExplainContext
+        from lstm_tune.explain.run import windows
+        from lstm_tune.explain.shap_explainer import explain_shap
+        from lstm_tune.explain.lime_explainer import explain_lime
+        from lstm_tune.spec import load_spec
+        from lstm_tune.search.storage import load_study
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        spec = load_spec(study)
+        st = load_study(spec)
+        trial = best_trial(spec, st)
+        data = make_dataset(spec, load_table(spec), trial_params(spec, trial)["transform"])
+        ctx = ExplainContext(load_trial_model(spec, trial), data, seed=0)
+        x, _, _ = windows(data, args.windows)
+        n = len(x)
+        explain_shap(ctx, x[:2])  # warm-up: graph tracing is a one-off cost
+
+        start = time.perf_counter()
+        explain_shap(ctx, x)
+        rows.append(("SHAP GradientExplainer (used)", f"{n} windows", time.perf_counter() - start))
+
+        start = time.perf_counter()
+        explain_lime(ctx, x)
+        rows.append(("LIME RecurrentTabularExplainer (used)", f"{n} windows", time.perf_counter() - start))
+
+        k = min(args.kernel_windows, n)
+        flat_bg = shap.kmeans(ctx.background().reshape(len(ctx.background()), -1), 10)
+        shape = x.shape[1:]
+        kernel = shap.KernelExplainer(
+            lambda f: ctx.output(f.reshape((-1, *shape))), flat_bg)
+        start = time.perf_counter()
+        kernel.shap_values(x[:k].reshape(k, -1), nsamples=500, silent=True)
+        seconds = time.perf_counter() - start
+        rows.append(("SHAP KernelExplainer (500 samples, 10 k-means background)",
+                     f"{k} windows, scaled to {n}", seconds * n / k))
+
+        start = time.perf_counter()
+        out = subprocess.run([*cli, "explain", str(study), "--samples", str(n)], cwd=tmp, env=env,
+                             capture_output=True, text=True)
+        total = time.perf_counter() - start
+        if out.returncode != 0:
+            raise SystemExit(out.stderr[-2000:])
+        rows.append(("lstm-tune explain (whole command, incl. TF import)", f"{n} windows", total))
+
+    print("| what | measured on | seconds |")
+    print("|---|---|---|")
+    for what, on, seconds in rows:
+        print(f"| {what} | {on} | {seconds:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

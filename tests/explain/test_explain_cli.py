@@ -1,0 +1,51 @@
+"""`lstm-tune explain` end to end on the synthetic task: figures, faithfulness, the report in
+headless Chromium, and the note and artifacts that optuna-dashboard shows."""
+
+from __future__ import annotations
+
+import re
+
+import optuna
+import pytest
+import yaml
+from optuna.artifacts import get_all_artifact_meta
+
+from tests.browser import open_page
+from tests.conftest import run_cli
+from tests.explain.conftest import SYNTHETIC
+
+pytestmark = pytest.mark.slow
+
+
+def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
+    study = {**SYNTHETIC, "training": {"max_epochs": 100, "patience": 15},
+             "budget": {"trials": 1}, "pruner": "none"}
+    (tmp_path / "syn.yaml").write_text(yaml.safe_dump(study))
+    assert run_cli("run", "syn.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("explain", "syn.yaml", "--samples", "40", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    shares = dict(re.findall(r"(\w+): ([\d.]+)% on informative cells", result.stdout))
+    assert set(shares) == {"shap", "lime", "attention"}
+    assert float(shares["shap"]) >= 90 and float(shares["lime"]) >= 90, result.stdout
+
+    page = open_page(tmp_path / "reports" / "synthetic" / "explain.html")
+    assert page.broken_images == 0 and page.images >= 6 and page.console_errors == []
+    for words in ("SHAP GradientExplainer", "LIME RecurrentTabularExplainer", "Deletion area",
+                  "Mass on informative cells", "x0 at t-1", "Spearman"):
+        assert words in page.text, words
+    index = (tmp_path / "reports" / "synthetic" / "index.html").read_text()
+    assert 'href="explain.html"' in index
+
+    storage = optuna.storages.RDBStorage(f"sqlite:///{tmp_path / 'synthetic.db'}")
+    st = optuna.load_study(study_name="synthetic", storage=storage)
+    names = {m.filename for m in get_all_artifact_meta(st)}
+    assert {"trial0_explain.html", "trial0_explain_deletion.png",
+            "trial0_explain_global_shap.png"} <= names
+    notes = [v for k, v in st._storage.get_study_system_attrs(st._study_id).items()
+             if k.startswith("dashboard:") and "note" in k and isinstance(v, str)]
+    assert any("Explanation of trial 0" in v for v in notes)
+
+    bad = run_cli("explain", "syn.yaml", "--trial", "7", cwd=tmp_path)
+    assert bad.returncode == 2 and "has no trial 7" in bad.stderr
+    bad = run_cli("explain", "syn.yaml", "--methods", "shap,grad-cam", cwd=tmp_path)
+    assert bad.returncode == 2 and "--methods" in bad.stderr
