@@ -1,4 +1,5 @@
-"""The `lstm-tune` command: run, report, explain, summary, compare, dashboard, datasets.
+"""The `lstm-tune` command: run, worker, report, explain, summary, compare, dashboard,
+datasets.
 
 Bad input exits with code 2 and one line (file, field, problem, fix), never a traceback.
 TensorFlow is imported only by the commands that train or load a model.
@@ -41,15 +42,17 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except WorkerFailed as exc:
             _fail(str(exc), 1)
         except KeyboardInterrupt:
-            _fail("interrupted; completed trials are kept: run the same command again to resume", 130)
+            _fail("interrupted: the running trial was recorded as failed and completed trials "
+                  "are kept; run the same command again to resume", 130)
 
     return wrapper
 
 
-def _spec(study: str, **overrides: Any) -> Any:
+def _spec(study: str, workers: int = 1, **overrides: Any) -> Any:
+    from lstm_tune.search.storage import with_default_storage
     from lstm_tune.spec import load_spec
 
-    return load_spec(study, **overrides)
+    return with_default_storage(load_spec(study, **overrides), workers)
 
 
 def _quiet_optuna() -> None:
@@ -77,21 +80,54 @@ def cli() -> None:
 @click.option("--strategy", type=str, help="Search strategy: tpe, random, ga or pso (overrides the file).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
 @click.option("--storage", type=str, help="Optuna storage URL (default sqlite:///<study dir>/<name>.db).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Parallel worker processes on this machine (each gets its share of CPU "
+                   "threads; the default storage becomes a journal file).")
 @click.option("--no-report", is_flag=True, help="Skip the test evaluation and the HTML report.")
 @user_errors
 def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
-        storage: str | None, no_report: bool) -> None:
+        storage: str | None, workers: int, no_report: bool) -> None:
     """Search for the best LSTM for STUDY, test it, and write its report.
 
     Running the same command again resumes the study up to its total budget; finished
-    trials are never repeated.
+    trials are never repeated. Ctrl-C stops after recording the running trial as failed.
     """
+    spec = _spec(study, workers, trials=trials, strategy=strategy, seed=seed, storage=storage)
+    if not no_report:
+        from lstm_tune.report.render import check_report_dir
+
+        check_report_dir(spec)
+    result = _search(spec, workers)
+    if no_report:
+        click.echo(f"search done: {len(result.trials)} trials in {spec.storage_url}")
+        return
+    _evaluate_and_report(spec, result)
+
+
+@cli.command()
+@STUDY
+@click.option("--storage", type=str, help="The shared storage, e.g. postgresql://user@host/db.")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes on this machine.")
+@user_errors
+def worker(study: str, storage: str | None, workers: int) -> None:
+    """Join STUDY from this machine: run its trials until its budget is spent.
+
+    Start the same command on every machine, all pointing at one storage (PostgreSQL across
+    machines). Every strategy, GA and PSO included, keeps its state in that storage, so the
+    workers cooperate in one search. Then run 'lstm-tune report' once.
+    """
+    spec = _spec(study, workers, storage=storage)
+    result = _search(spec, workers)
+    click.echo(f"worker done: the study has {len(result.trials)} trials in {spec.storage_url}")
+
+
+def _search(spec: Any, workers: int) -> Any:
     from tqdm import tqdm
 
     from lstm_tune.search.study import run_study
 
     _quiet_optuna()
-    spec = _spec(study, trials=trials, strategy=strategy, seed=seed, storage=storage)
     total = spec.budget.trials
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}]", unit="trial",
                disable=None, dynamic_ncols=True)
@@ -102,13 +138,9 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
         bar.refresh()
 
     try:
-        result = run_study(spec, on_progress=progress)
+        return run_study(spec, on_progress=progress, workers=workers)
     finally:
         bar.close()
-    if no_report:
-        click.echo(f"search done: {len(result.trials)} trials in {spec.storage_url}")
-        return
-    _evaluate_and_report(spec, result)
 
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
@@ -241,8 +273,13 @@ def dashboard(study: str, port: int, host: str) -> None:
     if exe is None:
         raise StudyError("optuna-dashboard", None, "the command is not installed",
                          "pip install optuna-dashboard")
-    args = [exe, spec.storage_url, "--artifact-dir", str(spec.artifact_dir),
-            "--port", str(port), "--host", host]
+    from lstm_tune.search.storage import file_path
+
+    url = spec.storage_url
+    target = [str(file_path(url)), "--storage-class", "JournalFileStorage"] \
+        if url.startswith("journal:///") else [url]
+    args = [exe, *target, "--artifact-dir", str(spec.artifact_dir), "--port", str(port),
+            "--host", host]
     click.echo(f"optuna-dashboard on http://{host}:{port} (Ctrl-C to stop)")
     os.execv(exe, args)
 

@@ -320,6 +320,7 @@ class StudySpec(_Strict):
     storage: str | None = None
     report_dir: str = "reports"
     recycle_every: int = Field(25, ge=1, le=100000)
+    deterministic: bool = False
 
     # where the file was read from; not part of the YAML
     source: str = Field("<study>", exclude=True)
@@ -373,11 +374,12 @@ class StudySpec(_Strict):
 
     @property
     def artifact_dir(self) -> Path:
-        """Model files live beside the storage (for sqlite) or beside the study file."""
+        """Model files live beside a file storage, or beside the study file."""
         url = self.storage_url
-        if url.startswith("sqlite:///"):
-            db = Path(url[len("sqlite:///"):])
-            return db.parent / f"{db.stem}_artifacts"
+        for scheme in ("sqlite:///", "journal:///"):
+            if url.startswith(scheme):
+                db = Path(url[len(scheme):])
+                return db.parent / f"{db.stem}_artifacts"
         return Path(self.base_dir) / f"{self.name}_artifacts"
 
     @property

@@ -42,6 +42,20 @@ def param_importances(study: optuna.Study) -> dict[str, float]:
         return {}
 
 
+def check_report_dir(spec: StudySpec) -> None:
+    """Fail before the search, not after it, if the report cannot be written."""
+    path = spec.report_path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise StudyError(spec.source, "report_dir", f"cannot write reports to {str(path)!r} "
+                         f"({exc.strerror or exc})", "make the folder writable or set "
+                         "report_dir in the study file") from None
+
+
 def write_page(path: Path, text: str, spec: StudySpec) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,3 +5,5 @@ REASON_ATTR = "fail_reason"  # trial: why it failed (diverged, crashed)
 PARAMS_ATTR = "params"  # trial: every parameter, fixed ones included
 EVALUATION_ATTR = "lstm_tune:evaluation"  # study: test metrics of the best trial, baselines
 SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated
+OWNER_ATTR = "lstm_tune:owner"  # trial (system): host, pid and start time of its process
+WORKER_ATTR = "worker"  # trial: which worker process ran it

@@ -38,9 +38,13 @@ class Budget:
         )
 
 
-def budget(spec: StudySpec, study: optuna.Study) -> Budget:
-    trials = [t for t in study.get_trials(deepcopy=False) if is_finished(t)]
+def budget(spec: StudySpec, study: optuna.Study, count_running: bool = False) -> Budget:
+    """What is spent. With count_running, trials being run by any process count too: a
+    worker about to start one more trial must not overshoot the others."""
+    all_trials = study.get_trials(deepcopy=False)
+    trials = [t for t in all_trials if is_finished(t)]
     seconds = sum(t.duration.total_seconds() for t in trials if t.duration is not None)
-    left = None if spec.budget.trials is None else spec.budget.trials - len(trials)
+    running = sum(1 for t in all_trials if t.state == TrialState.RUNNING) if count_running else 0
+    left = None if spec.budget.trials is None else spec.budget.trials - len(trials) - running
     secs = None if spec.budget.timeout is None else spec.budget.timeout - seconds
     return Budget(len(trials), seconds, left, secs)

@@ -122,23 +122,37 @@ class PopulationSampler(BaseSampler, abc.ABC):
         return out
 
     def _assign(self, study: optuna.Study, trial: FrozenTrial) -> tuple[int, int]:
-        """The latest generation with a free slot, and the lowest free slot in it."""
-        trials = study.get_trials(deepcopy=False)
+        """The latest generation with a free slot, and the lowest free slot in it.
+
+        Safe with many workers: trials that started before this one (smaller numbers) but
+        have not stored their slot yet are given theirs first, in number order, exactly as
+        they will compute it themselves, so two trials never take the same slot.
+        """
         taken: dict[int, set[int]] = {}
-        for t in trials:
-            g = self.generation_of(t)
-            if g is None or t._trial_id == trial._trial_id:
+        waiting = []
+        for t in study.get_trials(deepcopy=False):
+            if t._trial_id == trial._trial_id or not (is_finished(t) or t.state == TrialState.RUNNING):
                 continue
-            if is_finished(t) or t.state == TrialState.RUNNING:
+            g = self.generation_of(t)
+            if g is not None:
                 taken.setdefault(g, set()).add(t.system_attrs.get(self.SLOT_KEY, -1))
-        generation = max(taken) if taken else 0
-        while len(taken.get(generation, ())) >= self.size:
-            generation += 1
-        used = taken.get(generation, set())
-        slot = next(s for s in range(self.size + len(used) + 1) if s not in used)
+            elif t.state == TrialState.RUNNING and t.number < trial.number:
+                waiting.append(t.number)
+        for _ in sorted(waiting):
+            self._take(taken)
+        generation, slot = self._take(taken)
         storage = study._storage
         storage.set_trial_system_attr(trial._trial_id, self.GEN_KEY, generation)
         storage.set_trial_system_attr(trial._trial_id, self.SLOT_KEY, slot)
+        return generation, slot
+
+    def _take(self, taken: dict[int, set[int]]) -> tuple[int, int]:
+        generation = max(taken) if taken else 0
+        while len(taken.get(generation, ())) >= self.size:
+            generation += 1
+        used = taken.setdefault(generation, set())
+        slot = next(s for s in range(self.size + len(used) + 1) if s not in used)
+        used.add(slot)
         return generation, slot
 
     def fixed_once(self, study: optuna.Study, name: str, compute: Callable[[], Any]) -> Any:
@@ -149,7 +163,8 @@ class PopulationSampler(BaseSampler, abc.ABC):
             return attrs[key]
         value = compute()
         study._storage.set_study_system_attr(study._study_id, key, value)
-        return value
+        # two workers may compute at once: both then use what the storage kept
+        return study._storage.get_study_system_attrs(study._study_id).get(key, value)
 
     def vector_of(self, t: FrozenTrial) -> np.ndarray:
         stored = t.system_attrs.get(self.VECTOR_KEY)

@@ -5,14 +5,17 @@ Opening it is where a bad storage URL is caught, before anything is written.
 
 from __future__ import annotations
 
+import socket
 import warnings
 from pathlib import Path
 
 import optuna
 from optuna.artifacts import FileSystemArtifactStore
 from optuna.exceptions import ExperimentalWarning
+from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
+from lstm_tune.search.attrs import OWNER_ATTR
 from lstm_tune.spec import StudySpec
 
 # heartbeats, stale-trial checks and artifacts are marked experimental; we rely on them knowingly
@@ -22,21 +25,36 @@ HEARTBEAT_SECONDS = 5
 GRACE_SECONDS = 20
 
 
+def file_path(url: str) -> Path | None:
+    """The file behind a sqlite:/// or journal:/// URL (relative unless a fourth slash)."""
+    for scheme in ("sqlite:///", "journal:///"):
+        if url.startswith(scheme):
+            return Path(url[len(scheme):])
+    return None
+
+
 def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseStorage:
-    """The study's RDB storage, with heartbeats so a killed worker's trials can be failed."""
+    """The study's storage. RDB storages (SQLite, PostgreSQL) get heartbeats so a killed
+    worker's trials are failed; a journal file is safe for parallel local workers."""
     url = spec.storage_url
     if "://" not in url:
         raise StudyError(spec.source, "storage", f"malformed storage URL {url!r}",
-                         "use e.g. sqlite:///studies/name.db or postgresql://user@host/db")
-    if url.startswith("sqlite:///"):
-        db = Path(url[len("sqlite:///"):])
-        if not db.parent.is_dir():
-            raise StudyError(spec.source, "storage", f"the folder {str(db.parent)!r} does not exist",
-                             "create it or point storage elsewhere")
-        if not create and not db.is_file():
-            raise StudyError(spec.source, "storage", f"no study database at {str(db)!r}",
+                         "use sqlite:///studies/name.db, journal:///studies/name.journal "
+                         "or postgresql://user@host/db")
+    path = file_path(url)
+    if path is not None:
+        if not path.parent.is_dir():
+            raise StudyError(spec.source, "storage", f"the folder {str(path.parent)!r} does not "
+                             "exist", "create it or point storage elsewhere")
+        if not create and not path.is_file():
+            raise StudyError(spec.source, "storage", f"no study storage at {str(path)!r}",
                              f"run 'lstm-tune run {spec.source}' first")
     try:
+        if url.startswith("journal:///"):
+            from optuna.storages import JournalStorage
+            from optuna.storages.journal import JournalFileBackend
+
+            return JournalStorage(JournalFileBackend(str(path)))
         return optuna.storages.RDBStorage(
             url, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS,
             engine_kwargs={"pool_pre_ping": True} if not url.startswith("sqlite") else None,
@@ -45,6 +63,62 @@ def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseSt
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StudyError(spec.source, "storage", f"cannot open storage {url!r} ({first[:200]})",
                          "check the URL, the server and its driver") from None
+
+
+def with_default_storage(spec: StudySpec, workers: int) -> StudySpec:
+    """Pick the storage when the study file names none: SQLite for one worker, a journal file
+    for parallel local workers (SQLite is not safe for parallel writers), and always the one
+    that already holds this study."""
+    base = Path(spec.base_dir)
+    sqlite, journal = base / f"{spec.name}.db", base / f"{spec.name}.journal"
+    if spec.storage is None:
+        if workers > 1 and sqlite.is_file() and not journal.is_file():
+            raise StudyError(spec.source, "storage", f"this study lives in SQLite ({sqlite}), "
+                             "which is not safe for parallel writers",
+                             "run it with --workers 1, or give the study a new name")
+        use_journal = journal.is_file() or (workers > 1 and not sqlite.is_file())
+        url = f"journal:///{journal}" if use_journal else f"sqlite:///{sqlite}"
+        return spec.model_copy(update={"storage": url})
+    if workers > 1 and spec.storage.startswith("sqlite"):
+        raise StudyError(spec.source, "storage", "SQLite is not safe for parallel writers",
+                         "use journal:///path/name.journal or PostgreSQL with --workers")
+    return spec
+
+
+def fail_dead_trials(study: optuna.Study) -> int:
+    """Fail RUNNING trials whose worker process on this machine is gone (journal files have no
+    heartbeat; RDB storages also use Optuna's). Returns how many were failed."""
+    import psutil
+
+    host = socket.gethostname()
+    failed = 0
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        owner = t.system_attrs.get(OWNER_ATTR)
+        if not owner or owner.get("host") != host:
+            continue
+        alive = psutil.pid_exists(owner["pid"])
+        if alive:
+            try:
+                alive = abs(psutil.Process(owner["pid"]).create_time() - owner["started"]) < 1.0
+            except psutil.Error:
+                alive = False
+        if not alive:
+            try:
+                study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+                failed += 1
+            except Exception:  # another process failed it first
+                pass
+    optuna.storages.fail_stale_trials(study)  # RDB storages: trials whose heartbeat stopped
+    return failed
+
+
+def claim(trial: optuna.Trial) -> None:
+    """Mark the trial as run by this process, so a dead owner can be detected."""
+    import psutil
+
+    me = psutil.Process()
+    trial.storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, {
+        "host": socket.gethostname(), "pid": me.pid, "started": me.create_time()})
 
 
 def artifact_store(spec: StudySpec) -> FileSystemArtifactStore:

@@ -8,20 +8,27 @@ storage already holds.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
+import os
+import signal
+import socket
 import threading
-from typing import Callable
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import optuna
 
 from lstm_tune.data.load import load_table
 from lstm_tune.data.window import make_dataset
 from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import SPEC_ATTR
-from lstm_tune.search.budget import Budget, budget
-from lstm_tune.search.storage import open_storage
+from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
+from lstm_tune.search.budget import Budget, budget, is_finished
+from lstm_tune.search.storage import fail_dead_trials, open_storage
 from lstm_tune.search.strategies import STRATEGIES, make_pruner
-from lstm_tune.search.worker import work
+from lstm_tune.search.worker import INTERRUPTED, work
 from lstm_tune.spec import StudySpec, param_values
 
 
@@ -57,7 +64,7 @@ def open_study(spec: StudySpec) -> optuna.Study:
         )
     if SPEC_ATTR not in study.user_attrs:
         study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
-    optuna.storages.fail_stale_trials(study)
+    fail_dead_trials(study)
     return study
 
 
@@ -67,49 +74,102 @@ def sampler_seed(spec: StudySpec, trials_so_far: int) -> int:
     return (spec.seed * 1_000_003 + trials_so_far * 7919) % (2**31 - 1)
 
 
+@dataclass
+class _Live:
+    proc: Any
+    tag: str
+    quota: int
+
+
+def _finished_by(study: optuna.Study, tag: str) -> int:
+    return sum(1 for t in study.get_trials(deepcopy=False)
+               if is_finished(t) and t.user_attrs.get(WORKER_ATTR) == tag)
+
+
 def run_study(
     spec: StudySpec,
     on_progress: Callable[[Budget], None] | None = None,
+    workers: int = 1,
 ) -> optuna.Study:
-    """Run trials in recycled worker processes until the study's budget is spent."""
+    """Run trials in `workers` recycled worker processes until the budget is spent.
+
+    Each worker gets a quota of trials (at most `recycle_every`), so N local workers never
+    run more trials than the budget; each also checks the storage before every trial, for
+    workers on other machines. A worker that exits is replaced until the budget is spent.
+    """
     check_inputs(spec)
     study = open_study(spec)
     ctx = mp.get_context("spawn")
-    while True:
-        state = budget(spec, study)
-        if on_progress:
-            on_progress(state)
-        if state.exhausted:
-            return study
-        batch = spec.recycle_every
-        if state.trials_left is not None:
-            batch = min(batch, state.trials_left)
-        n_before = len(study.get_trials(deepcopy=False))
-        proc = ctx.Process(target=work, args=(spec, batch, sampler_seed(spec, n_before)),
-                           name="lstm-tune-worker")
-        proc.start()
-        stop = threading.Event()
-        watcher = None
-        if on_progress:
-            watcher = threading.Thread(
-                target=_watch, args=(spec, study, on_progress, stop), daemon=True)
-            watcher.start()
-        try:
-            proc.join()
-        finally:
-            stop.set()
-            if watcher:
-                watcher.join()
-            if proc.is_alive():
-                proc.terminate()
-                proc.join()
-        if proc.exitcode != 0:
-            raise WorkerFailed(
-                f"a worker process stopped with exit code {proc.exitcode}; "
-                f"completed trials are kept: run the same command again to resume"
-            )
-        if len(study.get_trials(deepcopy=False)) == n_before:
-            return study  # the worker found nothing to do (another process spent the budget)
+    threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
+    live: list[_Live] = []
+    failed_exit: int | None = None
+    stop = threading.Event()
+    watcher = None
+    if on_progress:
+        watcher = threading.Thread(target=_watch, args=(spec, study, on_progress, stop),
+                                   daemon=True)
+        watcher.start()
+    try:
+        while True:
+            state = budget(spec, study)
+            if failed_exit is None and not state.exhausted:
+                while len(live) < workers:
+                    outstanding = sum(max(0, w.quota - _finished_by(study, w.tag)) for w in live)
+                    left = (spec.recycle_every * workers if state.trials_left is None
+                            else state.trials_left - outstanding)
+                    if left <= 0:
+                        break
+                    quota = min(spec.recycle_every, math.ceil(left / (workers - len(live))))
+                    tag = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+                    n_before = len(study.get_trials(deepcopy=False))
+                    proc = ctx.Process(
+                        target=work, name="lstm-tune-worker",
+                        args=(spec, quota, sampler_seed(spec, n_before + len(live)), tag, threads))
+                    proc.start()
+                    live.append(_Live(proc, tag, quota))
+            if not live:
+                break
+            if len(live) == 1:
+                live[0].proc.join(0.5)  # returns as soon as the worker ends
+            else:
+                time.sleep(0.5)
+            for w in [w for w in live if not w.proc.is_alive()]:
+                live.remove(w)
+                if w.proc.exitcode == INTERRUPTED:
+                    raise KeyboardInterrupt
+                if w.proc.exitcode != 0:
+                    failed_exit = w.proc.exitcode
+    except KeyboardInterrupt:
+        _interrupt(live)
+        raise
+    finally:
+        stop.set()
+        if watcher:
+            watcher.join()
+        for w in live:
+            if w.proc.is_alive():
+                w.proc.terminate()
+                w.proc.join()
+    fail_dead_trials(study)
+    if on_progress:
+        on_progress(budget(spec, study))
+    if failed_exit is not None:
+        raise WorkerFailed(
+            f"a worker process stopped with exit code {failed_exit}; completed trials are "
+            "kept: run the same command again to resume")
+    return study
+
+
+def _interrupt(live: list[_Live]) -> None:
+    """Ctrl-C: let each worker record its running trial as failed, then stop it."""
+    for w in live:
+        if w.proc.is_alive() and w.proc.pid:
+            try:
+                os.kill(w.proc.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+    for w in live:
+        w.proc.join(60)
 
 
 def _watch(spec: StudySpec, study: optuna.Study, on_progress: Callable[[Budget], None],

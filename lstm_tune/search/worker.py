@@ -2,31 +2,58 @@
 
 Keras leaks about 18 MB per trained model even after clear_session(); a worker that exits
 after `recycle_every` trials gives all of it back, so memory stays bounded in long studies.
+Before each trial it checks the budget in the storage (finished trials, plus those other
+processes are running), so workers on many machines stop together.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lstm_tune.spec import StudySpec
 
+INTERRUPTED = 130
 
-def quiet_tensorflow() -> None:
+
+def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
+    """Quiet logs and a CPU thread share; must run before TensorFlow is imported."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "2")
+    if threads:
+        os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
+        os.environ["TF_NUM_INTEROP_THREADS"] = "1"
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    import tensorflow as tf
+
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
 
 
-def work(spec: "StudySpec", n_trials: int, sampler_seed: int) -> None:
+def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
+         threads: int | None = None) -> None:
     """Process entry point: run up to n_trials trials of the study, within its budget."""
-    quiet_tensorflow()
+    try:
+        _work(spec, n_trials, sampler_seed, tag, threads)
+    except KeyboardInterrupt:  # the running trial is already recorded as failed by Optuna
+        sys.exit(INTERRUPTED)
+
+
+def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
+          threads: int | None) -> None:
+    configure_tensorflow(threads, spec.deterministic)
     import optuna
 
     from lstm_tune.data.load import load_table
+    from lstm_tune.search.attrs import WORKER_ATTR
     from lstm_tune.search.budget import budget
     from lstm_tune.search.objective import Objective
-    from lstm_tune.search.storage import artifact_store, open_storage
+    from lstm_tune.search.storage import artifact_store, claim, fail_dead_trials, open_storage
     from lstm_tune.search.strategies import make_pruner, make_sampler
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -34,12 +61,16 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int) -> None:
         study_name=spec.name, storage=open_storage(spec),
         sampler=make_sampler(spec, sampler_seed), pruner=make_pruner(spec),
     )
+    fail_dead_trials(study)
     objective = Objective(spec, load_table(spec), artifact_store(spec))
 
-    def stop_at_budget(study: optuna.Study, _trial: object) -> None:
-        if budget(spec, study).exhausted:
-            study.stop()
+    def run_one(trial: optuna.Trial) -> float:
+        claim(trial)
+        if tag:
+            trial.set_user_attr(WORKER_ATTR, tag)
+        return objective(trial)
 
-    if budget(spec, study).exhausted:
-        return
-    study.optimize(objective, n_trials=n_trials, catch=(Exception,), callbacks=[stop_at_budget])
+    for _ in range(n_trials):
+        if budget(spec, study, count_running=True).exhausted:
+            return
+        study.optimize(run_one, n_trials=1, catch=(Exception,))

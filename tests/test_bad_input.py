@@ -1,0 +1,136 @@
+"""A table of bad inputs: each gives exit code 2, one line naming the file, the field and
+the fix, no traceback, and leaves an existing study's storage exactly as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from lstm_tune.cli import cli
+from tests.conftest import run_cli, tiny_study, tree_digest
+
+pytestmark = pytest.mark.slow
+
+N = 100
+GOOD_CSV = pd.DataFrame({
+    "month": pd.date_range("2000-01-01", periods=N, freq="MS").strftime("%Y-%m"),
+    "sales": 50 + 10 * np.sin(np.arange(N) / 2.0) + np.arange(N),
+    "price": np.cos(np.arange(N)),
+})
+
+
+def csv_study(**data):
+    return tiny_study(name="tiny", data={"csv": "sales.csv", "target": "sales", "time": "month",
+                                         **data}, split={"validation": 8, "test": 8})
+
+
+def with_csv(frame):
+    return lambda d: frame.to_csv(d / "sales.csv", index=False)
+
+
+def write_text(text):
+    return lambda d: (d / "sales.csv").write_text(text)
+
+
+# (case, study file content (dict or raw text), extra files, command, words expected in the line)
+CASES = [
+    ("malformed YAML", "name: tiny\ndata: {builtin: airline\n", None, "run", "malformed YAML"),
+    ("empty study file", "", None, "run", "the file is empty"),
+    ("not a mapping", "- a\n- b\n", None, "run", "expected a mapping"),
+    ("unknown key", {**tiny_study(), "epochs": 3}, None, "run", "epochs: unknown key"),
+    ("wrong type", {**tiny_study(), "window": "twelve"}, None, "run", "window:"),
+    ("zero window", {**tiny_study(), "window": 0}, None, "run", "window:"),
+    ("negative test size", {**tiny_study(), "split": {"test": -3}}, None, "run", "split.test"),
+    ("zero trials", {**tiny_study(), "budget": {"trials": 0}}, None, "run", "budget.trials"),
+    ("range low > high", {**tiny_study(), "space": {"units": {"low": 9, "high": 3}}}, None,
+     "run", "space.units"),
+    ("bool given as number", {**tiny_study(), "space": {"attention": 2}}, None, "run",
+     "space.attention"),
+    ("window longer than series", {**tiny_study(), "window": 300}, None, "run",
+     "window: the series has 144 steps"),
+    ("unknown built-in", {**tiny_study(), "data": {"builtin": "sunspots"}}, None, "run",
+     "data.builtin"),
+    ("unknown strategy", {**tiny_study(), "strategy": "annealing"}, None, "run", "strategy:"),
+    ("unknown pruner", {**tiny_study(), "pruner": "eager"}, None, "run", "pruner:"),
+    ("malformed storage URL", {**tiny_study(), "storage": "tiny.db"}, None, "run",
+     "storage: malformed"),
+    ("unreachable storage", {**tiny_study(), "storage": "postgresql://nobody@127.0.0.1:9/none"},
+     None, "run", "storage: cannot open"),
+    ("storage folder missing", {**tiny_study(), "storage": "sqlite:///no/such/dir/x.db"}, None,
+     "run", "does not exist"),
+    ("report dir not writable", {**tiny_study(), "report_dir": "tiny.yaml/reports"}, None,
+     "run", "report_dir: cannot write"),
+    ("missing CSV file", csv_study(), None, "run", "data.csv: no such file"),
+    ("empty CSV", csv_study(), write_text(""), "run", "the CSV file is empty"),
+    ("CSV header only", csv_study(), write_text("month,sales,price\n"), "run", "no rows"),
+    ("missing target column", csv_study(target="revenue"), with_csv(GOOD_CSV), "run",
+     "data.target: no column 'revenue'"),
+    ("missing feature column", csv_study(features=["promo"]), with_csv(GOOD_CSV), "run",
+     "data.features: no column 'promo'"),
+    ("non-numeric value", csv_study(), with_csv(GOOD_CSV.assign(
+        sales=GOOD_CSV.sales.astype(object).where(GOOD_CSV.index != 5, "twelve"))), "run",
+     "non-numeric value 'twelve'"),
+    ("NaN in data", csv_study(features=["price"]), with_csv(GOOD_CSV.assign(
+        price=GOOD_CSV.price.where(GOOD_CSV.index != 9))), "run", "NaN"),
+    ("inf in data", csv_study(), with_csv(GOOD_CSV.assign(
+        sales=GOOD_CSV.sales.where(GOOD_CSV.index != 9, np.inf))), "run", "infinite"),
+    ("duplicate timestamps", csv_study(), with_csv(GOOD_CSV.assign(
+        month=GOOD_CSV.month.where(GOOD_CSV.index != 4, GOOD_CSV.month[3]))), "run",
+     "duplicate time"),
+    ("log of a non-positive target", csv_study(), with_csv(GOOD_CSV.assign(
+        sales=GOOD_CSV.sales - 200)) , "run", "needs a positive target"),
+    ("trial that does not exist", tiny_study(), None, "explain --trial 99", "has no trial 99"),
+    ("trial number that is not a number", tiny_study(), None, "explain --trial last",
+     "not a trial number"),
+    ("sqlite with parallel workers", {**tiny_study(), "storage": "sqlite:///tiny.db"}, None,
+     "run --workers 2", "not safe for parallel writers"),
+]
+
+
+@pytest.fixture(scope="module")
+def existing_study(tmp_path_factory):
+    """A folder holding a real, finished 1-trial study 'tiny' (storage and model artifact)."""
+    root = tmp_path_factory.mktemp("existing")
+    (root / "tiny.yaml").write_text(yaml.safe_dump(tiny_study(budget={"trials": 1})))
+    result = run_cli("run", "tiny.yaml", "--no-report", cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return root
+
+
+def test_the_table_is_big_enough():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize(("case", "content", "files", "command", "words"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_bad_input(existing_study, tmp_path, monkeypatch, case, content, files, command, words):
+    work = tmp_path / "w"
+    shutil.copytree(existing_study, work)
+    study = work / "tiny.yaml"
+    if isinstance(content, dict) and "log of" in case:
+        content = {**content, "space": {**content["space"], "transform": ["none", "log_diff"]}}
+    study.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
+    if files:
+        files(work)
+    before = tree_digest(work)
+    before.pop("tiny.yaml")
+    monkeypatch.chdir(work)
+    verb, *flags = command.split()
+    result = CliRunner().invoke(cli, [verb, "tiny.yaml", *flags])
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("lstm-tune: ") and "Traceback" not in result.output
+    assert "tiny.yaml" in line or "sales.csv" in line, line
+    assert words in line, line
+    assert "fix:" in line, line
+    after = tree_digest(work)
+    after.pop("tiny.yaml")
+    assert after == before, "the storage or its files changed"
