@@ -6,6 +6,7 @@ Opening it is where a bad storage URL is caught, before anything is written.
 from __future__ import annotations
 
 import socket
+import time
 import warnings
 from pathlib import Path
 
@@ -55,14 +56,28 @@ def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseSt
             from optuna.storages.journal import JournalFileBackend
 
             return JournalStorage(JournalFileBackend(str(path)))
-        return optuna.storages.RDBStorage(
-            url, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS,
-            engine_kwargs={"pool_pre_ping": True} if not url.startswith("sqlite") else None,
-        )
+        return _rdb(url)
     except Exception as exc:  # sqlalchemy raises many kinds: bad dialect, no server, no driver
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StudyError(spec.source, "storage", f"cannot open storage {url!r} ({first[:200]})",
                          "check the URL, the server and its driver") from None
+
+
+def _rdb(url: str, attempts: int = 8) -> optuna.storages.RDBStorage:
+    """An RDB storage; retried when workers starting together race to create its tables."""
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    for attempt in range(attempts):
+        try:
+            return optuna.storages.RDBStorage(
+                url, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS,
+                engine_kwargs={"pool_pre_ping": True} if not url.startswith("sqlite") else None,
+            )
+        except (IntegrityError, ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 + attempt * 0.5)
+    raise AssertionError("unreachable")
 
 
 def with_default_storage(spec: StudySpec, workers: int) -> StudySpec:

@@ -56,7 +56,8 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     from lstm_tune.search.storage import artifact_store, claim, fail_dead_trials, open_storage
     from lstm_tune.search.strategies import make_pruner, make_sampler
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # failures are recorded on their trials (and shown in the report), not logged with tracebacks
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
         sampler=make_sampler(spec, sampler_seed), pruner=make_pruner(spec),
