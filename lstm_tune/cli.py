@@ -62,6 +62,8 @@ def _quiet_optuna() -> None:
 
 
 STUDY = click.argument("study", type=click.Path(dir_okay=False, path_type=str))
+STORAGE = click.option("--storage", type=str,
+                       help="Storage URL, if not the study file's (e.g. postgresql://...).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,7 +81,7 @@ def cli() -> None:
 @click.option("--trials", type=click.IntRange(min=1), help="Total trial budget (overrides the file).")
 @click.option("--strategy", type=str, help="Search strategy: tpe, random, ga or pso (overrides the file).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
-@click.option("--storage", type=str, help="Optuna storage URL (default sqlite:///<study dir>/<name>.db).")
+@click.option("--storage", type=str, help="Storage URL (default sqlite:///<study dir>/<name>.db).")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Parallel worker processes on this machine (each gets its share of CPU "
                    "threads; the default storage becomes a journal file).")
@@ -106,7 +108,7 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
 
 @cli.command()
 @STUDY
-@click.option("--storage", type=str, help="The shared storage, e.g. postgresql://user@host/db.")
+@STORAGE
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes on this machine.")
 @user_errors
@@ -171,13 +173,14 @@ def _short(v: Any) -> str:
 
 @cli.command()
 @STUDY
+@STORAGE
 @user_errors
-def report(study: str) -> None:
+def report(study: str, storage: str | None) -> None:
     """Evaluate the best trial of STUDY on the test split and (re)write its HTML report."""
     from lstm_tune.search.storage import load_study
 
     _quiet_optuna()
-    spec = _spec(study)
+    spec = _spec(study, storage=storage)
     _evaluate_and_report(spec, load_study(spec))
 
 
@@ -189,8 +192,9 @@ def report(study: str) -> None:
               help="How many windows to explain (the most recent ones, test split first).")
 @click.option("--methods", default="shap,lime,attention", show_default=True,
               help="Comma-separated explainers (attention only for models with attention).")
+@STORAGE
 @user_errors
-def explain(study: str, trial: str, samples: int, methods: str) -> None:
+def explain(study: str, trial: str, samples: int, methods: str, storage: str | None) -> None:
     """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
 
     Each explainer is measured for faithfulness (deletion curve against a random ranking;
@@ -203,7 +207,7 @@ def explain(study: str, trial: str, samples: int, methods: str) -> None:
     from lstm_tune.search.storage import load_study
 
     _quiet_optuna()
-    spec = _spec(study)
+    spec = _spec(study, storage=storage)
     number = None
     if trial != "best":
         if not trial.isdigit():
@@ -234,13 +238,14 @@ def explain(study: str, trial: str, samples: int, methods: str) -> None:
 @cli.command()
 @STUDY
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@STORAGE
 @user_errors
-def summary(study: str, as_json: bool) -> None:
+def summary(study: str, as_json: bool, storage: str | None) -> None:
     """Trial counts, best trial, test metrics and baselines of STUDY (no training)."""
     from lstm_tune.search.summary import study_summary
 
     _quiet_optuna()
-    spec = _spec(study)
+    spec = _spec(study, storage=storage)
     info = study_summary(spec)
     if as_json:
         click.echo(json.dumps(info, indent=2))
@@ -262,12 +267,13 @@ def summary(study: str, as_json: bool) -> None:
 @STUDY
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
+@STORAGE
 @user_errors
-def dashboard(study: str, port: int, host: str) -> None:
+def dashboard(study: str, port: int, host: str, storage: str | None) -> None:
     """Open STUDY's storage (and its model artifacts) in optuna-dashboard."""
     from lstm_tune.search.storage import load_study
 
-    spec = _spec(study)
+    spec = _spec(study, storage=storage)
     load_study(spec)  # a clear error if there is nothing to show
     exe = shutil.which("optuna-dashboard")
     if exe is None:

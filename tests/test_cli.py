@@ -152,3 +152,40 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
     assert page.images == 1 and page.broken_images == 0 and page.console_errors == []
     bad = run_cli("compare", "cmp.yaml", "--strategies", "ga,hill", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown strategy 'hill'" in bad.stderr
+
+
+def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root, _, _ = finished
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = ["optuna-dashboard"]
+    proc = subprocess.Popen([*exe, "sqlite:///studies/tiny.db", "--port", str(port),
+                             "--artifact-dir", "studies/tiny_artifacts", "--quiet"],
+                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/studies", timeout=2) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "optuna-dashboard did not answer"
+        (study,) = [s for s in body["study_summaries"] if s["study_name"] == "tiny"]
+        url = f"http://127.0.0.1:{port}/api/studies/{study['study_id']}?after=0"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            detail = json.loads(r.read())
+        with sqlite3.connect(root / "studies" / "tiny.db") as con:
+            stored = con.execute("select count(*) from trials").fetchone()[0]
+        assert len(detail["trials"]) == stored >= 3
+    finally:
+        proc.terminate()
+        proc.wait(10)
