@@ -26,11 +26,7 @@ AIRLINE = {
 }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--windows", type=int, default=100)
-    ap.add_argument("--kernel-windows", type=int, default=5)
-    args = ap.parse_args()
+def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]]:
     rows: list[tuple[str, str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         study = Path(tmp) / "airline_explain.yaml"
@@ -59,7 +55,7 @@ def main() -> None:
         trial = best_trial(spec, st)
         data = make_dataset(spec, load_table(spec), trial_params(spec, trial)["transform"])
         ctx = ExplainContext(load_trial_model(spec, trial), data, seed=0)
-        x, _, _ = windows(data, args.windows)
+        x, _, _ = windows(data, n_windows)
         n = len(x)
         explain_shap(ctx, x[:2])  # warm-up: graph tracing is a one-off cost
 
@@ -71,7 +67,7 @@ def main() -> None:
         explain_lime(ctx, x)
         rows.append(("LIME RecurrentTabularExplainer (used)", f"{n} windows", time.perf_counter() - start))
 
-        k = min(args.kernel_windows, n)
+        k = min(kernel_windows, n)
         flat_bg = shap.kmeans(ctx.background().reshape(len(ctx.background()), -1), 10)
         shape = x.shape[1:]
         kernel = shap.KernelExplainer(
@@ -90,10 +86,17 @@ def main() -> None:
             raise SystemExit(out.stderr[-2000:])
         rows.append(("lstm-tune explain (whole command, incl. TF import)", f"{n} windows", total))
 
-    print("| what | measured on | seconds |")
-    print("|---|---|---|")
-    for what, on, seconds in rows:
-        print(f"| {what} | {on} | {seconds:.1f} |")
+    return [{"what": w, "measured on": on, "seconds": round(sec, 1)} for w, on, sec in rows]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--windows", type=int, default=100)
+    ap.add_argument("--kernel-windows", type=int, default=5)
+    args = ap.parse_args()
+    from benchmarks.table import markdown
+
+    print(markdown(run(args.windows, args.kernel_windows)))
 
 
 if __name__ == "__main__":

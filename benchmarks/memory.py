@@ -43,29 +43,34 @@ def peaks(study, block: int = 10) -> list[float]:
     return [max(values[i:i + block]) for i in range(0, len(values), block)]
 
 
+def run(trials: int = 60, recycle: int = 10) -> list[dict[str, object]]:
+    """Peak RSS per block of 10 trials, recycled workers against one process."""
+    peaks_by: dict[str, list[float]] = {}
+    walls: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, every in ((f"recycled every {recycle}", recycle), ("one process", trials)):
+            spec = load_spec(study_file(Path(tmp), f"mem{every}", trials, every))
+            start = time.perf_counter()
+            peaks_by[label] = peaks(run_study(spec))
+            walls[label] = time.perf_counter() - start
+    rows: list[dict[str, object]] = []
+    for i in range(max(len(p) for p in peaks_by.values())):
+        row: dict[str, object] = {"trials": f"{i * 10 + 1}-{min((i + 1) * 10, trials)}"}
+        row.update({f"{k}: peak RSS MB": round(p[i]) for k, p in peaks_by.items() if i < len(p)})
+        rows.append(row)
+    rows.append({"trials": "wall time s", **{f"{k}: peak RSS MB": round(w)
+                                              for k, w in walls.items()}})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=60)
     ap.add_argument("--recycle", type=int, default=10)
     args = ap.parse_args()
-    rows = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for label, recycle in ((f"recycled every {args.recycle}", args.recycle),
-                               ("one process", args.trials)):
-            spec = load_spec(study_file(Path(tmp), f"mem{recycle}", args.trials, recycle))
-            start = time.perf_counter()
-            study = run_study(spec)
-            rows[label] = (peaks(study), time.perf_counter() - start)
-    blocks = max(len(p) for p, _ in rows.values())
-    header = "| trials | " + " | ".join(f"{k}: peak RSS MB" for k in rows) + " |"
-    print(header)
-    print("|" + "---|" * (len(rows) + 1))
-    for i in range(blocks):
-        cells = [f"{p[i]:.0f}" if i < len(p) else "" for p, _ in rows.values()]
-        print(f"| {i * 10 + 1}-{min((i + 1) * 10, args.trials)} | " + " | ".join(cells) + " |")
-    print("| wall time s | " + " | ".join(f"{s:.0f}" for _, s in rows.values()) + " |")
-    for label, (p, _) in rows.items():
-        print(f"{label}: growth from first to last block {p[-1] - p[0]:+.0f} MB")
+    from benchmarks.table import markdown
+
+    print(markdown(run(args.trials, args.recycle)))
 
 
 if __name__ == "__main__":

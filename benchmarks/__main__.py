@@ -1,0 +1,127 @@
+"""Run the benchmark suites and print one markdown table each (also saved as CSV).
+
+    python -m benchmarks                 # the whole set (about an hour on 2 cores)
+    python -m benchmarks --quick         # a few minutes: fewer trials, seeds and epochs
+    python -m benchmarks --smoke         # seconds per suite: only checks that they run
+    python -m benchmarks --suites quality,overhead
+
+Suites: quality (search quality per compute against KerasTuner and a plain Optuna script,
+with the pruning comparison), overhead (a trial through lstm_tune against a bare fit),
+memory (peak RSS, recycled workers against one process), workers (trials per minute with 1
+and 2 workers), explain (SHAP, LIME and the explain command per 100 windows).
+These are measurements, not tests: the machines are shared, compare ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+warnings.filterwarnings("ignore")
+
+from benchmarks.table import markdown, write_csv  # noqa: E402
+
+PROFILES = {
+    # quality budget, overhead epochs/repeats, memory trials, workers trials, explain windows
+    "full": {"trials": 20, "seeds": 3, "max_epochs": 80, "patience": 10, "overhead": (30, 3),
+             "memory": 100, "workers": 16, "explain": 100},
+    "quick": {"trials": 6, "seeds": 1, "max_epochs": 20, "patience": 5, "overhead": (15, 1),
+              "memory": 20, "workers": 6, "explain": 100},
+    "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "overhead": (2, 1),
+              "memory": 2, "workers": 2, "explain": 10},
+}
+
+
+def quality(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from dataclasses import asdict
+
+    from benchmarks import quality as q
+
+    rows, base = q.run(q.Budget(p["trials"], p["seeds"], p["max_epochs"], p["patience"]))
+    summary = q.medians(rows)
+    pruned = next((r for r in summary if r["method"] == "lstm_tune TPE (pruned)"), None)
+    unpruned = next((r for r in summary if r["method"] == "lstm_tune TPE (no pruning)"), None)
+    pruning = []
+    if pruned and unpruned:
+        pruning.append({
+            "epochs saved %": 100 * (1 - pruned["epochs"] / unpruned["epochs"]),
+            "wall time saved %": 100 * (1 - pruned["wall_seconds"] / unpruned["wall_seconds"]),
+            "best validation RMSE, pruned": pruned["best_validation"],
+            "best validation RMSE, not pruned": unpruned["best_validation"],
+        })
+    return {
+        "quality (medians over seeds)": summary,
+        "quality (every run)": [asdict(r) for r in rows],
+        "baselines on the same test points": [{"forecast": k, "test_rmse": v} for k, v in base],
+        "pruning": pruning,
+    }
+
+
+def overhead(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from benchmarks import overhead as o
+
+    epochs, repeats = p["overhead"]
+    return {f"overhead per trial ({epochs} epochs, best of {repeats})": o.run(epochs, repeats)}
+
+
+def memory(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from benchmarks import memory as m
+
+    return {f"memory ({p['memory']} short trials)": m.run(p["memory"], max(1, p["memory"] // 6))}
+
+
+def workers(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from benchmarks import throughput
+
+    return {"workers": throughput.run(p["workers"])}
+
+
+def explain(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from benchmarks import explain_speed
+
+    return {"explanation speed": explain_speed.run(p["explain"], 2 if p["explain"] < 50 else 5)}
+
+
+SUITES: dict[str, Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {
+    "quality": quality, "overhead": overhead, "memory": memory, "workers": workers,
+    "explain": explain,
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="a few minutes")
+    mode.add_argument("--smoke", action="store_true", help="only check that every suite runs")
+    ap.add_argument("--suites", default=",".join(SUITES), help="comma-separated suites")
+    ap.add_argument("--out", default="benchmarks/results", help="folder for the CSV files")
+    args = ap.parse_args()
+    profile = "smoke" if args.smoke else "quick" if args.quick else "full"
+    chosen = [s.strip() for s in args.suites.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SUITES]
+    if unknown:
+        ap.error(f"unknown suite {unknown[0]!r}; choose from {', '.join(SUITES)}")
+    out = Path(args.out)
+    started = time.perf_counter()
+    print(f"# lstm_tune benchmarks ({profile}), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}\n", flush=True)
+    for name in chosen:
+        t0 = time.perf_counter()
+        for title, rows in SUITES[name](PROFILES[profile]).items():
+            print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
+            if rows:
+                slug = "".join(c if c.isalnum() else "_" for c in title).strip("_").lower()
+                write_csv(rows, out / f"{slug}.csv")
+        print(f"({name}: {time.perf_counter() - t0:.0f} s)\n", flush=True)
+    print(f"total {time.perf_counter() - started:.0f} s; CSV files in {out}/")
+
+
+if __name__ == "__main__":
+    main()
