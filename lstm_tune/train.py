@@ -3,7 +3,9 @@
 The validation metric is computed in the data's own units after every epoch and put in the
 epoch logs as `val_rmse` (forecasts) or `val_accuracy` (classification). Early stopping and
 pruning watch that metric, so configurations with different target transforms are compared
-on the same scale.
+on the same scale. It is the only validation pass: Keras' own (`validation_data`) would
+predict the same windows a second time, and an eager model call per epoch costs about
+0.05 s on the CPU, so predictions go through the model's compiled predict function.
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ class UnitMetric(keras.callbacks.Callback):
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
+        val = self.data.val
+        pred = np.asarray(self.model.predict_on_batch(val.x))
         if self.data.task == "forecast":
-            val = self.data.val
-            pred = np.asarray(self.model(val.x, training=False))
             with np.errstate(all="ignore"):
                 value = metrics.rmse(self.data.actual(val), self.data.to_units(val, pred))
             logs["val_rmse"] = value if math.isfinite(value) else float("inf")
+        else:
+            logs["val_accuracy"] = float(np.mean(pred.argmax(axis=-1) == val.y))
 
 
 @dataclass
@@ -83,7 +87,6 @@ def fit(
     start = time.perf_counter()
     history = model.fit(
         data.train.x, data.train.y,
-        validation_data=(data.val.x, data.val.y),
         epochs=max_epochs,
         batch_size=int(params.get("batch_size", 32)),
         callbacks=callbacks,
