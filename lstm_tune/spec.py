@@ -35,8 +35,6 @@ TRANSFORMS = (
     "seasonal_diff",
     "log_seasonal_diff",
 )
-STRATEGIES = ("tpe", "random", "ga", "pso")
-PRUNERS = ("median", "hyperband", "none")
 
 
 # --- search-space parameters: a fixed value, a list of choices, or a range ----------------

@@ -146,7 +146,7 @@ def explain_images(result: Any) -> dict[str, Any]:
     samples = []
     for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
         kind = "large error" if rank < 2 else "typical"
-        title = f"window ending before {result.labels[i]} ({kind}: |error| {result.errors[i]:.3g})"
+        title = f"window for the target at {result.labels[i]} ({kind}: |error| {result.errors[i]:.3g})"
         samples.append((title, ef.sample_maps(result.attributions, i, title)))
     images["samples"] = samples
     return images
@@ -154,7 +154,8 @@ def explain_images(result: Any) -> dict[str, Any]:
 
 def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
     uri = figures.data_uri
-    informative = ", ".join(f"{f} at t-{lag}" for lag, f in result.informative) or "not known here"
+    informative = ", ".join(f"{f} at {'t-' + str(lag) if lag else 't'}"
+                            for lag, f in result.informative) or "not known here"
     first = next(iter(result.attributions.values()))
     text = _env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
