@@ -134,7 +134,14 @@ def _search(spec: Any, workers: int) -> Any:
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}]", unit="trial",
                disable=None, dynamic_ncols=True)
 
+    first = []
+
     def progress(state: Any) -> None:
+        if not first:  # the first report comes before any trial runs
+            first.append(state)
+            if state.exhausted:
+                click.echo(f"{spec.name}: the budget is already spent ({state.trials_done} "
+                           "finished trials); raise it with --trials N to continue", err=True)
         bar.n = state.trials_done
         bar.set_postfix_str(f"{state.seconds_used:.0f}s trial time", refresh=False)
         bar.refresh()

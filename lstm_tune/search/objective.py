@@ -63,6 +63,7 @@ class Objective:
         start = time.perf_counter()
         params = self.space.suggest(trial)
         trial.set_user_attr(PARAMS_ATTR, params)
+        trial.set_user_attr("strategy", self.spec.strategy)
         epochs = {"run": 0}
         try:
             return self._train(trial, params, epochs)

@@ -106,6 +106,7 @@ def run_study(
     stop = threading.Event()
     watcher = None
     if on_progress:
+        on_progress(budget(spec, study))  # the state before any trial of this run
         watcher = threading.Thread(target=_watch, args=(spec, study, on_progress, stop),
                                    daemon=True)
         watcher.start()
