@@ -117,7 +117,8 @@ keys = st.sampled_from(["name", "data", "task", "window", "horizon", "season", "
                         "layers", "low", "high", "builtin", "csv", "x"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(keys, yaml_values | st.dictionaries(keys, yaml_values, max_size=4), max_size=6))
 def test_any_document_validates_or_raises_study_error(write_study, doc):
     path = write_study(yaml.safe_dump(doc))
