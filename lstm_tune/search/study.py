@@ -1,9 +1,9 @@
 """Run a study: validate, open the storage, and feed worker processes until the budget is spent.
 
 The parent process never imports TensorFlow: it checks the input, creates (or resumes) the
-study, starts one worker process at a time for a batch of trials, and shows progress read
-from the storage. Running the same command again resumes: the budget counts what the
-storage already holds.
+study, keeps N worker processes busy with quotas of trials (replacing each one that exits
+after `recycle_every` trials), and shows progress read from the storage. Running the same
+command again resumes: the budget counts what the storage already holds.
 """
 
 from __future__ import annotations
