@@ -13,7 +13,6 @@ import shutil
 import sys
 from collections import Counter
 from functools import wraps
-from pathlib import Path
 from typing import Any, Callable
 
 import click

@@ -4,8 +4,6 @@ the fix, no traceback, and leaves an existing study's storage exactly as it was.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest

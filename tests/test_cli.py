@@ -157,7 +157,6 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
 def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
     import socket
     import subprocess
-    import sys
     import time
     import urllib.request
 

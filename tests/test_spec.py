@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lstm_tune.errors import StudyError
-from lstm_tune.spec import Choice, FixedParam, FloatRange, IntRange, load_spec, parse_param
+from lstm_tune.params import Choice, FixedParam, FloatRange, IntRange, parse_param
+from lstm_tune.spec import load_spec
 
 from tests.conftest import tiny_study
 

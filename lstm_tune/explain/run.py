@@ -58,7 +58,6 @@ class ExplainResult:
 def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The most recent `count` windows (test first, then validation and train before it)."""
     xs = np.concatenate([data.train.x, data.val.x, data.test.x])
-    ys = np.concatenate([data.train.y, data.val.y, data.test.y])
     idx = np.concatenate([data.train.target_idx, data.val.target_idx, data.test.target_idx])
     refs = np.concatenate([data.train.ref, data.val.ref, data.test.ref])
     take = slice(max(0, len(xs) - count), None)

@@ -19,7 +19,8 @@ from optuna.distributions import (
     IntDistribution,
 )
 
-from lstm_tune.spec import Choice, FixedParam, FloatRange, IntRange, ParamDef, SpaceSpec, param_values
+from lstm_tune.params import Choice, FixedParam, FloatRange, IntRange, ParamDef, param_values
+from lstm_tune.spec import SpaceSpec
 
 
 def _distribution(p: ParamDef) -> BaseDistribution | None:

@@ -20,7 +20,8 @@ from lstm_tune.search.attrs import REASON_ATTR
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.search.strategies import make_sampler
 from lstm_tune.search.study import sampler_seed
-from lstm_tune.spec import Choice, FloatRange, IntRange, StudySpec, load_spec
+from lstm_tune.params import Choice, FloatRange, IntRange
+from lstm_tune.spec import StudySpec, load_spec
 
 MIXED_SPACE = {
     "layers": {"low": 1, "high": 3},
