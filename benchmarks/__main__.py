@@ -30,12 +30,12 @@ from benchmarks.table import markdown, write_csv  # noqa: E402
 
 PROFILES = {
     # quality budget, overhead epochs/repeats, memory trials, workers trials, explain windows
-    "full": {"trials": 20, "seeds": 3, "max_epochs": 80, "patience": 10, "overhead": (30, 3),
-             "memory": 100, "workers": 16, "explain": 100},
-    "quick": {"trials": 6, "seeds": 1, "max_epochs": 20, "patience": 5, "overhead": (15, 1),
-              "memory": 20, "workers": 6, "explain": 100},
-    "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "overhead": (2, 1),
-              "memory": 2, "workers": 2, "explain": 10},
+    "full": {"trials": 20, "seeds": 3, "max_epochs": 80, "patience": 10, "hyperband": 27,
+             "overhead": (30, 3), "memory": 100, "workers": 16, "explain": 100},
+    "quick": {"trials": 6, "seeds": 1, "max_epochs": 15, "patience": 5, "hyperband": 9,
+              "overhead": (15, 1), "memory": 12, "workers": 6, "explain": 100},
+    "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "hyperband": 2,
+              "overhead": (2, 1), "memory": 2, "workers": 2, "explain": 10},
 }
 
 
@@ -44,7 +44,8 @@ def quality(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
     from benchmarks import quality as q
 
-    rows, base = q.run(q.Budget(p["trials"], p["seeds"], p["max_epochs"], p["patience"]))
+    rows, base = q.run(q.Budget(p["trials"], p["seeds"], p["max_epochs"], p["patience"],
+                                p["hyperband"]))
     summary = q.medians(rows)
     pruned = next((r for r in summary if r["method"] == "lstm_tune TPE (pruned)"), None)
     unpruned = next((r for r in summary if r["method"] == "lstm_tune TPE (no pruning)"), None)

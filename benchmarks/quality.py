@@ -40,6 +40,7 @@ class Budget:
     seeds: int
     max_epochs: int
     patience: int
+    hyperband_epochs: int = 27  # Hyperband sets its own trial count from this and factor 3
 
 
 def airline_spec(folder: Path, name: str, seed: int, budget: Budget, **changes: Any) -> StudySpec:
@@ -155,7 +156,8 @@ def run_plain_optuna(spec: StudySpec, label: str) -> Row:
                epochs_total)
 
 
-def run_kerastuner(spec: StudySpec, kind: str, label: str) -> Row | None:
+def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int = 27
+                   ) -> Row | None:
     try:
         import keras_tuner as kt
     except ImportError:
@@ -206,8 +208,7 @@ def run_kerastuner(spec: StudySpec, kind: str, label: str) -> Row | None:
         if kind == "bayesian":
             tuner = kt.BayesianOptimization(Space(), max_trials=spec.budget.trials, **common)
         else:  # Hyperband decides its own number of trials from max_epochs and the factor
-            tuner = kt.Hyperband(Space(), max_epochs=spec.training.max_epochs, factor=3,
-                                 **common)
+            tuner = kt.Hyperband(Space(), max_epochs=hyperband_epochs, factor=3, **common)
         start = time.perf_counter()
         tuner.search(epochs=spec.training.max_epochs, verbose=0)
         wall = time.perf_counter() - start
@@ -262,7 +263,8 @@ def run(budget: Budget, methods: list[str] | None = None) -> tuple[list[Row], li
                 airline_spec(folder, f"ktb{s}", s, budget), "bayesian",
                 "KerasTuner BayesianOptimization"),
             "KerasTuner Hyperband": lambda s: run_kerastuner(
-                airline_spec(folder, f"kth{s}", s, budget), "hyperband", "KerasTuner Hyperband"),
+                airline_spec(folder, f"kth{s}", s, budget), "hyperband", "KerasTuner Hyperband",
+                budget.hyperband_epochs),
         }
         for name, fn in plan.items():
             if methods and name not in methods:

@@ -42,7 +42,18 @@ def is_better(value: float, study: optuna.Study) -> bool:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB)."""
+    """This process's peak resident memory so far, in MB.
+
+    Read from VmHWM, which belongs to the process's own memory map: ru_maxrss would carry
+    the parent's peak over into a spawned worker (Linux keeps it across fork and exec).
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

@@ -103,6 +103,7 @@ def run_study(
     threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
     live: list[_Live] = []
     failed_exit: int | None = None
+    idle = False  # a worker found nothing to do: others (elsewhere) hold the rest of the budget
     stop = threading.Event()
     watcher = None
     if on_progress:
@@ -113,7 +114,7 @@ def run_study(
     try:
         while True:
             state = budget(spec, study)
-            if failed_exit is None and not state.exhausted:
+            if failed_exit is None and not idle and not state.exhausted:
                 while len(live) < workers:
                     outstanding = sum(max(0, w.quota - _finished_by(study, w.tag)) for w in live)
                     left = (spec.recycle_every * workers if state.trials_left is None
@@ -140,6 +141,8 @@ def run_study(
                     raise KeyboardInterrupt
                 if w.proc.exitcode != 0:
                     failed_exit = w.proc.exitcode
+                elif _finished_by(study, w.tag) == 0:
+                    idle = True
     except KeyboardInterrupt:
         _interrupt(live)
         raise
