@@ -28,6 +28,8 @@ def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
         os.environ["OMP_NUM_THREADS"] = str(threads)
     import tensorflow as tf
 
+    # every new model traces its predict function once; TF's retracing warning is noise here
+    tf.get_logger().setLevel("ERROR")
     if threads:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
