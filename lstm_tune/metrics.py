@@ -24,17 +24,20 @@ def persistence(data: Dataset, split: Split) -> np.ndarray:
     return data.table.target[split.target_idx - data.steps_ahead]
 
 
+def seasonal_lag(data: Dataset) -> int:
+    """k seasons back, k the fewest that reach the window's end or before."""
+    return (int(np.ceil(data.steps_ahead / data.season)) or 1) * data.season
+
+
 def seasonal_naive(data: Dataset, split: Split) -> np.ndarray:
-    """The value one season earlier, from observed data: y[t - k*season], k the fewest seasons
-    that reach back to the window's end or before."""
-    k = int(np.ceil(data.steps_ahead / data.season)) or 1
-    return data.table.target[split.target_idx - k * data.season]
+    """The value one season earlier, from observed data: y[t - seasonal_lag]."""
+    return data.table.target[split.target_idx - seasonal_lag(data)]
 
 
 def baselines(data: Dataset, split: Split) -> dict[str, float]:
     """Test RMSE of the naive forecasts on exactly the split's target points."""
     actual = data.actual(split)
     out = {"persistence": rmse(actual, persistence(data, split))}
-    if np.all(split.target_idx - data.season * (int(np.ceil(data.steps_ahead / data.season)) or 1) >= 0):
+    if np.all(split.target_idx - seasonal_lag(data) >= 0):
         out["seasonal_naive"] = rmse(actual, seasonal_naive(data, split))
     return out
