@@ -313,12 +313,10 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     from lstm_tune.compare import compare as run_compare
     from lstm_tune.compare import medians, write_csv
     from lstm_tune.report.render import render_compare_report
-    from lstm_tune.search.study import check_inputs
 
     _quiet_optuna()
     spec = _spec(study)
     names = [s.strip() for s in strategies.split(",") if s.strip()]
-    check_inputs(spec)
     budget = trials or spec.budget.trials or 20
     rows, curves = run_compare(spec, names, seeds, budget,
                                on_run=lambda name: click.echo(f"running {name}", err=True))
