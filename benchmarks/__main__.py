@@ -1,12 +1,12 @@
 """Run the benchmark suites and print one markdown table each (also saved as CSV).
 
-    python -m benchmarks                 # the whole set (about an hour on 2 cores)
-    python -m benchmarks --quick         # a few minutes: fewer trials, seeds and epochs
+    python -m benchmarks                 # the whole set (under an hour on 2 cores)
+    python -m benchmarks --quick         # under 5 minutes: 1 seed, 4 trials, 10 epochs
     python -m benchmarks --smoke         # seconds per suite: only checks that they run
     python -m benchmarks --suites quality,overhead
 
 Suites: quality (search quality per compute against KerasTuner and a plain Optuna script,
-with the pruning comparison), overhead (a trial through lstm_tune against a bare fit),
+with the pruning comparison), speedups (before/after of the training-loop changes), overhead (a trial through lstm_tune against a bare fit),
 memory (peak RSS, recycled workers against one process), workers (trials per minute with 1
 and 2 workers), explain (SHAP, LIME and the explain command per 100 windows).
 These are measurements, not tests: the machines are shared, compare ratios within one run.
@@ -29,13 +29,17 @@ warnings.filterwarnings("ignore")
 from benchmarks.table import markdown, write_csv  # noqa: E402
 
 PROFILES = {
-    # quality budget, overhead epochs/repeats, memory trials, workers trials, explain windows
-    "full": {"trials": 20, "seeds": 3, "max_epochs": 80, "patience": 10, "hyperband": 27,
-             "overhead": (30, 3), "memory": 100, "workers": 16, "explain": 100},
-    "quick": {"trials": 6, "seeds": 1, "max_epochs": 15, "patience": 5, "hyperband": 9,
-              "overhead": (15, 1), "memory": 12, "workers": 6, "explain": 100},
+    # quality budget; speedups epochs/repeats; overhead epochs/repeats; memory trials (recycled
+    # run, one-process run), recycle_every; workers trials; explain windows
+    "full": {"trials": 20, "seeds": 3, "max_epochs": 80, "patience": 10, "hyperband": 9,
+             "speedups": (20, 2), "overhead": (30, 3), "memory": (100, 40, 20), "workers": 12,
+             "explain": 100},
+    "quick": {"trials": 4, "seeds": 1, "max_epochs": 10, "patience": 4, "hyperband": 3,
+              "speedups": (8, 1), "overhead": (12, 1), "memory": (6, 6, 3), "workers": 4,
+              "explain": 100},
     "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "hyperband": 2,
-              "overhead": (2, 1), "memory": 2, "workers": 2, "explain": 10},
+              "speedups": (2, 1), "overhead": (2, 1), "memory": (2, 2, 1), "workers": 2,
+              "explain": 10},
 }
 
 
@@ -65,6 +69,13 @@ def quality(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def speedups(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from benchmarks import speedups as sp
+
+    epochs, repeats = p["speedups"]
+    return {f"speed changes ({epochs}-epoch fits, 3 configs x {repeats})": sp.run(epochs, repeats)}
+
+
 def overhead(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import overhead as o
 
@@ -75,7 +86,9 @@ def overhead(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def memory(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import memory as m
 
-    return {f"memory ({p['memory']} short trials)": m.run(p["memory"], max(1, p["memory"] // 6))}
+    trials, one_process, recycle = p["memory"]
+    return {f"memory ({trials} short trials, recycled every {recycle})":
+            m.run(trials, recycle, one_process)}
 
 
 def workers(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -91,7 +104,7 @@ def explain(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {
-    "quality": quality, "overhead": overhead, "memory": memory, "workers": workers,
+    "quality": quality, "speedups": speedups, "overhead": overhead, "memory": memory, "workers": workers,
     "explain": explain,
 }
 

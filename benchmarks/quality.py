@@ -263,13 +263,14 @@ def run(budget: Budget, methods: list[str] | None = None) -> tuple[list[Row], li
                 airline_spec(folder, f"ktb{s}", s, budget), "bayesian",
                 "KerasTuner BayesianOptimization"),
             "KerasTuner Hyperband": lambda s: run_kerastuner(
-                airline_spec(folder, f"kth{s}", s, budget), "hyperband", "KerasTuner Hyperband",
+                airline_spec(folder, f"kth{s}", s, budget), "hyperband",
+                f"KerasTuner Hyperband (max_epochs {budget.hyperband_epochs})",
                 budget.hyperband_epochs),
         }
-        for name, fn in plan.items():
-            if methods and name not in methods:
-                continue
-            for seed in range(budget.seeds):
+        for seed in range(budget.seeds):  # seed-major: a slow spell of the machine hits all
+            for name, fn in plan.items():
+                if methods and name not in methods:
+                    continue
                 row = fn(seed)
                 if row is not None:
                     rows.append(row)

@@ -6,6 +6,10 @@ pruning watch that metric, so configurations with different target transforms ar
 on the same scale. It is the only validation pass: Keras' own (`validation_data`) would
 predict the same windows a second time, and an eager model call per epoch costs about
 0.05 s on the CPU, so predictions go through the model's compiled predict function.
+
+Training batches come from one `tf.data` pipeline built per fit: given NumPy arrays, Keras
+rebuilds its input pipeline every epoch, which doubled the time of an epoch on these small
+windowed datasets (`python -m benchmarks --suites speedups`).
 """
 
 from __future__ import annotations
@@ -59,6 +63,16 @@ class FitResult:
     history: dict[str, list[float]] = field(default_factory=dict)
 
 
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
+    """Training batches, reshuffled every epoch from a seed (deterministic when asked)."""
+    import tensorflow as tf
+
+    return (tf.data.Dataset.from_tensor_slices((x, y))
+            .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+            .batch(batch_size)
+            .prefetch(1))
+
+
 def monitor(task: str) -> tuple[str, str]:
     return ("val_rmse", "min") if task == "forecast" else ("val_accuracy", "max")
 
@@ -85,14 +99,8 @@ def fit(
         *(extra_callbacks or []),
     ]
     start = time.perf_counter()
-    history = model.fit(
-        data.train.x, data.train.y,
-        epochs=max_epochs,
-        batch_size=int(params.get("batch_size", 32)),
-        callbacks=callbacks,
-        verbose=0,
-        shuffle=True,
-    )
+    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed)
+    history = model.fit(train, epochs=max_epochs, callbacks=callbacks, verbose=0, shuffle=False)
     seconds = time.perf_counter() - start
     values = history.history.get(name, [])
     if not values:

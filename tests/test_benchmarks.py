@@ -21,7 +21,7 @@ def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     for heading in ("## quality (medians over seeds)", "## baselines on the same test points",
-                    "## pruning", "## overhead per trial", "## memory", "## workers",
+                    "## pruning", "## speed changes", "## overhead per trial", "## memory", "## workers",
                     "## explanation speed"):
         assert heading in out, heading
     assert "| lstm_tune TPE (pruned) |" in out and "| plain Optuna TPE script |" in out
