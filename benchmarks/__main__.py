@@ -6,9 +6,10 @@
     python -m benchmarks --suites quality,overhead
 
 Suites: quality (search quality per compute against KerasTuner and a plain Optuna script,
-with the pruning comparison), speedups (before/after of the training-loop changes), overhead (a trial through lstm_tune against a bare fit),
-memory (peak RSS, recycled workers against one process), workers (trials per minute with 1
-and 2 workers), explain (SHAP, LIME and the explain command per 100 windows).
+with the pruning comparison), speedups (before/after of the training-loop changes),
+overhead (a trial through lstm_tune against a bare fit), memory (peak RSS, recycled workers
+against one process), workers (trials per minute with 1 and 2 workers), explain (SHAP, LIME
+and the explain command per 100 windows).
 These are measurements, not tests: the machines are shared, compare ratios within one run.
 """
 
