@@ -42,10 +42,16 @@ def completed(url: str, name: str) -> dict[int, float]:
     return {t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))}
 
 
+def _default_ctrl_c() -> None:
+    # a runner started in the background (`cmd &` without job control) ignores SIGINT, and
+    # an ignored signal stays ignored across exec: give the CLI a terminal's Ctrl-C back
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(cwd: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "lstm_tune.cli", *args], cwd=cwd, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_ctrl_c)
 
 
 def wait_for(cwd: Path, url: str, name: str, count: int, proc: subprocess.Popen) -> None:
