@@ -21,8 +21,8 @@ def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     for heading in ("## quality (medians over seeds)", "## baselines on the same test points",
-                    "## pruning", "## speed changes", "## overhead per trial", "## memory", "## workers",
-                    "## explanation speed"):
+                    "## pruning", "## speed changes", "## overhead per trial", "## memory",
+                    "## workers", "## explanation speed"):
         assert heading in out, heading
     assert "| lstm_tune TPE (pruned) |" in out and "| plain Optuna TPE script |" in out
     assert "baseline seasonal_naive | 49.99" in out
