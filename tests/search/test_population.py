@@ -98,6 +98,9 @@ def test_two_processes_share_one_population(tmp_path, strategy):
     assert len(study.trials) == 24
     pairs = gens_and_slots(study, strategy)
     per_generation = Counter(g for g, _ in pairs)
-    # one population: 24 trials fill 4 generations of 6 (not two separate runs of 2 x 12)
-    assert sorted(per_generation) == [0, 1, 2, 3] and max(per_generation.values()) <= 7
+    # one population: 24 trials fill generations of 6, not two separate runs of 2 x 12 (which
+    # would put 12 in a generation). Two processes can race on a generation's last slot
+    # (documented: at most workers-1 doubles), which may start a fifth generation early.
+    assert sorted(per_generation)[:4] == [0, 1, 2, 3] and len(per_generation) <= 5
+    assert max(per_generation.values()) <= 7
     assert len(set(pairs)) >= 23  # a slot is taken once (a race may double one at most)
