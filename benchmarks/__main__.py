@@ -107,8 +107,8 @@ def explain(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {
-    "quality": quality, "speedups": speedups, "overhead": overhead, "memory": memory, "workers": workers,
-    "explain": explain,
+    "quality": quality, "speedups": speedups, "overhead": overhead, "memory": memory,
+    "workers": workers, "explain": explain,
 }
 
 

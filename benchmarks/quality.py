@@ -156,8 +156,9 @@ def run_plain_optuna(spec: StudySpec, label: str) -> Row:
                epochs_total)
 
 
-def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int = 27
+def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int = 0
                    ) -> Row | None:
+    """KerasTuner's `kind` ("bayesian" or "hyperband", which needs `hyperband_epochs`)."""
     try:
         import keras_tuner as kt
     except ImportError:
