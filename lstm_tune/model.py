@@ -71,7 +71,9 @@ def build_model(
         loss, metrics = "mse", []
     else:
         outputs = layers.Dense(n_classes, activation="softmax", name="classes")(h)
-        loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+        # no compiled training accuracy: unused (UnitMetric measures validation accuracy), and
+        # its variables, created in the first trace, would make Keras trace the train step twice
+        loss, metrics = "sparse_categorical_crossentropy", []
     model = keras.Model(inputs, outputs, name="lstm_tune")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])),
