@@ -11,7 +11,7 @@ Training batches come from one `tf.data` pipeline built per fit: given NumPy arr
 rebuilds its input pipeline every epoch, which doubled the time of an epoch on these small
 windowed datasets. The optimizer's variables are built before `fit`: otherwise Keras creates
 them while tracing the first train step and TensorFlow traces that step a second time, which
-made the first epoch of every trial about 40% slower (`python -m benchmarks --suites speedups`).
+nearly doubled the first epoch of every trial (`python -m benchmarks --suites speedups`).
 """
 
 from __future__ import annotations
