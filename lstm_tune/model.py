@@ -68,16 +68,15 @@ def build_model(
         h, _ = TemporalAttention(name="attention")(h)
     if task == "forecast":
         outputs = layers.Dense(1, name="forecast")(h)
-        loss, metrics = "mse", []
+        loss = "mse"
     else:
         outputs = layers.Dense(n_classes, activation="softmax", name="classes")(h)
-        # no compiled training accuracy: unused (UnitMetric measures validation accuracy), and
-        # its variables, created in the first trace, would make Keras trace the train step twice
-        loss, metrics = "sparse_categorical_crossentropy", []
+        loss = "sparse_categorical_crossentropy"
     model = keras.Model(inputs, outputs, name="lstm_tune")
+    # no compiled metrics: the validation metric is measured in data units by train.UnitMetric,
+    # and metric variables created in the first trace would make Keras trace the step twice
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])),
-        loss=loss, metrics=metrics,
+        optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])), loss=loss
     )
     return model
 
