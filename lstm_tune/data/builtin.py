@@ -19,8 +19,9 @@ class Builtin:
     features: tuple[str, ...] = ()
     time: str | None = None
     target_as_input: bool = True
-    # (steps before the target, feature name): the cells that carry the signal, when known
-    informative: tuple[tuple[int, str], ...] = ()
+    # (steps before the target, feature name, coefficient): the cells that carry the signal
+    # and how they act (the sign of a cell's true contribution), when known
+    informative: tuple[tuple[int, str, float], ...] = ()
     load: Callable[[], pd.DataFrame] = field(default=lambda: pd.DataFrame(), repr=False)
 
 
@@ -71,13 +72,13 @@ BUILTINS: dict[str, Builtin] = {
             "synthetic",
             "3000 steps, 3 noise features; y[t] = x0[t-1] - 0.8*x0[t-5] + N(0, 0.1^2)",
             "forecast", "y", ("x0", "x1", "x2"), time="step", target_as_input=False,
-            informative=((1, "x0"), (5, "x0")), load=_synthetic,
+            informative=((1, "x0", 1.0), (5, "x0", -0.8)), load=_synthetic,
         ),
         Builtin(
             "synthetic_class",
             "600 steps, 3 noise features; label[t] = 1 if x0[t] - 0.8*x0[t-4] > 0",
             "classify", "label", ("x0", "x1", "x2"), time="step", target_as_input=False,
-            informative=((0, "x0"), (4, "x0")), load=_synthetic_class,
+            informative=((0, "x0", 1.0), (4, "x0", -0.8)), load=_synthetic_class,
         ),
     )
 }

@@ -27,7 +27,8 @@ class Table:
     features: np.ndarray  # (T, F) float
     feature_names: tuple[str, ...]
     times: tuple[str, ...]
-    informative: tuple[tuple[int, str], ...] = ()
+    # (lag, feature, coefficient) of the cells that carry the signal, where a built-in knows
+    informative: tuple[tuple[int, str, float], ...] = ()
 
     def __len__(self) -> int:
         return len(self.target)
@@ -98,7 +99,8 @@ def load_table(spec: StudySpec) -> Table:
         target = d.target or b.target
         features = list(d.features) if d.features else list(b.features)
         time = d.time or b.time
-        informative = b.informative
+        # the known cells hold only for the built-in's own inputs
+        informative = b.informative if not d.features else ()
     else:
         df = _read_csv(spec)
         where = str(Path(spec.base_dir) / (d.csv or ""))

@@ -26,4 +26,5 @@ def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = N
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
         feature_names=("all features",), step_names=ctx.step_names, method=METHOD,
         output="attention weight", predictions=ctx.output(x, output), additivity=None,
+        kind="weight",
     )

@@ -3,6 +3,11 @@
 Like SHAP's Explanation: parallel arrays that slice together, over (sample, time step,
 feature). Time steps are named by how far they are before the target ("t-1" is the last
 step of the window for a one-step-ahead forecast).
+
+Two kinds of values exist, and faithfulness is judged by kind:
+- "contribution": signed, in units of the explained output, relative to `base_values`
+  (SHAP; LIME, whose local slopes are turned into slope x (input - training mean));
+- "weight": unsigned, a share of where the model looks (attention), not what moves it.
 """
 
 from __future__ import annotations
@@ -23,8 +28,13 @@ class Attribution:
     method: str  # e.g. "SHAP GradientExplainer (expected gradients)"
     output: str  # what is explained: "forecast (scaled)" or "class 'x' probability"
     predictions: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (samples,)
-    additivity: str | None = None  # "exact", "expected" (on average) or None (not promised)
-    notes: dict[str, Any] = field(default_factory=dict)
+    # "exact", "expected" (on average), "local" (base + sum = the explainer's local surrogate
+    # model at the input, not the model itself) or None (not promised)
+    additivity: str | None = None
+    kind: str = "contribution"  # or "weight" (unsigned, e.g. attention)
+    # (steps, features), model input units: the input the contributions are relative to
+    # (SHAP: the background's mean; LIME: the training mean); None for weights
+    reference: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n, t, f = self.values.shape
@@ -32,6 +42,8 @@ class Attribution:
             raise ValueError(f"values {self.values.shape} and data {self.data.shape} disagree")
         if len(self.feature_names) != f:
             raise ValueError(f"{f} features but {len(self.feature_names)} names")
+        if self.kind not in ("contribution", "weight"):
+            raise ValueError(f"kind must be 'contribution' or 'weight', got {self.kind!r}")
         if self.base_values.shape != (n,):
             raise ValueError(f"base_values must have shape ({n},), got {self.base_values.shape}")
 
@@ -50,11 +62,9 @@ class Attribution:
         """Global importance of each cell: mean |value| over samples, shape (steps, features)."""
         return np.abs(self.values).mean(axis=0)
 
-    def share(self) -> np.ndarray:
-        """Each sample's |values| as a share of its total, shape (samples, steps, features)."""
-        a = np.abs(self.values)
-        total = a.sum(axis=(1, 2), keepdims=True)
-        return np.divide(a, total, out=np.zeros_like(a), where=total > 0)
+    @property
+    def signed(self) -> bool:
+        return self.kind == "contribution"
 
 
 def step_names(window: int, steps_ahead: int) -> tuple[str, ...]:

@@ -48,9 +48,13 @@ class ExplainContext:
         idx = np.random.default_rng(self.seed).choice(len(x), self.background_size, replace=False)
         return x[np.sort(idx)]
 
+    def raw_output(self, x: np.ndarray) -> np.ndarray:
+        """The model's output for a batch of windows: one place that calls the model."""
+        return np.asarray(self.model(np.asarray(x, dtype=np.float32), training=False))
+
     def output(self, x: np.ndarray, output: int | None = None) -> np.ndarray:
         """The explained model output for each window (scaled forecast or class probability)."""
-        out = np.asarray(self.model(np.asarray(x, dtype=np.float32), training=False))
+        out = self.raw_output(x)
         if self.task == "classify":
             return out[:, output if output is not None else 0].astype(np.float64)
         return out.reshape(-1).astype(np.float64)

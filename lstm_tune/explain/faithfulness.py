@@ -1,10 +1,13 @@
-"""Is an explanation right? Three measurements every explainer gets, in every report.
+"""Is an explanation right? The measurements every explainer gets, in every report.
 
 - informative share: where the truth is known (the synthetic tasks), the share of all
   attribution mass (sum of |values| over the explained windows) on the informative cells;
+- sign agreement: where the truth is known and the explainer returns signed contributions,
+  how often each informative cell's attribution has the sign of its true contribution,
+  coefficient x (input - training mean), and the correlation between the two;
 - deletion curve: replace the top-k ranked cells with the training mean (0 after scaling)
   and measure how far the prediction moves, against a random ranking of the same cells;
-- rank agreement: Spearman correlation of two explainers' global importances.
+- agreement: whether two explainers point at the same cells, where their mass is.
 """
 
 from __future__ import annotations
@@ -13,23 +16,61 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from lstm_tune.explain.attribution import Attribution
 
+Cell = tuple[int, int, float]  # (step index, feature index, true coefficient)
 
-def informative_cells(informative: Sequence[tuple[int, str]], step_names: Sequence[str],
-                      feature_names: Sequence[str]) -> list[tuple[int, int | None]]:
-    """(lag, feature name) pairs -> (step index, feature index) in a window."""
+
+def informative_cells(informative: Sequence[tuple[int, str, float]], step_names: Sequence[str],
+                      feature_names: Sequence[str]) -> list[Cell]:
+    """(lag, feature name, coefficient) -> (step index, feature index, coefficient)."""
     cells = []
-    for lag, feature in informative:
+    for lag, feature, coefficient in informative:
         name = f"t-{lag}" if lag else "t"
         if name in step_names and feature in feature_names:
-            cells.append((list(step_names).index(name), list(feature_names).index(feature)))
+            cells.append((list(step_names).index(name), list(feature_names).index(feature),
+                          float(coefficient)))
     return cells
 
 
-def informative_share(attr: Attribution, cells: Sequence[tuple[int, int]]) -> float:
+@dataclass(frozen=True)
+class SignCheck:
+    """How well signed attributions match the true contributions on the informative cells."""
+
+    agreement: dict[str, float]  # per cell ("x0 at t-1"): share of windows with the true sign
+    correlation: float  # Pearson, attribution vs true contribution, over cells x windows
+
+    @property
+    def worst(self) -> float:
+        return min(self.agreement.values())
+
+
+def true_contributions(x: np.ndarray, center: np.ndarray, cells: Sequence[Cell]) -> np.ndarray:
+    """coefficient x (input - training mean) of each informative cell: (windows, cells)."""
+    return np.stack([c * (x[:, s, f] - center[s, f]) for s, f, c in cells], axis=1)
+
+
+def sign_agreement(attr: Attribution, x: np.ndarray, cells: Sequence[Cell]) -> SignCheck | None:
+    """Sign check of signed attributions; None for unsigned ones (attention weights).
+
+    The truth is coefficient x (input - the explainer's own reference input), in the units
+    the model reads (scaled), where the task is linear. Every window counts, also those
+    whose input is close to the reference (there a small error flips the sign).
+    """
+    if not attr.signed or not cells or attr.reference is None:
+        return None
+    truth = true_contributions(x, attr.reference, cells)
+    got = np.stack([attr.values[:, s, f] for s, f, _ in cells], axis=1)
+    agree = {f"{attr.feature_names[f]} at {attr.step_names[s]}": float(
+        np.mean(np.sign(got[:, i]) == np.sign(truth[:, i]))) for i, (s, f, _) in enumerate(cells)}
+    flat_t, flat_g = truth.reshape(-1), got.reshape(-1)
+    corr = float(np.corrcoef(flat_t, flat_g)[0, 1]) if np.std(flat_t) > 0 and np.std(flat_g) > 0 \
+        else float("nan")
+    return SignCheck(agree, corr)
+
+
+def informative_share(attr: Attribution, cells: Sequence[Cell]) -> float:
     """Share of the total |attribution| over all explained windows that lies on the
     informative cells. For an attribution over steps only (attention), a step counts
     whatever the feature."""
@@ -38,7 +79,7 @@ def informative_share(attr: Attribution, cells: Sequence[tuple[int, int]]) -> fl
     if total == 0:
         return 0.0
     per_feature = attr.shape[2] > 1
-    chosen = set(cells if per_feature else [(s, 0) for s, _ in cells])
+    chosen = {(s, f if per_feature else 0) for s, f, _ in cells}
     return float(sum(mass[:, step, feature].sum() for step, feature in chosen) / total)
 
 
@@ -94,19 +135,36 @@ def deletion_curve(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
     return DeletionCurve(list(ks), moved[0].tolist(), moved[1].tolist())
 
 
-def step_profile(attr: Attribution) -> np.ndarray:
-    """Importance per time step (summed over features), normalised to sum to 1."""
-    p = np.abs(attr.values).sum(axis=2).mean(axis=0)
-    return p / p.sum() if p.sum() > 0 else p
+TOP_MASS = 0.8
+AGREEMENT_TEXT = (f"Overlap (Jaccard) of the cells that hold {TOP_MASS:.0%} of each explainer's "
+                  "absolute attribution in a window, averaged over windows: 1 means both point "
+                  "at the same cells, 0 at different ones (with attention, of time steps).")
 
 
-def rank_agreement(a: Attribution, b: Attribution) -> float:
-    """Spearman correlation of global importances: over cells when both have features,
-    over time steps when one of them (attention) has none."""
-    if a.shape[1:] == b.shape[1:]:
-        x, y = a.importance().reshape(-1), b.importance().reshape(-1)
-    else:
-        x, y = step_profile(a), step_profile(b)
-    if np.std(x) == 0 or np.std(y) == 0:
-        return float("nan")
-    return float(spearmanr(x, y).statistic)
+def _top_mass_sets(mass: np.ndarray, share: float = TOP_MASS) -> np.ndarray:
+    """Per row, a boolean mask of the fewest cells that hold `share` of the row's mass."""
+    order = np.argsort(-mass, axis=1, kind="stable")
+    sorted_mass = np.take_along_axis(mass, order, axis=1)
+    total = sorted_mass.sum(axis=1, keepdims=True)
+    cum = np.cumsum(sorted_mass, axis=1) / np.where(total > 0, total, 1.0)
+    # keep a cell while the mass before it is still short of the share
+    keep_sorted = np.concatenate([np.ones((len(mass), 1), bool), cum[:, :-1] < share], axis=1)
+    mask = np.zeros_like(keep_sorted)
+    np.put_along_axis(mask, order, keep_sorted, axis=1)
+    return mask
+
+
+def agreement(a: Attribution, b: Attribution) -> float:
+    """Mean Jaccard overlap of the two explainers' top-mass cells per window (AGREEMENT_TEXT).
+
+    Unlike a rank correlation over every cell, cells that hold almost no mass (whose order
+    is noise) do not count: two explainers that put 95% of their mass on the same two cells
+    agree fully. When one explainer is over time steps only, both are compared per step."""
+    ma, mb = np.abs(a.values), np.abs(b.values)
+    if ma.shape[2] != mb.shape[2]:
+        ma, mb = ma.sum(axis=2), mb.sum(axis=2)
+    ma, mb = ma.reshape(len(ma), -1), mb.reshape(len(mb), -1)
+    sa, sb = _top_mass_sets(ma), _top_mass_sets(mb)
+    inter = (sa & sb).sum(axis=1)
+    union = (sa | sb).sum(axis=1)
+    return float(np.mean(np.where(union > 0, inter / np.maximum(union, 1), 1.0)))

@@ -2,8 +2,16 @@
 
 Settings chosen by measurement, not by default: with the default
 discretize_continuous=True LIME put 47% of its weight on the true cells of a known task,
-with False 97%. Values are the local model's coefficients (per training standard deviation
-of each cell), not additive contributions.
+with False 97%.
+
+LIME fits its local model on inputs standardised by the training windows' mean and standard
+deviation of each cell, so a coefficient is a local slope per training standard deviation.
+We report contributions instead, slope x (input - training mean) / training std, so LIME
+reads like SHAP (signed, in output units, relative to an average input) and
+intercept + sum(contributions) is LIME's local prediction at the window.
+
+In regression mode LIME stores the *negated* weights under `local_exp[0]` and the real ones
+under `local_exp[1]` (what `as_list()` reads); reading key 0 inverts every sign.
 """
 
 from __future__ import annotations
@@ -13,7 +21,9 @@ import numpy as np
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext
 
-METHOD = "LIME RecurrentTabularExplainer (discretize_continuous=False)"
+METHOD = ("LIME RecurrentTabularExplainer (discretize_continuous=False; shown as contributions "
+          "= local slope x (input - training mean))")
+REGRESSION_KEY = 1  # where LIME keeps the true (not negated) weights of a regression
 
 
 def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) -> Attribution:
@@ -26,28 +36,28 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
         feature_names=list(ctx.feature_names), discretize_continuous=False,
         random_state=ctx.seed,
     )
-    label = output if output is not None else 0
+    key = (output if output is not None else 0) if classify else REGRESSION_KEY
 
     def predict(batch: np.ndarray) -> np.ndarray:
-        out = np.asarray(ctx.model(batch.astype(np.float32), training=False))
+        out = ctx.raw_output(batch)
         return out if classify else out.reshape(-1)
 
     values = np.zeros((n, steps, features))
     intercepts = np.zeros(n)
     for i in range(n):
         exp = explainer.explain_instance(
-            x[i], predict, labels=(label,), num_features=steps * features,
-            num_samples=ctx.lime_samples,
+            x[i], predict, labels=(key,) if classify else (0,),
+            num_features=steps * features, num_samples=ctx.lime_samples,
         )
-        key = label if classify else next(iter(exp.local_exp))
-        for j, weight in exp.local_exp[key]:
-            # RecurrentTabularExplainer flattens feature-major: j = feature * steps + step
-            values[i, j % steps, j // steps] = weight
-        intercepts[i] = float(np.atleast_1d(exp.intercept.get(key, 0.0))[0]) \
-            if isinstance(exp.intercept, dict) else float(exp.intercept)
+        # RecurrentTabularExplainer flattens feature-major: j = feature * steps + step
+        flat = x[i].T.reshape(-1)
+        standardised = (flat - explainer.scaler.mean_) / explainer.scaler.scale_
+        for j, slope in exp.local_exp[key]:
+            values[i, j % steps, j // steps] = slope * standardised[j]
+        intercepts[i] = float(exp.intercept[key])
     return Attribution(
         values=values, base_values=intercepts, data=ctx.unscaled(x),
         feature_names=ctx.feature_names, step_names=ctx.step_names, method=METHOD,
-        output=ctx.output_name(output), predictions=ctx.output(x, output), additivity=None,
-        notes={"num_samples": ctx.lime_samples},
+        output=ctx.output_name(output), predictions=ctx.output(x, output), additivity="local",
+        reference=explainer.scaler.mean_.reshape(features, steps).T,
     )

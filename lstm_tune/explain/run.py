@@ -18,10 +18,12 @@ from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext
 from lstm_tune.explain.faithfulness import (
     DeletionCurve,
+    SignCheck,
+    agreement,
     deletion_curve,
     informative_cells,
     informative_share,
-    rank_agreement,
+    sign_agreement,
 )
 from lstm_tune.explain.lime_explainer import explain_lime
 from lstm_tune.explain.shap_explainer import explain_shap
@@ -39,6 +41,7 @@ EXPLAINERS: dict[str, Explainer] = {
 class Faithfulness:
     deletion: DeletionCurve
     informative_share: float | None  # None where the informative cells are not known
+    signs: SignCheck | None = None  # None where unknown or the values are unsigned
 
 
 @dataclass
@@ -51,7 +54,7 @@ class ExplainResult:
     seconds: dict[str, float]
     errors: np.ndarray  # |prediction - actual| per explained window, data units (or 0/1)
     labels: list[str]  # the time of each explained window's target
-    informative: list[tuple[int, str]] = field(default_factory=list)
+    informative: list[tuple[int, str, float]] = field(default_factory=list)
     per_class: dict[str, Attribution] = field(default_factory=dict)
 
 
@@ -64,7 +67,7 @@ def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xs[take], idx[take], refs[take]
 
 
-def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str]],
+def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str, float]],
                   methods: tuple[str, ...] = tuple(EXPLAINERS), output: int | None = None
                   ) -> tuple[dict[str, Attribution], dict[str, Faithfulness], dict[str, float],
                              dict[str, float]]:
@@ -83,13 +86,13 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
         share = informative_share(attr, cells) if cells else None
         faith[name] = Faithfulness(
             deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
-            share)
-    agreement = {}
+            share, sign_agreement(attr, x, cells))
+    agree = {}
     names = list(attributions)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            agreement[f"{a} vs {b}"] = rank_agreement(attributions[a], attributions[b])
-    return attributions, faith, agreement, seconds
+            agree[f"{a} vs {b}"] = agreement(attributions[a], attributions[b])
+    return attributions, faith, agree, seconds
 
 
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
@@ -105,10 +108,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     model = load_trial_model(spec, trial)
     ctx = ExplainContext(model, data, seed=spec.seed)
     x, target_idx, refs = windows(data, samples)
-    from lstm_tune.data.builtin import BUILTINS
-
-    builtin = BUILTINS.get(spec.data.builtin or "")
-    informative = list(builtin.informative) if builtin and not spec.data.features else []
+    informative = list(table.informative)
     output = None
     per_class: dict[str, Attribution] = {}
     raw = np.asarray(model(x, training=False))

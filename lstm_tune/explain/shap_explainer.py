@@ -30,5 +30,5 @@ def explain_shap(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
         values=values.astype(np.float64), base_values=np.full(len(x), base),
         data=ctx.unscaled(x), feature_names=ctx.feature_names, step_names=ctx.step_names,
         method=METHOD, output=ctx.output_name(output), predictions=ctx.output(x, output),
-        additivity="expected", notes={"background": len(background), "nsamples": ctx.shap_samples},
+        additivity="expected", reference=background.mean(axis=0),
     )

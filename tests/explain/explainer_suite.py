@@ -1,17 +1,24 @@
 """The shared test suite every explainer must pass: shape and names, determinism with a
-seed, additivity where the method promises it, faithfulness on the synthetic task."""
+seed, additivity where the method promises it, faithfulness on the synthetic task (mass on
+the informative cells, and for signed explainers the sign of each informative cell)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from lstm_tune.explain.faithfulness import deletion_curve, informative_cells, informative_share
+from lstm_tune.explain.faithfulness import (
+    deletion_curve,
+    informative_cells,
+    informative_share,
+    sign_agreement,
+)
 from lstm_tune.explain.run import EXPLAINERS
 
 
 class ExplainerSuite:
     method: str = ""
     min_informative_share: float | None = None  # None: report the figure, promise nothing
+    signed = True  # returns signed contributions, so its signs are checked against the truth
     per_feature = True
 
     def explain(self, ctx, x):
@@ -48,6 +55,10 @@ class ExplainerSuite:
             spread = np.abs(attr.predictions - attr.predictions.mean()).mean()
             assert error < 0.25 * spread, (error, spread)
             assert np.corrcoef(total, attr.predictions)[0, 1] > 0.95
+        elif attr.additivity == "local":
+            # base + sum(values) is the explainer's local surrogate at the window: it must
+            # follow the model closely on this near-linear task
+            assert np.corrcoef(total, attr.predictions)[0, 1] > 0.95
         else:
             assert attr.additivity is None
 
@@ -55,7 +66,7 @@ class ExplainerSuite:
         ctx, x, informative = synthetic
         attr = self.explain(ctx, x)
         cells = informative_cells(informative, attr.step_names, ctx.feature_names)
-        assert cells == [(5, 0), (1, 0)]
+        assert cells == [(5, 0, 1.0), (1, 0, -0.8)]
         share = informative_share(attr, cells)
         print(f"{self.method}: {100 * share:.1f}% of attribution on the informative cells")
         assert 0.0 <= share <= 1.0
@@ -63,3 +74,20 @@ class ExplainerSuite:
             assert share >= self.min_informative_share, share
             curve = deletion_curve(ctx.output, x, attr)
             assert curve.ratio > 1.2, curve  # its ranking moves the prediction more than chance
+
+    def test_signs_match_the_truth(self, synthetic):
+        """y = x0[t-1] - 0.8 x0[t-5]: x0 at t-1 pushes the forecast up when it is above the
+        explainer's reference input, x0 at t-5 pushes it down. A signed explainer must say so in at least
+        95% of windows, for each cell; a sign flip anywhere fails here."""
+        ctx, x, informative = synthetic
+        attr = self.explain(ctx, x)
+        assert attr.signed == self.signed
+        cells = informative_cells(informative, attr.step_names, ctx.feature_names)
+        check = sign_agreement(attr, x, cells)
+        if not self.signed:
+            assert check is None
+            return
+        print(f"{self.method}: sign agreement {check.agreement}, correlation "
+              f"{check.correlation:.3f}")
+        assert check.worst >= 0.95, check
+        assert check.correlation > 0.9, check

@@ -18,3 +18,4 @@ class TestLIME(ExplainerSuite):
 class TestAttention(ExplainerSuite):
     method = "attention"
     per_feature = False
+    signed = False

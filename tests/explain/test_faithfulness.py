@@ -1,0 +1,69 @@
+"""The faithfulness measures themselves, on attributions whose right answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_tune.explain.attribution import Attribution
+from lstm_tune.explain.faithfulness import agreement, informative_share, sign_agreement
+
+STEPS, FEATURES = ("t-3", "t-2", "t-1"), ("x0", "x1")
+CELLS = [(2, 0, 1.0), (0, 0, -0.8)]  # x0 at t-1 pushes up, x0 at t-3 down
+
+
+def attribution(values: np.ndarray, kind: str = "contribution") -> Attribution:
+    n = len(values)
+    return Attribution(values=values, base_values=np.zeros(n), data=np.zeros((n, 3, 2)),
+                       feature_names=FEATURES, step_names=STEPS, method="test", output="y",
+                       kind=kind, reference=np.zeros((3, 2)) if kind == "contribution" else None)
+
+
+@pytest.fixture
+def x() -> np.ndarray:
+    return np.random.default_rng(0).standard_normal((200, 3, 2))
+
+
+def exact(x: np.ndarray) -> np.ndarray:
+    values = np.zeros_like(x)
+    values[:, 2, 0] = 1.0 * x[:, 2, 0]
+    values[:, 0, 0] = -0.8 * x[:, 0, 0]
+    return values
+
+
+def test_exact_contributions_agree_and_flipped_ones_do_not(x):
+    right = sign_agreement(attribution(exact(x)), x, CELLS)
+    assert right.agreement == {"x0 at t-1": 1.0, "x0 at t-3": 1.0}
+    assert right.correlation == pytest.approx(1.0)
+    wrong = sign_agreement(attribution(-exact(x)), x, CELLS)  # the old LIME bug: negated
+    assert wrong.worst == 0.0 and wrong.correlation == pytest.approx(-1.0)
+    assert informative_share(attribution(-exact(x)), CELLS) == pytest.approx(1.0)  # blind to it
+
+
+def test_signs_are_relative_to_the_explainers_reference(x):
+    """Contributions relative to a reference input of 0.5 are right against that reference
+    and about half wrong against another."""
+    attr = attribution(exact(x - 0.5))
+    own = Attribution(**{**attr.__dict__, "reference": np.full((3, 2), 0.5)})
+    assert sign_agreement(own, x, CELLS).worst == 1.0
+    assert sign_agreement(attr, x, CELLS).worst < 0.9
+
+
+def test_unsigned_weights_get_no_sign_check(x):
+    weights = np.abs(exact(x)).sum(axis=2, keepdims=True)
+    attr = Attribution(values=weights, base_values=np.zeros(len(x)), data=np.zeros((len(x), 3, 1)),
+                       feature_names=("all",), step_names=STEPS, method="a", output="w",
+                       kind="weight")
+    assert sign_agreement(attr, x, CELLS) is None
+
+
+def test_agreement_counts_where_the_mass_is(x):
+    """Both put ~95% of their mass on the same two cells, with different noise elsewhere:
+    full agreement (a Spearman correlation over every cell ranks the noise too)."""
+    rng = np.random.default_rng(1)
+    a = exact(x) + 0.01 * rng.standard_normal(x.shape)
+    b = 1.3 * exact(x) + 0.01 * rng.standard_normal(x.shape)
+    assert agreement(attribution(a), attribution(b)) > 0.95
+    other = np.zeros_like(x)
+    other[:, 1, 1] = 1.0
+    assert agreement(attribution(a), attribution(other)) == 0.0
