@@ -198,9 +198,12 @@ def report(study: str, storage: str | None) -> None:
               help="How many windows to explain (the most recent ones, test split first).")
 @click.option("--methods", default="shap,lime,attention", show_default=True,
               help="Comma-separated explainers (attention only for models with attention).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the faithfulness figures as JSON (also written to explain.json).")
 @STORAGE
 @user_errors
-def explain(study: str, trial: str, samples: int, methods: str, storage: str | None) -> None:
+def explain(study: str, trial: str, samples: int, methods: str, as_json: bool,
+            storage: str | None) -> None:
     """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
 
     Each explainer is measured for faithfulness (deletion curve against a random ranking;
@@ -232,13 +235,18 @@ def explain(study: str, trial: str, samples: int, methods: str, storage: str | N
     attach(spec, st, result.trial, result, images, path)
     if (spec.report_path / "index.html").is_file() and number is None:
         _evaluate_and_report(spec, st, quiet=True)  # so the study report links here
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
     click.echo(f"explained trial #{result.trial} on {len(result.errors)} windows")
     for name, f in result.faithfulness.items():
         share = (f"{100 * f.informative_share:.1f}% on informative cells, "
                  if f.informative_share is not None else "")
-        click.echo(f"  {name}: {share}deletion ratio {f.deletion.ratio:.2f} vs random, "
+        signs = (f"signs right in {100 * f.signs.worst:.1f}% of windows (worst cell), "
+                 if f.signs is not None else "")
+        click.echo(f"  {name}: {share}{signs}deletion ratio {f.deletion.ratio:.2f} vs random, "
                    f"{result.seconds[name]:.1f} s")
-    click.echo(f"report: {path}")
+    click.echo(f"report: {path}\nfigures: {path.with_name('explain.json')}")
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 """Target transforms (log, differencing, seasonal differencing), inverted exactly.
 
-An LSTM fed min-max-scaled levels cannot extrapolate past the training range (DESIGN.md,
+An LSTM fed z-scored levels cannot extrapolate past the training range (DESIGN.md,
 decision 4). A transform turns the target into something stationary-ish: the model predicts
 z = g(y[t]) - g(y[ref]) and the forecast is g⁻¹(ẑ + g(y[ref])), where g is log or identity
 and ref is nothing, the last observed step, or the same step one season earlier.
@@ -30,6 +30,16 @@ class Transform:
         if self.name.endswith("diff"):
             return 1
         return 0
+
+    @property
+    def label(self) -> str:
+        """What the model reads of the target, in words ('' for the level itself)."""
+        what = "log" if self.log else ""
+        if self.lag == 1:
+            what = f"{what} change".strip()
+        elif self.lag:
+            what = f"{what} change over {self.season} steps".strip()
+        return what
 
     def level(self, y: np.ndarray) -> np.ndarray:
         return np.log(y) if self.log else np.asarray(y, dtype=float)

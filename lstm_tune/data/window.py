@@ -56,14 +56,30 @@ class Dataset:
 
     def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
         """Model output for a forecast split, back in the data's own units."""
+        return self.units(y_scaled, split.ref)
+
+    def units(self, y_scaled: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        """Model output (scaled, transformed) -> forecast in the data's units, given each
+        sample's reference (what the transform adds back)."""
         z = np.asarray(y_scaled, dtype=float).reshape(-1) * self.y_std + self.y_mean
-        return self.transform.inverse(z, split.ref)
+        return self.transform.inverse(z, ref)
+
+    def input_steps(self, target_idx: np.ndarray) -> np.ndarray:
+        """Series position of every window step, (samples, window), oldest first."""
+        ends = np.asarray(target_idx) - self.steps_ahead
+        return ends[:, None] - np.arange(self.window - 1, -1, -1)[None, :]
+
+    def raw_inputs(self, target_idx: np.ndarray, target_as_input: bool) -> np.ndarray:
+        """The windows' inputs in the data's own units (the target's level, not its
+        transform), (samples, window, channels), for showing people what the model saw."""
+        steps = self.input_steps(target_idx)
+        channels = [self.table.target[steps].astype(float)] if target_as_input else []
+        channels += [self.table.features[steps, i] for i in range(self.table.features.shape[1])]
+        return np.stack(channels, axis=2)
 
     def actual(self, split: Split) -> np.ndarray:
         return self.table.target[split.target_idx]
 
-    def scale_x(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.x_mean) / self.x_std).astype(np.float32)
 
 
 def split_sizes(spec: StudySpec, n_steps: int) -> tuple[int, int]:

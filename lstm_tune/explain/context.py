@@ -30,7 +30,12 @@ class ExplainContext:
 
     @property
     def feature_names(self) -> tuple[str, ...]:
-        return self.data.channel_names
+        """Channel names as the model reads them: a transformed target says how."""
+        names = list(self.data.channel_names)
+        label = self.data.transform.label
+        if label and names and names[0] == self.data.table.target_name:
+            names[0] = f"{names[0]} ({label})"
+        return tuple(names)
 
     @property
     def step_names(self) -> tuple[str, ...]:

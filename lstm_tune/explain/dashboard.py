@@ -19,13 +19,16 @@ from lstm_tune.spec import StudySpec
 def note_text(result: Any) -> str:
     lines = [f"## Explanation of trial {result.trial}", "",
              f"{len(result.errors)} windows explained.", "",
-             "| explainer | mass on informative cells | deletion ratio vs random | seconds |",
-             "|---|---|---|---|"]
+             "| explainer | mass on informative cells | sign agreement (worst cell) "
+             "| deletion ratio vs random | seconds |",
+             "|---|---|---|---|---|"]
     for name, f in result.faithfulness.items():
         share = f"{100 * f.informative_share:.1f}%" if f.informative_share is not None else "unknown"
-        lines.append(f"| {name} | {share} | {f.deletion.ratio:.2f} | {result.seconds[name]:.1f} |")
+        signs = f"{100 * f.signs.worst:.1f}%" if f.signs is not None else "n/a"
+        lines.append(f"| {name} | {share} | {signs} | {f.deletion.ratio:.2f} "
+                     f"| {result.seconds[name]:.1f} |")
     if result.agreement:
-        lines += ["", "Rank agreement: " + ", ".join(
+        lines += ["", "Agreement where the mass is: " + ", ".join(
             f"{k} {v:.2f}" for k, v in result.agreement.items())]
     lines += ["", f"Figures and the full report are study artifacts named "
               f"`trial{result.trial}_explain*`."]

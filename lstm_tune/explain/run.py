@@ -56,6 +56,41 @@ class ExplainResult:
     labels: list[str]  # the time of each explained window's target
     informative: list[tuple[int, str, float]] = field(default_factory=list)
     per_class: dict[str, Attribution] = field(default_factory=dict)
+    # per explained window, for people: inputs in the data's units (samples, steps, channels)
+    # with their names, the prediction in the data's units (forecast, or predicted class)
+    # and the actual value
+    inputs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    input_names: tuple[str, ...] = ()
+    predicted: list[Any] = field(default_factory=list)
+    actual: list[Any] = field(default_factory=list)
+    target_name: str = ""
+    output_scale: str = ""  # what the explained output is, in words
+
+    def to_json(self) -> dict[str, Any]:
+        """The faithfulness figures, machine-readable (explain.json, `explain --json`)."""
+
+        def num(v: float | None) -> float | None:
+            return None if v is None or not np.isfinite(v) else round(float(v), 6)
+
+        explainers = {}
+        for name, f in self.faithfulness.items():
+            explainers[name] = {
+                "method": self.attributions[name].method,
+                "kind": self.attributions[name].kind,
+                "informative_share": num(f.informative_share),
+                "sign_agreement": None if f.signs is None else {
+                    "worst": num(f.signs.worst),
+                    "per_cell": {k: num(v) for k, v in f.signs.agreement.items()},
+                    "correlation": num(f.signs.correlation)},
+                "deletion_ratio": num(f.deletion.ratio),
+                "agreement": {pair.replace(name, "").replace(" vs ", ""): num(v)
+                              for pair, v in self.agreement.items() if name in pair.split(" vs ")},
+                "seconds": num(self.seconds[name]),
+            }
+        return {"trial": self.trial, "windows": len(self.errors),
+                "informative_cells": [{"lag": lag, "feature": f, "coefficient": c}
+                                      for lag, f, c in self.informative] or None,
+                "explainers": explainers}
 
 
 def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,14 +146,19 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     informative = list(table.informative)
     output = None
     per_class: dict[str, Attribution] = {}
-    raw = np.asarray(model(x, training=False))
+    raw = ctx.raw_output(x)
+    actual = table.target[target_idx]
     if data.task == "classify":
         output = len(data.classes) - 1  # the positive class of a binary task
         predicted = np.asarray(data.classes)[raw.argmax(axis=1)]
-        errors = (predicted != table.target[target_idx]).astype(float)
+        errors = (predicted != actual).astype(float)
+        scale = ctx.output_name(output)
     else:
-        z = raw.reshape(-1) * data.y_std + data.y_mean
-        errors = np.abs(data.transform.inverse(z, refs) - table.target[target_idx])
+        predicted = data.units(raw, refs)
+        errors = np.abs(predicted - actual)
+        label = data.transform.label
+        scale = (f"the model's output: the {label + ' of ' if label else ''}"
+                 f"{table.target_name}, standardised on the training part")
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.task == "classify" and "shap" in methods:
         for c in range(len(data.classes)):
@@ -127,5 +167,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors,
         labels=[table.times[i] for i in target_idx], informative=informative,
-        per_class=per_class,
+        per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
+        input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
+        target_name=table.target_name, output_scale=scale,
     )

@@ -92,3 +92,59 @@ def sample_maps(attrs: dict[str, Attribution], index: int, title: str) -> bytes:
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return png(fig)
+
+
+def _cell_label(attr: Attribution, inputs: np.ndarray, names: Sequence[str], index: int,
+                step: int, feature: int) -> str:
+    """'passengers at t-12 = 405': the cell and what it held, in the data's units."""
+    shown = names[feature] if feature < len(names) else attr.feature_names[feature]
+    value = inputs[index, step, feature] if inputs.size else attr.data[index, step, feature]
+    return f"{shown} at {attr.step_names[step]} = {value:.4g}"
+
+
+def top_cells(attr: Attribution, index: int, k: int = 8) -> list[tuple[int, int]]:
+    """The k cells of one window with the largest |contribution|, largest first."""
+    v = attr.values[index]
+    order = np.argsort(-np.abs(v).reshape(-1), kind="stable")[:k]
+    return [divmod(int(j), v.shape[1]) for j in order]
+
+
+def waterfall(attr: Attribution, index: int, inputs: np.ndarray, names: Sequence[str],
+              title: str, k: int = 8) -> bytes:
+    """One window as SHAP users know it: from the base value, each top cell's contribution
+    in turn, the rest together, to the explained output; cells labelled with their values."""
+    v = attr.values[index]
+    cells = top_cells(attr, index, k)
+    labels = ["base value (average output)"]
+    deltas = [float(attr.base_values[index])]
+    for s, f in cells:
+        labels.append(_cell_label(attr, inputs, names, index, s, f))
+        deltas.append(float(v[s, f]))
+    rest = float(v.sum() - sum(v[s, f] for s, f in cells))
+    labels.append(f"the other {v.size - len(cells)} cells")
+    deltas.append(rest)
+    total = float(attr.base_values[index] + v.sum())
+    output = float(attr.predictions[index]) if len(attr.predictions) else total
+    fig, ax = plt.subplots(figsize=(8, 0.42 * (len(labels) + 2) + 1))
+    start = 0.0
+    for row, (label, d) in enumerate(zip(labels, deltas)):
+        if row == 0:
+            ax.barh(row, d, color="#7f7f7f")
+            start = d
+            continue
+        ax.barh(row, d, left=start, color="#d62728" if d >= 0 else "#1f77b4")
+        ax.text(start + d, row, f" {d:+.3g}", va="center", fontsize=7)
+        start += d
+    ax.barh(len(labels), total, color="#2ca02c")
+    labels.append("base + contributions")
+    if abs(output - total) > 1e-6:
+        ax.barh(len(labels), output, color="#9467bd")
+        labels.append(f"model output (not attributed: {output - total:+.3g})")
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_xlabel(attr.output)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return png(fig)

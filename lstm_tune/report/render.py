@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections import Counter
 from datetime import datetime, timezone
@@ -149,17 +150,39 @@ def explain_images(result: Any) -> dict[str, Any]:
         title = f"window for the target at {result.labels[i]} ({kind}: |error| {result.errors[i]:.3g})"
         samples.append((title, ef.sample_maps(result.attributions, i, title)))
     images["samples"] = samples
+    images["waterfalls"] = []
+    signed = [k for k in ("shap", "lime") if k in result.attributions]
+    if signed:
+        from lstm_tune.report.explain_words import describe_window
+
+        name = signed[0]
+        latest = len(result.errors) - 1
+        for i in dict.fromkeys((latest, int(order[0]))):
+            title = (f"{name.upper()}, window for {result.target_name} at {result.labels[i]}: "
+                     f"predicted {result.predicted[i]:.4g}, actual {result.actual[i]:.4g}"
+                     if isinstance(result.predicted[i], float) else
+                     f"{name.upper()}, window at {result.labels[i]}: predicted "
+                     f"{result.predicted[i]}, actual {result.actual[i]}")
+            images["waterfalls"].append((
+                describe_window(result, name, i),
+                ef.waterfall(result.attributions[name], i, result.inputs, result.input_names,
+                             title)))
     return images
 
 
 def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
+    from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
+
     uri = figures.data_uri
-    informative = ", ".join(f"{f} at {'t-' + str(lag) if lag else 't'}"
-                            for lag, f in result.informative) or "not known here"
+    informative = ", ".join(f"{f} at {'t-' + str(lag) if lag else 't'} (coefficient {c:+g})"
+                            for lag, f, c in result.informative) or "not known here"
     first = next(iter(result.attributions.values()))
+    json_path = write_page(spec.report_path / "explain.json",
+                           json.dumps(result.to_json(), indent=2), spec)
     text = _env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        informative_text=informative, version=__version__,
+        informative_text=informative, version=__version__, agreement_text=AGREEMENT_TEXT,
+        json_name=json_path.name,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         images={
             "deletion": uri(images["deletion"]),
@@ -167,5 +190,6 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
             "classes": {k: uri(v) for k, v in images["classes"].items()},
             "attention": uri(images["attention"]) if images["attention"] else None,
             "samples": [(t, uri(v)) for t, v in images["samples"]],
+            "waterfalls": [(t, uri(v)) for t, v in images["waterfalls"]],
         })
     return write_page(spec.report_path / "explain.html", text, spec)

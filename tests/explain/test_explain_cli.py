@@ -3,6 +3,7 @@ headless Chromium, and the note and artifacts that optuna-dashboard shows."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import optuna
@@ -31,8 +32,21 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
     page = open_page(tmp_path / "reports" / "synthetic" / "explain.html")
     assert page.broken_images == 0 and page.images >= 6 and page.console_errors == []
     for words in ("SHAP GradientExplainer", "LIME RecurrentTabularExplainer", "Deletion area",
-                  "Mass on informative cells", "x0 at t-1", "Spearman"):
+                  "Mass on informative cells", "x0 at t-1", "Sign agreement",
+                  "Agreement where the mass is", "so they read like SHAP's",
+                  "One window, in the data's units", "base value", "pushes it"):
         assert words in page.text, words
+    signs = dict(re.findall(r"(\w+): [\d.]+% on informative cells, signs right in ([\d.]+)%",
+                            result.stdout))
+    assert set(signs) == {"shap", "lime"} and min(map(float, signs.values())) >= 95, result.stdout
+    figures = json.loads((tmp_path / "reports" / "synthetic" / "explain.json").read_text())
+    assert figures["explainers"]["lime"]["sign_agreement"]["worst"] >= 0.95
+    assert figures["explainers"]["attention"]["sign_agreement"] is None
+    assert set(figures["explainers"]["shap"]["agreement"]) == {"lime", "attention"}
+    printed = run_cli("explain", "syn.yaml", "--samples", "10", "--methods", "lime", "--json",
+                      cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    assert json.loads(printed.stdout)["windows"] == 10
     index = (tmp_path / "reports" / "synthetic" / "index.html").read_text()
     assert 'href="explain.html"' in index
 

@@ -1,0 +1,37 @@
+"""Say in words what an explanation of one window means, in the data's own units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lstm_tune.explain.attribution import Attribution
+from lstm_tune.report.explain_figures import top_cells
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def describe_window(result: Any, name: str, index: int) -> str:
+    """Two or three sentences: what was predicted, from where, and the largest pushes."""
+    attr: Attribution = result.attributions[name]
+    target, when = result.target_name, result.labels[index]
+    predicted, actual = result.predicted[index], result.actual[index]
+    v = attr.values[index]
+    parts = [f"For {target} at {when} the model predicted {_fmt(predicted)} "
+             f"(actual {_fmt(actual)})."]
+    parts.append(f"{name.upper()} explains {result.output_scale}: it starts from a base value of "
+                 f"{attr.base_values[index]:.3g} (the average output) and adds one contribution "
+                 f"per input cell.")
+    pushes = []
+    for s, f in top_cells(attr, index, k=2):
+        d = float(v[s, f])
+        if d == 0:
+            continue
+        names = result.input_names or attr.feature_names
+        value = result.inputs[index, s, f] if result.inputs.size else attr.data[index, s, f]
+        pushes.append(f"{names[f]} at {attr.step_names[s]} (value {value:.4g}) pushes it "
+                      f"{'up' if d > 0 else 'down'} by {abs(d):.3g}")
+    if pushes:
+        parts.append("The largest: " + "; ".join(pushes) + ".")
+    return " ".join(parts)
