@@ -223,24 +223,14 @@ def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int
 
 
 def baselines(spec: StudySpec) -> list[tuple[str, float]]:
-    """Naive forecasts and a seasonal ARIMA on the same test points, data units."""
+    """Naive and statistical forecasts on the same test points, data units: the very
+    baselines of the study report."""
     from lstm_tune import metrics
+    from lstm_tune.baselines import forecast_baselines
 
     data = _Data(spec).get("none")
-    out = [(f"baseline {k}", v) for k, v in metrics.baselines(data, data.test).items()]
-    try:
-        from statsmodels.tsa.statespace.sarimax import SARIMAX
-    except ImportError:
-        return out
-    y = np.log(np.asarray(data.table.target, dtype=float))
-    start = int(data.test.target_idx[0])
-    order, seasonal = (0, 1, 1), (0, 1, 1, spec.season)
-    fitted = SARIMAX(y[:start], order=order, seasonal_order=seasonal).fit(disp=False)
-    full = SARIMAX(y, order=order, seasonal_order=seasonal).filter(fitted.params)
-    pred = np.exp(full.predict(start=start, end=len(y) - 1))  # one step ahead, refit never
-    out.append(("seasonal ARIMA (0,1,1)(0,1,1,12) on logs",
-                metrics.rmse(data.actual(data.test), pred)))
-    return out
+    return [(f"baseline {b.name}", metrics.rmse(data.actual(data.test), b.predicted))
+            for b in forecast_baselines(data, data.test)]
 
 
 def run(budget: Budget, methods: list[str] | None = None) -> tuple[list[Row], list[tuple[str, float]]]:

@@ -153,7 +153,7 @@ def _search(spec: Any, workers: int) -> Any:
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.data.load import load_table
-    from lstm_tune.evaluate import evaluate
+    from lstm_tune.evaluate import evaluate, verdict
     from lstm_tune.report.render import render_study_report
 
     evaluation = evaluate(spec, study)
@@ -168,8 +168,9 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()))
     for name, value in evaluation.test.items():
         click.echo(f"test {name}: {value:.4g}")
-    for name, value in evaluation.baselines.items():
-        click.echo(f"  baseline {name}: {value:.4g}")
+    for name, values in evaluation.baselines.items():
+        click.echo(f"  baseline {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
+    click.echo(verdict(spec, evaluation))
     click.echo(f"report: {path}")
 
 
@@ -272,7 +273,11 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
     ev = info["evaluation"]
     if ev:
         click.echo("test: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["test"].items()))
-        click.echo("baselines: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["baselines"].items()))
+        metric = next(iter(ev["test"]))
+        click.echo("baselines: " + ", ".join(f"{k} {v[metric]:.4g}"
+                                             for k, v in ev["baselines"].items()))
+        if ev.get("verdict"):
+            click.echo(ev["verdict"])
     if info["report"]:
         click.echo(f"report: {info['report']}")
 

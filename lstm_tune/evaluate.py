@@ -1,4 +1,5 @@
-"""Evaluate the best trial's saved model once on the test split, beside the naive baselines.
+"""Evaluate the best trial's saved model once on the test split, beside the baselines (naive
+and statistical) on the same points.
 
 The test split is never seen by the search; this is the only place that scores it. The
 figures are stored on the study (user attribute), so `summary` reads them without TensorFlow.
@@ -16,6 +17,7 @@ import optuna
 from optuna.artifacts import download_artifact
 
 from lstm_tune import metrics
+from lstm_tune.baselines import class_baselines, forecast_baselines
 from lstm_tune.data.load import load_table
 from lstm_tune.data.window import Dataset, make_dataset
 from lstm_tune.errors import StudyError
@@ -32,14 +34,42 @@ class Evaluation:
     metric: str
     validation: float
     test: dict[str, float]
-    baselines: dict[str, float] = field(default_factory=dict)
+    # per baseline: its test metrics (rmse and mae, or accuracy), and what it is in words
+    baselines: dict[str, dict[str, float]] = field(default_factory=dict)
+    baseline_methods: dict[str, str] = field(default_factory=dict)
     # per split: target positions, predictions and actual values (data units or classes)
     predictions: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, spec: StudySpec) -> dict[str, Any]:
         out = asdict(self)
         out.pop("predictions")
+        out["verdict"] = verdict(spec, self)
         return out
+
+    def beaten(self, spec: StudySpec) -> tuple[list[str], list[str]]:
+        """Baselines the model beats on the test metric, and those it does not."""
+        metric, mine = spec.test_metric, self.test[spec.test_metric]
+        better = (lambda v: mine < v) if spec.direction == "minimize" else (lambda v: mine > v)
+        names = list(self.baselines)
+        return ([n for n in names if better(self.baselines[n][metric])],
+                [n for n in names if not better(self.baselines[n][metric])])
+
+
+def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
+    """One plain sentence: which baselines the model beats on the test split, which not."""
+    metric = spec.test_metric
+
+    def listed(names: list[str]) -> str:
+        items = [f"{n} ({evaluation.baselines[n][metric]:.4g})" for n in names]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    wins, losses = evaluation.beaten(spec)
+    mine = f"The best model (test {metric} {evaluation.test[metric]:.4g})"
+    if not losses:
+        return f"{mine} beats every baseline on the same test points: {listed(wins)}."
+    if not wins:
+        return f"{mine} beats no baseline: {listed(losses)} are as good or better."
+    return f"{mine} beats {listed(wins)}, but not {listed(losses)}."
 
 
 def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) -> optuna.trial.FrozenTrial:
@@ -84,6 +114,13 @@ def predict(model: Any, data: Dataset, split_name: str) -> np.ndarray:
     return np.asarray(data.classes)[out.argmax(axis=-1)]
 
 
+def scores(task: str, actual: Any, predicted: Any) -> dict[str, float]:
+    """Test metrics of one forecaster: RMSE and MAE in data units, or accuracy."""
+    if task == "forecast":
+        return {"rmse": metrics.rmse(actual, predicted), "mae": metrics.mae(actual, predicted)}
+    return {"accuracy": metrics.accuracy(actual, predicted)}
+
+
 def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) -> Evaluation:
     """Score the chosen (default: best) trial's model on every split; store the summary."""
     trial = best_trial(spec, study, number)
@@ -103,16 +140,14 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
     test = predictions["test"]
-    if spec.task == "forecast":
-        scores = {"rmse": metrics.rmse(test["actual"], test["predicted"]),
-                  "mae": metrics.mae(test["actual"], test["predicted"])}
-        base = metrics.baselines(data, data.test)
-    else:
-        scores = {"accuracy": metrics.accuracy(test["actual"], test["predicted"])}
-        majority = max(set(data.actual(data.train)), key=list(data.actual(data.train)).count)
-        base = {"majority_class": metrics.accuracy(test["actual"], [majority] * len(test["actual"]))}
-    result = Evaluation(trial.number, params, spec.metric_name, float(trial.value or float("nan")),
-                        scores, base, predictions)
+    baselines = (forecast_baselines(data, data.test) if spec.task == "forecast"
+                 else class_baselines(data, data.test))
+    test["baselines"] = {b.name: b.predicted.tolist() for b in baselines}
+    result = Evaluation(
+        trial.number, params, spec.metric_name, float(trial.value or float("nan")),
+        scores(spec.task, test["actual"], test["predicted"]),
+        {b.name: scores(spec.task, test["actual"], b.predicted) for b in baselines},
+        {b.name: b.method for b in baselines}, predictions)
     if number is None:
-        study.set_user_attr(EVALUATION_ATTR, result.summary())
+        study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result

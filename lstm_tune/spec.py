@@ -50,6 +50,7 @@ class DataSpec(_Strict):
     features: list[str] = Field(default_factory=list)
     time: str | None = None
     target_as_input: bool | None = None
+    units: str | None = None  # the target's units, for the report's axes ("kWh", "thousands")
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":
@@ -255,8 +256,14 @@ class StudySpec(_Strict):
         return "minimize" if self.task == "forecast" else "maximize"
 
     @property
+    def test_metric(self) -> str:
+        """The metric a model is judged by, in the data's units: rmse or accuracy."""
+        return "rmse" if self.task == "forecast" else "accuracy"
+
+    @property
     def metric_name(self) -> str:
-        return "val_rmse" if self.task == "forecast" else "val_accuracy"
+        """The search's objective: the test metric on the validation split."""
+        return f"val_{self.test_metric}"
 
 
 # --- reading a file ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ summary, its report in headless Chromium, resuming, and bad input refused cleanl
 from __future__ import annotations
 
 import json
+import re
 import math
 import sqlite3
 from pathlib import Path
@@ -40,7 +41,9 @@ def test_run_trains_stores_and_reports(finished):
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "best trial #" in out and "test rmse:" in out
-    assert "baseline persistence: 51.78" in out and "baseline seasonal_naive: 49.99" in out
+    assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
+    assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
+    assert "but not seasonal_arima (15.28)" in out  # a 3-trial study does not beat it
     assert trial_count(root / "studies" / "tiny.db") == 3
     assert any((root / "studies" / "tiny_artifacts").iterdir())
     assert (root / "reports" / "tiny" / "index.html").is_file()
@@ -57,7 +60,10 @@ def test_summary_json_is_machine_readable(finished):
     ev = info["evaluation"]
     assert ev["trial"] == info["best_trial"]["number"]
     assert math.isfinite(ev["test"]["rmse"]) and ev["test"]["rmse"] > 0
-    assert ev["baselines"]["seasonal_naive"] == pytest.approx(49.99, abs=0.01)
+    assert ev["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(49.99, abs=0.01)
+    assert ev["baselines"]["seasonal_arima"]["rmse"] == pytest.approx(15.28, abs=0.01)
+    assert "seasonal ARIMA (0,1,1)(0,1,1,12)" in ev["baseline_methods"]["seasonal_arima"]
+    assert "but not seasonal_arima" in ev["verdict"]
     assert info["report"].endswith("index.html")
 
 
@@ -65,9 +71,15 @@ def test_report_renders_in_chromium(finished):
     root, _, _ = finished
     page = open_page(root / "reports" / "tiny" / "index.html")
     assert page.title == "lstm_tune report: tiny"
-    assert page.images >= 4 and page.broken_images == 0
+    assert page.images >= 6 and page.broken_images == 0
     assert page.console_errors == [] and page.failed_requests == []
-    assert "Test split, against baselines" in page.text and "seasonal_naive" in page.text
+    for words in ("Test split, against baselines", "seasonal_naive", "test MAE",
+                  "seasonal ARIMA (0,1,1)(0,1,1,12), fixed orders", "exponential smoothing",
+                  "but not seasonal_arima", "Reproduce the best model", "seed=", "fANOVA",
+                  "the ranking is a rough hint", "lstm-tune compare"):
+        assert words in page.text, words
+    prose = page.text.split("Reproduce the best model")[0]  # the code keeps exact values
+    assert not re.search(r"\d\.\d{7,}", prose), re.search(r".{60}\d\.\d{7,}", prose)
 
 
 def test_rerun_adds_no_trials_and_a_bigger_budget_continues(finished):

@@ -19,6 +19,7 @@ class Builtin:
     features: tuple[str, ...] = ()
     time: str | None = None
     target_as_input: bool = True
+    units: str = ""  # the target's units, for axis labels
     # (steps before the target, feature name, coefficient): the cells that carry the signal
     # and how they act (the sign of a cell's true contribution), when known
     informative: tuple[tuple[int, str, float], ...] = ()
@@ -66,7 +67,7 @@ BUILTINS: dict[str, Builtin] = {
         Builtin(
             "airline",
             "Monthly international airline passengers (thousands), 1949-1960, 144 values",
-            "forecast", "passengers", time="month", load=_airline,
+            "forecast", "passengers", time="month", units="thousands", load=_airline,
         ),
         Builtin(
             "synthetic",

@@ -27,6 +27,7 @@ class Table:
     features: np.ndarray  # (T, F) float
     feature_names: tuple[str, ...]
     times: tuple[str, ...]
+    units: str = ""  # the target's units, if known (for axis labels)
     # (lag, feature, coefficient) of the cells that carry the signal, where a built-in knows
     informative: tuple[tuple[int, str, float], ...] = ()
 
@@ -101,10 +102,12 @@ def load_table(spec: StudySpec) -> Table:
         time = d.time or b.time
         # the known cells hold only for the built-in's own inputs
         informative = b.informative if not d.features else ()
+        units = d.units or b.units
     else:
         df = _read_csv(spec)
         where = str(Path(spec.base_dir) / (d.csv or ""))
         target, features, time, informative = d.target or "", list(d.features), d.time, ()
+        units = d.units or ""
 
     columns = [str(c) for c in df.columns]
     df.columns = columns
@@ -154,5 +157,5 @@ def load_table(spec: StudySpec) -> Table:
                              "classification needs at least two classes")
     x = np.column_stack([_numeric(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
-    return Table(where, target, y, x, tuple(features), times, informative)
+    return Table(where, target, y, x, tuple(features), times, units, informative)
 

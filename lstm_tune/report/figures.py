@@ -38,43 +38,87 @@ def history(trials: Sequence[FrozenTrial], metric: str, minimize: bool) -> bytes
         ax.scatter(xs, ys, s=18, color="#1f77b4", label="completed trial")
         best = np.minimum.accumulate(ys) if minimize else np.maximum.accumulate(ys)
         ax.step(xs, best, where="post", color="#d62728", label="best so far")
-    pruned = [t.number for t in trials if t.state == TrialState.PRUNED]
-    if pruned and done:
-        lo = min(t.value for t in done)
-        ax.scatter(pruned, [lo] * len(pruned), marker="x", color="#7f7f7f", s=18,
-                   label="pruned (shown at the bottom)")
+    pruned = [(t.number, t.intermediate_values[max(t.intermediate_values)])
+              for t in trials if t.state == TrialState.PRUNED and t.intermediate_values]
+    pruned = [(n, v) for n, v in pruned if np.isfinite(v)]
+    if pruned:
+        ax.scatter([n for n, _ in pruned], [v for _, v in pruned], marker="x", color="#7f7f7f",
+                   s=18, label="pruned (at its last reported value)")
     ax.set_xlabel("trial")
     ax.set_ylabel(metric)
-    if done and minimize and max(t.value for t in done) > 20 * min(t.value for t in done) > 0:
+    values = [t.value for t in done] + [v for _, v in pruned]
+    if values and minimize and max(values) > 20 * min(values) > 0:
         ax.set_yscale("log")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title("Optimisation history")
     return png(fig)
 
 
-def importances(values: dict[str, float]) -> bytes:
+def importances(values: dict[str, float], method: str) -> bytes:
     fig, ax = plt.subplots(figsize=(6, 0.4 * max(len(values), 2) + 1))
     names = list(values)[::-1]
     ax.barh(names, [values[n] for n in names], color="#2ca02c")
-    ax.set_xlabel("importance (fANOVA, share of variance)")
+    ax.set_xlabel(f"importance ({method})")
     ax.set_title("Parameter importances")
     return png(fig)
 
 
+def _time_axis(ax: Any, times: Sequence[str], positions: np.ndarray) -> None:
+    step = max(1, len(positions) // 8)
+    ax.set_xticks(positions[::step])
+    ax.set_xticklabels([times[i] for i in positions[::step]], rotation=30, fontsize=8)
+
+
 def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[str, list]],
-                target_name: str) -> bytes:
+                y_label: str) -> bytes:
     """The actual series with each split's predictions in its own colour."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.arange(len(series))
-    ax.plot(x, series, color="black", lw=1.2, label=f"actual {target_name}")
+    ax.plot(x, series, color="black", lw=1.2, label="actual")
     for name, p in preds.items():
         ax.plot(p["target_idx"], p["predicted"], color=SPLIT_COLOURS.get(name, "grey"), lw=1.4,
                 label=f"{name} prediction")
-    step = max(1, len(times) // 8)
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels([times[i] for i in x[::step]], rotation=30, fontsize=8)
+    _time_axis(ax, times, x)
+    ax.set_ylabel(y_label)
     ax.legend(fontsize=8)
     ax.set_title("Predictions of the best model")
+    return png(fig)
+
+
+def test_zoom(times: Sequence[str], test: dict[str, Any], y_label: str) -> bytes:
+    """The test part only: actual, the model, and every baseline on the same points."""
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    x = np.asarray(test["target_idx"])
+    ax.plot(x, test["actual"], color="black", lw=1.6, marker="o", ms=3, label="actual")
+    ax.plot(x, test["predicted"], color=SPLIT_COLOURS["test"], lw=1.8, label="best model")
+    for i, (name, pred) in enumerate(test.get("baselines", {}).items()):
+        ax.plot(x, pred, lw=1.0, ls="--", color=f"C{i + 2}", label=name)
+    _time_axis(ax, times, x)
+    ax.set_ylabel(y_label)
+    ax.legend(fontsize=8, ncol=2)
+    ax.set_title("Test part: the best model and the baselines")
+    return png(fig)
+
+
+def residuals(times: Sequence[str], preds: dict[str, dict[str, list]], y_label: str) -> bytes:
+    """actual - predicted on validation and test, by time, and their spread."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), gridspec_kw={"width_ratios": [3, 1]})
+    for name in ("validation", "test"):
+        p = preds.get(name)
+        if not p:
+            continue
+        r = np.asarray(p["actual"], float) - np.asarray(p["predicted"], float)
+        axes[0].bar(p["target_idx"], r, color=SPLIT_COLOURS[name], label=name)
+        axes[1].hist(r, bins=12, color=SPLIT_COLOURS[name], alpha=0.6, orientation="horizontal")
+    axes[0].axhline(0, color="black", lw=0.7)
+    idx = np.concatenate([np.asarray(preds[n]["target_idx"]) for n in ("validation", "test")
+                          if n in preds])
+    _time_axis(axes[0], times, idx)
+    axes[0].set_ylabel(f"actual - predicted ({y_label})")
+    axes[0].legend(fontsize=8)
+    axes[0].set_title("Residuals of the best model")
+    axes[1].set_title("spread", fontsize=9)
+    fig.tight_layout()
     return png(fig)
 
 
@@ -84,7 +128,8 @@ def test_vs_baselines(scores: dict[str, float], lower_is_better: bool, metric: s
     colours = ["#d62728" if n == "best model" else "#7f7f7f" for n in names]
     ax.bar(names, [scores[n] for n in names], color=colours)
     ax.set_ylabel(f"test {metric}" + (" (lower is better)" if lower_is_better else ""))
-    ax.set_title("Best model against naive baselines, test split")
+    ax.set_title("Best model against the baselines, test split")
+    ax.tick_params(axis="x", labelrotation=20, labelsize=8)
     return png(fig)
 
 

@@ -17,9 +17,10 @@ from optuna.trial import TrialState
 from lstm_tune import __version__
 from lstm_tune.data.load import Table
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate import Evaluation
+from lstm_tune.evaluate import Evaluation, verdict
 from lstm_tune.report import figures
 from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.search.strategies import evolution_warning
 from lstm_tune.spec import StudySpec
 
 _env = Environment(
@@ -30,17 +31,39 @@ _env = Environment(
 )
 _env.filters["num"] = lambda v: f"{v:.4g}" if isinstance(v, float) else v
 
+IMPORTANCE_METHOD = "fANOVA, Optuna's FanovaImportanceEvaluator (random forest, seed 0)"
+RELIABLE_IMPORTANCE_TRIALS = 30  # below this many complete trials, the ranking is a hint
+
 
 def param_importances(study: optuna.Study) -> dict[str, float]:
+    """fANOVA importances, named as such (Optuna's default evaluator is another method)."""
     done = [t for t in study.get_trials(deepcopy=False) if t.state == TrialState.COMPLETE]
     if len(done) < 3:
         return {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return optuna.importance.get_param_importances(study)
+            return optuna.importance.get_param_importances(
+                study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0))
     except (ValueError, RuntimeError):
         return {}
+
+
+def reproduce_snippet(spec: StudySpec, evaluation: Evaluation) -> str:
+    """Python that retrains the best trial's configuration as the search did (its seed is
+    the study seed + the trial number)."""
+    params = ", ".join(f"{k!r}: {v!r}" for k, v in evaluation.params.items())
+    return (
+        "from lstm_tune.data.load import load_table\n"
+        "from lstm_tune.data.window import make_dataset\n"
+        "from lstm_tune.spec import load_spec\n"
+        "from lstm_tune.train import fit\n\n"
+        f"spec = load_spec({spec.source!r})\n"
+        f"params = {{{params}}}\n"
+        "data = make_dataset(spec, load_table(spec), params['transform'])\n"
+        f"result = fit(params, data, max_epochs={spec.training.max_epochs}, "
+        f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial})\n"
+        "print(result.value)  # the validation metric; result.model is the Keras model\n")
 
 
 def check_report_dir(spec: StudySpec) -> None:
@@ -73,17 +96,25 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     minimize = spec.direction == "minimize"
     states = Counter(t.state.name.lower() for t in trials)
     imps = param_importances(study)
+    y_label = table.target_name + (f" ({table.units})" if table.units else "")
+    forecast = spec.task == "forecast"
     images = {
         "history": figures.history(trials, spec.metric_name, minimize),
         "predictions": figures.predictions(
-            table.times, np.asarray(table.target, dtype=float) if spec.task == "forecast"
-            else np.zeros(len(table)), evaluation.predictions, table.target_name)
-        if spec.task == "forecast" else None,
-        "importances": figures.importances(imps) if imps else None,
+            table.times, np.asarray(table.target, dtype=float), evaluation.predictions,
+            y_label) if forecast else None,
+        "test_zoom": figures.test_zoom(table.times, evaluation.predictions["test"], y_label)
+        if forecast else None,
+        "residuals": figures.residuals(table.times, evaluation.predictions, y_label)
+        if forecast else None,
+        "importances": figures.importances(imps, "fANOVA") if imps else None,
     }
-    test_metric = "rmse" if spec.task == "forecast" else "accuracy"
-    comparison = {"best model": evaluation.test[test_metric], **evaluation.baselines}
-    images["baselines"] = figures.test_vs_baselines(comparison, minimize, test_metric)
+    test_metric = spec.test_metric
+    comparison = {"best model": evaluation.test,
+                  **{k: v for k, v in evaluation.baselines.items()}}
+    images["baselines"] = figures.test_vs_baselines(
+        {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
+    wins, losses = evaluation.beaten(spec)
     done = sorted((t for t in trials if t.state == TrialState.COMPLETE and t.value is not None),
                   key=lambda t: t.value, reverse=not minimize)
     failed = [t for t in trials if t.state == TrialState.FAIL]
@@ -96,11 +127,19 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "states": dict(states),
         "evaluation": evaluation,
         "test_metric": test_metric,
+        "metrics": list(evaluation.test),
         "comparison": comparison,
-        "beats_baselines": all(
-            (evaluation.test[test_metric] < v) if minimize else (evaluation.test[test_metric] > v)
-            for v in evaluation.baselines.values()),
+        "methods": {"best model": f"trial #{evaluation.trial}'s LSTM", **evaluation.baseline_methods},
+        "beats_baselines": not losses,
+        "verdict": verdict(spec, evaluation),
+        "y_label": y_label,
         "importances": imps,
+        "importance_method": IMPORTANCE_METHOD,
+        "n_complete": len(done),
+        "reliable_importance_trials": RELIABLE_IMPORTANCE_TRIALS,
+        "evolution_warning": evolution_warning(spec, spec.budget.trials),
+        "reproduce": reproduce_snippet(spec, evaluation),
+        "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
         "failed": [(t.number, t.user_attrs.get(REASON_ATTR, "process stopped (stale trial)"))
                    for t in failed[:20]],

@@ -55,3 +55,19 @@ def make_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
             min_resource=1, max_resource=spec.training.max_epochs, reduction_factor=3
         )
     return optuna.pruners.NopPruner()
+
+
+def evolution_warning(spec: StudySpec, trials: int | None = None) -> str | None:
+    """GA and PSO learn only from a finished generation: a budget that ends inside the first
+    one is random search under another name. Say so, and what budget would evolve."""
+    size = {"ga": spec.ga.population_size, "pso": spec.pso.swarm_size}.get(spec.strategy)
+    budget = trials if trials is not None else spec.budget.trials
+    if size is None or budget is None or budget >= 2 * size:
+        return None
+    group = "population" if spec.strategy == "ga" else "swarm"
+    evolved = max(0, budget - size)
+    return (f"{spec.strategy.upper()} with a {group} of {size} and a budget of {budget} trials: "
+            + ("every trial is in generation 0 (random search); " if evolved == 0 else
+               f"only {evolved} trial(s) evolve beyond generation 0; ")
+            + f"give at least {2 * size} trials (--trials {2 * size}) for one full evolved "
+              f"generation, or a smaller {'population_size' if spec.strategy == 'ga' else 'swarm_size'}")

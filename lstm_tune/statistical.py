@@ -1,0 +1,85 @@
+"""Statistical baselines for forecasts: exponential smoothing and a seasonal ARIMA.
+
+A tuned LSTM is only worth it if it beats the classical models a forecaster would try first,
+on the same points. Both are statsmodels state-space models with fixed orders (no automatic
+order search, so the figure is reproducible and cheap): fitted once on everything before the
+first test target, then, with those parameters, filtered over the true history so that
+every test target is forecast `steps_ahead` steps from its own origin, exactly as the LSTM
+sees the window before it. On a positive target both run on logs (multiplicative season).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MIN_SEASONS = 2  # a seasonal component needs at least this many seasons of history
+FIT_POINTS = 600  # long series: fit on the last this-many points before the test (speed)
+
+
+@dataclass(frozen=True)
+class StatForecast:
+    name: str
+    method: str  # what was fitted, in words, for the report
+    predicted: np.ndarray  # one forecast per target, data units
+
+
+def _models(season: int, seasonal: bool) -> dict[str, tuple[str, Any]]:
+    from statsmodels.tsa.statespace.exponential_smoothing import ExponentialSmoothing
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    if seasonal:
+        return {
+            "ets": (f"exponential smoothing, additive trend and season ({season}) "
+                    "(Holt-Winters, statsmodels)",
+                    lambda y: ExponentialSmoothing(y, trend=True, seasonal=season)),
+            "seasonal_arima": (f"seasonal ARIMA (0,1,1)(0,1,1,{season}), fixed orders "
+                               "(statsmodels SARIMAX)",
+                               lambda y: SARIMAX(y, order=(0, 1, 1),
+                                                 seasonal_order=(0, 1, 1, season))),
+        }
+    return {
+        "ets": ("exponential smoothing with additive trend (Holt, statsmodels)",
+                lambda y: ExponentialSmoothing(y, trend=True)),
+        "arima": ("ARIMA (0,1,1), fixed order (statsmodels SARIMAX)",
+                  lambda y: SARIMAX(y, order=(0, 1, 1))),
+    }
+
+
+def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
+                          season: int) -> list[StatForecast]:
+    """Forecast y[t] for every t in target_idx from y[: t - steps_ahead + 1], with models
+    fitted on y[: min(target_idx)] only. Models that fail to fit are left out."""
+    y = np.asarray(y, dtype=float)
+    start = max(0, int(np.min(target_idx)) - max(FIT_POINTS, 10 * season))
+    y = y[start:]
+    target_idx = np.asarray(target_idx) - start
+    first = int(target_idx.min())
+    log = bool(np.all(y > 0))
+    g = np.log(y) if log else y
+    seasonal = season > 1 and first >= MIN_SEASONS * season + 2
+    tail = f", fitted on the last {first} points before the test part" if start else ""
+    out = []
+    for name, (method, make) in _models(season, seasonal).items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitted = make(g[:first]).fit(disp=False)
+                full = fitted.apply(g[: int(target_idx.max()) + 1])
+                if steps_ahead == 1:  # one-step-ahead predictions use the true history
+                    pred = full.get_prediction(start=first, end=int(target_idx.max()))
+                    z = np.asarray(pred.predicted_mean)[target_idx - first]
+                else:  # from each origin, steps_ahead steps with no data after the origin
+                    z = np.array([np.asarray(full.get_prediction(
+                        start=t - steps_ahead + 1, end=t, dynamic=True).predicted_mean)[-1]
+                        for t in target_idx])
+        except Exception:  # a baseline that cannot be fitted is not shown, never fatal
+            continue
+        if not np.all(np.isfinite(z)):
+            continue
+        out.append(StatForecast(name, method + (" on logs" if log else "") + tail,
+                                np.exp(z) if log else z))
+    return out
