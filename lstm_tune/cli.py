@@ -94,6 +94,10 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
     trials are never repeated. Ctrl-C stops after recording the running trial as failed.
     """
     spec = _spec(study, workers, trials=trials, strategy=strategy, seed=seed, storage=storage)
+    from lstm_tune.search.strategies import evolution_warning
+
+    if warning := evolution_warning(spec):
+        click.echo(f"warning: {warning}", err=True)
     if not no_report:
         from lstm_tune.report.render import check_report_dir
 
@@ -158,6 +162,9 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
 
     evaluation = evaluate(spec, study)
     path = render_study_report(spec, study, evaluation, load_table(spec))
+    from lstm_tune.report.note import save_study_note
+
+    save_study_note(spec, study, evaluation, path)
     if quiet:
         return
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
@@ -282,6 +289,15 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
         click.echo(f"report: {info['report']}")
 
 
+def dashboard_command() -> str | None:
+    """optuna-dashboard of this interpreter's environment (works without activating a
+    virtualenv), else the one on PATH."""
+    beside = os.path.join(os.path.dirname(sys.executable), "optuna-dashboard")
+    if os.path.isfile(beside) and os.access(beside, os.X_OK):
+        return beside
+    return shutil.which("optuna-dashboard")
+
+
 @cli.command()
 @STUDY
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
@@ -294,10 +310,10 @@ def dashboard(study: str, port: int, host: str, storage: str | None) -> None:
 
     spec = _spec(study, storage=storage)
     load_study(spec)  # a clear error if there is nothing to show
-    exe = shutil.which("optuna-dashboard")
+    exe = dashboard_command()
     if exe is None:
-        raise StudyError("optuna-dashboard", None, "the command is not installed",
-                         "pip install optuna-dashboard")
+        raise StudyError("optuna-dashboard", None, "the command is not installed beside "
+                         f"{sys.executable} nor on PATH", "pip install optuna-dashboard")
     from lstm_tune.search.storage import file_path
 
     url = spec.storage_url
@@ -331,17 +347,28 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     spec = _spec(study)
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     budget = trials or spec.budget.trials or 20
-    rows, curves = run_compare(spec, names, seeds, budget,
-                               on_run=lambda name: click.echo(f"running {name}", err=True))
+    from lstm_tune.search.strategies import evolution_warning
+
+    notes = [w for w in (evolution_warning(spec.model_copy(update={"strategy": n}), budget)
+                         for n in names) if w]
+    for w in notes:
+        click.echo(f"warning: {w}", err=True)
+    rows, curves, baselines = run_compare(
+        spec, names, seeds, budget, on_run=lambda name: click.echo(f"running {name}", err=True))
     summary = medians(rows)
     csv_path = write_csv(rows, spec.report_path / "compare.csv")
-    path = render_compare_report(spec, rows, curves, summary, csv_path.name)
+    path = render_compare_report(spec, rows, curves, summary, csv_path.name, baselines, notes)
+    if seeds == 1:
+        click.echo("one seed per strategy: differences may be noise; use --seeds 3 to rank")
     header = f"| strategy | runs | best {spec.metric_name} | test | wall s | epochs |"
     click.echo(header)
     click.echo("|---|---|---|---|---|---|")
     for s in summary:
         click.echo(f"| {s['strategy']} | {s['runs']} | {s['best_validation']:.4g} | "
                    f"{s['test_metric']:.4g} | {s['wall_seconds']:.0f} | {s['epochs']:.0f} |")
+    metric = spec.test_metric
+    for name, values in baselines.items():
+        click.echo(f"| baseline {name} | | | {values[metric]:.4g} | | |")
     click.echo(f"report: {path}\ntable: {csv_path}")
 
 

@@ -58,8 +58,9 @@ def best_so_far(study: optuna.Study, minimize: bool, n: int) -> list[float]:
 
 def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
             on_run: Callable[[str], None] | None = None
-            ) -> tuple[list[RunRow], dict[str, list[list[float]]]]:
-    """Run (or resume) every strategy x seed study; return the table and the curves."""
+            ) -> tuple[list[RunRow], dict[str, list[list[float]]], dict[str, dict[str, float]]]:
+    """Run (or resume) every strategy x seed study; return the table, the curves and the
+    baselines' test metrics (the same test points for every run)."""
     from lstm_tune.evaluate import evaluate
 
     unknown = [s for s in strategies if s not in STRATEGIES]
@@ -67,6 +68,7 @@ def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
         raise StudyError(spec.source, "--strategies", f"unknown strategy {unknown[0]!r}",
                          f"use a comma-separated list of {', '.join(STRATEGIES)}")
     rows: list[RunRow] = []
+    baselines: dict[str, dict[str, float]] = {}
     curves: dict[str, list[list[float]]] = {s: [] for s in strategies}
     minimize = spec.direction == "minimize"
     for strategy in strategies:
@@ -80,7 +82,8 @@ def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
             study.set_user_attr(WALL_ATTR, wall)
             done = [t for t in study.get_trials(deepcopy=False) if t.state != TrialState.RUNNING]
             evaluation = evaluate(sub, study)
-            test_name = "rmse" if spec.task == "forecast" else "accuracy"
+            baselines = evaluation.baselines
+            test_name = spec.test_metric
             rows.append(RunRow(
                 strategy, seed, sub.name, len(done), float(study.best_value),
                 float(evaluation.test[test_name]), round(wall, 1),
@@ -88,7 +91,7 @@ def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
                 int(sum(t.user_attrs.get("epochs", 0) for t in done)),
             ))
             curves[strategy].append(best_so_far(study, minimize, trials))
-    return rows, curves
+    return rows, curves, baselines
 
 
 def medians(rows: list[RunRow]) -> list[dict[str, float | str]]:

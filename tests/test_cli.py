@@ -4,6 +4,8 @@ summary, its report in headless Chromium, resuming, and bad input refused cleanl
 from __future__ import annotations
 
 import json
+import os
+import sys
 import re
 import math
 import sqlite3
@@ -153,6 +155,9 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
                      "--trials", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "| ga | 1 |" in result.stdout and "| pso | 1 |" in result.stdout
+    assert "| baseline seasonal_arima | | | 15.28 |" in result.stdout
+    assert ("GA with a population of 2 and a budget of 2 trials: every trial is in generation 0"
+            in result.stderr and "give at least 4 trials" in result.stderr)
     with sqlite3.connect(tmp_path / "cmp.db") as con:
         names = sorted(r[0] for r in con.execute("select study_name from studies"))
         assert names == ["cmp.ga.s1", "cmp.pso.s1"]
@@ -162,6 +167,11 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
     assert (table["epochs"] > 0).all() and (table["test_metric"] > 0).all()
     page = open_page(tmp_path / "reports" / "cmp" / "compare.html")
     assert page.images == 1 and page.broken_images == 0 and page.console_errors == []
+    for words in ("One seed per strategy", "may be noise", "seasonal_arima", "every run as CSV",
+                  "PSO with a swarm of 2", "random search"):
+        assert words in page.text, words
+    assert "Medians over" not in page.text and "median" not in page.text.lower().split(
+        "one seed per strategy")[1].split("every run")[0]
     bad = run_cli("compare", "cmp.yaml", "--strategies", "ga,hill", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown strategy 'hill'" in bad.stderr
 
@@ -176,10 +186,12 @@ def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    exe = ["optuna-dashboard"]
-    proc = subprocess.Popen([*exe, "sqlite:///studies/tiny.db", "--port", str(port),
-                             "--artifact-dir", "studies/tiny_artifacts", "--quiet"],
-                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # through `lstm-tune dashboard`, with no virtualenv on PATH: it must find the
+    # optuna-dashboard installed beside the interpreter
+    proc = subprocess.Popen([sys.executable, "-m", "lstm_tune.cli", "dashboard",
+                             "studies/tiny.yaml", "--port", str(port)],
+                            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PATH": "/usr/bin:/bin"})
     try:
         body = None
         for _ in range(100):
@@ -197,6 +209,9 @@ def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
         with sqlite3.connect(root / "studies" / "tiny.db") as con:
             stored = con.execute("select count(*) from trials").fetchone()[0]
         assert len(detail["trials"]) == stored >= 3
+        assert detail["objective_names"] == ["val_rmse"]  # not "Objective 0"
+        note = detail["note"]["body"]
+        assert "but not seasonal_arima" in note and "index.html" in note, note
     finally:
         proc.terminate()
         proc.wait(10)

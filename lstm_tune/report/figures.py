@@ -133,8 +133,10 @@ def test_vs_baselines(scores: dict[str, float], lower_is_better: bool, metric: s
     return png(fig)
 
 
-def compare_curves(curves: dict[str, list[list[float]]], metric: str) -> bytes:
-    """Best-so-far by trial for each strategy: median over seeds, band from min to max."""
+def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: bool = True
+                   ) -> bytes:
+    """Best-so-far by trial for each strategy: median over seeds, band from min to max (one
+    line per strategy when there is one seed: no median, no band)."""
     fig, ax = plt.subplots(figsize=(8, 3.8))
     for i, (strategy, runs) in enumerate(curves.items()):
         if not runs:
@@ -144,10 +146,14 @@ def compare_curves(curves: dict[str, list[list[float]]], metric: str) -> bytes:
         colour = f"C{i}"
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            ax.plot(x, np.nanmedian(arr, axis=0), color=colour, lw=1.8, label=f"{strategy} (median)")
-            ax.fill_between(x, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=colour, alpha=0.15)
+            ax.plot(x, np.nanmedian(arr, axis=0), color=colour, lw=1.8,
+                    label=f"{strategy} (median)" if several else strategy)
+            if several:
+                ax.fill_between(x, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=colour,
+                                alpha=0.15)
     ax.set_xlabel("trial")
     ax.set_ylabel(f"best {metric} so far")
     ax.legend(fontsize=8)
-    ax.set_title("Best so far: median and range over seeds")
+    ax.set_title("Best so far: median and range over seeds" if several else
+                 "Best so far (one seed per strategy)")
     return png(fig)

@@ -159,11 +159,16 @@ def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evalua
 
 
 def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, list[list[float]]],
-                          summary: list[dict[str, Any]], csv_name: str) -> Path:
-    image = figures.data_uri(figures.compare_curves(curves, spec.metric_name))
+                          summary: list[dict[str, Any]], csv_name: str,
+                          baselines: dict[str, dict[str, float]] | None = None,
+                          warnings_: list[str] | None = None) -> Path:
+    seeds = len({r.seed for r in rows})
+    image = figures.data_uri(figures.compare_curves(curves, spec.metric_name, seeds > 1))
     text = _env.get_template("compare.html").render(
-        spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name,
-        test_metric="rmse" if spec.task == "forecast" else "accuracy", version=__version__,
+        spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name, seeds=seeds,
+        baselines=baselines or {}, warnings=warnings_ or [],
+        study_report=(spec.report_path / "index.html").is_file(),
+        test_metric=spec.test_metric, version=__version__,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return write_page(spec.report_path / "compare.html", text, spec)
 

@@ -64,6 +64,8 @@ def open_study(spec: StudySpec) -> optuna.Study:
         )
     if SPEC_ATTR not in study.user_attrs:
         study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
+    if study.metric_names != [spec.metric_name]:  # the dashboard's name for the objective
+        study.set_metric_names([spec.metric_name])
     fail_dead_trials(study)
     return study
 

@@ -1,0 +1,31 @@
+"""The study's note in optuna-dashboard: the verdict against the baselines and where the
+report is, so a person who opens the dashboard first reads the conclusion there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import optuna
+
+from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.spec import StudySpec
+
+
+def note_text(spec: StudySpec, evaluation: Evaluation, report: Path) -> str:
+    metric = spec.test_metric
+    lines = [f"## {spec.name}: best trial #{evaluation.trial}", "",
+             verdict(spec, evaluation), "",
+             f"| forecaster | test {metric} | what it is |", "|---|---|---|",
+             f"| best model | {evaluation.test[metric]:.4g} | trial #{evaluation.trial} |"]
+    for name, values in evaluation.baselines.items():
+        lines.append(f"| {name} | {values[metric]:.4g} | {evaluation.baseline_methods[name]} |")
+    lines += ["", f"Report: `{report.resolve()}`", "",
+              f"Explain the model: `lstm-tune explain {spec.source}`"]
+    return "\n".join(lines)
+
+
+def save_study_note(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
+                    report: Path) -> None:
+    from optuna_dashboard import save_note
+
+    save_note(study, note_text(spec, evaluation, report))
