@@ -18,8 +18,10 @@ from typing import Any, Callable
 import click
 
 from lstm_tune.errors import StudyError
+from lstm_tune.quiet import import_tensorflow, set_verbose
+from lstm_tune.quiet import verbose as is_verbose
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0" if is_verbose() else "3")
 
 
 def _fail(message: str, code: int) -> None:
@@ -67,12 +69,16 @@ STORAGE = click.option("--storage", type=str,
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lstm-tune")
-def cli() -> None:
+@click.option("--verbose", is_flag=True,
+              help="Show TensorFlow's own messages (CUDA probing, retracing warnings).")
+def cli(verbose: bool) -> None:
     """Find good Keras LSTM models for a sequence task, and explain them.
 
     A study file (YAML) says what data, task, search space, strategy and budget to use;
     every trial is stored in one Optuna storage that optuna-dashboard opens as it is.
     """
+    if verbose:
+        set_verbose(True)
 
 
 @cli.command()
@@ -128,23 +134,32 @@ def worker(study: str, storage: str | None, workers: int) -> None:
 
 
 def _search(spec: Any, workers: int) -> Any:
+    """Run the study with progress: a bar on a terminal, a line per finished trial otherwise."""
     from tqdm import tqdm
 
+    from lstm_tune.progress import TrialLog, is_terminal
     from lstm_tune.search.study import run_study
 
     _quiet_optuna()
     total = spec.budget.trials
+    terminal = is_terminal()
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}]", unit="trial",
-               disable=None, dynamic_ncols=True)
-
+               disable=not terminal, dynamic_ncols=True)
+    log = None if terminal else TrialLog(spec.metric_name, spec.direction == "minimize",
+                                         lambda line: click.echo(line, err=True))
     first = []
 
-    def progress(state: Any) -> None:
+    def progress(state: Any, study: Any) -> None:
         if not first:  # the first report comes before any trial runs
             first.append(state)
             if state.exhausted:
                 click.echo(f"{spec.name}: the budget is already spent ({state.trials_done} "
                            "finished trials); raise it with --trials N to continue", err=True)
+            elif log:
+                click.echo(f"{spec.name}: searching with {spec.strategy}, "
+                           f"{state.trials_done} of {total or 'unlimited'} trials done", err=True)
+        if log:
+            log(study)
         bar.n = state.trials_done
         bar.set_postfix_str(f"{state.seconds_used:.0f}s trial time", refresh=False)
         bar.refresh()
@@ -160,6 +175,7 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.evaluate import evaluate, verdict
     from lstm_tune.report.render import render_study_report
 
+    import_tensorflow()
     evaluation = evaluate(spec, study)
     path = render_study_report(spec, study, evaluation, load_table(spec))
     from lstm_tune.report.note import save_study_note
@@ -218,6 +234,7 @@ def explain(study: str, trial: str, samples: int, methods: str, as_json: bool,
     on the built-in synthetic tasks, the attribution mass on the cells that matter). The
     figures and a note are attached to the trial, so optuna-dashboard shows them too.
     """
+    import_tensorflow()
     from lstm_tune.explain.dashboard import attach
     from lstm_tune.explain.run import EXPLAINERS, explain_trial
     from lstm_tune.report.render import explain_images, render_explain_report

@@ -46,6 +46,13 @@ def test_run_trains_stores_and_reports(finished):
     assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
     assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
     assert "but not seasonal_arima (15.28)" in out  # a 3-trial study does not beat it
+    # not a terminal: one line per finished trial instead of a bar, and no TensorFlow noise
+    err = result.stderr
+    assert [line.split(":")[0] for line in err.splitlines() if line.startswith("trial ")] == [
+        "trial 0", "trial 1", "trial 2"], err
+    assert "best " in err and " s elapsed" in err
+    for noise in ("CUDA", "cuInit", "E0000", "I0000", "retracing"):
+        assert noise not in err, err
     assert trial_count(root / "studies" / "tiny.db") == 3
     assert any((root / "studies" / "tiny_artifacts").iterdir())
     assert (root / "reports" / "tiny" / "index.html").is_file()

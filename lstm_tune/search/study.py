@@ -90,7 +90,7 @@ def _finished_by(study: optuna.Study, tag: str) -> int:
 
 def run_study(
     spec: StudySpec,
-    on_progress: Callable[[Budget], None] | None = None,
+    on_progress: Callable[[Budget, optuna.Study], None] | None = None,
     workers: int = 1,
 ) -> optuna.Study:
     """Run trials in `workers` recycled worker processes until the budget is spent.
@@ -109,7 +109,7 @@ def run_study(
     stop = threading.Event()
     watcher = None
     if on_progress:
-        on_progress(budget(spec, study))  # the state before any trial of this run
+        on_progress(budget(spec, study), study)  # the state before any trial of this run
         watcher = threading.Thread(target=_watch, args=(spec, study, on_progress, stop),
                                    daemon=True)
         watcher.start()
@@ -158,7 +158,7 @@ def run_study(
                 w.proc.join()
     fail_dead_trials(study)
     if on_progress:
-        on_progress(budget(spec, study))
+        on_progress(budget(spec, study), study)
     if failed_exit is not None:
         raise WorkerFailed(
             f"a worker process stopped with exit code {failed_exit}; completed trials are "
@@ -178,10 +178,10 @@ def _interrupt(live: list[_Live]) -> None:
         w.proc.join(60)
 
 
-def _watch(spec: StudySpec, study: optuna.Study, on_progress: Callable[[Budget], None],
-           stop: threading.Event) -> None:
+def _watch(spec: StudySpec, study: optuna.Study,
+           on_progress: Callable[[Budget, optuna.Study], None], stop: threading.Event) -> None:
     while not stop.wait(1.0):
         try:
-            on_progress(budget(spec, study))
+            on_progress(budget(spec, study), study)
         except Exception:  # progress display must never stop a study
             pass

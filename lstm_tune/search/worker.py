@@ -20,16 +20,15 @@ INTERRUPTED = 130
 
 def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
     """Quiet logs and a CPU thread share; must run before TensorFlow is imported."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "2")
+    from lstm_tune.quiet import import_tensorflow
+
     if threads:
         os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
         os.environ["TF_NUM_INTEROP_THREADS"] = "1"
         os.environ["OMP_NUM_THREADS"] = str(threads)
+    import_tensorflow()
     import tensorflow as tf
 
-    # every new model traces its predict function once; TF's retracing warning is noise here
-    tf.get_logger().setLevel("ERROR")
     if threads:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
