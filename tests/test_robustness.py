@@ -17,6 +17,8 @@ import pytest
 import yaml
 from optuna.trial import TrialState
 
+from lstm_tune.search.ga import GASampler
+from lstm_tune.search.pso import PSOSampler
 from tests.conftest import run_cli, tiny_study
 from tests.postgres import postgres_server
 
@@ -86,7 +88,7 @@ def test_three_sigkills_then_the_fourth_run_completes(tmp_path, strategy):
     trials = load(url, "k").get_trials()
     assert not [t for t in trials if t.state == TrialState.RUNNING]
     if strategy == "ga":  # generations continued: a restart would overfill generation 0
-        per_gen = Counter(t.system_attrs["GASampler:generation"] for t in trials
+        per_gen = Counter(t.system_attrs[GASampler.key("generation")] for t in trials
                           if t.state == TrialState.COMPLETE)
         assert max(per_gen.values()) <= 3 and max(per_gen) >= 2
 
@@ -149,9 +151,8 @@ def test_three_workers_cooperate_through_postgresql(tmp_path, postgres_url, stra
     hosts = {t.system_attrs["lstm_tune:owner"]["pid"] for t in trials}
     assert len(hosts) >= 2  # the work really was shared
     if strategy != "tpe":
-        cls = "GASampler" if strategy == "ga" else "PSOSampler"
-        slot = "child" if strategy == "ga" else "particle"
-        pairs = [(t.system_attrs[f"{cls}:generation"], t.system_attrs[f"{cls}:{slot}"])
+        cls = GASampler if strategy == "ga" else PSOSampler
+        pairs = [(t.system_attrs[cls.key("generation")], t.system_attrs[cls.key(cls.slot_name)])
                  for t in trials]
         assert len(set(pairs)) == len(pairs)  # no two trials took the same slot
         per_gen = Counter(g for g, _ in pairs)

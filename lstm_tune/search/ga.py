@@ -16,8 +16,9 @@ import numpy as np
 import optuna
 from deap import base, tools
 
+from optuna.distributions import BaseDistribution
+
 from lstm_tune.search.population import PopulationSampler, fitness_key, seeded_random
-from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import GASpec
 
 
@@ -35,24 +36,28 @@ class _Individual(list):
 class GASampler(PopulationSampler):
     slot_name = "child"
 
-    def __init__(self, space: SearchSpace, settings: GASpec, seed: int) -> None:
-        super().__init__(space, settings.population_size, seed)
+    def __init__(self, settings: GASpec | None = None, seed: int = 0,
+                 search_space: dict[str, BaseDistribution] | None = None) -> None:
+        settings = settings or GASpec()
+        super().__init__(settings.population_size, seed, search_space)
         self.settings = settings
 
-    def _pool(self, study: optuna.Study, generation: int) -> list[_Individual]:
+    def _pool(self, study: optuna.Study, generation: int, space: dict[str, BaseDistribution]
+              ) -> list[_Individual]:
         """Generation g-1's finished trials plus the elites it carried."""
         trials = {t.number: t for t in self.members(study, generation - 1)}
         if generation >= 2:
-            plan = self._plan(study, generation - 1)
+            plan = self._plan(study, generation - 1, space)
             for t in self.by_number(study, plan["elites"]):
                 trials.setdefault(t.number, t)
         minimize = self.minimize(study)
-        return [_Individual(self.vector_of(t), t.number, fitness_key(t, minimize))
+        return [_Individual(self.vector_of(t, space), t.number, fitness_key(t, minimize))
                 for t in sorted(trials.values(), key=lambda t: t.number)]
 
-    def _plan(self, study: optuna.Study, generation: int) -> dict[str, list[int]]:
+    def _plan(self, study: optuna.Study, generation: int, space: dict[str, BaseDistribution]
+              ) -> dict[str, list[int]]:
         def choose() -> dict[str, list[int]]:
-            pool = self._pool(study, generation)
+            pool = self._pool(study, generation, space)
             if len(pool) < 2:
                 return {"parents": [], "elites": [ind.number for ind in pool]}
             with seeded_random(self.seed * 7919 + generation):
@@ -64,16 +69,17 @@ class GASampler(PopulationSampler):
         return self.fixed_once(study, f"plan:{generation}", choose)
 
     def make_vector(self, study: optuna.Study, generation: int, slot: int,
-                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+                    rng: np.random.Generator, space: dict[str, BaseDistribution]
+                    ) -> tuple[np.ndarray, dict[str, Any]]:
         if generation == 0:
-            return self.random_vector(rng), {}
-        numbers = self._plan(study, generation)["parents"]
+            return self.random_vector(rng, space), {}
+        numbers = self._plan(study, generation, space)["parents"]
         parents = self.by_number(study, numbers)
         if len(parents) < 2:
-            return self.random_vector(rng), {"note": "too few finished parents: random"}
+            return self.random_vector(rng, space), {"note": "too few finished parents: random"}
         pair = 2 * (slot // 2)
         a, b = parents[pair % len(parents)], parents[(pair + 1) % len(parents)]
-        c1, c2 = list(self.vector_of(a)), list(self.vector_of(b))
+        c1, c2 = list(self.vector_of(a, space)), list(self.vector_of(b, space))
         s = self.settings
         with seeded_random(int(rng.integers(2**31))):
             if random.random() < s.crossover_prob:

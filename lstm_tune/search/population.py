@@ -1,12 +1,18 @@
 """What the GA and PSO samplers share: generations and slots kept in the storage.
 
-No population lives in memory (DESIGN.md decision 2). Each trial gets a generation and a slot
-(child index or particle id) as trial system attributes; a generation holds `size` slots;
+No population lives in memory (docs/architecture.md, decision 2). Each trial gets a
+generation and a slot (child index or particle id) as trial system attributes; a generation
+holds `size` slots;
 a slot is taken by a finished or running trial, so a trial whose process died (failed by the
 heartbeat, with no recorded reason) frees its slot and the next trial re-runs it. Whatever a
 generation is built from (parents, global best) is computed once and stored as a study
 system attribute, so late trials, restarts and other workers all see the same choice.
-Keys are namespaced by class name, like Optuna's own GA samplers.
+Keys are namespaced by class name, like Optuna's own GA samplers (`key()` spells them).
+
+The samplers follow Optuna's sampler contract: they evolve whatever search space Optuna
+passes to `sample_relative` (the declared space of a study file when given one, else the
+intersection of the finished trials' spaces, as Optuna's own samplers infer it), so they
+work for any parameters, with or without lstm_tune's study file.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from optuna.samplers import BaseSampler, RandomSampler
 from optuna.study import StudyDirection
 from optuna.trial import FrozenTrial, TrialState
 
+from optuna.search_space import IntersectionSearchSpace
+
 from lstm_tune.search.budget import is_finished
-from lstm_tune.search.space import SearchSpace
+from lstm_tune.search.space import from_vector, to_vector
 
 
 def fitness_key(t: FrozenTrial, minimize: bool) -> tuple[int, float]:
@@ -56,36 +64,47 @@ class PopulationSampler(BaseSampler, abc.ABC):
 
     slot_name = "slot"  # what a slot is called in the trial's attributes
 
-    def __init__(self, space: SearchSpace, size: int, seed: int) -> None:
+    def __init__(self, size: int, seed: int,
+                 search_space: dict[str, BaseDistribution] | None = None) -> None:
         if size < 2:
             raise ValueError(f"`size` must be greater than or equal to 2, got {size}.")
-        self.space = space
+        self.declared = dict(search_space) if search_space is not None else None
         self.size = size
         self.seed = seed
         self._fallback = RandomSampler(seed=seed)
-        prefix = type(self).__name__
-        self.GEN_KEY = f"{prefix}:generation"
-        self.SLOT_KEY = f"{prefix}:{self.slot_name}"
-        self.VECTOR_KEY = f"{prefix}:vector"
+        self._intersection = IntersectionSearchSpace(include_pruned=True)
+        self.GEN_KEY = self.key("generation")
+        self.SLOT_KEY = self.key(self.slot_name)
+        self.VECTOR_KEY = self.key("vector")
+
+    @classmethod
+    def key(cls, name: str) -> str:
+        """The storage key of one piece of this sampler's state (trial or study attribute)."""
+        return f"{cls.__name__}:{name}"
 
     # --- Optuna's sampler interface ------------------------------------------------------
 
     def infer_relative_search_space(self, study: optuna.Study, trial: FrozenTrial
                                     ) -> dict[str, BaseDistribution]:
-        return dict(self.space.distributions)
+        """The declared space, or what every finished trial so far has used."""
+        if self.declared is not None:
+            return dict(self.declared)
+        space = self._intersection.calculate(study)
+        return {n: d for n, d in sorted(space.items()) if not d.single()}
 
     def sample_relative(self, study: optuna.Study, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
         if not search_space:
             return {}
         generation, slot = self._assign(study, trial)
-        vector, attrs = self.make_vector(study, generation, slot, self.rng(generation, slot))
+        vector, attrs = self.make_vector(study, generation, slot, self.rng(generation, slot),
+                                         search_space)
         vector = np.clip(vector, 0.0, 1.0)
         storage = study._storage
         storage.set_trial_system_attr(trial._trial_id, self.VECTOR_KEY, [float(v) for v in vector])
         for key, value in attrs.items():
-            storage.set_trial_system_attr(trial._trial_id, f"{type(self).__name__}:{key}", value)
-        return self.space.from_vector(vector)
+            storage.set_trial_system_attr(trial._trial_id, self.key(key), value)
+        return from_vector(search_space, vector)
 
     def sample_independent(self, study: optuna.Study, trial: FrozenTrial, param_name: str,
                            param_distribution: BaseDistribution) -> Any:
@@ -95,8 +114,10 @@ class PopulationSampler(BaseSampler, abc.ABC):
 
     @abc.abstractmethod
     def make_vector(self, study: optuna.Study, generation: int, slot: int,
-                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
-        """The point to evaluate in this slot, and extra attributes to store on the trial."""
+                    rng: np.random.Generator, space: dict[str, BaseDistribution]
+                    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """The point in [0, 1]^len(space) to evaluate in this slot, and extra attributes to
+        store on the trial."""
 
     # --- shared machinery ----------------------------------------------------------------
 
@@ -110,16 +131,10 @@ class PopulationSampler(BaseSampler, abc.ABC):
     def generation_of(self, t: FrozenTrial) -> int | None:
         return t.system_attrs.get(self.GEN_KEY)
 
-    def members(self, study: optuna.Study, generation: int, finished_only: bool = True
-                ) -> list[FrozenTrial]:
-        """The trials of a generation (finished ones, or also those still running)."""
-        out = []
-        for t in study.get_trials(deepcopy=False):
-            if self.generation_of(t) != generation:
-                continue
-            if is_finished(t) or (not finished_only and t.state == TrialState.RUNNING):
-                out.append(t)
-        return out
+    def members(self, study: optuna.Study, generation: int) -> list[FrozenTrial]:
+        """The finished trials of a generation."""
+        return [t for t in study.get_trials(deepcopy=False)
+                if self.generation_of(t) == generation and is_finished(t)]
 
     def _assign(self, study: optuna.Study, trial: FrozenTrial) -> tuple[int, int]:
         """The latest generation with a free slot, and the lowest free slot in it.
@@ -166,14 +181,17 @@ class PopulationSampler(BaseSampler, abc.ABC):
         # two workers may compute at once: both then use what the storage kept
         return study._storage.get_study_system_attrs(study._study_id).get(key, value)
 
-    def vector_of(self, t: FrozenTrial) -> np.ndarray:
+    def vector_of(self, t: FrozenTrial, space: dict[str, BaseDistribution]) -> np.ndarray:
+        """A trial's point: the stored one (it keeps unused genes and continuous positions)
+        when it has this space's length, else its params mapped into this space."""
         stored = t.system_attrs.get(self.VECTOR_KEY)
-        if stored is not None:
+        if stored is not None and len(stored) == len(space):
             return np.asarray(stored, dtype=float)
-        return self.space.to_vector(t.params)
+        return to_vector(space, t.params)
 
-    def random_vector(self, rng: np.random.Generator) -> np.ndarray:
-        return rng.random(len(self.space.names))
+    @staticmethod
+    def random_vector(rng: np.random.Generator, space: dict[str, BaseDistribution]) -> np.ndarray:
+        return rng.random(len(space))
 
     def by_number(self, study: optuna.Study, numbers: Sequence[int]) -> list[FrozenTrial]:
         trials = {t.number: t for t in study.get_trials(deepcopy=False)}

@@ -15,18 +15,21 @@ from typing import Any
 import numpy as np
 import optuna
 
+from optuna.distributions import BaseDistribution
+
 from lstm_tune.search.population import PopulationSampler, fitness_key
-from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import PSOSpec
 
 
 class PSOSampler(PopulationSampler):
     slot_name = "particle"
 
-    def __init__(self, space: SearchSpace, settings: PSOSpec, seed: int) -> None:
-        super().__init__(space, settings.swarm_size, seed)
+    def __init__(self, settings: PSOSpec | None = None, seed: int = 0,
+                 search_space: dict[str, BaseDistribution] | None = None) -> None:
+        settings = settings or PSOSpec()
+        super().__init__(settings.swarm_size, seed, search_space)
         self.settings = settings
-        self.VELOCITY_KEY = f"{type(self).__name__}:velocity"
+        self.VELOCITY_KEY = self.key("velocity")
 
     def _history(self, study: optuna.Study, before: int) -> list[optuna.trial.FrozenTrial]:
         out = []
@@ -35,21 +38,24 @@ class PSOSampler(PopulationSampler):
         return out
 
     def make_vector(self, study: optuna.Study, generation: int, slot: int,
-                    rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+                    rng: np.random.Generator, space: dict[str, BaseDistribution]
+                    ) -> tuple[np.ndarray, dict[str, Any]]:
         s = self.settings
-        d = len(self.space.names)
+        d = len(space)
         if generation == 0:
             velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
-            return self.random_vector(rng), {"velocity": velocity.tolist()}
+            return self.random_vector(rng, space), {"velocity": velocity.tolist()}
         minimize = self.minimize(study)
         history = self._history(study, generation)
         mine = [t for t in history if t.system_attrs.get(self.SLOT_KEY) == slot]
         if not mine:  # this particle never finished a step: start it afresh
             velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
-            return self.random_vector(rng), {"velocity": velocity.tolist()}
+            return self.random_vector(rng, space), {"velocity": velocity.tolist()}
         last = max(mine, key=lambda t: self.generation_of(t) or 0)
-        x = self.vector_of(last)
+        x = self.vector_of(last, space)
         v = np.asarray(last.system_attrs.get(self.VELOCITY_KEY, np.zeros(d)), dtype=float)
+        if len(v) != d:  # the space changed under this particle: no momentum
+            v = np.zeros(d)
         personal = min(mine, key=lambda t: fitness_key(t, minimize))
 
         def swarm_best() -> int:
@@ -57,9 +63,9 @@ class PSOSampler(PopulationSampler):
 
         best_number = self.fixed_once(study, f"best_before:{generation}", swarm_best)
         swarm = self.by_number(study, [best_number])
-        g = self.vector_of(swarm[0]) if swarm else self.vector_of(personal)
+        g = self.vector_of(swarm[0] if swarm else personal, space)
         r1, r2 = rng.random(d), rng.random(d)
-        v = s.inertia * v + s.cognitive * r1 * (self.vector_of(personal) - x) \
+        v = s.inertia * v + s.cognitive * r1 * (self.vector_of(personal, space) - x) \
             + s.social * r2 * (g - x)
         v = np.clip(v, -s.max_velocity, s.max_velocity)
         x = x + v

@@ -1,8 +1,17 @@
 """The search space in one place: study-file entries <-> Optuna distributions <-> params
 <-> normalised vectors in [0, 1]^d (what the GA and PSO operators work on).
 
-Per-layer units are separate parameters (`units_1` ... `units_<max layers>`), always sampled,
-so every strategy sees one fixed space; a model uses the first `layers` of them.
+Per-layer units are separate parameters (`units_1` ... `units_<max layers>`); a trial
+suggests only the units of the layers it has (`layers` first), so no strategy spends effort
+on parameters a model does not use. GA and PSO still carry a gene for every declared
+parameter (their vector is stored on the trial), so a gene unused today can matter to a
+child with more layers.
+
+The vector mapping works on any dict of Optuna distributions, so the GA and PSO samplers
+follow Optuna's sampler contract and serve any search space Optuna passes them. Every
+distribution maps to [0, 1] with equal-width buckets for its values (as KerasTuner's
+`prob_to_index`): each integer of a range and each choice gets the same share of the unit
+interval, ends included.
 """
 
 from __future__ import annotations
@@ -49,9 +58,12 @@ class SearchSpace:
         }
 
     def suggest(self, trial: optuna.Trial) -> dict[str, Any]:
-        """Ask the trial (and so its sampler) for every searched parameter."""
+        """Ask the trial (and so its sampler) for every parameter this trial uses: the units
+        of layers beyond its `layers` are not suggested."""
         params = dict(self.fixed)
         for name, d in self.distributions.items():
+            if name.startswith("units_") and int(name[6:]) > int(params["layers"]):
+                continue
             if isinstance(d, IntDistribution):
                 params[name] = trial.suggest_int(name, d.low, d.high, step=d.step, log=d.log)
             elif isinstance(d, FloatDistribution):
@@ -61,9 +73,12 @@ class SearchSpace:
         return self.complete(params)
 
     def complete(self, sampled: dict[str, Any]) -> dict[str, Any]:
-        """Sampled params plus the fixed ones, with numbers of the declared type."""
+        """Sampled params plus the fixed ones, with numbers of the declared type (units of
+        layers the model does not have are left out)."""
         params = {**self.fixed, **sampled}
         for name, p in self.defs.items():
+            if name not in params:
+                continue
             if isinstance(p, IntRange):
                 params[name] = int(params[name])
             elif isinstance(p, FloatRange):
@@ -76,31 +91,63 @@ class SearchSpace:
         return list(self.distributions)
 
     def to_vector(self, params: dict[str, Any]) -> np.ndarray:
-        """Searched params -> a point in [0, 1]^d (log scale where the range is log)."""
-        return np.array([_to_unit(self.distributions[n], params[n]) for n in self.names], dtype=float)
+        return to_vector(self.distributions, params)
 
     def from_vector(self, vector: np.ndarray) -> dict[str, Any]:
-        """A point in [0, 1]^d (clipped) -> searched params that respect bounds, steps, choices."""
-        u = np.clip(np.asarray(vector, dtype=float), 0.0, 1.0)
-        return {n: _from_unit(self.distributions[n], float(x)) for n, x in zip(self.names, u)}
+        return from_vector(self.distributions, vector)
+
+
+def to_vector(distributions: dict[str, BaseDistribution], params: dict[str, Any]) -> np.ndarray:
+    """Params -> a point in [0, 1]^d, in the dict's order (log scale where the range is log);
+    a parameter the trial did not use sits in the middle."""
+    return np.array([_to_unit(d, params[n]) if n in params else 0.5
+                     for n, d in distributions.items()], dtype=float)
+
+
+def from_vector(distributions: dict[str, BaseDistribution], vector: np.ndarray) -> dict[str, Any]:
+    """A point in [0, 1]^d (clipped) -> params that respect bounds, steps, choices and types."""
+    u = np.clip(np.asarray(vector, dtype=float), 0.0, 1.0)
+    return {n: _from_unit(d, float(x)) for (n, d), x in zip(distributions.items(), u)}
+
+
+def _grid(d: BaseDistribution) -> int | None:
+    """How many values a stepped range (or integer range) holds; None for continuous."""
+    if isinstance(d, IntDistribution) and not d.log:
+        return (d.high - d.low) // d.step + 1
+    if isinstance(d, FloatDistribution) and d.step is not None:
+        return int(round((d.high - d.low) / d.step)) + 1
+    return None
 
 
 def _to_unit(d: BaseDistribution, value: Any) -> float:
+    """The centre of the value's bucket (discrete) or its position (continuous)."""
     if isinstance(d, CategoricalDistribution):
         return (d.choices.index(value) + 0.5) / len(d.choices)
+    n = _grid(d)
+    if n is not None:
+        step = d.step if d.step is not None else 1
+        return (round((float(value) - d.low) / step) + 0.5) / n
     lo, hi, v = float(d.low), float(d.high), float(value)
     if d.log:
         lo, hi, v = math.log(lo), math.log(hi), math.log(v)
-    return 0.0 if hi == lo else (v - lo) / (hi - lo)
+    return 0.5 if hi == lo else (v - lo) / (hi - lo)
 
 
 def _from_unit(d: BaseDistribution, u: float) -> Any:
+    """Equal-width buckets for discrete values; log or linear scale for continuous ones."""
     if isinstance(d, CategoricalDistribution):
         return d.choices[min(int(u * len(d.choices)), len(d.choices) - 1)]
+    n = _grid(d)
+    if n is not None:
+        k = min(int(u * n), n - 1)
+        if isinstance(d, IntDistribution):
+            return int(d.low + k * d.step)
+        return float(min(round(d.low + k * d.step, 12), d.high))
     lo, hi = float(d.low), float(d.high)
-    value = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))) if d.log else lo + u * (hi - lo)
+    if d.log:  # log integers: a log-uniform position rounded to the nearest integer
+        value = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+    else:
+        value = lo + u * (hi - lo)
     if isinstance(d, IntDistribution):
-        step = d.step or 1
-        value = d.low + step * round((value - d.low) / step)
-        return int(min(max(value, d.low), d.high - (d.high - d.low) % step))
+        return int(min(max(round(value), d.low), d.high))
     return float(min(max(value, lo), hi))

@@ -1,4 +1,5 @@
-"""Search strategies are Optuna samplers (DESIGN.md decision 2): a name -> sampler factory.
+"""Search strategies are Optuna samplers (docs/architecture.md, decision 2): a name ->
+sampler factory.
 
 A new strategy is one module plus one line in STRATEGIES; the study loop never changes.
 """
@@ -9,7 +10,6 @@ from typing import Callable
 
 import optuna
 
-from lstm_tune.errors import StudyError
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import StudySpec
 
@@ -28,22 +28,21 @@ def _ga(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
     from lstm_tune.search.ga import GASampler
 
     # state lives in the storage: the study seed, not the per-worker one, keeps it reproducible
-    return GASampler(SearchSpace(spec.space), spec.ga, spec.seed)
+    return GASampler(spec.ga, spec.seed, SearchSpace(spec.space).distributions)
 
 
 def _pso(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
     from lstm_tune.search.pso import PSOSampler
 
-    return PSOSampler(SearchSpace(spec.space), spec.pso, spec.seed)
+    return PSOSampler(spec.pso, spec.seed, SearchSpace(spec.space).distributions)
 
 
 STRATEGIES: dict[str, SamplerFactory] = {"tpe": _tpe, "random": _random, "ga": _ga, "pso": _pso}
 
 
 def make_sampler(spec: StudySpec, seed: int) -> optuna.samplers.BaseSampler:
-    if spec.strategy not in STRATEGIES:
-        raise StudyError(spec.source, "strategy", f"unknown strategy {spec.strategy!r}",
-                         f"use one of {', '.join(STRATEGIES)}")
+    """The study's sampler (the strategy name is checked by the study file's schema, and by
+    `compare` for its --strategies list)."""
     return STRATEGIES[spec.strategy](spec, seed)
 
 

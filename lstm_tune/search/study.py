@@ -27,7 +27,7 @@ from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
 from lstm_tune.search.storage import fail_dead_trials, open_storage
-from lstm_tune.search.strategies import STRATEGIES, make_pruner
+from lstm_tune.search.strategies import make_pruner
 from lstm_tune.search.worker import INTERRUPTED, work
 from lstm_tune.spec import StudySpec, param_values
 
@@ -38,9 +38,6 @@ class WorkerFailed(RuntimeError):
 
 def check_inputs(spec: StudySpec) -> None:
     """Everything that can be wrong with the input, found before the storage is touched."""
-    if spec.strategy not in STRATEGIES:
-        raise StudyError(spec.source, "strategy", f"unknown strategy {spec.strategy!r}",
-                         f"use one of {', '.join(STRATEGIES)}")
     table = load_table(spec)
     for transform in param_values(spec.space.transform):
         make_dataset(spec, table, transform)

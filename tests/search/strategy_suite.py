@@ -40,7 +40,7 @@ def cheap_objective(p: dict[str, Any]) -> float:
     return (
         (math.log10(p["learning_rate"]) + 2.5) ** 2
         + ((p["units_1"] - 40) / 24) ** 2
-        + 0.5 * ((p["units_2"] - 20) / 24) ** 2
+        + (0.5 * ((p["units_2"] - 20) / 24) ** 2 if p["layers"] >= 2 else 0.2)
         + 0.3 * (p["layers"] - 2) ** 2
         + 4 * (p["dropout"] - 0.1) ** 2
         + (0.0 if p["attention"] else 0.3)
@@ -88,8 +88,12 @@ class StrategySuite:
         assert len(study.trials) == 30
         for t in study.trials:
             assert t.state == TrialState.COMPLETE
-            p = space.complete(t.params)
+            p = t.params  # what the sampler gave, before any conversion of ours
+            assert {f"units_{i}" for i in range(1, p["layers"] + 1)} <= set(p)
+            assert not {f"units_{i}" for i in range(p["layers"] + 1, 4)} & set(p)  # unused: not asked
             for name, d in space.defs.items():
+                if name not in p:
+                    continue
                 v = p[name]
                 if isinstance(d, IntRange):
                     assert type(v) is int and d.low <= v <= d.high, (name, v)

@@ -12,14 +12,16 @@ from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
 
+from lstm_tune.search.ga import GASampler
+from lstm_tune.search.pso import PSOSampler
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.search.strategies import make_sampler
 from lstm_tune.spec import StudySpec
 
 from tests.search.strategy_suite import cheap_objective, make_spec, run
 
-KEYS = {"ga": ("GASampler:generation", "GASampler:child"),
-        "pso": ("PSOSampler:generation", "PSOSampler:particle")}
+KEYS = {"ga": (GASampler.key("generation"), GASampler.key("child")),
+        "pso": (PSOSampler.key("generation"), PSOSampler.key("particle"))}
 
 
 def gens_and_slots(study: optuna.Study, strategy: str) -> list[tuple[int, int]]:
@@ -53,14 +55,14 @@ def test_ga_parents_are_fixed_once_and_come_from_the_previous_generation(tmp_pat
     spec = make_spec(tmp_path, "ga")
     study = run(spec, 14)
     attrs = study._storage.get_study_system_attrs(study._study_id)
-    plan1 = attrs["GASampler:plan:1"]
-    gen0 = {t.number for t in study.trials if t.system_attrs["GASampler:generation"] == 0}
+    plan1 = attrs[GASampler.key("plan:1")]
+    gen0 = {t.number for t in study.trials if t.system_attrs[GASampler.key("generation")] == 0}
     assert len(plan1["parents"]) == 6 and set(plan1["parents"]) <= gen0
     best0 = sorted((t for t in study.trials if t.number in gen0), key=lambda t: t.value)[:2]
     assert sorted(plan1["elites"]) == sorted(t.number for t in best0)
     for t in study.trials:
-        if t.system_attrs["GASampler:generation"] == 1:
-            assert set(t.system_attrs["GASampler:parents"]) <= set(plan1["parents"])
+        if t.system_attrs[GASampler.key("generation")] == 1:
+            assert set(t.system_attrs[GASampler.key("parents")]) <= set(plan1["parents"])
 
 
 def test_pso_velocity_is_stored_and_clamped(tmp_path):
@@ -68,7 +70,7 @@ def test_pso_velocity_is_stored_and_clamped(tmp_path):
     study = run(spec, 18)
     vmax = spec.pso.max_velocity
     for t in study.trials:
-        v = t.system_attrs["PSOSampler:velocity"]
+        v = t.system_attrs[PSOSampler.key("velocity")]
         assert len(v) == len(SearchSpace(spec.space).names)
         assert max(abs(x) for x in v) <= vmax + 1e-12
 

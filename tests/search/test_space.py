@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import optuna
+from collections import Counter
 
-from lstm_tune.search.space import SearchSpace
+import numpy as np
+import optuna
+import pytest
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+from lstm_tune.search.space import SearchSpace, from_vector, to_vector
 from lstm_tune.spec import load_spec
 
 from tests.conftest import tiny_study
@@ -27,8 +32,36 @@ def test_suggestions_respect_bounds_types_and_choices(write_study):
         p = space.suggest(trial)
         study.tell(trial, 0.0)
         assert isinstance(p["layers"], int) and 1 <= p["layers"] <= 2
-        assert p["units_1"] in (4, 8) and p["units_2"] in (4, 8)
+        assert p["units_1"] in (4, 8) and p.get("units_2", 4) in (4, 8)
+        assert ("units_2" in p) == (p["layers"] == 2)  # units of absent layers are not asked
         assert 1e-3 <= p["learning_rate"] <= 2e-2
         assert p["batch_size"] in (16, 32)
         assert p["attention"] in (False, True) and p["bidirectional"] is False
         assert p["transform"] in ("none", "log_seasonal_diff")
+
+
+@pytest.mark.parametrize("distribution", [
+    IntDistribution(1, 3), IntDistribution(3, 9, step=2), IntDistribution(0, 1),
+    FloatDistribution(-1.0, 1.0, step=0.5), CategoricalDistribution(["a", "b", "c", "d"]),
+])
+def test_every_discrete_value_gets_an_equal_share_of_the_unit_interval(distribution):
+    """GA and PSO draw points in [0, 1]; with rounding, the two ends of `layers 1..3` got a
+    quarter each and the middle a half. Equal-width buckets give each value the same share."""
+    grid = np.linspace(0.0, 1.0, 12001)[:-1] + 0.5 / 12000
+    counts = Counter(from_vector({"x": distribution}, np.array([u]))["x"] for u in grid)
+    shares = np.array(list(counts.values())) / len(grid)
+    np.testing.assert_allclose(shares, 1.0 / len(counts), atol=1e-3)
+    for value in counts:  # and each value maps back into its own bucket
+        assert from_vector({"x": distribution}, to_vector({"x": distribution}, {"x": value}))[
+            "x"] == value
+
+
+def test_values_come_back_with_the_distributions_types():
+    space = {"i": IntDistribution(1, 100, log=True), "f": FloatDistribution(1e-5, 1.0, log=True),
+             "s": FloatDistribution(-10.2, 10.2, step=0.1), "c": CategoricalDistribution([1, 10])}
+    for u in np.linspace(0, 1, 23):
+        p = from_vector(space, np.full(4, u))
+        assert type(p["i"]) is int and 1 <= p["i"] <= 100
+        assert type(p["f"]) is float and 1e-5 <= p["f"] <= 1.0
+        assert type(p["s"]) is float and -10.2 <= p["s"] <= 10.2
+        assert p["c"] in (1, 10)
