@@ -19,3 +19,12 @@ class StudyError(Exception):
     def line(self) -> str:
         place = f"{self.where}: {self.field}" if self.field else self.where
         return f"{place}: {self.problem}; fix: {self.fix}"
+
+
+FIX_SEP = "\x1f"  # joins "problem" and "fix" inside a validator's message (never in user text)
+
+
+def problem_and_fix(problem: str, fix: str) -> str:
+    """A validator's message that the study-file reader splits back into problem and fix
+    (a plain '; ' would also split a user's value such as '1; 2')."""
+    return f"{problem}{FIX_SEP}{fix}"

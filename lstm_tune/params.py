@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
+from lstm_tune.errors import problem_and_fix
+
 
 @dataclass(frozen=True)
 class FixedParam:
@@ -79,24 +81,24 @@ def parse_param(
     def check(v: Any) -> Any:
         v = _scalar(kind, v, allowed)
         if minimum is not None and v < minimum:
-            raise ValueError(f"{v!r} is below the minimum {minimum}; use at least {minimum}")
+            raise ValueError(problem_and_fix(f"{v!r} is below the minimum {minimum}", f"use at least {minimum}"))
         if maximum is not None and v > maximum:
-            raise ValueError(f"{v!r} is above the maximum {maximum}; use at most {maximum}")
+            raise ValueError(problem_and_fix(f"{v!r} is above the maximum {maximum}", f"use at most {maximum}"))
         return v
 
     if isinstance(value, list):
         if not value:
-            raise ValueError("an empty choice list; give at least one value")
+            raise ValueError(problem_and_fix("an empty choice list", "give at least one value"))
         values = tuple(check(v) for v in value)
         if len(set(values)) != len(values):
-            raise ValueError(f"the choice list {value!r} repeats a value; list each value once")
+            raise ValueError(problem_and_fix(f"the choice list {value!r} repeats a value", "list each value once"))
         return FixedParam(values[0]) if len(values) == 1 else Choice(values)
     if isinstance(value, dict):
         if kind in ("bool", "str"):
-            raise ValueError("a range is only for numbers; give a value or a list of choices")
+            raise ValueError(problem_and_fix("a range is only for numbers", "give a value or a list of choices"))
         unknown = set(value) - _RANGE_KEYS
         if unknown:
-            raise ValueError(f"unknown range key(s) {sorted(unknown)}; use low, high, log, step")
+            raise ValueError(problem_and_fix(f"unknown range key(s) {sorted(unknown)}", "use low, high, log, step"))
         if "low" not in value or "high" not in value:
             raise ValueError("a range needs both low and high")
         low, high = check(value["low"]), check(value["high"])
@@ -104,7 +106,7 @@ def parse_param(
         if not isinstance(log, bool):
             raise ValueError(f"log must be true or false, got {log!r}")
         if low > high:
-            raise ValueError(f"low ({low}) is greater than high ({high}); swap them")
+            raise ValueError(problem_and_fix(f"low ({low}) is greater than high ({high})", "swap them"))
         if log and low <= 0:
             raise ValueError(f"a log range needs low > 0, got {low}")
         if kind == "int":
@@ -112,7 +114,7 @@ def parse_param(
             if step < 1:
                 raise ValueError(f"step must be at least 1, got {step}")
             if log and step != 1:
-                raise ValueError("step and log cannot be combined; drop one")
+                raise ValueError(problem_and_fix("step and log cannot be combined", "drop one"))
             return FixedParam(low) if low == high else IntRange(low, high, log, step)
         if "step" in value:
             raise ValueError("step is only for whole-number ranges")

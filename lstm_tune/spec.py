@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from lstm_tune.data.builtin import BUILTINS
-from lstm_tune.errors import StudyError
+from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.params import ParamDef, param_values, param_yaml, parse_param
 
 TRANSFORMS = (
@@ -41,6 +41,21 @@ TRANSFORMS = (
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        """YAML reads `yes`/`true` as a boolean, and pydantic would take it as 1 where a
+        number is meant (`window: true` -> 1): refuse it instead."""
+        if isinstance(data, dict):
+            for name, info in cls.model_fields.items():
+                value = data.get(name)
+                kinds = set(getattr(info.annotation, "__args__", ())) | {info.annotation}
+                if isinstance(value, bool) and kinds & {int, float} and bool not in kinds:
+                    raise ValueError(problem_and_fix(
+                        f"{name}: expected a number, got {str(value).lower()}",
+                        f"give {name} a number (true/yes/on are booleans in YAML)"))
+        return data
 
 
 class DataSpec(_Strict):
@@ -141,7 +156,7 @@ class GASpec(_Strict):
     @model_validator(mode="after")
     def _elites_fit(self) -> "GASpec":
         if self.elites >= self.population_size:
-            raise ValueError("elites must be smaller than population_size; lower elites")
+            raise ValueError(problem_and_fix("elites must be smaller than population_size", "lower elites"))
         return self
 
 
@@ -205,7 +220,7 @@ class StudySpec(_Strict):
         if self.task == "forecast" and self.horizon is not None and self.horizon < 1:
             raise ValueError("horizon: a forecast needs horizon >= 1 (steps ahead)")
         if self.task == "classify" and self.data.target_as_input:
-            raise ValueError("data.target_as_input: a class column cannot be an input; remove it")
+            raise ValueError(problem_and_fix("data.target_as_input: a class column cannot be an input", "remove it"))
         for t in param_values(self.space.transform):
             if self.task == "classify" and t != "none":
                 raise ValueError("space.transform: classification takes no target transform")
@@ -295,14 +310,16 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
         fix = "remove it or check its spelling" + (f" (known keys: {allowed})" if allowed else "")
         return field, "unknown key", fix
     value = error.get("input")
-    shown = "" if kind == "missing" or isinstance(value, dict) else f" (got {value!r})"
+    shown = "" if kind == "missing" or isinstance(value, dict) or "got " in msg \
+        else f" (got {value!r})"
     fix = _FIXES.get(kind, "see the README section 'Study file' for allowed values")
-    if "; " in msg:  # our own checks say "problem; what to do"
-        msg, fix = msg.rsplit("; ", 1)
+    if FIX_SEP in msg:  # our own checks say problem_and_fix(problem, what to do)
+        msg, fix = msg.split(FIX_SEP, 1)
     # errors raised by a model-level check name their own field first
     m = re.match(r"^((?:[a-z_]+\.)*[a-z_]+): (.*)$", msg)
-    if m and not loc:
-        field, msg = m.group(1), m.group(2)
+    if m:
+        field = m.group(1) if not loc else f"{field}.{m.group(1)}"
+        msg = m.group(2)
     return field, f"{msg}{shown}", fix
 
 

@@ -76,8 +76,11 @@ def test_transform_reference_uses_only_observed_values():
     np.testing.assert_allclose(np.exp(ref), y[targets - 12])
 
 
-def test_series_shorter_than_the_window_is_refused(write_study):
-    spec = load_spec(write_study(tiny_study(window=130)))
+@pytest.mark.parametrize("window", [130, 150])
+def test_too_few_windows_are_refused(write_study, window):
+    """130 steps leave too few windows for train + validation + test; 150 is longer than
+    the 144-step series itself."""
+    spec = load_spec(write_study(tiny_study(window=window)))
     with pytest.raises(StudyError, match=r"window: the series has 144 steps.*fix: use a shorter window"):
         make_dataset(spec, load_table(spec), "none")
 
