@@ -32,3 +32,25 @@ def synthetic(tmp_path_factory):
     result = fit(params, data, max_epochs=100, patience=15, seed=0)
     assert result.value < 0.2, f"the synthetic model did not learn (val RMSE {result.value})"
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)
+
+
+SYNTHETIC_CLASS = {
+    "name": "cls", "data": {"builtin": "synthetic_class"}, "task": "classify", "window": 6,
+    "split": {"validation": 80, "test": 80},
+    "space": {"layers": 1, "units": 32, "learning_rate": 0.01, "dropout": 0.0,
+              "batch_size": 32, "attention": True},
+}
+
+
+@pytest.fixture(scope="session")
+def synthetic_class(tmp_path_factory):
+    """(context, windows, informative cells) for a classifier of
+    label = 1 if x0[t] - 0.8 x0[t-4] > 0: the classification path of every explainer."""
+    path = tmp_path_factory.mktemp("synthetic_class") / "c.yaml"
+    path.write_text(yaml.safe_dump(SYNTHETIC_CLASS))
+    spec = load_spec(path)
+    table = load_table(spec)
+    data = make_dataset(spec, table, "none")
+    result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=100, patience=15, seed=0)
+    assert result.value > 0.75, f"the classifier did not learn (val accuracy {result.value})"
+    return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)

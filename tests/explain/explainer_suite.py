@@ -91,3 +91,25 @@ class ExplainerSuite:
               f"{check.correlation:.3f}")
         assert check.worst >= 0.95, check
         assert check.correlation > 0.9, check
+
+    def test_the_classification_path(self, synthetic_class):
+        """The probability of class '1' rises with x0 at t and falls with x0 at t-4: a
+        signed explainer must say so, and every explainer must find those cells far more
+        often than a uniform attribution would."""
+        ctx, x, informative = synthetic_class
+        attr = EXPLAINERS[self.method](ctx, x, 1)
+        n, steps, features = x.shape
+        assert attr.values.shape == (n, steps, features if self.per_feature else 1)
+        assert "class '1'" in attr.output or not self.signed
+        np.testing.assert_allclose(attr.predictions, ctx.output(x, 1), rtol=1e-5)
+        cells = informative_cells(informative, attr.step_names, ctx.feature_names)
+        assert [c[:2] for c in cells] == [(5, 0), (1, 0)]
+        share = informative_share(attr, cells)
+        uniform = 2 / (steps * (features if self.per_feature else 1))
+        print(f"{self.method} (classify): {100 * share:.1f}% on the informative cells")
+        assert share >= 2 * uniform, (share, uniform)
+        check = sign_agreement(attr, x, cells)
+        if self.signed:
+            assert check.worst >= 0.9, check
+        else:
+            assert check is None

@@ -1,0 +1,75 @@
+"""What the reports say in words: the verdict, the dashboard note, the progress lines and
+the GA/PSO budget warning. Built from real objects, no training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import optuna
+import pytest
+
+from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.progress import TrialLog
+from lstm_tune.report.note import note_text
+from lstm_tune.search.strategies import evolution_warning
+from lstm_tune.spec import load_spec
+from tests.conftest import tiny_study
+
+
+@pytest.fixture
+def spec(write_study):
+    return load_spec(write_study(tiny_study()))
+
+
+def evaluation(rmse: float) -> Evaluation:
+    base = {"persistence": {"rmse": 51.78, "mae": 44.2}, "seasonal_arima": {"rmse": 15.28, "mae": 11.5},
+            "ets": {"rmse": 19.87, "mae": 15.9}}
+    methods = {k: f"{k} method" for k in base}
+    return Evaluation(7, {}, "val_rmse", 11.9, {"rmse": rmse, "mae": 14.1}, base, methods)
+
+
+def test_the_verdict_names_what_the_model_beats_and_what_it_does_not(spec):
+    assert verdict(spec, evaluation(18.33)) == (
+        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87), "
+        "but not seasonal_arima (15.28).")
+    assert verdict(spec, evaluation(12.0)).endswith(
+        "beats every baseline on the same test points: persistence (51.78), "
+        "seasonal_arima (15.28) and ets (19.87).")
+    assert "beats no baseline" in verdict(spec, evaluation(60.0))
+    assert "but not" in verdict(spec, evaluation(15.28))  # a tie is not a win
+
+
+def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):
+    text = note_text(spec, evaluation(18.33), tmp_path / "index.html")
+    assert "but not seasonal_arima (15.28)" in text
+    assert "| seasonal_arima | 15.28 | seasonal_arima method |" in text
+    assert str((tmp_path / "index.html").resolve()) in text
+
+
+def test_ga_and_pso_warn_when_the_budget_never_evolves(write_study):
+    ga = load_spec(write_study(tiny_study(strategy="ga", ga={"population_size": 8})))
+    assert "every trial is in generation 0 (random search)" in evolution_warning(ga, 6)
+    assert "--trials 16" in evolution_warning(ga, 6)
+    assert "only 4 trial(s) evolve" in evolution_warning(ga, 12)
+    assert evolution_warning(ga, 16) is None
+    pso = load_spec(write_study(tiny_study(strategy="pso", pso={"swarm_size": 4})))
+    assert "swarm of 4" in evolution_warning(pso, 3) and "swarm_size" in evolution_warning(pso, 3)
+    assert evolution_warning(load_spec(write_study(tiny_study())), 2) is None  # tpe
+
+
+def test_progress_prints_each_finished_trial_once_with_the_best_so_far():
+    lines: list[str] = []
+    log = TrialLog("val_rmse", True, lines.append)
+    study = optuna.create_study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + 5, n_trials=1)
+    log(study)  # the state before this run: not printed
+    assert lines == []
+    study.enqueue_trial({"x": 0.5})
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + 9, n_trials=1)
+    log(study)
+    log(study)
+    assert len(lines) == 2
+    assert lines[0].startswith("trial 1: complete, val_rmse 0.5; best 0.5 (#1);")
+    assert lines[1].startswith("trial 2: complete, val_rmse 9.") and "best 0.5 (#1)" in lines[1]
+    assert all(line.endswith(" s elapsed") for line in lines)
