@@ -70,17 +70,13 @@ class _Data:
 
     def __init__(self, spec: StudySpec) -> None:
         from lstm_tune.data.load import load_table
+        from lstm_tune.data.window import Datasets
 
         self.spec = spec
-        self.table = load_table(spec)
-        self._cache: dict[str, Any] = {}
+        self.datasets = Datasets(spec, load_table(spec))
 
     def get(self, transform: str) -> Any:
-        from lstm_tune.data.window import make_dataset
-
-        if transform not in self._cache:
-            self._cache[transform] = make_dataset(self.spec, self.table, transform)
-        return self._cache[transform]
+        return self.datasets.get(transform)
 
     def rmse(self, model: Any, transform: str, split: str) -> float:
         from lstm_tune import metrics

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -62,7 +62,6 @@ class FitResult:
     value: float  # best validation metric, data units
     epochs: int
     seconds: float
-    history: dict[str, list[float]] = field(default_factory=dict)
 
 
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
@@ -121,5 +120,4 @@ def fit(
     best = min(values) if mode == "min" else max(values)
     if not math.isfinite(best):
         raise Diverged(f"diverged: validation {name} is {best}")
-    return FitResult(model, float(best), len(history.history.get("loss", [])), seconds,
-                     {k: [float(v) for v in vs] for k, vs in history.history.items()})
+    return FitResult(model, float(best), len(history.history.get("loss", [])), seconds)

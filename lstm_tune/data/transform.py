@@ -1,6 +1,6 @@
 """Target transforms (log, differencing, seasonal differencing), inverted exactly.
 
-An LSTM fed z-scored levels cannot extrapolate past the training range (DESIGN.md,
+An LSTM fed z-scored levels cannot extrapolate past the training range (docs/architecture.md,
 decision 4). A transform turns the target into something stationary-ish: the model predicts
 z = g(y[t]) - g(y[ref]) and the forecast is g⁻¹(ẑ + g(y[ref])), where g is log or identity
 and ref is nothing, the last observed step, or the same step one season earlier.

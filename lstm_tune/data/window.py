@@ -162,3 +162,17 @@ def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Data
         test=part(parts["test"]), x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std,
         classes=classes,
     )
+
+
+class Datasets:
+    """One Dataset per target transform, built on first use: a study tries several
+    transforms, and every trial of one transform shares its windows and scalers."""
+
+    def __init__(self, spec: StudySpec, table: Table) -> None:
+        self.spec, self.table = spec, table
+        self._built: dict[str, Dataset] = {}
+
+    def get(self, transform: str) -> Dataset:
+        if transform not in self._built:
+            self._built[transform] = make_dataset(self.spec, self.table, transform)
+        return self._built[transform]

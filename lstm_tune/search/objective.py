@@ -1,4 +1,4 @@
-"""The one objective all strategies share (DESIGN.md decision 3).
+"""The one objective all strategies share (docs/architecture.md decision 3).
 
 params (from whatever sampler) -> dataset for the chosen transform -> fit with pruning ->
 validation metric in data units. Every trial records its params, epochs run, duration and,
@@ -22,7 +22,7 @@ from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
 
 from lstm_tune.data.load import Table
-from lstm_tune.data.window import Dataset, make_dataset
+from lstm_tune.data.window import Datasets
 from lstm_tune.model import save_model
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.space import SearchSpace
@@ -63,12 +63,7 @@ class Objective:
         self.table = table
         self.space = SearchSpace(spec.space)
         self.store = store
-        self._datasets: dict[str, Dataset] = {}
-
-    def dataset(self, transform: str) -> Dataset:
-        if transform not in self._datasets:
-            self._datasets[transform] = make_dataset(self.spec, self.table, transform)
-        return self._datasets[transform]
+        self.datasets = Datasets(spec, table)
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()
@@ -93,7 +88,7 @@ class Objective:
             trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
 
     def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
-        data = self.dataset(params["transform"])
+        data = self.datasets.get(params["transform"])
         callbacks: list[keras.callbacks.Callback] = [
             keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1))
         ]
