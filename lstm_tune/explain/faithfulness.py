@@ -4,7 +4,7 @@
   attribution mass (sum of |values| over the explained windows) on the informative cells;
 - sign agreement: where the truth is known and the explainer returns signed contributions,
   how often each informative cell's attribution has the sign of its true contribution,
-  coefficient x (input - training mean), and the correlation between the two;
+  coefficient x (input - the explainer's reference input), and the correlation between them;
 - deletion curve: replace the top-k ranked cells with the training mean (0 after scaling)
   and measure how far the prediction moves, against a random ranking of the same cells;
 - agreement: whether two explainers point at the same cells, where their mass is.
@@ -47,7 +47,7 @@ class SignCheck:
 
 
 def true_contributions(x: np.ndarray, center: np.ndarray, cells: Sequence[Cell]) -> np.ndarray:
-    """coefficient x (input - training mean) of each informative cell: (windows, cells)."""
+    """coefficient x (input - reference input) of each informative cell: (windows, cells)."""
     return np.stack([c * (x[:, s, f] - center[s, f]) for s, f, c in cells], axis=1)
 
 
