@@ -24,3 +24,14 @@ class TestPSOConformance(BasicSamplerTestCase, RelativeSamplerTestCase):
     @pytest.fixture
     def sampler(self) -> Callable[[], BaseSampler]:
         return lambda: PSOSampler(PSOSpec(swarm_size=4), seed=0)
+
+
+def test_the_readme_example_evolves_a_plain_optuna_study():
+    """The README's example: GASampler on a study with no study file."""
+    import optuna
+
+    study = optuna.create_study(sampler=GASampler(GASpec(population_size=10), seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=60)
+    generations = {t.system_attrs.get(GASampler.key("generation")) for t in study.trials}
+    assert {0, 1, 2, 3} <= generations
+    assert study.best_value < 0.05
