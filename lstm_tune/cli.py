@@ -331,10 +331,10 @@ def dashboard(study: str, port: int, host: str, storage: str | None) -> None:
     if exe is None:
         raise StudyError("optuna-dashboard", None, "the command is not installed beside "
                          f"{sys.executable} nor on PATH", "pip install optuna-dashboard")
-    from lstm_tune.search.storage import file_path
+    from lstm_tune.spec import storage_file
 
     url = spec.storage_url
-    target = [str(file_path(url)), "--storage-class", "JournalFileStorage"] \
+    target = [str(storage_file(url)), "--storage-class", "JournalFileStorage"] \
         if url.startswith("journal:///") else [url]
     args = [exe, *target, "--artifact-dir", str(spec.artifact_dir), "--port", str(port),
             "--host", host]

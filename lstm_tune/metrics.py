@@ -15,3 +15,8 @@ def mae(actual: np.ndarray, predicted: np.ndarray) -> float:
 
 def accuracy(actual: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(np.asarray(actual) == np.asarray(predicted)))
+
+
+# what each task is judged by, and which way is better: read by the study file (objective
+# name, direction) and by training (early stopping, pruning)
+TASK_METRIC = {"forecast": ("rmse", "minimize"), "classify": ("accuracy", "maximize")}

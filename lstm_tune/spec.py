@@ -24,6 +24,7 @@ from pydantic import (
 
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
+from lstm_tune.metrics import TASK_METRIC
 from lstm_tune.params import ParamDef, param_values, param_yaml, parse_param
 
 TRANSFORMS = (
@@ -34,6 +35,17 @@ TRANSFORMS = (
     "seasonal_diff",
     "log_seasonal_diff",
 )
+
+
+FILE_SCHEMES = ("sqlite:///", "journal:///")
+
+
+def storage_file(url: str) -> Path | None:
+    """The file behind a sqlite:/// or journal:/// URL (relative unless a fourth slash)."""
+    for scheme in FILE_SCHEMES:
+        if url.startswith(scheme):
+            return Path(url[len(scheme):])
+    return None
 
 
 # --- the schema ----------------------------------------------------------------------------
@@ -255,11 +267,9 @@ class StudySpec(_Strict):
     @property
     def artifact_dir(self) -> Path:
         """Model files live beside a file storage, or beside the study file."""
-        url = self.storage_url
-        for scheme in ("sqlite:///", "journal:///"):
-            if url.startswith(scheme):
-                db = Path(url[len(scheme):])
-                return db.parent / f"{db.stem}_artifacts"
+        db = storage_file(self.storage_url)
+        if db is not None:
+            return db.parent / f"{db.stem}_artifacts"
         return Path(self.base_dir) / f"{self.name}_artifacts"
 
     @property
@@ -268,12 +278,12 @@ class StudySpec(_Strict):
 
     @property
     def direction(self) -> Literal["minimize", "maximize"]:
-        return "minimize" if self.task == "forecast" else "maximize"
+        return TASK_METRIC[self.task][1]  # type: ignore[return-value]
 
     @property
     def test_metric(self) -> str:
         """The metric a model is judged by, in the data's units: rmse or accuracy."""
-        return "rmse" if self.task == "forecast" else "accuracy"
+        return TASK_METRIC[self.task][0]
 
     @property
     def metric_name(self) -> str:

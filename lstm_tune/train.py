@@ -85,7 +85,9 @@ def build_optimizer(model: keras.Model) -> None:
 
 
 def monitor(task: str) -> tuple[str, str]:
-    return ("val_rmse", "min") if task == "forecast" else ("val_accuracy", "max")
+    """The Keras log key and mode that early stopping and pruning watch."""
+    metric, direction = metrics.TASK_METRIC[task]
+    return f"val_{metric}", direction[:3]
 
 
 def fit(

@@ -17,21 +17,13 @@ from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import OWNER_ATTR
-from lstm_tune.spec import StudySpec
+from lstm_tune.spec import StudySpec, storage_file
 
 # heartbeats, stale-trial checks and artifacts are marked experimental; we rely on them knowingly
 warnings.filterwarnings("ignore", category=ExperimentalWarning)
 
 HEARTBEAT_SECONDS = 5
 GRACE_SECONDS = 20
-
-
-def file_path(url: str) -> Path | None:
-    """The file behind a sqlite:/// or journal:/// URL (relative unless a fourth slash)."""
-    for scheme in ("sqlite:///", "journal:///"):
-        if url.startswith(scheme):
-            return Path(url[len(scheme):])
-    return None
 
 
 def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseStorage:
@@ -42,7 +34,7 @@ def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseSt
         raise StudyError(spec.source, "storage", f"malformed storage URL {url!r}",
                          "use sqlite:///studies/name.db, journal:///studies/name.journal "
                          "or postgresql://user@host/db")
-    path = file_path(url)
+    path = storage_file(url)
     if path is not None:
         if not path.parent.is_dir():
             raise StudyError(spec.source, "storage", f"the folder {str(path.parent)!r} does not "

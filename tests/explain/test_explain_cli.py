@@ -4,7 +4,6 @@ headless Chromium, and the note and artifacts that optuna-dashboard shows."""
 from __future__ import annotations
 
 import json
-import re
 
 import optuna
 import pytest
@@ -23,11 +22,21 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
              "budget": {"trials": 1}, "pruner": "none"}
     (tmp_path / "syn.yaml").write_text(yaml.safe_dump(study))
     assert run_cli("run", "syn.yaml", cwd=tmp_path).returncode == 0
-    result = run_cli("explain", "syn.yaml", "--samples", "40", cwd=tmp_path)
+    result = run_cli("explain", "syn.yaml", "--samples", "40", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    shares = dict(re.findall(r"(\w+): ([\d.]+)% on informative cells", result.stdout))
-    assert set(shares) == {"shap", "lime", "attention"}
-    assert float(shares["shap"]) >= 90 and float(shares["lime"]) >= 90, result.stdout
+    printed = json.loads(result.stdout)  # --json prints the figures that explain.json holds
+    assert printed == json.loads((tmp_path / "reports" / "synthetic" / "explain.json").read_text())
+    assert printed["windows"] == 40
+    figures = printed["explainers"]
+    assert set(figures) == {"shap", "lime", "attention"}
+    for name in ("shap", "lime"):  # the task's truth is known: mass and signs must match it
+        assert figures[name]["informative_share"] >= 0.9, figures[name]
+        assert figures[name]["sign_agreement"]["worst"] >= 0.95, figures[name]
+        assert figures[name]["sign_agreement"]["correlation"] > 0.9, figures[name]
+    assert figures["attention"]["sign_agreement"] is None  # weights have no sign
+    assert set(figures["shap"]["agreement"]) == {"lime", "attention"}
+    for noise in ("CUDA", "cuInit", "E0000"):
+        assert noise not in result.stderr, result.stderr
 
     page = open_page(tmp_path / "reports" / "synthetic" / "explain.html")
     assert page.broken_images == 0 and page.images >= 6 and page.console_errors == []
@@ -36,17 +45,6 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
                   "Agreement where the mass is", "so they read like SHAP's",
                   "One window, in the data's units", "base value", "pushes it"):
         assert words in page.text, words
-    signs = dict(re.findall(r"(\w+): [\d.]+% on informative cells, signs right in ([\d.]+)%",
-                            result.stdout))
-    assert set(signs) == {"shap", "lime"} and min(map(float, signs.values())) >= 95, result.stdout
-    figures = json.loads((tmp_path / "reports" / "synthetic" / "explain.json").read_text())
-    assert figures["explainers"]["lime"]["sign_agreement"]["worst"] >= 0.95
-    assert figures["explainers"]["attention"]["sign_agreement"] is None
-    assert set(figures["explainers"]["shap"]["agreement"]) == {"lime", "attention"}
-    printed = run_cli("explain", "syn.yaml", "--samples", "10", "--methods", "lime", "--json",
-                      cwd=tmp_path)
-    assert printed.returncode == 0, printed.stderr[-2000:]
-    assert json.loads(printed.stdout)["windows"] == 10
     index = (tmp_path / "reports" / "synthetic" / "index.html").read_text()
     assert 'href="explain.html"' in index
 

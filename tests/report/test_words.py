@@ -3,8 +3,6 @@ the GA/PSO budget warning. Built from real objects, no training."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import optuna
 import pytest
 
