@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,11 +53,26 @@ def _models(season: int, seasonal: bool) -> dict[str, tuple[str, Any]]:
 def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
                           season: int) -> list[StatForecast]:
     """Forecast y[t] for every t in target_idx from y[: t - steps_ahead + 1], with models
-    fitted on y[: min(target_idx)] only. Models that fail to fit are left out."""
-    y = np.asarray(y, dtype=float)
+    fitted on y[: min(target_idx)] only. Models that fail to fit are left out.
+
+    The same series and points give the same forecasts, so one process fits them once
+    (`compare` evaluates every strategy x seed on the same test points)."""
+    y = np.ascontiguousarray(y, dtype=float)
+    return list(_cached(y.tobytes(), tuple(int(t) for t in target_idx), steps_ahead, season))
+
+
+@lru_cache(maxsize=8)
+def _cached(y_bytes: bytes, target_idx: tuple[int, ...], steps_ahead: int, season: int
+            ) -> tuple[StatForecast, ...]:
+    return tuple(_fit_and_forecast(np.frombuffer(y_bytes, dtype=float), np.asarray(target_idx),
+                                   steps_ahead, season))
+
+
+def _fit_and_forecast(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
+                      season: int) -> list[StatForecast]:
     start = max(0, int(np.min(target_idx)) - max(FIT_POINTS, 10 * season))
     y = y[start:]
-    target_idx = np.asarray(target_idx) - start
+    target_idx = target_idx - start
     first = int(target_idx.min())
     log = bool(np.all(y > 0))
     g = np.log(y) if log else y
