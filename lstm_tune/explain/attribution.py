@@ -69,5 +69,9 @@ class Attribution:
 
 def step_names(window: int, steps_ahead: int) -> tuple[str, ...]:
     """Names of window positions by their lag from the target: oldest first."""
-    return tuple(f"t-{window - 1 - i + steps_ahead}" if (window - 1 - i + steps_ahead) else "t"
-                 for i in range(window))
+    return tuple(lag_name(window - 1 - i + steps_ahead) for i in range(window))
+
+
+def lag_name(lag: int) -> str:
+    """'t-3' for three steps before the target, 't' for the target's own step."""
+    return f"t-{lag}" if lag else "t"

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from lstm_tune.explain.attribution import Attribution
+from lstm_tune.explain.attribution import Attribution, lag_name
 
 Cell = tuple[int, int, float]  # (step index, feature index, true coefficient)
 
@@ -27,7 +27,7 @@ def informative_cells(informative: Sequence[tuple[int, str, float]], step_names:
     """(lag, feature name, coefficient) -> (step index, feature index, coefficient)."""
     cells = []
     for lag, feature, coefficient in informative:
-        name = f"t-{lag}" if lag else "t"
+        name = lag_name(lag)
         if name in step_names and feature in feature_names:
             cells.append((list(step_names).index(name), list(feature_names).index(feature),
                           float(coefficient)))

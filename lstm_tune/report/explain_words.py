@@ -8,7 +8,8 @@ from lstm_tune.explain.attribution import Attribution
 from lstm_tune.report.explain_figures import top_cells
 
 
-def _fmt(v: Any) -> str:
+def fmt(v: Any) -> str:
+    """A predicted or actual value for people: 4 significant digits, or a class as is."""
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
@@ -18,8 +19,8 @@ def describe_window(result: Any, name: str, index: int) -> str:
     target, when = result.target_name, result.labels[index]
     predicted, actual = result.predicted[index], result.actual[index]
     v = attr.values[index]
-    parts = [f"For {target} at {when} the model predicted {_fmt(predicted)} "
-             f"(actual {_fmt(actual)})."]
+    parts = [f"For {target} at {when} the model predicted {fmt(predicted)} "
+             f"(actual {fmt(actual)})."]
     parts.append(f"{name.upper()} explains {result.output_scale}: it starts from a base value of "
                  f"{attr.base_values[index]:.3g} (the average output) and adds one contribution "
                  f"per input cell.")

@@ -110,8 +110,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
     }
     test_metric = spec.test_metric
-    comparison = {"best model": evaluation.test,
-                  **{k: v for k, v in evaluation.baselines.items()}}
+    comparison = {"best model": evaluation.test, **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(
         {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
     wins, losses = evaluation.beaten(spec)
@@ -137,7 +136,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "importance_method": IMPORTANCE_METHOD,
         "n_complete": len(done),
         "reliable_importance_trials": RELIABLE_IMPORTANCE_TRIALS,
-        "evolution_warning": evolution_warning(spec, spec.budget.trials),
+        "evolution_warning": evolution_warning(spec),
         "reproduce": reproduce_snippet(spec, evaluation),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
@@ -197,16 +196,13 @@ def explain_images(result: Any) -> dict[str, Any]:
     images["waterfalls"] = []
     signed = [k for k in ("shap", "lime") if k in result.attributions]
     if signed:
-        from lstm_tune.report.explain_words import describe_window
+        from lstm_tune.report.explain_words import describe_window, fmt
 
         name = signed[0]
         latest = len(result.errors) - 1
         for i in dict.fromkeys((latest, int(order[0]))):
             title = (f"{name.upper()}, window for {result.target_name} at {result.labels[i]}: "
-                     f"predicted {result.predicted[i]:.4g}, actual {result.actual[i]:.4g}"
-                     if isinstance(result.predicted[i], float) else
-                     f"{name.upper()}, window at {result.labels[i]}: predicted "
-                     f"{result.predicted[i]}, actual {result.actual[i]}")
+                     f"predicted {fmt(result.predicted[i])}, actual {fmt(result.actual[i])}")
             images["waterfalls"].append((
                 describe_window(result, name, i),
                 ef.waterfall(result.attributions[name], i, result.inputs, result.input_names,
@@ -218,7 +214,9 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
     from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
 
     uri = figures.data_uri
-    informative = ", ".join(f"{f} at {'t-' + str(lag) if lag else 't'} (coefficient {c:+g})"
+    from lstm_tune.explain.attribution import lag_name
+
+    informative = ", ".join(f"{f} at {lag_name(lag)} (coefficient {c:+g})"
                             for lag, f, c in result.informative) or "not known here"
     first = next(iter(result.attributions.values()))
     json_path = write_page(spec.report_path / "explain.json",
