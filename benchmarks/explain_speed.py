@@ -40,8 +40,8 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         import shap
 
         from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
-        from lstm_tune.data.load import load_table
-        from lstm_tune.data.window import make_dataset
+        from lstm_tune.data.framing import load_data
+        from lstm_tune.data.framing import frame
         from lstm_tune.explain.context import ExplainContext
         from lstm_tune.explain.run import windows
         from lstm_tune.explain.shap_explainer import explain_shap
@@ -53,7 +53,7 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         spec = load_spec(study)
         st = load_study(spec)
         trial = best_trial(spec, st)
-        data = make_dataset(spec, load_table(spec), trial_params(spec, trial)["transform"])
+        data = frame(spec.data_settings, load_data(spec.data_settings), trial_params(spec, trial)["transform"])
         ctx = ExplainContext(load_trial_model(spec, trial), data, seed=0)
         x, _, _ = windows(data, n_windows)
         n = len(x)

@@ -26,8 +26,8 @@ def run(epochs: int = 30, repeats: int = 2) -> list[dict[str, float | str]]:
     import keras
     import optuna
 
-    from lstm_tune.data.load import load_table
-    from lstm_tune.data.window import make_dataset
+    from lstm_tune.data.framing import load_data
+    from lstm_tune.data.framing import frame
     from lstm_tune.model import build_model
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.storage import artifact_store, open_storage
@@ -46,8 +46,8 @@ def run(epochs: int = 30, repeats: int = 2) -> list[dict[str, float | str]]:
             "training": {"max_epochs": epochs, "patience": epochs + 1},
         }))
         spec = load_spec(path)
-        table = load_table(spec)
-        data = make_dataset(spec, table, "log_diff")
+        table = load_data(spec.data_settings)
+        data = frame(spec.data_settings, table, "log_diff")
         objective = Objective(spec, table, artifact_store(spec))
         study = optuna.create_study(study_name="o", storage=open_storage(spec),
                                     pruner=optuna.pruners.NopPruner())

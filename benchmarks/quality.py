@@ -69,11 +69,11 @@ class _Data:
     """The same datasets lstm_tune builds, one per transform, for the other tools."""
 
     def __init__(self, spec: StudySpec) -> None:
-        from lstm_tune.data.load import load_table
-        from lstm_tune.data.window import Datasets
+        from lstm_tune.data.framing import load_data
+        from lstm_tune.data.framing import Datasets
 
         self.spec = spec
-        self.datasets = Datasets(spec, load_table(spec))
+        self.datasets = Datasets(spec.data_settings, load_data(spec.data_settings))
 
     def get(self, transform: str) -> Any:
         return self.datasets.get(transform)

@@ -75,14 +75,14 @@ def _time_fit(variant: str, params: dict[str, Any], data: Any, epochs: int) -> l
 
 def run(epochs: int = 20, repeats: int = 2) -> list[dict[str, Any]]:
     """Median first-epoch and later-epoch seconds per variant, over configs and repeats."""
-    from lstm_tune.data.load import load_table
-    from lstm_tune.data.window import make_dataset
+    from lstm_tune.data.framing import load_data
+    from lstm_tune.data.framing import frame
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.yaml"
         path.write_text(yaml.safe_dump({"name": "s", "data": {"builtin": "airline"}}))
         spec = load_spec(path)
-        data = make_dataset(spec, load_table(spec), "log_diff")
+        data = frame(spec.data_settings, load_data(spec.data_settings), "log_diff")
     first: dict[str, list[float]] = {v: [] for v in VARIANTS}
     later: dict[str, list[float]] = {v: [] for v in VARIANTS}
     _time_fit(VARIANTS[2], CONFIGS[0], data, 2)  # warm-up: TF's own one-off start-up costs

@@ -171,13 +171,13 @@ def _search(spec: Any, workers: int) -> Any:
 
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
-    from lstm_tune.data.load import load_table
+    from lstm_tune.data.framing import load_data
     from lstm_tune.evaluate import evaluate, verdict
     from lstm_tune.report.render import render_study_report
 
     import_tensorflow()
     evaluation = evaluate(spec, study)
-    path = render_study_report(spec, study, evaluation, load_table(spec))
+    path = render_study_report(spec, study, evaluation, load_data(spec.data_settings))
     from lstm_tune.report.note import save_study_note
 
     save_study_note(spec, study, evaluation, path)

@@ -18,8 +18,9 @@ from optuna.artifacts import download_artifact
 
 from lstm_tune import metrics
 from lstm_tune.baselines import class_baselines, forecast_baselines
-from lstm_tune.data.load import load_table
-from lstm_tune.data.window import Dataset, make_dataset
+from lstm_tune.data.framing import load_data
+from lstm_tune.data.framing import frame
+from lstm_tune.data.window import Dataset
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import EVALUATION_ATTR, MODEL_ATTR, PARAMS_ATTR
 from lstm_tune.search.space import SearchSpace
@@ -125,7 +126,7 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
     """Score the chosen (default: best) trial's model on every split; store the summary."""
     trial = best_trial(spec, study, number)
     params = trial_params(spec, trial)
-    data = make_dataset(spec, load_table(spec), params["transform"])
+    data = frame(spec.data_settings, load_data(spec.data_settings), params["transform"])
     model = load_trial_model(spec, trial)
     predictions = {}
     for name in ("train", "validation", "test"):

@@ -22,7 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from lstm_tune.data.builtin import BUILTINS
+from lstm_tune.data.builtin import BUILTINS, is_sequences
+from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.metrics import TASK_METRIC
 from lstm_tune.params import ParamDef, param_values, param_yaml, parse_param
@@ -73,19 +74,43 @@ class _Strict(BaseModel):
 class DataSpec(_Strict):
     builtin: str | None = None
     csv: str | None = None
+    test_csv: str | None = None  # a published test part, in the same columns as data.csv
+    ts: str | None = None  # UCR/UEA .ts file (training part)
+    test_ts: str | None = None  # its published test part
     target: str | None = None
     features: list[str] = Field(default_factory=list)
     time: str | None = None
+    sequence: str | None = None  # the column naming each independent sequence (long CSV)
     target_as_input: bool | None = None
     units: str | None = None  # the target's units, for the report's axes ("kWh", "thousands")
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":
-        if (self.builtin is None) == (self.csv is None):
-            raise ValueError("give exactly one of data.builtin or data.csv")
+        if sum(v is not None for v in (self.builtin, self.csv, self.ts)) != 1:
+            raise ValueError(problem_and_fix("give exactly one of data.builtin, data.csv or data.ts",
+                                             "keep one data source"))
         if self.csv is not None and not self.target:
             raise ValueError("data.csv needs data.target, the column to predict")
+        if self.test_csv is not None and self.csv is None:
+            raise ValueError(problem_and_fix("data.test_csv: only with data.csv", "remove it"))
+        if self.test_ts is not None and self.ts is None:
+            raise ValueError(problem_and_fix("data.test_ts: only with data.ts", "remove it"))
+        if self.test_csv is not None and self.sequence is None:
+            raise ValueError(problem_and_fix(
+                "data.test_csv: a published test part needs independent sequences",
+                "set data.sequence (the sequence-id column) or remove data.test_csv"))
+        if self.sequence is not None and self.csv is None:
+            raise ValueError(problem_and_fix("data.sequence: only with data.csv", "remove it"))
+        if self.ts is not None and (self.target or self.features or self.time):
+            raise ValueError(problem_and_fix(
+                "data.ts: a .ts file names its own channels and labels",
+                "remove data.target, data.features and data.time"))
         return self
+
+    @property
+    def is_sequences(self) -> bool:
+        """Independent labelled sequences (not one series cut into windows)."""
+        return is_sequences(self.builtin, self.ts, self.sequence)
 
 
 class SplitSpec(_Strict):
@@ -229,6 +254,13 @@ class StudySpec(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "StudySpec":
+        if self.data.is_sequences and self.task != "classify":
+            raise ValueError(problem_and_fix(
+                "task: independent sequences (data.sequence, data.ts) are classified",
+                "set task: classify"))
+        if self.data.is_sequences and self.data.target_as_input:
+            raise ValueError(problem_and_fix(
+                "data.target_as_input: a sequence's label cannot be an input", "remove it"))
         if self.task == "forecast" and self.horizon is not None and self.horizon < 1:
             raise ValueError("horizon: a forecast needs horizon >= 1 (steps ahead)")
         if self.task == "classify" and self.data.target_as_input:
@@ -257,6 +289,18 @@ class StudySpec(_Strict):
             return self.data.target_as_input
         builtin = BUILTINS.get(self.data.builtin or "")
         return builtin.target_as_input if builtin else True
+
+    @property
+    def data_settings(self) -> DataSettings:
+        """What the data layer needs of this study, as plain settings."""
+        d = self.data
+        return DataSettings(
+            source=self.source, base_dir=self.base_dir, task=self.task, builtin=d.builtin,
+            csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts, target=d.target,
+            features=tuple(d.features), time=d.time, sequence=d.sequence, units=d.units,
+            target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
+            steps_ahead=self.steps_ahead, validation=self.split.validation,
+            test=self.split.test, seed=self.seed)
 
     @property
     def storage_url(self) -> str:

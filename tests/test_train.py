@@ -6,8 +6,8 @@ import keras
 import pytest
 import yaml
 
-from lstm_tune.data.load import load_table
-from lstm_tune.data.window import make_dataset
+from lstm_tune.data.framing import load_data
+from lstm_tune.data.framing import frame
 from lstm_tune.spec import load_spec
 from lstm_tune.train import fit
 
@@ -20,7 +20,7 @@ def test_the_train_step_is_traced_once(builtin, task, tmp_path, monkeypatch):
     path.write_text(yaml.safe_dump(
         {"name": "s", "data": {"builtin": builtin}, "task": task, "window": 6}))
     spec = load_spec(path)
-    data = make_dataset(spec, load_table(spec))
+    data = frame(spec.data_settings, load_data(spec.data_settings))
     traced = []
     original = keras.Model.train_step
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,11 @@ class Builtin:
     # (steps before the target, feature name, coefficient): the cells that carry the signal
     # and how they act (the sign of a cell's true contribution), when known
     informative: tuple[tuple[int, str, float], ...] = ()
-    load: Callable[[], pd.DataFrame] = field(default=lambda: pd.DataFrame(), repr=False)
+    # "windows": one series (a DataFrame, cut into windows); "sequences": independent
+    # labelled sequences (training and published test part, as .ts files hold them)
+    load: Callable[[], Any] = field(default=lambda: pd.DataFrame(), repr=False)
+    framing: str = "windows"
+    origin: str = ""  # where the data comes from, and its licence
 
 
 def _airline() -> pd.DataFrame:
@@ -61,6 +65,30 @@ def _synthetic_class() -> pd.DataFrame:
     return df.iloc[4:].reset_index(drop=True)
 
 
+def _ts_pair(problem: str) -> Callable[[], tuple[Any, Any]]:
+    def load() -> tuple[Any, Any]:
+        from lstm_tune.data.ts_format import read_ts
+
+        files = resources.files("lstm_tune.data").joinpath("files")
+        with resources.as_file(files / f"{problem}_TRAIN.ts.gz") as train, \
+                resources.as_file(files / f"{problem}_TEST.ts.gz") as test:
+            return read_ts(train), read_ts(test)
+    return load
+
+
+SEQUENCE_STEPS = 24
+
+
+def _synthetic_sequences() -> tuple[Any, None]:
+    """label = 1 if x0 at step 6 - 0.8 x0 at step 18 > 0: two cells of 24 x 3 decide."""
+    from lstm_tune.data.ts_format import TsFile
+
+    rng = np.random.default_rng(20240603)
+    x = rng.standard_normal((400, SEQUENCE_STEPS, 3))
+    label = (x[:, 5, 0] - 0.8 * x[:, 17, 0] > 0).astype(int)
+    return TsFile("synthetic_sequences", list(x), [str(v) for v in label], ("0", "1")), None
+
+
 BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in (
@@ -81,5 +109,36 @@ BUILTINS: dict[str, Builtin] = {
             "classify", "label", ("x0", "x1", "x2"), time="step", target_as_input=False,
             informative=((0, "x0", 1.0), (4, "x0", -0.8)), load=_synthetic_class,
         ),
+        Builtin(
+            "gunpoint",
+            "UCR GunPoint: hand x-position while drawing a gun or pointing, 2 classes, "
+            "length 150, published split 50 train / 150 test",
+            "classify", "class", framing="sequences", load=_ts_pair("GunPoint"),
+            origin="UCR time series archive (Ratanamahatana & Keogh), .ts files as "
+                   "redistributed by aeon (BSD-3-Clause)",
+        ),
+        Builtin(
+            "japanese_vowels",
+            "UEA JapaneseVowels: 12 LPC cepstra of 9 speakers saying /ae/, lengths 7-29, "
+            "published split 270 train / 370 test",
+            "classify", "class", framing="sequences", load=_ts_pair("JapaneseVowels"),
+            origin="UCI/UEA archive (Kudo, Toyama & Shimbo 1999), .ts files as "
+                   "redistributed by aeon (BSD-3-Clause)",
+        ),
+        Builtin(
+            "synthetic_sequences",
+            f"400 sequences of {SEQUENCE_STEPS} steps x 3 noise channels; label 1 if "
+            "x0 at step 6 - 0.8*x0 at step 18 > 0",
+            "classify", "class", ("dim_0", "dim_1", "dim_2"), framing="sequences",
+            informative=((6, "dim_0", 1.0), (18, "dim_0", -0.8)), load=_synthetic_sequences,
+        ),
     )
 }
+
+
+def is_sequences(builtin: str | None, ts: str | None, sequence: str | None) -> bool:
+    """Independent labelled sequences (not one series cut into windows)?"""
+    if builtin is not None:
+        b = BUILTINS.get(builtin)
+        return bool(b and b.framing == "sequences")
+    return ts is not None or sequence is not None

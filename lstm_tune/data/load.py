@@ -14,7 +14,7 @@ import pandas as pd
 
 from lstm_tune.data.builtin import BUILTINS, Builtin
 from lstm_tune.errors import StudyError
-from lstm_tune.spec import StudySpec
+from lstm_tune.data.settings import DataSettings
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ class Table:
         return len(self.target)
 
 
-def _builtin(spec: StudySpec) -> tuple[pd.DataFrame, Builtin]:
-    name = spec.data.builtin or ""
+def builtin_for(spec: DataSettings) -> Builtin:
+    """The study's built-in dataset, checked against its task."""
+    name = spec.builtin or ""
     if name not in BUILTINS:
         raise StudyError(
             spec.source, "data.builtin", f"unknown built-in dataset {name!r}",
@@ -48,30 +49,30 @@ def _builtin(spec: StudySpec) -> tuple[pd.DataFrame, Builtin]:
             spec.source, "task", f"built-in {name!r} is a {b.task} dataset, not {spec.task}",
             f"set task: {b.task}",
         )
-    return b.load(), b
+    return b
 
 
-def _read_csv(spec: StudySpec) -> pd.DataFrame:
-    path = Path(spec.base_dir) / (spec.data.csv or "")
+def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.DataFrame:
+    """A CSV file read as text, or one clear StudyError."""
     if not path.is_file():
-        raise StudyError(spec.source, "data.csv", f"no such file {str(path)!r}",
+        raise StudyError(spec.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
     try:
         df = pd.read_csv(path)
     except pd.errors.EmptyDataError:
-        raise StudyError(str(path), "data.csv", "the CSV file is empty",
+        raise StudyError(str(path), field, "the CSV file is empty",
                          "give a CSV with a header row and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StudyError(str(path), "data.csv", f"cannot read it as CSV ({first})",
+        raise StudyError(str(path), field, f"cannot read it as CSV ({first})",
                          "save it as comma-separated UTF-8 text with a header row") from None
     if df.empty:
-        raise StudyError(str(path), "data.csv", "the CSV file has a header but no rows",
+        raise StudyError(str(path), field, "the CSV file has a header but no rows",
                          "add data rows")
     return df
 
 
-def _numeric(df: pd.DataFrame, column: str, where: str, field: str) -> np.ndarray:
+def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.ndarray:
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     raw = df[column]
     bad = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
@@ -91,11 +92,12 @@ def _numeric(df: pd.DataFrame, column: str, where: str, field: str) -> np.ndarra
     return values
 
 
-def load_table(spec: StudySpec) -> Table:
+def load_table(spec: DataSettings) -> Table:
     """Read the study's data and check it; raises StudyError on anything a model cannot use."""
-    d = spec.data
+    d = spec
     if d.builtin is not None:
-        df, b = _builtin(spec)
+        b = builtin_for(spec)
+        df = b.load()
         where = f"{spec.source} (built-in {b.name})"
         target = d.target or b.target
         features = list(d.features) if d.features else list(b.features)
@@ -104,7 +106,7 @@ def load_table(spec: StudySpec) -> Table:
         informative = b.informative if not d.features else ()
         units = d.units or b.units
     else:
-        df = _read_csv(spec)
+        df = read_csv(spec, Path(spec.base_dir) / (spec.csv or ""))
         where = str(Path(spec.base_dir) / (d.csv or ""))
         target, features, time, informative = d.target or "", list(d.features), d.time, ()
         units = d.units or ""
@@ -122,7 +124,7 @@ def load_table(spec: StudySpec) -> Table:
                          "remove it from data.features (set data.target_as_input instead)")
     if len(set(features)) != len(features):
         raise StudyError(where, "data.features", "a feature is listed twice", "list each once")
-    if not features and not spec.uses_target_as_input:
+    if not features and not spec.target_as_input:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
@@ -144,7 +146,7 @@ def load_table(spec: StudySpec) -> Table:
         times = tuple(str(i) for i in range(len(df)))
 
     if spec.task == "forecast":
-        y = _numeric(df, target, where, "data.target")
+        y = numeric_column(df, target, where, "data.target")
     else:
         labels = df[target]
         if labels.isna().any():
@@ -155,7 +157,7 @@ def load_table(spec: StudySpec) -> Table:
         if len(set(y)) < 2:
             raise StudyError(where, "data.target", f"class column {target!r} has a single class",
                              "classification needs at least two classes")
-    x = np.column_stack([_numeric(df, f, where, "data.features") for f in features]) \
+    x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
     return Table(where, target, y, x, tuple(features), times, units, informative)
 

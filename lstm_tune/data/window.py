@@ -15,7 +15,8 @@ import numpy as np
 from lstm_tune.data.load import Table
 from lstm_tune.data.transform import Transform
 from lstm_tune.errors import StudyError
-from lstm_tune.spec import StudySpec
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import holdout_sizes
 
 MIN_TRAIN_SAMPLES = 8
 
@@ -80,18 +81,35 @@ class Dataset:
     def actual(self, split: Split) -> np.ndarray:
         return self.table.target[split.target_idx]
 
+    def actual_at(self, idx: np.ndarray) -> np.ndarray:
+        return self.table.target[np.asarray(idx)]
+
+    def labels_at(self, idx: np.ndarray) -> list[str]:
+        """What each sample is called in a report: the time of its target."""
+        return [self.table.times[i] for i in np.asarray(idx)]
+
+    framing = "windows"
+    masked = False
+
+    @property
+    def target_name(self) -> str:
+        return self.table.target_name
+
+    @property
+    def source(self) -> str:
+        return self.table.source
+
+    @property
+    def units_name(self) -> str:
+        return self.table.units
+
+    @property
+    def informative(self) -> tuple[tuple[int, str, float], ...]:
+        return self.table.informative
 
 
-def split_sizes(spec: StudySpec, n_steps: int) -> tuple[int, int]:
-    """Validation and test sizes in samples (a fraction is of the series length)."""
 
-    def count(v: float) -> int:
-        return max(1, int(round(v * n_steps))) if v < 1 else int(v)
-
-    return count(spec.split.validation), count(spec.split.test)
-
-
-def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Dataset:
+def make_dataset(spec: DataSettings, table: Table, transform: str = "none") -> Dataset:
     """Window, split and scale the table for one target transform."""
     tf = Transform(transform, spec.season)
     y = table.target
@@ -102,7 +120,7 @@ def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Data
 
     channels: list[np.ndarray] = []
     names: list[str] = []
-    if spec.uses_target_as_input:
+    if spec.target_as_input:
         channels.append(tf.input_series(y))
         names.append(table.target_name)
     for i, name in enumerate(table.feature_names):
@@ -110,11 +128,11 @@ def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Data
         names.append(name)
     series = np.column_stack(channels)
 
-    first_end = w - 1 + (tf.lag if spec.uses_target_as_input else 0)
+    first_end = w - 1 + (tf.lag if spec.target_as_input else 0)
     if tf.lag > 1:
         first_end = max(first_end, tf.lag - h)
     ends = np.arange(first_end, n - h)
-    n_val, n_test = split_sizes(spec, n)
+    n_val, n_test = holdout_sizes(spec.validation, spec.test, n)
     needed = n_val + n_test + MIN_TRAIN_SAMPLES
     if len(ends) < needed:
         raise StudyError(
@@ -162,17 +180,3 @@ def make_dataset(spec: StudySpec, table: Table, transform: str = "none") -> Data
         test=part(parts["test"]), x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std,
         classes=classes,
     )
-
-
-class Datasets:
-    """One Dataset per target transform, built on first use: a study tries several
-    transforms, and every trial of one transform shares its windows and scalers."""
-
-    def __init__(self, spec: StudySpec, table: Table) -> None:
-        self.spec, self.table = spec, table
-        self._built: dict[str, Dataset] = {}
-
-    def get(self, transform: str) -> Dataset:
-        if transform not in self._built:
-            self._built[transform] = make_dataset(self.spec, self.table, transform)
-        return self._built[transform]

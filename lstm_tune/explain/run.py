@@ -9,8 +9,8 @@ from typing import Any, Callable
 import numpy as np
 import optuna
 
-from lstm_tune.data.load import load_table
-from lstm_tune.data.window import make_dataset
+from lstm_tune.data.framing import load_data
+from lstm_tune.data.framing import frame
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
 from lstm_tune.explain.attention import explain_attention
@@ -138,8 +138,8 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
                          ", not complete", "explain a completed trial (default: best)")
     params = trial_params(spec, trial)
-    table = load_table(spec)
-    data = make_dataset(spec, table, params["transform"])
+    table = load_data(spec.data_settings)
+    data = frame(spec.data_settings, table, params["transform"])
     model = load_trial_model(spec, trial)
     ctx = ExplainContext(model, data, seed=spec.seed)
     x, target_idx, refs = windows(data, samples)

@@ -54,13 +54,12 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation) -> str:
     the study seed + the trial number)."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in evaluation.params.items())
     return (
-        "from lstm_tune.data.load import load_table\n"
-        "from lstm_tune.data.window import make_dataset\n"
+        "from lstm_tune.data.framing import frame, load_data\n"
         "from lstm_tune.spec import load_spec\n"
         "from lstm_tune.train import fit\n\n"
         f"spec = load_spec({spec.source!r})\n"
         f"params = {{{params}}}\n"
-        "data = make_dataset(spec, load_table(spec), params['transform'])\n"
+        "data = frame(spec.data_settings, load_data(spec.data_settings), params['transform'])\n"
         f"result = fit(params, data, max_epochs={spec.training.max_epochs}, "
         f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial})\n"
         "print(result.value)  # the validation metric; result.model is the Keras model\n")

@@ -22,7 +22,7 @@ from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
 
 from lstm_tune.data.load import Table
-from lstm_tune.data.window import Datasets
+from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.space import SearchSpace
@@ -63,7 +63,7 @@ class Objective:
         self.table = table
         self.space = SearchSpace(spec.space)
         self.store = store
-        self.datasets = Datasets(spec, table)
+        self.datasets = Datasets(spec.data_settings, table)
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 import optuna
 
-from lstm_tune.data.load import load_table
-from lstm_tune.data.window import make_dataset
+from lstm_tune.data.framing import load_data
+from lstm_tune.data.framing import frame
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
@@ -38,9 +38,9 @@ class WorkerFailed(RuntimeError):
 
 def check_inputs(spec: StudySpec) -> None:
     """Everything that can be wrong with the input, found before the storage is touched."""
-    table = load_table(spec)
+    table = load_data(spec.data_settings)
     for transform in param_values(spec.space.transform):
-        make_dataset(spec, table, transform)
+        frame(spec.data_settings, table, transform)
 
 
 def open_study(spec: StudySpec) -> optuna.Study:

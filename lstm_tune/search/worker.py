@@ -50,7 +50,7 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     configure_tensorflow(threads, spec.deterministic)
     import optuna
 
-    from lstm_tune.data.load import load_table
+    from lstm_tune.data.framing import load_data
     from lstm_tune.search.attrs import WORKER_ATTR
     from lstm_tune.search.budget import budget
     from lstm_tune.search.objective import Objective
@@ -64,7 +64,7 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
         sampler=make_sampler(spec, sampler_seed), pruner=make_pruner(spec),
     )
     fail_dead_trials(study)
-    objective = Objective(spec, load_table(spec), artifact_store(spec))
+    objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
 
     def run_one(trial: optuna.Trial) -> float:
         claim(trial)

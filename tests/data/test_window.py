@@ -8,9 +8,9 @@ import pytest
 
 from lstm_tune import metrics
 from lstm_tune.baselines import forecast_baselines
-from lstm_tune.data.load import load_table
+from lstm_tune.data.framing import load_data
 from lstm_tune.data.transform import Transform
-from lstm_tune.data.window import make_dataset
+from lstm_tune.data.framing import frame
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import TRANSFORMS, load_spec
 
@@ -20,7 +20,7 @@ from tests.conftest import tiny_study
 @pytest.fixture
 def airline(write_study):
     spec = load_spec(write_study(tiny_study()))
-    return spec, load_table(spec)
+    return spec, load_data(spec.data_settings)
 
 
 def test_airline_is_the_known_series(airline):
@@ -32,7 +32,7 @@ def test_airline_is_the_known_series(airline):
 @pytest.mark.parametrize("transform", TRANSFORMS)
 def test_every_transform_inverts_exactly_and_keeps_the_test_points(airline, transform):
     spec, table = airline
-    data = make_dataset(spec, table, transform)
+    data = frame(spec.data_settings, table, transform)
     assert list(data.test.target_idx) == list(range(120, 144))
     assert list(data.val.target_idx) == list(range(108, 120))
     for split in (data.train, data.val, data.test):
@@ -41,7 +41,7 @@ def test_every_transform_inverts_exactly_and_keeps_the_test_points(airline, tran
 
 def test_windows_end_right_before_the_target(airline):
     spec, table = airline
-    data = make_dataset(spec, table, "none")
+    data = frame(spec.data_settings, table, "none")
     raw = data.test.x[0, :, 0] * data.x_std[0] + data.x_mean[0]
     t = data.test.target_idx[0]
     np.testing.assert_allclose(raw, table.target[t - 12:t], rtol=1e-5)
@@ -49,7 +49,7 @@ def test_windows_end_right_before_the_target(airline):
 
 def test_scaler_is_fitted_on_the_training_part_only(airline):
     spec, table = airline
-    data = make_dataset(spec, table, "none")
+    data = frame(spec.data_settings, table, "none")
     train = data.train.x.reshape(-1, data.train.x.shape[-1])
     np.testing.assert_allclose(train.mean(axis=0), 0.0, atol=1e-5)
     np.testing.assert_allclose(data.train.y.mean(), 0.0, atol=1e-5)
@@ -58,7 +58,7 @@ def test_scaler_is_fitted_on_the_training_part_only(airline):
 
 def test_baselines_on_airline_match_the_measured_figures(airline):
     spec, table = airline
-    data = make_dataset(spec, table, "none")
+    data = frame(spec.data_settings, table, "none")
     base = {b.name: metrics.rmse(data.actual(data.test), b.predicted)
             for b in forecast_baselines(data, data.test)}
     assert base["persistence"] == pytest.approx(51.78, abs=0.01)
@@ -82,15 +82,15 @@ def test_too_few_windows_are_refused(write_study, window):
     the 144-step series itself."""
     spec = load_spec(write_study(tiny_study(window=window)))
     with pytest.raises(StudyError, match=r"window: the series has 144 steps.*fix: use a shorter window"):
-        make_dataset(spec, load_table(spec), "none")
+        frame(spec.data_settings, load_data(spec.data_settings), "none")
 
 
 def test_classification_windows_label_the_last_step(write_study):
     spec = load_spec(write_study(tiny_study(
         data={"builtin": "synthetic_class"}, task="classify", window=6,
         split={"validation": 50, "test": 50}, space={"transform": "none"})))
-    table = load_table(spec)
-    data = make_dataset(spec, table, "none")
+    table = load_data(spec.data_settings)
+    data = frame(spec.data_settings, table, "none")
     assert data.classes == ("0", "1")
     assert data.train.x.shape[1:] == (6, 3)
     idx = data.test.target_idx
@@ -120,13 +120,13 @@ def _csv(tmp_path, frame: pd.DataFrame) -> str:
 )
 def test_bad_csv_data_is_refused(write_study, tmp_path, frame_change, data_spec, message):
     n = 120
-    frame = pd.DataFrame({"t": pd.date_range("2000-01-01", periods=n, freq="D").astype(str),
-                          "y": np.sin(np.arange(n) / 3.0) + 2.0, "x": np.cos(np.arange(n))})
-    csv = _csv(tmp_path, frame_change(frame))
+    df = pd.DataFrame({"t": pd.date_range("2000-01-01", periods=n, freq="D").astype(str),
+                       "y": np.sin(np.arange(n) / 3.0) + 2.0, "x": np.cos(np.arange(n))})
+    csv = _csv(tmp_path, frame_change(df))
     spec = load_spec(write_study(tiny_study(data={"csv": csv, **data_spec},
                                             space={"transform": "none"})))
     with pytest.raises(StudyError, match="fix:") as err:
-        make_dataset(spec, load_table(spec), "none")
+        frame(spec.data_settings, load_data(spec.data_settings), "none")
     assert message in err.value.line()
     assert "series.csv" in err.value.line()
 
@@ -135,10 +135,10 @@ def test_empty_csv_file(write_study, tmp_path):
     (tmp_path / "series.csv").write_text("")
     spec = load_spec(write_study(tiny_study(data={"csv": "series.csv", "target": "y"})))
     with pytest.raises(StudyError, match="the CSV file is empty"):
-        load_table(spec)
+        load_data(spec.data_settings)
 
 
 def test_unknown_builtin(write_study):
     spec = load_spec(write_study(tiny_study(data={"builtin": "weather"})))
     with pytest.raises(StudyError, match="data.builtin: unknown built-in dataset 'weather'"):
-        load_table(spec)
+        load_data(spec.data_settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lstm_tune.data.load import load_table
-from lstm_tune.data.window import make_dataset
+from lstm_tune.data.framing import load_data
+from lstm_tune.data.framing import frame
 from lstm_tune.explain.context import ExplainContext
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import load_spec
@@ -26,8 +26,8 @@ def synthetic(tmp_path_factory):
     path = tmp_path_factory.mktemp("synthetic") / "s.yaml"
     path.write_text(yaml.safe_dump(SYNTHETIC))
     spec = load_spec(path)
-    table = load_table(spec)
-    data = make_dataset(spec, table, "none")
+    table = load_data(spec.data_settings)
+    data = frame(spec.data_settings, table, "none")
     params = SearchSpace(spec.space).complete({})
     result = fit(params, data, max_epochs=100, patience=15, seed=0)
     assert result.value < 0.2, f"the synthetic model did not learn (val RMSE {result.value})"
@@ -49,8 +49,8 @@ def synthetic_class(tmp_path_factory):
     path = tmp_path_factory.mktemp("synthetic_class") / "c.yaml"
     path.write_text(yaml.safe_dump(SYNTHETIC_CLASS))
     spec = load_spec(path)
-    table = load_table(spec)
-    data = make_dataset(spec, table, "none")
+    table = load_data(spec.data_settings)
+    data = frame(spec.data_settings, table, "none")
     result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=100, patience=15, seed=0)
     assert result.value > 0.75, f"the classifier did not learn (val accuracy {result.value})"
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)

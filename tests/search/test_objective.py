@@ -8,7 +8,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from lstm_tune.data.load import load_table
+from lstm_tune.data.framing import load_data
 from lstm_tune.search import objective as objective_module
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.budget import budget
@@ -36,7 +36,7 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
 
     monkeypatch.setattr(objective_module, "fit", fit_that_diverges_once)
     study = _study(spec)
-    study.optimize(Objective(spec, load_table(spec), artifact_store(spec)), n_trials=3,
+    study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)), n_trials=3,
                    catch=(Exception,))
     states = [t.state for t in study.trials]
     assert states == [TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]

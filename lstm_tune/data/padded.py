@@ -1,0 +1,145 @@
+"""Whole sequences as model samples: scaled per channel, padded at the end, masked.
+
+Sequences of different lengths are padded with zeros after their last step, and the model
+starts with a Keras `Masking(mask_value=0)` layer, so an LSTM skips padded steps and carries
+its state over them: a sequence's prediction is the same alone and in a padded batch.
+Zero is the padding value because it survives interpolation exactly (SHAP's expected
+gradients mix an input with a background: 0 mixed with 0 stays 0); a real step whose every
+channel is exactly 0 after scaling would read as padding, so it is moved by 1e-6.
+Channels are scaled with the mean and deviation of the training sequences' real steps only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence as Seq
+
+import numpy as np
+
+from lstm_tune.data.sequences import Sequences
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import SequenceSplit, sequence_split
+from lstm_tune.data.transform import Transform
+from lstm_tune.data.window import Split
+from lstm_tune.errors import StudyError
+
+PAD = 0.0
+NUDGE = 1e-6
+
+
+def pad(values: Seq[np.ndarray], mean: np.ndarray, std: np.ndarray, steps: int) -> np.ndarray:
+    """Scale and pad sequences into one (n, steps, channels) float32 array."""
+    channels = len(mean)
+    out = np.full((len(values), steps, channels), PAD, dtype=np.float32)
+    for i, v in enumerate(values):
+        z = (np.asarray(v, dtype=float)[:steps] - mean) / std
+        zero = np.all(z == PAD, axis=1)
+        z[zero, 0] = NUDGE
+        out[i, : len(z)] = z
+    return out
+
+
+@dataclass(frozen=True)
+class SequenceDataset:
+    """Independent sequences framed for a model: the same interface as a window Dataset."""
+
+    sequences: Sequences
+    split_plan: SequenceSplit
+    channel_names: tuple[str, ...]
+    train: Split
+    val: Split
+    test: Split
+    x_mean: np.ndarray
+    x_std: np.ndarray
+    classes: tuple[str, ...]
+    window: int  # padded length
+    masked: bool  # lengths differ: padded steps are masked
+    season: int = 1
+    task: str = "classify"
+    framing: str = "sequences"
+    steps_ahead: int = 0
+    y_mean: float = 0.0
+    y_std: float = 1.0
+    transform: Transform = Transform("none", 1)
+
+    def split(self, name: str) -> Split:
+        return {"train": self.train, "validation": self.val, "test": self.test}[name]
+
+    @property
+    def target_name(self) -> str:
+        return self.sequences.target_name
+
+    @property
+    def source(self) -> str:
+        return self.sequences.source
+
+    @property
+    def units_name(self) -> str:
+        return self.sequences.units
+
+    @property
+    def informative(self) -> tuple[tuple[int, str, float], ...]:
+        return self.sequences.informative
+
+    def actual(self, split: Split) -> np.ndarray:
+        return self.sequences.labels[split.target_idx]
+
+    def actual_at(self, idx: np.ndarray) -> np.ndarray:
+        return self.sequences.labels[np.asarray(idx)]
+
+    def labels_at(self, idx: np.ndarray) -> list[str]:
+        """What each sample is called in a report: its sequence id."""
+        return [f"sequence {self.sequences.ids[i]}" for i in np.asarray(idx)]
+
+    def lengths_at(self, idx: np.ndarray) -> np.ndarray:
+        return self.sequences.lengths[np.asarray(idx)]
+
+    def raw_inputs(self, idx: np.ndarray, target_as_input: bool = False) -> np.ndarray:
+        """The sequences in the data's own units, padded with NaN (samples, steps, channels)."""
+        out = np.full((len(idx), self.window, len(self.channel_names)), np.nan)
+        for row, i in enumerate(np.asarray(idx)):
+            v = self.sequences.values[i][: self.window]
+            out[row, : len(v)] = v
+        return out
+
+    def frame(self, values: Seq[np.ndarray]) -> np.ndarray:
+        """New sequences (each steps x channels, data units) as model input."""
+        for i, v in enumerate(values):
+            v = np.asarray(v)
+            if v.ndim != 2 or v.shape[1] != len(self.channel_names):
+                raise ValueError(f"sequence {i} has shape {v.shape}; expected (steps, "
+                                 f"{len(self.channel_names)})")
+            if not self.masked and len(v) != self.window:
+                raise ValueError(f"sequence {i} has {len(v)} steps; this model reads "
+                                 f"sequences of exactly {self.window}")
+        steps = max([self.window] + [len(v) for v in values]) if self.masked else self.window
+        return pad(values, self.x_mean, self.x_std, steps)
+
+
+def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDataset:
+    """Split by sequence, scale per channel on the training part, pad and mask."""
+    plan = sequence_split(seqs.labels, seqs.part, settings.validation, settings.test,
+                          settings.seed, settings.source)
+    classes = tuple(sorted(set(seqs.labels[plan.train])))
+    missing = sorted(set(seqs.labels[np.concatenate([plan.validation, plan.test])]) - set(classes))
+    if missing:
+        raise StudyError(seqs.source, "data.target", f"class {missing[0]!r} has no sequence in "
+                         "the training part", "add training examples of it or drop the class")
+    train_steps = np.concatenate([seqs.values[i] for i in plan.train])
+    mean = train_steps.mean(axis=0)
+    std = train_steps.std(axis=0)
+    std[std == 0] = 1.0
+    lengths = seqs.lengths
+    steps = int(lengths.max())
+    masked = bool(lengths.min() != lengths.max())
+    x = pad(seqs.values, mean, std, steps)
+    lookup = {c: i for i, c in enumerate(classes)}
+    y = np.array([lookup[v] for v in seqs.labels], dtype=np.int64)
+
+    def part(idx: np.ndarray) -> Split:
+        return Split(x[idx], y[idx], idx, np.zeros(len(idx)))
+
+    return SequenceDataset(
+        sequences=seqs, split_plan=plan, channel_names=seqs.channel_names,
+        train=part(plan.train), val=part(plan.validation), test=part(plan.test),
+        x_mean=mean, x_std=std, classes=classes, window=steps, masked=masked)

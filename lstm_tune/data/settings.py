@@ -1,0 +1,34 @@
+"""The plain settings the data layer reads: no study file, no search, no storage.
+
+`StudySpec.data_settings` builds them from a study file; the Python API builds the same
+from its arguments. Keeping the data layer on these (not on the whole study) lets it be
+used and tested on its own, and keeps the layers one-way (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    source: str  # where the settings came from (the study file), for error messages
+    base_dir: str = "."  # relative data paths start here
+    task: str = "forecast"
+    builtin: str | None = None
+    csv: str | None = None
+    test_csv: str | None = None
+    ts: str | None = None
+    test_ts: str | None = None
+    target: str | None = None
+    features: tuple[str, ...] = field(default_factory=tuple)
+    time: str | None = None
+    sequence: str | None = None
+    units: str | None = None
+    target_as_input: bool = False
+    window: int = 12
+    season: int = 12
+    steps_ahead: int = 1
+    validation: float = 12
+    test: float = 24
+    seed: int = 0

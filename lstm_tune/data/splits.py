@@ -1,0 +1,92 @@
+"""Which samples train, which select (validation) and which test: splits as their own concept.
+
+- time holdout (one series): the last `test` windows test, the `validation` before them
+  select, the rest train (`holdout_sizes`; the windows are cut in `window.py`);
+- independent sequences: a published test part if the data has one (two files, as the
+  UCR/UEA archive publishes them), else a stratified held-out part; validation is a
+  stratified part of the rest, by sequence, so a sequence is never in two parts.
+
+Folds are returned as a list, so that several validation folds fit the same shape later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_tune.errors import StudyError
+
+
+def count(size: float, n: int) -> int:
+    """A split size in samples: a count, or a fraction (below 1) of n."""
+    return max(1, int(round(size * n))) if size < 1 else int(size)
+
+
+def holdout_sizes(validation: float, test: float, n_steps: int) -> tuple[int, int]:
+    """Validation and test sizes in samples of a time holdout (a fraction is of the series)."""
+    return count(validation, n_steps), count(test, n_steps)
+
+
+@dataclass(frozen=True)
+class Fold:
+    train: np.ndarray  # sample indices
+    validation: np.ndarray
+
+
+@dataclass(frozen=True)
+class SequenceSplit:
+    folds: tuple[Fold, ...]
+    test: np.ndarray
+    published: bool  # the test part is the data's own (published) one
+
+    @property
+    def train(self) -> np.ndarray:
+        return self.folds[0].train
+
+    @property
+    def validation(self) -> np.ndarray:
+        return self.folds[0].validation
+
+
+def stratified_holdout(labels: np.ndarray, candidates: np.ndarray, size: int, seed: int
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Split `candidates` into (kept, held out) with `size` held out, every class in
+    proportion (each class keeps at least one member where it can)."""
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(labels)[candidates]
+    classes, counts = np.unique(labels, return_counts=True)
+    share = size / len(candidates)
+    want = {c: int(np.floor(k * share)) for c, k in zip(classes, counts)}
+    # hand out the rounding remainder to the classes with the largest fractional parts
+    rest = size - sum(want.values())
+    order = sorted(classes, key=lambda c: -(counts[list(classes).index(c)] * share % 1))
+    for c in order[:max(0, rest)]:
+        want[c] += 1
+    held = []
+    for c, k in zip(classes, counts):
+        take = min(want[c], k - 1) if k > 1 else 0
+        members = candidates[labels == c]
+        held.extend(rng.permutation(members)[:take].tolist())
+    held_arr = np.sort(np.asarray(held, dtype=int))
+    kept = np.setdiff1d(candidates, held_arr)
+    return kept, held_arr
+
+
+def sequence_split(labels: np.ndarray, part: np.ndarray, validation: float, test: float,
+                   seed: int, where: str) -> SequenceSplit:
+    """Test: the published part, else a stratified `test` share; validation: a stratified
+    `validation` share of what is left. Sizes count sequences (or are fractions)."""
+    everything = np.arange(len(labels))
+    published = bool(np.any(part == "test"))
+    if published:
+        rest, test_idx = everything[part != "test"], everything[part == "test"]
+    else:
+        rest, test_idx = stratified_holdout(labels, everything, count(test, len(everything)), seed)
+    n_val = count(validation, len(rest))
+    train_idx, val_idx = stratified_holdout(labels, rest, n_val, seed + 1)
+    if len(train_idx) < 2 or len(val_idx) < 1 or len(test_idx) < 1:
+        raise StudyError(where, "split", f"{len(labels)} sequences leave {len(train_idx)} to "
+                         f"train, {len(val_idx)} to validate and {len(test_idx)} to test",
+                         "use smaller split.validation / split.test or more sequences")
+    return SequenceSplit((Fold(train_idx, val_idx),), test_idx, published)
