@@ -39,7 +39,7 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         import optuna
         import shap
 
-        from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
+        from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
         from lstm_tune.data.framing import load_data
         from lstm_tune.data.framing import frame
         from lstm_tune.explain.context import ExplainContext

@@ -2,13 +2,14 @@
 
 Forecasts: persistence and seasonal naive (from observed data), and the statistical models
 of `statistical.py` (exponential smoothing, seasonal ARIMA). Classification: the majority
-class of the training part. A tuned LSTM that loses to these is not worth deploying, and
+class of the training part and 1-nearest-neighbour. A tuned LSTM that loses to these is not worth deploying, and
 the report says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -56,8 +57,36 @@ def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) ->
     return out
 
 
-def class_baselines(data: Dataset, split: Split) -> list[Baseline]:
+def flat_inputs(data: Any, split: Split) -> np.ndarray:
+    """A split's samples as flat vectors for distance-based baselines: windows as they are,
+    sequences of different lengths resampled (linearly, per channel) to the padded length."""
+    if not getattr(data, "masked", False):
+        return split.x.reshape(len(split), -1)
+    steps = data.window
+    rows = []
+    for x, n in zip(split.x, data.lengths_at(split.target_idx)):
+        grid = np.linspace(0, n - 1, steps)
+        rows.append(np.stack([np.interp(grid, np.arange(n), x[:n, c])
+                              for c in range(x.shape[1])], axis=1).reshape(-1))
+    return np.asarray(rows)
+
+
+def class_baselines(data: Any, split: Split) -> list[Baseline]:
+    """The majority class and 1-nearest-neighbour (Euclidean) of the samples before `split`
+    (training and validation: a baseline has nothing to select)."""
+    from sklearn.neighbors import KNeighborsClassifier
+
     train = list(data.actual(data.train))
     majority = max(sorted(set(train)), key=train.count)
-    return [Baseline("majority_class", f"always the training part's most frequent class "
-                     f"({majority!r})", np.array([majority] * len(split)))]
+    seen = [data.train, data.val]
+    knn = KNeighborsClassifier(n_neighbors=1, algorithm="brute").fit(
+        np.concatenate([flat_inputs(data, s) for s in seen]),
+        np.concatenate([data.actual(s) for s in seen]))
+    resampled = " resampled to one length," if getattr(data, "masked", False) else ""
+    return [
+        Baseline("majority_class", f"always the training part's most frequent class "
+                 f"({majority!r})", np.array([majority] * len(split))),
+        Baseline("nearest_neighbour", "the class of the closest training or validation "
+                 f"sample (1-NN, Euclidean distance on the scaled{resampled} inputs)",
+                 knn.predict(flat_inputs(data, split))),
+    ]

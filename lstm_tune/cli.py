@@ -171,16 +171,13 @@ def _search(spec: Any, workers: int) -> Any:
 
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
-    from lstm_tune.data.framing import load_data
-    from lstm_tune.evaluate import evaluate, verdict
-    from lstm_tune.report.render import render_study_report
+    from lstm_tune.api import Study
+    from lstm_tune.evaluate import verdict
 
     import_tensorflow()
-    evaluation = evaluate(spec, study)
-    path = render_study_report(spec, study, evaluation, load_data(spec.data_settings))
-    from lstm_tune.report.note import save_study_note
-
-    save_study_note(spec, study, evaluation, path)
+    api = Study(spec)
+    path = api.report()
+    evaluation = api.evaluation
     if quiet:
         return
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
@@ -219,15 +216,19 @@ def report(study: str, storage: str | None) -> None:
 @click.option("--trial", "trial", default="best", show_default=True,
               help="Trial to explain: 'best' or a trial number (it must have a saved model).")
 @click.option("--samples", type=click.IntRange(2, 5000), default=50, show_default=True,
-              help="How many windows to explain (the most recent ones, test split first).")
+              help="How many samples to explain: for one series the most recent windows "
+                   "(test split first); for sequences test sequences, each class in turn.")
+@click.option("--class", "class_name", default=None,
+              help="Classification: the class whose probability is explained (default: the "
+                   "second of two classes, else each sample's predicted class).")
 @click.option("--methods", default="shap,lime,attention", show_default=True,
               help="Comma-separated explainers (attention only for models with attention).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the faithfulness figures as JSON (also written to explain.json).")
 @STORAGE
 @user_errors
-def explain(study: str, trial: str, samples: int, methods: str, as_json: bool,
-            storage: str | None) -> None:
+def explain(study: str, trial: str, samples: int, methods: str, class_name: str | None,
+            as_json: bool, storage: str | None) -> None:
     """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
 
     Each explainer is measured for faithfulness (deletion curve against a random ranking;
@@ -235,10 +236,8 @@ def explain(study: str, trial: str, samples: int, methods: str, as_json: bool,
     figures and a note are attached to the trial, so optuna-dashboard shows them too.
     """
     import_tensorflow()
-    from lstm_tune.explain.dashboard import attach
-    from lstm_tune.explain.run import EXPLAINERS, explain_trial
-    from lstm_tune.report.render import explain_images, render_explain_report
-    from lstm_tune.search.storage import load_study
+    from lstm_tune.api import Study
+    from lstm_tune.explain.run import EXPLAINERS
 
     _quiet_optuna()
     spec = _spec(study, storage=storage)
@@ -253,17 +252,17 @@ def explain(study: str, trial: str, samples: int, methods: str, as_json: bool,
     if unknown or not chosen:
         raise StudyError(spec.source, "--methods", f"unknown explainer {unknown[:1] or chosen!r}",
                          f"use a comma-separated list of {', '.join(EXPLAINERS)}")
-    st = load_study(spec)
-    result = explain_trial(spec, st, number, samples, chosen)
-    images = explain_images(result)
-    path = render_explain_report(spec, result, images)
-    attach(spec, st, result.trial, result, images, path)
+    api = Study(spec)
+    result = api.explain(samples, chosen, number, class_name)
+    path = result.report_path
+    st = api.optuna_study
     if (spec.report_path / "index.html").is_file() and number is None:
         _evaluate_and_report(spec, st, quiet=True)  # so the study report links here
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    click.echo(f"explained trial #{result.trial} on {len(result.errors)} windows")
+    what = "sequences" if result.framing == "sequences" else "windows"
+    click.echo(f"explained trial #{result.trial} on {len(result.errors)} {what}")
     for name, f in result.faithfulness.items():
         share = (f"{100 * f.informative_share:.1f}% on informative cells, "
                  if f.informative_share is not None else "")

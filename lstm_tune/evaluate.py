@@ -7,25 +7,18 @@ figures are stored on the study (user attribute), so `summary` reads them withou
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import optuna
-from optuna.artifacts import download_artifact
 
 from lstm_tune import metrics
-from lstm_tune.baselines import class_baselines, forecast_baselines
-from lstm_tune.data.framing import load_data
-from lstm_tune.data.framing import frame
-from lstm_tune.data.window import Dataset
-from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import EVALUATION_ATTR, MODEL_ATTR, PARAMS_ATTR
-from lstm_tune.search.space import SearchSpace
-from lstm_tune.search.storage import artifact_store
+from lstm_tune.data.framing import AnyDataset, frame, load_data
+from lstm_tune.search.attrs import EVALUATION_ATTR
+from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
+from lstm_tune.tasks import get_task
 
 
 @dataclass
@@ -40,12 +33,20 @@ class Evaluation:
     baseline_methods: dict[str, str] = field(default_factory=dict)
     # per split: target positions, predictions and actual values (data units or classes)
     predictions: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
+    classes: list[str] = field(default_factory=list)  # classification: in the model's order
 
     def summary(self, spec: StudySpec) -> dict[str, Any]:
         out = asdict(self)
         out.pop("predictions")
         out["verdict"] = verdict(spec, self)
+        if self.classes:
+            out["confusion"] = self.confusion()
         return out
+
+    def confusion(self) -> list[list[int]]:
+        """Test counts: row = actual class, column = predicted class (order of `classes`)."""
+        test = self.predictions["test"]
+        return metrics.confusion(test["actual"], test["predicted"], tuple(self.classes))
 
     def beaten(self, spec: StudySpec) -> tuple[list[str], list[str]]:
         """Baselines the model beats on the test metric, and those it does not."""
@@ -73,53 +74,17 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
     return f"{mine} beats {listed(wins)}, but not {listed(losses)}."
 
 
-def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) -> optuna.trial.FrozenTrial:
-    trials = study.get_trials(deepcopy=False)
-    if number is not None:
-        match = [t for t in trials if t.number == number]
-        if not match:
-            raise StudyError(spec.source, "--trial", f"study {spec.name!r} has no trial {number} "
-                             f"(it has {len(trials)})", "give a trial number that exists")
-        return match[0]
-    try:
-        return study.best_trial
-    except ValueError:
-        raise StudyError(spec.source, "name", f"study {spec.name!r} has no completed trial yet",
-                         f"run 'lstm-tune run {spec.source}'") from None
-
-
-def trial_params(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
-    return trial.user_attrs.get(PARAMS_ATTR) or SearchSpace(spec.space).complete(trial.params)
-
-
-def load_trial_model(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> Any:
-    """The trial's saved model, loaded with safe mode on."""
-    from lstm_tune.model import load_model  # TensorFlow only when a model is needed
-
-    artifact_id = trial.user_attrs.get(MODEL_ATTR)
-    if not artifact_id:
-        raise StudyError(spec.source, "--trial", f"trial {trial.number} has no saved model "
-                         "(only trials that were the best so far keep one)", "use --trial best")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
-                          artifact_id=artifact_id)
-        return load_model(path)
-
-
-def predict(model: Any, data: Dataset, split_name: str) -> np.ndarray:
+def predict(model: Any, data: AnyDataset, split_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Predictions people read (data units or classes) and the model's raw outputs."""
     split = data.split(split_name)
-    out = np.asarray(model.predict(split.x, verbose=0))
-    if data.task == "forecast":
-        return data.to_units(split, out)
-    return np.asarray(data.classes)[out.argmax(axis=-1)]
+    raw = np.asarray(model.predict(split.x, verbose=0))
+    return get_task(data.task).decode(data, raw, split.ref), raw
 
 
-def scores(task: str, actual: Any, predicted: Any) -> dict[str, float]:
-    """Test metrics of one forecaster: RMSE and MAE in data units, or accuracy."""
-    if task == "forecast":
-        return {"rmse": metrics.rmse(actual, predicted), "mae": metrics.mae(actual, predicted)}
-    return {"accuracy": metrics.accuracy(actual, predicted)}
+def scores(task: str, actual: Any, predicted: Any, proba: np.ndarray | None = None,
+           classes: tuple[str, ...] = ()) -> dict[str, float]:
+    """Test metrics of one predictor (the task's metric first)."""
+    return get_task(task).scores(actual, predicted, proba, classes)
 
 
 def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) -> Evaluation:
@@ -128,27 +93,34 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
     params = trial_params(spec, trial)
     data = frame(spec.data_settings, load_data(spec.data_settings), params["transform"])
     model = load_trial_model(spec, trial)
+    task = get_task(spec.task)
     predictions = {}
+    raw_test = np.zeros(0)
     for name in ("train", "validation", "test"):
         split = data.split(name)
+        predicted, raw = predict(model, data, name)
         predictions[name] = {
             "target_idx": split.target_idx.tolist(),
-            "predicted": predict(model, data, name).tolist(),
+            "labels": data.labels_at(split.target_idx),
+            "predicted": predicted.tolist(),
             "actual": data.actual(split).tolist(),
         }
+        raw_test = raw
     del model
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
     test = predictions["test"]
-    baselines = (forecast_baselines(data, data.test) if spec.task == "forecast"
-                 else class_baselines(data, data.test))
+    baselines = task.baselines(data, data.test)
     test["baselines"] = {b.name: b.predicted.tolist() for b in baselines}
+    proba = raw_test if data.classes else None
+    if data.classes:
+        test["probabilities"] = np.round(raw_test, 6).tolist()
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
-        scores(spec.task, test["actual"], test["predicted"]),
-        {b.name: scores(spec.task, test["actual"], b.predicted) for b in baselines},
-        {b.name: b.method for b in baselines}, predictions)
+        task.scores(test["actual"], test["predicted"], proba, data.classes),
+        {b.name: task.scores(test["actual"], b.predicted) for b in baselines},
+        {b.name: b.method for b in baselines}, predictions, list(data.classes))
     if number is None:
         study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result

@@ -17,6 +17,32 @@ def accuracy(actual: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(np.asarray(actual) == np.asarray(predicted)))
 
 
-# what each task is judged by, and which way is better: read by the study file (objective
-# name, direction) and by training (early stopping, pruning)
-TASK_METRIC = {"forecast": ("rmse", "minimize"), "classify": ("accuracy", "maximize")}
+def balanced_accuracy(actual: np.ndarray, predicted: np.ndarray) -> float:
+    """Mean recall over the classes present in `actual`."""
+    from sklearn.metrics import balanced_accuracy_score
+
+    return float(balanced_accuracy_score(np.asarray(actual), np.asarray(predicted)))
+
+
+def macro_f1(actual: np.ndarray, predicted: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(np.asarray(actual), np.asarray(predicted), average="macro",
+                          zero_division=0))
+
+
+def log_loss(actual: np.ndarray, proba: np.ndarray, classes: tuple[str, ...]) -> float:
+    """Cross-entropy of the predicted probabilities (columns in the order of `classes`)."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    p = np.clip(np.asarray(proba, dtype=float), 1e-12, None)
+    p = p / p.sum(axis=1, keepdims=True)  # float32 softmax rows sum to 1 only nearly
+    return float(sk_log_loss(np.asarray(actual), p, labels=list(classes)))
+
+
+def confusion(actual: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...]) -> list[list[int]]:
+    """Counts: row = actual class, column = predicted class, in the order of `classes`."""
+    from sklearn.metrics import confusion_matrix
+
+    return confusion_matrix(np.asarray(actual), np.asarray(predicted),
+                            labels=list(classes)).tolist()

@@ -23,6 +23,7 @@ class TemporalAttention(layers.Layer):
     def __init__(self, units: int = 16, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.units = units
+        self.supports_masking = True
 
     def build(self, input_shape: tuple[int, ...]) -> None:
         dim = int(input_shape[-1])
@@ -30,11 +31,16 @@ class TemporalAttention(layers.Layer):
         self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
         self.v = self.add_weight(shape=(self.units, 1), initializer="glorot_uniform", name="v")
 
-    def call(self, h: Any) -> tuple[Any, Any]:
+    def call(self, h: Any, mask: Any = None) -> tuple[Any, Any]:
         scores = ops.squeeze(ops.matmul(ops.tanh(ops.matmul(h, self.w) + self.b), self.v), -1)
+        if mask is not None:  # padded steps get no weight
+            scores = ops.where(mask, scores, ops.full_like(scores, -1e9))
         weights = ops.softmax(scores, axis=-1)
         context = ops.sum(h * ops.expand_dims(weights, -1), axis=1)
         return context, weights
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return [None, None]  # the outputs have no time axis left to mask
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[tuple, tuple]:
         return (input_shape[0], input_shape[-1]), (input_shape[0], input_shape[1])
@@ -50,11 +56,22 @@ def layer_units(params: dict[str, Any]) -> list[int]:
 
 
 def build_model(
-    params: dict[str, Any], window: int, channels: int, task: str = "forecast", n_classes: int = 0
+    params: dict[str, Any], window: int, channels: int, task: str = "forecast",
+    n_outputs: int = 1, masked: bool = False,
 ) -> keras.Model:
-    """A compiled model: stacked (optionally bidirectional) LSTMs, optional attention, a head."""
-    inputs = keras.Input((window, channels), name="window")
+    """A compiled model: optional pooling of steps, stacked (optionally bidirectional) LSTMs,
+    optional attention, the task's head. `masked`: inputs are sequences of any length,
+    padded with zeros at the end, which the LSTMs skip (data/padded.py)."""
+    from lstm_tune.tasks import get_task
+
+    the_task = get_task(task)
+    inputs = keras.Input((None if masked else window, channels), name="window")
     h = inputs
+    if masked:
+        h = layers.Masking(mask_value=0.0, name="padding")(h)
+    pool = int(params.get("pool", 1))
+    if pool > 1:  # averaging neighbouring steps shortens long sequences for the LSTM
+        h = layers.AveragePooling1D(pool, padding="same", name="pool")(h)
     units = layer_units(params)
     attention = bool(params.get("attention", False))
     dropout = float(params.get("dropout", 0.0))
@@ -68,17 +85,13 @@ def build_model(
             h = layers.Dropout(dropout, name=f"dropout_{i + 1}")(h)
     if attention:
         h, _ = TemporalAttention(name="attention")(h)
-    if task == "forecast":
-        outputs = layers.Dense(1, name="forecast")(h)
-        loss = "mse"
-    else:
-        outputs = layers.Dense(n_classes, activation="softmax", name="classes")(h)
-        loss = "sparse_categorical_crossentropy"
+    outputs = the_task.head(h, n_outputs)
     model = keras.Model(inputs, outputs, name="lstm_tune")
     # no compiled metrics: the validation metric is measured in data units by train.UnitMetric,
     # and metric variables created in the first trace would make Keras trace the step twice
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])), loss=loss
+        optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])),
+        loss=the_task.loss,
     )
     return model
 

@@ -25,7 +25,7 @@ from pydantic import (
 from lstm_tune.data.builtin import BUILTINS, is_sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
-from lstm_tune.metrics import TASK_METRIC
+from lstm_tune.tasks import get_task
 from lstm_tune.params import ParamDef, param_values, param_yaml, parse_param
 
 TRANSFORMS = (
@@ -140,11 +140,12 @@ class SpaceSpec(_Strict):
     bidirectional: Any = False
     attention: Any = False
     transform: Any = "none"
+    pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
 
-    @field_validator("layers", "units", "batch_size", mode="after")
+    @field_validator("layers", "units", "batch_size", "pool", mode="after")
     @classmethod
     def _int(cls, v: Any, info: Any) -> ParamDef:
-        maxima = {"layers": 8, "units": 1024, "batch_size": 4096}
+        maxima = {"layers": 8, "units": 1024, "batch_size": 4096, "pool": 64}
         return parse_param("int", v, minimum=1, maximum=maxima[info.field_name])
 
     @field_validator("learning_rate", mode="after")
@@ -322,12 +323,12 @@ class StudySpec(_Strict):
 
     @property
     def direction(self) -> Literal["minimize", "maximize"]:
-        return TASK_METRIC[self.task][1]  # type: ignore[return-value]
+        return get_task(self.task).direction  # type: ignore[return-value]
 
     @property
     def test_metric(self) -> str:
         """The metric a model is judged by, in the data's units: rmse or accuracy."""
-        return TASK_METRIC[self.task][0]
+        return get_task(self.task).metric
 
     @property
     def metric_name(self) -> str:
@@ -399,12 +400,6 @@ def load_spec(path: str | Path, **overrides: Any) -> StudySpec:
             where, None, f"expected a mapping of keys, got {type(raw).__name__}",
             "write the study as 'key: value' lines (see README)",
         )
-    bad_keys = [k for k in raw if not isinstance(k, str)]
-    if bad_keys:
-        raise StudyError(where, repr(bad_keys[0]), "keys must be text", "quote or rename the key")
-    for key in ("source", "base_dir"):
-        if key in raw:
-            raise StudyError(where, key, "unknown key", "remove it")
     data = dict(raw)
     for key, value in overrides.items():
         if value is None:
@@ -413,10 +408,21 @@ def load_spec(path: str | Path, **overrides: Any) -> StudySpec:
             data["budget"] = {**(data.get("budget") or {}), "trials": value}
         else:
             data[key] = value
-    data["source"] = where
-    data["base_dir"] = str(path.parent)
+    return spec_from_dict(data, where, str(path.parent))
+
+
+def spec_from_dict(raw: dict[str, Any], source: str, base_dir: str = ".") -> StudySpec:
+    """Validate study settings given as a mapping (a parsed file, or Python keywords);
+    `source` names them in errors, relative paths start at `base_dir`."""
+    bad_keys = [k for k in raw if not isinstance(k, str)]
+    if bad_keys:
+        raise StudyError(source, repr(bad_keys[0]), "keys must be text", "quote or rename the key")
+    for key in ("source", "base_dir"):
+        if key in raw:
+            raise StudyError(source, key, "unknown key", "remove it")
+    data = {**raw, "source": source, "base_dir": base_dir}
     try:
         return StudySpec.model_validate(data)
     except ValidationError as exc:
         field, problem, fix = _one_line(exc.errors()[0], StudySpec)
-        raise StudyError(where, field, problem, fix) from None
+        raise StudyError(source, field, problem, fix) from None

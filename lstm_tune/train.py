@@ -24,9 +24,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from lstm_tune import metrics
-from lstm_tune.data.window import Dataset
+from lstm_tune.data.framing import AnyDataset as Dataset
 from lstm_tune.model import build_model
+from lstm_tune.tasks import get_task
 
 
 class Diverged(RuntimeError):
@@ -46,14 +46,41 @@ class UnitMetric(keras.callbacks.Callback):
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
-        val = self.data.val
-        pred = np.asarray(self.model.predict_on_batch(val.x))
-        if self.data.task == "forecast":
-            with np.errstate(all="ignore"):
-                value = metrics.rmse(self.data.actual(val), self.data.to_units(val, pred))
-            logs["val_rmse"] = value if math.isfinite(value) else float("inf")
-        else:
-            logs["val_accuracy"] = float(np.mean(pred.argmax(axis=-1) == val.y))
+        pred = np.asarray(self.model.predict_on_batch(self.data.val.x))
+        logs.update(get_task(self.data.task).validation_logs(self.data, pred))
+
+
+class TieBreakingStopping(keras.callbacks.EarlyStopping):
+    """Early stopping that, among epochs with the same monitored value, prefers the one
+    with the lower `tie_key` (and counts that as progress)."""
+
+    def __init__(self, tie_key: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tie_key = tie_key
+        self._loss = math.inf
+        self._best_loss = math.inf
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._loss = float((logs or {}).get(self.tie_key, math.inf))
+        super().on_epoch_end(epoch, logs)
+        if self.best_epoch == epoch:
+            self._best_loss = self._loss
+
+    def _is_improvement(self, current: Any, reference: Any) -> bool:
+        if super()._is_improvement(current, reference):
+            return True
+        return bool(current == reference and self._loss < self._best_loss)
+
+
+def early_stopping(task: str, patience: int) -> keras.callbacks.EarlyStopping:
+    """Stop after `patience` epochs without progress and keep the best epoch's weights."""
+    name, mode = monitor(task)
+    tie = get_task(task).tie_breaker
+    if tie is None:
+        return keras.callbacks.EarlyStopping(monitor=name, mode=mode, patience=patience,
+                                             restore_best_weights=True)
+    return TieBreakingStopping(tie, monitor=name, mode=mode, patience=patience,
+                               restore_best_weights=True)
 
 
 @dataclass
@@ -86,8 +113,8 @@ def build_optimizer(model: keras.Model) -> None:
 
 def monitor(task: str) -> tuple[str, str]:
     """The Keras log key and mode that early stopping and pruning watch."""
-    metric, direction = metrics.TASK_METRIC[task]
-    return f"val_{metric}", direction[:3]
+    t = get_task(task)
+    return f"val_{t.metric}", t.direction[:3]
 
 
 def fit(
@@ -101,14 +128,13 @@ def fit(
     """Build and train a model with early stopping; keeps the best epoch's weights."""
     keras.utils.set_random_seed(seed)
     model = build_model(
-        params, data.window, len(data.channel_names), data.task, n_classes=len(data.classes)
+        params, data.window, len(data.channel_names), data.task,
+        n_outputs=get_task(data.task).outputs(data), masked=data.masked,
     )
     name, mode = monitor(data.task)
     callbacks: list[keras.callbacks.Callback] = [
         UnitMetric(data),
-        keras.callbacks.EarlyStopping(
-            monitor=name, mode=mode, patience=patience, restore_best_weights=True
-        ),
+        early_stopping(data.task, patience),
         *(extra_callbacks or []),
     ]
     start = time.perf_counter()

@@ -23,6 +23,49 @@ GOOD_CSV = pd.DataFrame({
 })
 
 
+def _sequences(n: int = 12, steps: int = 6) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = [{"id": f"s{i}", "step": t, "a": rng.normal(), "b": rng.normal(),
+             "label": "left" if i % 2 else "right"} for i in range(n) for t in range(steps)]
+    return pd.DataFrame(rows)
+
+
+SEQ_CSV = _sequences()
+SEQ_SPACE = {k: v for k, v in TINY_SPACE.items() if k != "transform"}
+
+
+def seq_study(**data):
+    return tiny_study(name="tiny", task="classify", space=SEQ_SPACE,
+                      data={"csv": "gestures.csv", "target": "label", "sequence": "id",
+                            "time": "step", **data}, split={"validation": 0.25, "test": 0.25})
+
+
+def ts_study(**data):
+    return tiny_study(name="tiny", task="classify", space=SEQ_SPACE,
+                      data={"ts": "train.ts", **data}, split={"validation": 0.25})
+
+
+def with_seq(frame, test=None):
+    def write(d):
+        frame.to_csv(d / "gestures.csv", index=False)
+        if test is not None:
+            test.to_csv(d / "gestures_test.csv", index=False)
+    return write
+
+
+TS_HEADER = "@problemName toy\n@univariate {uni}\n{dims}@equalLength true\n@classLabel true a b\n@data\n"
+TS_ROWS = "".join(f"{i},{i + 1},{i + 2}:{'a' if i % 2 else 'b'}\n" for i in range(8))
+TS_ROWS_2D = "".join(f"{i},{i + 1},{i + 2}:1,2,3:{'a' if i % 2 else 'b'}\n" for i in range(8))
+
+
+def with_ts(train, test=None):
+    def write(d):
+        (d / "train.ts").write_text(train)
+        if test is not None:
+            (d / "test.ts").write_text(test)
+    return write
+
+
 def csv_study(**data):
     return tiny_study(name="tiny", data={"csv": "sales.csv", "target": "sales", "time": "month",
                                          **data}, split={"validation": 8, "test": 8})
@@ -98,6 +141,42 @@ CASES = [
     ("seed: true", {**tiny_study(), "seed": True}, None, "run", "seed: expected a number"),
     ("a value holding '; '", {**tiny_study(), "space": {**TINY_SPACE, "layers": "1; 2"}}, None,
      "run", "space.layers: expected a number, got '1; 2'; fix: see the README"),
+    # independent labelled sequences (long CSV, .ts files)
+    ("label changing within a sequence", seq_study(), with_seq(SEQ_CSV.assign(
+        label=SEQ_CSV.label.where(SEQ_CSV.index != 2, "left"))), "run",
+     "data.target: the label of sequence 's0' changes within it"),
+    ("a one-step sequence", seq_study(), with_seq(pd.concat([SEQ_CSV, pd.DataFrame(
+        [{"id": "lone", "step": 0, "a": 0.1, "b": 0.2, "label": "left"}])])), "run",
+     "sequence 'lone' has 1 step(s)"),
+    ("an empty sequence id", seq_study(), with_seq(SEQ_CSV.assign(
+        id=SEQ_CSV.id.where(SEQ_CSV.index != 7, ""))), "run",
+     "data.sequence: empty sequence id at data row 8"),
+    ("a test class unseen in training", seq_study(test_csv="gestures_test.csv"), with_seq(
+        SEQ_CSV, _sequences(4).assign(id=lambda f: "t" + f.id, label="up")), "run",
+     "test class 'up' never occurs in the training part"),
+    ("a step twice in a sequence", seq_study(), with_seq(SEQ_CSV.assign(
+        step=SEQ_CSV.step.where(SEQ_CSV.index != 1, 0))), "run",
+     "sequence 's0' has step '0' twice"),
+    ("sequences to forecast", {**seq_study(), "task": "forecast"}, with_seq(SEQ_CSV), "run",
+     "task: independent sequences"),
+    ("pooling padded sequences", {**seq_study(), "space": {**SEQ_SPACE, "pool": [1, 2]}},
+     with_seq(SEQ_CSV.drop(index=[0, 1])), "run", "space.pool"),
+    (".ts without @data", ts_study(), with_ts(TS_HEADER.format(uni="true", dims="")
+                                              .replace("@data\n", "") + TS_ROWS), "run",
+     "malformed .ts file: line 5: data before @data"),
+    (".ts without @classLabel", ts_study(), with_ts(TS_HEADER.format(uni="true", dims="")
+                                                    .replace("@classLabel true a b\n", "")
+                                                    + TS_ROWS), "run", "no @classLabel"),
+    (".ts with a bad boolean", ts_study(), with_ts(TS_HEADER.format(uni="maybe", dims="")
+                                                   + TS_ROWS), "run",
+     "@univariate must be true or false"),
+    (".ts dimensions unlike its data", ts_study(), with_ts(
+        TS_HEADER.format(uni="false", dims="@dimensions 3\n") + TS_ROWS_2D), "run",
+     "2 channel(s), but the header says 3"),
+    (".ts train and test of other dimensions", ts_study(test_ts="test.ts"), with_ts(
+        TS_HEADER.format(uni="true", dims="") + TS_ROWS,
+        TS_HEADER.format(uni="false", dims="@dimensions 2\n") + TS_ROWS_2D), "run",
+     "data.test_ts: 2 channel(s), but the training file has 1"),
 ]
 
 
@@ -130,7 +209,7 @@ def test_bad_input(existing_study, tmp_path, monkeypatch, case, content, files, 
     assert len(lines) == 1, result.stderr
     line = lines[0]
     assert line.startswith("lstm-tune: ") and "Traceback" not in result.output
-    assert "tiny.yaml" in line or "sales.csv" in line, line
+    assert any(name in line for name in ("tiny.yaml", "sales.csv", "gestures", ".ts")), line
     assert words in line, line
     assert "fix:" in line, line
     after = tree_digest(work)

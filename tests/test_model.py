@@ -31,7 +31,7 @@ def test_stacked_bidirectional_attention_model_predicts_and_reloads(tmp_path):
 
 def test_classifier_head_gives_probabilities():
     model = build_model({**PARAMS, "attention": False, "bidirectional": False}, 5, 2,
-                        task="classify", n_classes=3)
+                        task="classify", n_outputs=3)
     p = model.predict(np.zeros((4, 5, 2), "float32"), verbose=0)
     assert p.shape == (4, 3)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)

@@ -120,8 +120,9 @@ def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDa
     """Split by sequence, scale per channel on the training part, pad and mask."""
     plan = sequence_split(seqs.labels, seqs.part, settings.validation, settings.test,
                           settings.seed, settings.source)
-    classes = tuple(sorted(set(seqs.labels[plan.train])))
-    missing = sorted(set(seqs.labels[np.concatenate([plan.validation, plan.test])]) - set(classes))
+    classes = tuple(sorted(str(v) for v in set(seqs.labels[plan.train])))
+    held_out = seqs.labels[np.concatenate([plan.validation, plan.test])]
+    missing = sorted(str(v) for v in set(held_out) - set(classes))
     if missing:
         raise StudyError(seqs.source, "data.target", f"class {missing[0]!r} has no sequence in "
                          "the training part", "add training examples of it or drop the class")

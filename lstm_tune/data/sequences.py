@@ -81,7 +81,7 @@ def _from_ts(train: TsFile, test: TsFile | None, where: str, test_where: str,
 def check_test_classes(seqs: Sequences, where: str, field: str) -> None:
     """A test class never seen in training cannot be predicted: refuse it."""
     train = set(seqs.labels[seqs.part != "test"])
-    unseen = sorted(set(seqs.labels[seqs.part == "test"]) - train)
+    unseen = sorted(str(v) for v in set(seqs.labels[seqs.part == "test"]) - train)
     if unseen:
         raise StudyError(where, field, f"test class {unseen[0]!r} never occurs in the training "
                          "part", "drop those test sequences or add training examples of it")
@@ -142,7 +142,7 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
         if dup.any():
             row = int(np.flatnonzero(dup.to_numpy())[0])
             raise StudyError(where, "data.time", f"sequence {key['id'].iloc[row]!r} has step "
-                             f"{df[time].iloc[row]!r} twice (data row {row + 1})",
+                             f"{str(df[time].iloc[row])!r} twice (data row {row + 1})",
                              "keep one row per step of each sequence")
         order = np.lexsort((stamps.to_numpy(), np.arange(len(df))))  # stable by step
     ids_str = ids_raw.astype(str).str.strip().to_numpy()
@@ -200,7 +200,7 @@ def _at_least_two_classes(seqs: Sequences, where: str) -> None:
     classes = set(seqs.labels[seqs.part != "test"])
     if len(classes) < 2:
         raise StudyError(where, "data.target", f"the training sequences have a single class "
-                         f"{next(iter(classes))!r}", "classification needs at least two classes")
+                         f"{str(next(iter(classes)))!r}", "classification needs at least two classes")
 
 
 def load_sequences(settings: DataSettings) -> Sequences:

@@ -75,3 +75,12 @@ def step_names(window: int, steps_ahead: int) -> tuple[str, ...]:
 def lag_name(lag: int) -> str:
     """'t-3' for three steps before the target, 't' for the target's own step."""
     return f"t-{lag}" if lag else "t"
+
+
+def position_name(step: int) -> str:
+    """'step 6' for the sixth step of an independent sequence (counted from 1)."""
+    return f"step {step}"
+
+
+def sequence_step_names(steps: int) -> tuple[str, ...]:
+    return tuple(position_name(i + 1) for i in range(steps))

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Union
 
 import numpy as np
 
-from lstm_tune.data.window import Dataset
-from lstm_tune.explain.attribution import step_names
+from lstm_tune.data.framing import AnyDataset as Dataset
+from lstm_tune.explain.attribution import (
+    lag_name,
+    position_name,
+    sequence_step_names,
+    step_names,
+)
 
 # SHAP and LIME call the model positionally; Keras warns that its input is named. Harmless.
 warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match")
+
+Output = Union[int, np.ndarray, None]  # one class for all samples, or one per sample
 
 
 @dataclass
@@ -23,6 +30,7 @@ class ExplainContext:
     background_size: int = 100
     shap_samples: int = 200
     lime_samples: int = 1000
+    lengths: np.ndarray | None = None  # real lengths of the explained padded sequences
 
     @property
     def task(self) -> str:
@@ -39,7 +47,15 @@ class ExplainContext:
 
     @property
     def step_names(self) -> tuple[str, ...]:
+        if self.data.framing == "sequences":
+            return sequence_step_names(self.data.window)
         return step_names(self.data.window, self.data.steps_ahead)
+
+    @property
+    def cell_name(self) -> Callable[[int], str]:
+        """How a built-in's informative cells name their step: a lag before the target
+        (windows) or a position from the start (sequences)."""
+        return position_name if self.data.framing == "sequences" else lag_name
 
     @property
     def train_x(self) -> np.ndarray:
@@ -53,20 +69,44 @@ class ExplainContext:
         idx = np.random.default_rng(self.seed).choice(len(x), self.background_size, replace=False)
         return x[np.sort(idx)]
 
-    def raw_output(self, x: np.ndarray) -> np.ndarray:
-        """The model's output for a batch of windows: one place that calls the model."""
-        return np.asarray(self.model(np.asarray(x, dtype=np.float32), training=False))
+    def impose_padding(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Keep perturbed sequences as long as the explained ones: steps past a sequence's
+        end back to padding, real steps that became all-zero (padding) nudged off it."""
+        from lstm_tune.data.padded import NUDGE, PAD
 
-    def output(self, x: np.ndarray, output: int | None = None) -> np.ndarray:
-        """The explained model output for each window (scaled forecast or class probability)."""
+        x = np.array(x, dtype=np.float32, copy=True)
+        lengths = np.resize(np.asarray(lengths), len(x))  # tiled batches keep sample order
+        steps = np.arange(x.shape[1])[None, :]
+        real = steps < lengths[:, None]
+        x[~real] = PAD
+        zero = real & np.all(x == PAD, axis=2)
+        x[..., 0][zero] = NUDGE
+        return x
+
+    def raw_output(self, x: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+        """The model's output for a batch of samples: one place that calls the model.
+        For padded sequences, `lengths` (default: the explained samples', tiled) keeps
+        perturbations from turning padding into data or data into padding."""
+        x = np.asarray(x, dtype=np.float32)
+        lengths = self.lengths if lengths is None else lengths
+        if self.data.masked and lengths is not None and len(x) % len(lengths) == 0:
+            x = self.impose_padding(x, lengths)
+        return np.asarray(self.model(x, training=False))
+
+    def output(self, x: np.ndarray, output: Output = None) -> np.ndarray:
+        """The explained model output for each sample (scaled forecast or the probability of
+        a class: one for all samples, or one per sample, repeated over tiled batches)."""
         out = self.raw_output(x)
         if self.task == "classify":
-            return out[:, output if output is not None else 0].astype(np.float64)
+            pick = np.resize(np.asarray(output if output is not None else 0), len(out))
+            return out[np.arange(len(out)), pick].astype(np.float64)
         return out.reshape(-1).astype(np.float64)
 
-    def output_name(self, output: int | None = None) -> str:
+    def output_name(self, output: Output = None) -> str:
         if self.task == "classify":
-            return f"probability of class {self.data.classes[output or 0]!r}"
+            if output is not None and np.ndim(output):
+                return "probability of the predicted class"
+            return f"probability of class {self.data.classes[int(output or 0)]!r}"
         return "forecast (model scale)"
 
     def unscaled(self, x: np.ndarray) -> np.ndarray:

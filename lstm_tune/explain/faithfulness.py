@@ -23,11 +23,13 @@ Cell = tuple[int, int, float]  # (step index, feature index, true coefficient)
 
 
 def informative_cells(informative: Sequence[tuple[int, str, float]], step_names: Sequence[str],
-                      feature_names: Sequence[str]) -> list[Cell]:
-    """(lag, feature name, coefficient) -> (step index, feature index, coefficient)."""
+                      feature_names: Sequence[str],
+                      name_of: Callable[[int], str] = lag_name) -> list[Cell]:
+    """(lag or position, feature name, coefficient) -> (step index, feature index,
+    coefficient); `name_of` names the step as the attribution does."""
     cells = []
     for lag, feature, coefficient in informative:
-        name = lag_name(lag)
+        name = name_of(lag)
         if name in step_names and feature in feature_names:
             cells.append((list(step_names).index(name), list(feature_names).index(feature),
                           float(coefficient)))

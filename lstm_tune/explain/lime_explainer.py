@@ -19,14 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_tune.explain.attribution import Attribution
-from lstm_tune.explain.context import ExplainContext
+from lstm_tune.explain.context import ExplainContext, Output
 
 METHOD = ("LIME RecurrentTabularExplainer (discretize_continuous=False; shown as contributions "
           "= local slope x (input - training mean))")
 REGRESSION_KEY = 1  # where LIME keeps the true (not negated) weights of a regression
 
 
-def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) -> Attribution:
+def explain_lime(ctx: ExplainContext, x: np.ndarray, output: Output = None) -> Attribution:
     from lime.lime_tabular import RecurrentTabularExplainer
 
     n, steps, features = x.shape
@@ -36,15 +36,19 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
         feature_names=list(ctx.feature_names), discretize_continuous=False,
         random_state=ctx.seed,
     )
-    key = (output if output is not None else 0) if classify else REGRESSION_KEY
-
-    def predict(batch: np.ndarray) -> np.ndarray:
-        out = ctx.raw_output(batch)
-        return out if classify else out.reshape(-1)
+    keys = (np.resize(np.asarray(output if output is not None else 0), n) if classify
+            else np.full(n, REGRESSION_KEY))
 
     values = np.zeros((n, steps, features))
     intercepts = np.zeros(n)
     for i in range(n):
+        key = int(keys[i])
+        length = None if ctx.lengths is None else ctx.lengths[i: i + 1]
+
+        def predict(batch: np.ndarray) -> np.ndarray:
+            out = ctx.raw_output(batch, length)
+            return out if classify else out.reshape(-1)
+
         exp = explainer.explain_instance(
             x[i], predict, labels=(key,) if classify else (0,),
             num_features=steps * features, num_samples=ctx.lime_samples,
@@ -54,6 +58,8 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: int | None = None) 
         standardised = (flat - explainer.scaler.mean_) / explainer.scaler.scale_
         for j, slope in exp.local_exp[key]:
             values[i, j % steps, j // steps] = slope * standardised[j]
+        if length is not None:  # padded steps are not part of the sequence
+            values[i, int(length[0]):] = 0.0
         intercepts[i] = float(exp.intercept[key])
     return Attribution(
         values=values, base_values=intercepts, data=ctx.unscaled(x),

@@ -12,10 +12,10 @@ import optuna
 from lstm_tune.data.framing import load_data
 from lstm_tune.data.framing import frame
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate import best_trial, load_trial_model, trial_params
+from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
-from lstm_tune.explain.context import ExplainContext
+from lstm_tune.explain.context import ExplainContext, Output
 from lstm_tune.explain.faithfulness import (
     DeletionCurve,
     SignCheck,
@@ -26,8 +26,9 @@ from lstm_tune.explain.faithfulness import (
     sign_agreement,
 )
 from lstm_tune.explain.lime_explainer import explain_lime
-from lstm_tune.explain.shap_explainer import explain_shap
+from lstm_tune.explain.shap_explainer import explain_shap, explain_shap_classes
 from lstm_tune.spec import StudySpec
+from lstm_tune.tasks import get_task
 
 Explainer = Callable[[ExplainContext, np.ndarray, "int | None"], "Attribution | None"]
 EXPLAINERS: dict[str, Explainer] = {
@@ -65,6 +66,12 @@ class ExplainResult:
     actual: list[Any] = field(default_factory=list)
     target_name: str = ""
     output_scale: str = ""  # what the explained output is, in words
+    framing: str = "windows"  # or "sequences": informative cells name positions, not lags
+
+    @property
+    def step_key(self) -> str:
+        """How informative cells count steps: lags before the target, or positions."""
+        return "step" if self.framing == "sequences" else "lag"
 
     def to_json(self) -> dict[str, Any]:
         """The faithfulness figures, machine-readable (explain.json, `explain --json`)."""
@@ -88,13 +95,26 @@ class ExplainResult:
                 "seconds": num(self.seconds[name]),
             }
         return {"trial": self.trial, "windows": len(self.errors),
-                "informative_cells": [{"lag": lag, "feature": f, "coefficient": c}
-                                      for lag, f, c in self.informative] or None,
+                "informative_cells": [{self.step_key: step, "feature": f, "coefficient": c}
+                                      for step, f, c in self.informative] or None,
                 "explainers": explainers}
 
 
 def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The most recent `count` windows (test first, then validation and train before it)."""
+    """The samples to explain: for one series the most recent `count` windows (test first,
+    then validation and train before it); for independent sequences the first `count` test
+    sequences, every class in turn, so each class has examples."""
+    if data.framing == "sequences":
+        test = data.test
+        labels = data.actual(test)
+        by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]
+        order: list[int] = []
+        while len(order) < min(count, len(test)):
+            for members in by_class:
+                if members and len(order) < count:
+                    order.append(members.pop(0))
+        take = np.asarray(order, dtype=int)
+        return test.x[take], test.target_idx[take], test.ref[take]
     xs = np.concatenate([data.train.x, data.val.x, data.test.x])
     idx = np.concatenate([data.train.target_idx, data.val.target_idx, data.test.target_idx])
     refs = np.concatenate([data.train.ref, data.val.ref, data.test.ref])
@@ -103,7 +123,7 @@ def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str, float]],
-                  methods: tuple[str, ...] = tuple(EXPLAINERS), output: int | None = None
+                  methods: tuple[str, ...] = tuple(EXPLAINERS), output: Output = None
                   ) -> tuple[dict[str, Attribution], dict[str, Faithfulness], dict[str, float],
                              dict[str, float]]:
     """Run the explainers on windows x and measure each one."""
@@ -117,7 +137,8 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
             seconds[name] = time.perf_counter() - start
     faith: dict[str, Faithfulness] = {}
     for name, attr in attributions.items():
-        cells = informative_cells(informative, attr.step_names, ctx.feature_names)
+        cells = informative_cells(informative, attr.step_names, ctx.feature_names,
+                                  ctx.cell_name)
         share = informative_share(attr, cells) if cells else None
         faith[name] = Faithfulness(
             deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
@@ -131,43 +152,53 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
 
 
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
-                  samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS)
-                  ) -> ExplainResult:
+                  samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS),
+                  class_name: str | None = None) -> ExplainResult:
+    """Explain a trial's model (default: the best) on `samples` samples. Classification
+    explains `class_name` if given, else a binary task's second class, else each sample's
+    predicted class; SHAP is also given for every class."""
     trial = best_trial(spec, study, number)
     if trial.state != optuna.trial.TrialState.COMPLETE:
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
                          ", not complete", "explain a completed trial (default: best)")
     params = trial_params(spec, trial)
-    table = load_data(spec.data_settings)
-    data = frame(spec.data_settings, table, params["transform"])
+    data = frame(spec.data_settings, load_data(spec.data_settings), params["transform"])
+    if class_name is not None and class_name not in data.classes:
+        raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
+                         f"{', '.join(data.classes) or 'none: this is a forecast'})",
+                         "give one of the listed classes")
     model = load_trial_model(spec, trial)
-    ctx = ExplainContext(model, data, seed=spec.seed)
     x, target_idx, refs = windows(data, samples)
-    informative = list(table.informative)
-    output = None
+    lengths = data.lengths_at(target_idx) if data.masked else None
+    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths)
+    informative = list(data.informative)
+    output: Output = None
     per_class: dict[str, Attribution] = {}
     raw = ctx.raw_output(x)
-    actual = table.target[target_idx]
-    if data.task == "classify":
-        output = len(data.classes) - 1  # the positive class of a binary task
-        predicted = np.asarray(data.classes)[raw.argmax(axis=1)]
+    actual = data.actual_at(target_idx)
+    predicted = get_task(data.task).decode(data, raw, refs)
+    if data.classes:
+        if class_name is not None:
+            output = data.classes.index(class_name)
+        elif len(data.classes) == 2:
+            output = 1  # the positive class of a binary task
+        else:
+            output = raw.argmax(axis=1)
         errors = (predicted != actual).astype(float)
         scale = ctx.output_name(output)
     else:
-        predicted = data.units(raw, refs)
         errors = np.abs(predicted - actual)
         label = data.transform.label
         scale = (f"the model's output: the {label + ' of ' if label else ''}"
-                 f"{table.target_name}, standardised on the training part")
+                 f"{data.target_name}, standardised on the training part")
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
-    if data.task == "classify" and "shap" in methods:
-        for c in range(len(data.classes)):
-            per_class[data.classes[c]] = explain_shap(ctx, x, c)
+    if data.classes and "shap" in methods:
+        per_class = explain_shap_classes(ctx, x)
     return ExplainResult(
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors,
-        labels=[table.times[i] for i in target_idx], informative=informative,
+        labels=data.labels_at(target_idx), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
-        target_name=table.target_name, output_scale=scale,
+        target_name=data.target_name, output_scale=scale, framing=data.framing,
     )

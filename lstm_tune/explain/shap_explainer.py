@@ -11,24 +11,64 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_tune.explain.attribution import Attribution
-from lstm_tune.explain.context import ExplainContext
+from lstm_tune.explain.context import ExplainContext, Output
 
 METHOD = "SHAP GradientExplainer (expected gradients)"
 
 
-def explain_shap(ctx: ExplainContext, x: np.ndarray, output: int | None = None) -> Attribution:
+def _values(ctx: ExplainContext, x: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Expected gradients of every output: (samples, steps, features, outputs)."""
     import shap
 
-    background = ctx.background()
     explainer = shap.GradientExplainer(ctx.model, background, batch_size=64)
     raw = explainer.shap_values(x, nsamples=ctx.shap_samples, rseed=ctx.seed)
-    values = np.asarray(raw[output if output is not None else 0] if isinstance(raw, list) else raw)
-    if values.ndim == 4:  # (samples, steps, features, outputs)
-        values = values[..., output if output is not None else 0]
-    base = float(np.mean(ctx.output(background, output)))
+    values = np.stack(raw, axis=-1) if isinstance(raw, list) else np.asarray(raw)
+    return values if values.ndim == 4 else values[..., None]
+
+
+def _all_outputs(ctx: ExplainContext, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SHAP values and base values of every output, and the reference input.
+
+    Padded sequences are explained in groups of one length, each against a background cut
+    to that length (its steps past the end are padding, its missing steps the training
+    mean), so the paths from background to input never turn padding into data.
+    """
+    background = ctx.background()
+    if ctx.data.masked and ctx.lengths is not None:
+        outputs = len(ctx.data.classes) or 1
+        values = np.zeros((*x.shape, outputs))
+        bases = np.zeros((len(x), outputs))
+        for length in np.unique(ctx.lengths):
+            rows = np.flatnonzero(ctx.lengths == length)
+            bg = ctx.impose_padding(background, np.array([length]))
+            values[rows] = _values(ctx, x[rows], bg)
+            bases[rows] = ctx.raw_output(bg, np.array([length])).mean(axis=0)
+        longest = np.array([int(ctx.lengths.max())])
+        return values, bases, ctx.impose_padding(background, longest).mean(axis=0)
+    values = _values(ctx, x, background)
+    mean = ctx.raw_output(background).reshape(len(background), -1).mean(axis=0, keepdims=True)
+    return values, np.repeat(mean, len(x), axis=0), background.mean(axis=0)
+
+
+def _pick(ctx: ExplainContext, x: np.ndarray, output: Output,
+          computed: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Attribution:
+    values, bases, reference = computed
+    pick = np.resize(np.asarray(output if output is not None else 0), len(x))
+    rows = np.arange(len(x))
     return Attribution(
-        values=values.astype(np.float64), base_values=np.full(len(x), base),
+        values=values[rows, ..., pick].astype(np.float64), base_values=bases[rows, pick],
         data=ctx.unscaled(x), feature_names=ctx.feature_names, step_names=ctx.step_names,
         method=METHOD, output=ctx.output_name(output), predictions=ctx.output(x, output),
-        additivity="expected", reference=background.mean(axis=0),
+        additivity="expected", reference=reference,
     )
+
+
+def explain_shap(ctx: ExplainContext, x: np.ndarray, output: Output = None) -> Attribution:
+    """SHAP values of one output (a class for all samples, or one per sample)."""
+    return _pick(ctx, x, output, _all_outputs(ctx, x))
+
+
+def explain_shap_classes(ctx: ExplainContext, x: np.ndarray) -> dict[str, Attribution]:
+    """SHAP values for every class, from one pass of the explainer."""
+    computed = _all_outputs(ctx, x)
+    return {c: _pick(ctx, x, i, computed) for i, c in enumerate(ctx.data.classes)}

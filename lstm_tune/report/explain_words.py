@@ -19,7 +19,8 @@ def describe_window(result: Any, name: str, index: int) -> str:
     target, when = result.target_name, result.labels[index]
     predicted, actual = result.predicted[index], result.actual[index]
     v = attr.values[index]
-    parts = [f"For {target} at {when} the model predicted {fmt(predicted)} "
+    subject = when if getattr(result, "framing", "windows") == "sequences" else f"{target} at {when}"
+    parts = [f"For {subject} the model predicted {fmt(predicted)} "
              f"(actual {fmt(actual)})."]
     parts.append(f"{name.upper()} explains {result.output_scale}: it starts from a base value of "
                  f"{attr.base_values[index]:.3g} (the average output) and adds one contribution "

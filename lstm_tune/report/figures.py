@@ -133,6 +133,25 @@ def test_vs_baselines(scores: dict[str, float], lower_is_better: bool, metric: s
     return png(fig)
 
 
+def confusion(counts: list[list[int]], classes: Sequence[str]) -> bytes:
+    """Test confusion matrix: counts, rows the actual class, columns the predicted one."""
+    grid = np.asarray(counts)
+    size = 1.2 + 0.45 * len(classes)
+    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    ax.imshow(grid, cmap="Blues")
+    ax.set_xticks(range(len(classes)), classes, fontsize=8)
+    ax.set_yticks(range(len(classes)), classes, fontsize=8)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("actual class")
+    top = grid.max() or 1
+    for (r, c), v in np.ndenumerate(grid):
+        ax.text(c, r, str(v), ha="center", va="center", fontsize=8,
+                color="white" if v > top / 2 else "black")
+    ax.set_title("Test confusion matrix")
+    fig.tight_layout()
+    return png(fig)
+
+
 def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: bool = True
                    ) -> bytes:
     """Best-so-far by trial for each strategy: median over seeds, band from min to max (one

@@ -15,7 +15,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from optuna.trial import TrialState
 
 from lstm_tune import __version__
+from lstm_tune.data.framing import Loaded
 from lstm_tune.data.load import Table
+from lstm_tune.data.sequences import Sequences
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, verdict
 from lstm_tune.report import figures
@@ -89,24 +91,51 @@ def write_page(path: Path, text: str, spec: StudySpec) -> Path:
     return path
 
 
+def data_description(spec: StudySpec, loaded: Loaded) -> dict[str, Any]:
+    """What the report says of the data: its inputs, its target, and how they are framed."""
+    if isinstance(loaded, Sequences):
+        lengths = loaded.lengths
+        span = (f"{lengths.min()}" if lengths.min() == lengths.max()
+                else f"{lengths.min()}-{lengths.max()} (padded at the end and masked)")
+        split = ("the published test part" if loaded.has_published_split
+                 else "a stratified held-out part")
+        return {"inputs": f"{len(loaded)} sequences of {span} steps x "
+                          f"{len(loaded.channel_names)} channel(s): "
+                          + ", ".join(loaded.channel_names),
+                "target": f"one class per sequence ({loaded.target_name}); test on {split}",
+                "channels": list(loaded.channel_names), "y_label": loaded.target_name,
+                "source": loaded.source}
+    channels = ([loaded.target_name] if spec.uses_target_as_input else []) + list(
+        loaded.feature_names)
+    return {"inputs": f"window of {spec.window} steps x {len(channels)} channel(s): "
+                      + ", ".join(channels),
+            "target": f"{spec.steps_ahead} step(s) after the window",
+            "channels": channels, "source": loaded.source,
+            "y_label": loaded.target_name + (f" ({loaded.units})" if loaded.units else "")}
+
+
 def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
-                  table: Table) -> dict[str, Any]:
+                  loaded: Loaded) -> dict[str, Any]:
     trials = study.get_trials(deepcopy=False)
     minimize = spec.direction == "minimize"
     states = Counter(t.state.name.lower() for t in trials)
     imps = param_importances(study)
-    y_label = table.target_name + (f" ({table.units})" if table.units else "")
-    forecast = spec.task == "forecast"
+    described = data_description(spec, loaded)
+    y_label = described["y_label"]
+    series = isinstance(loaded, Table) and spec.task == "forecast"
+    table = loaded if isinstance(loaded, Table) else None
     images = {
         "history": figures.history(trials, spec.metric_name, minimize),
         "predictions": figures.predictions(
             table.times, np.asarray(table.target, dtype=float), evaluation.predictions,
-            y_label) if forecast else None,
+            y_label) if series and table else None,
         "test_zoom": figures.test_zoom(table.times, evaluation.predictions["test"], y_label)
-        if forecast else None,
+        if series and table else None,
         "residuals": figures.residuals(table.times, evaluation.predictions, y_label)
-        if forecast else None,
+        if series and table else None,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
+        "confusion": figures.confusion(evaluation.confusion(), evaluation.classes)
+        if evaluation.classes else None,
     }
     test_metric = spec.test_metric
     comparison = {"best model": evaluation.test, **evaluation.baselines}
@@ -120,7 +149,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "spec": spec,
         "version": __version__,
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "source": table.source,
+        "source": described["source"],
+        "data": described,
         "n_trials": len(trials),
         "states": dict(states),
         "evaluation": evaluation,
@@ -143,14 +173,14 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                    for t in failed[:20]],
         "images": {k: figures.data_uri(v) for k, v in images.items() if v is not None},
         "explained": (spec.report_path / "explain.html").is_file(),
-        "channels": list(([table.target_name] if spec.uses_target_as_input else [])
-                         + list(table.feature_names)),
+        "channels": described["channels"],
+        "confusion": evaluation.confusion() if evaluation.classes else None,
     }
 
 
 def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
-                        table: Table) -> Path:
-    text = _env.get_template("study.html").render(**study_context(spec, study, evaluation, table))
+                        loaded: Loaded) -> Path:
+    text = _env.get_template("study.html").render(**study_context(spec, study, evaluation, loaded))
     return write_page(spec.report_path / "index.html", text, spec)
 
 
@@ -185,12 +215,24 @@ def explain_images(result: Any) -> dict[str, Any]:
         if "attention" in result.attributions else None,
     }
     order = np.argsort(-result.errors, kind="stable")
-    picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
     samples = []
-    for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
-        kind = "large error" if rank < 2 else "typical"
-        title = f"window for the target at {result.labels[i]} ({kind}: |error| {result.errors[i]:.3g})"
-        samples.append((title, ef.sample_maps(result.attributions, i, title)))
+    if result.framing == "sequences":  # per class: one the model gets right, one it misses
+        for c in dict.fromkeys(result.actual):
+            for right in (True, False):
+                hit = [i for i in range(len(result.errors)) if result.actual[i] == c
+                       and (result.errors[i] == 0) == right]
+                if hit:
+                    i = hit[0]
+                    title = (f"{result.labels[i]}, class {c}: predicted "
+                             f"{result.predicted[i]} ({'right' if right else 'wrong'})")
+                    samples.append((title, ef.sample_maps(result.attributions, i, title)))
+    else:
+        picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
+        for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
+            kind = "large error" if rank < 2 else "typical"
+            title = (f"window for the target at {result.labels[i]} ({kind}: |error| "
+                     f"{result.errors[i]:.3g})")
+            samples.append((title, ef.sample_maps(result.attributions, i, title)))
     images["samples"] = samples
     images["waterfalls"] = []
     signed = [k for k in ("shap", "lime") if k in result.attributions]
@@ -200,8 +242,10 @@ def explain_images(result: Any) -> dict[str, Any]:
         name = signed[0]
         latest = len(result.errors) - 1
         for i in dict.fromkeys((latest, int(order[0]))):
-            title = (f"{name.upper()}, window for {result.target_name} at {result.labels[i]}: "
-                     f"predicted {fmt(result.predicted[i])}, actual {fmt(result.actual[i])}")
+            what = (result.labels[i] if result.framing == "sequences"
+                    else f"window for {result.target_name} at {result.labels[i]}")
+            title = (f"{name.upper()}, {what}: predicted {fmt(result.predicted[i])}, "
+                     f"actual {fmt(result.actual[i])}")
             images["waterfalls"].append((
                 describe_window(result, name, i),
                 ef.waterfall(result.attributions[name], i, result.inputs, result.input_names,
@@ -213,17 +257,24 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
     from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
 
     uri = figures.data_uri
-    from lstm_tune.explain.attribution import lag_name
+    from lstm_tune.explain.attribution import lag_name, position_name
 
-    informative = ", ".join(f"{f} at {lag_name(lag)} (coefficient {c:+g})"
-                            for lag, f, c in result.informative) or "not known here"
+    name_of = position_name if result.framing == "sequences" else lag_name
+    informative = ", ".join(f"{f} at {name_of(step)} (coefficient {c:+g})"
+                            for step, f, c in result.informative) or "not known here"
+    sequences = result.framing == "sequences"
     first = next(iter(result.attributions.values()))
     json_path = write_page(spec.report_path / "explain.json",
                            json.dumps(result.to_json(), indent=2), spec)
     text = _env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         informative_text=informative, version=__version__, agreement_text=AGREEMENT_TEXT,
-        json_name=json_path.name,
+        json_name=json_path.name, word="sequence" if sequences else "window",
+        chosen_how="test sequences, each class in turn" if sequences
+        else "the most recent ones, test split first",
+        picks_how="For each class, a sequence the model gets right and one it gets wrong, "
+        "where there is one." if sequences
+        else "The windows with the largest errors and typical ones (median error).",
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         images={
             "deletion": uri(images["deletion"]),

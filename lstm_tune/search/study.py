@@ -38,9 +38,13 @@ class WorkerFailed(RuntimeError):
 
 def check_inputs(spec: StudySpec) -> None:
     """Everything that can be wrong with the input, found before the storage is touched."""
-    table = load_data(spec.data_settings)
+    settings = spec.data_settings
+    loaded = load_data(settings)
     for transform in param_values(spec.space.transform):
-        frame(spec.data_settings, table, transform)
+        data = frame(settings, loaded, transform)
+        if data.masked and max(param_values(spec.space.pool)) > 1:
+            raise StudyError(spec.source, "space.pool", "the sequences have different lengths, "
+                             "and padded sequences cannot be pooled", "set space.pool: 1")
 
 
 def open_study(spec: StudySpec) -> optuna.Study:

@@ -1,0 +1,209 @@
+"""The Python API: a study built from a study file or from Python objects, run, tested,
+explained and reported. The `lstm-tune` commands call the same functions.
+
+    from lstm_tune import Study
+    study = Study.from_arrays("gestures", X_train, y_train, X_test, y_test, budget={"trials": 10})
+    study.run()
+    study.evaluation.test           # {'accuracy': ..., 'balanced_accuracy': ..., ...}
+    study.predict(new_sequences)    # class labels
+
+Data given as Python objects is written once to a CSV beside the study's storage (one row
+per step), so worker processes, `lstm-tune report` and `lstm-tune explain` read the same
+data later: a study stays reproducible from its files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from lstm_tune.errors import StudyError
+from lstm_tune.spec import StudySpec, load_spec, spec_from_dict
+
+SEQUENCE_COLUMN, STEP_COLUMN, LABEL_COLUMN = "sequence", "step", "label"
+
+
+def _long_frame(sequences: Sequence[np.ndarray] | np.ndarray, labels: Sequence[Any],
+                channels: Sequence[str] | None, prefix: str = "") -> pd.DataFrame:
+    """Sequences (each steps x channels, or steps) and their labels as one row per step."""
+    rows = []
+    if len(sequences) != len(labels):
+        raise ValueError(f"{len(sequences)} sequences but {len(labels)} labels")
+    for i, (seq, label) in enumerate(zip(sequences, labels)):
+        arr = np.asarray(seq, dtype=float)
+        arr = arr[:, None] if arr.ndim == 1 else arr
+        if arr.ndim != 2:
+            raise ValueError(f"sequence {i} has shape {arr.shape}; give (steps, channels)")
+        names = list(channels) if channels else [f"x{c}" for c in range(arr.shape[1])]
+        if len(names) != arr.shape[1]:
+            raise ValueError(f"sequence {i} has {arr.shape[1]} channels, named {len(names)}")
+        frame = pd.DataFrame(arr, columns=names)
+        frame.insert(0, STEP_COLUMN, np.arange(len(arr)))
+        frame.insert(0, SEQUENCE_COLUMN, f"{prefix}{i}")
+        frame[LABEL_COLUMN] = str(label)
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+class Study:
+    """One study: its settings, its Optuna storage, and what a run left there."""
+
+    def __init__(self, spec: StudySpec) -> None:
+        from lstm_tune.search.storage import with_default_storage
+
+        self._given = spec
+        self.spec = with_default_storage(spec, 1)
+        self._evaluation: Any = None
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, **overrides: Any) -> "Study":
+        """A study file, with command-line style overrides (trials, strategy, seed, storage)."""
+        return cls(load_spec(path, **overrides))
+
+    @classmethod
+    def from_settings(cls, name: str, directory: str | Path = ".", **settings: Any) -> "Study":
+        """The keys of a study file as keyword arguments (`data={...}`, `space={...}`);
+        relative paths start at `directory`, where the storage goes too."""
+        return cls(spec_from_dict({"name": name, **settings}, f"<Study {name!r}>", str(directory)))
+
+    @classmethod
+    def from_frame(cls, name: str, frame: pd.DataFrame, target: str,
+                   directory: str | Path = ".", test_frame: pd.DataFrame | None = None,
+                   **settings: Any) -> "Study":
+        """A pandas DataFrame: one series (forecast: `time=`, `features=`) or, with
+        `sequence=`, independent sequences in long form (one row per step) to classify."""
+        data_keys = ("features", "time", "sequence", "units", "target_as_input")
+        data = {k: settings.pop(k) for k in data_keys if k in settings}
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        csv = f"{name}_data.csv"
+        frame.to_csv(directory / csv, index=False)
+        data.update(csv=csv, target=target)
+        if test_frame is not None:
+            test_frame.to_csv(directory / f"{name}_test_data.csv", index=False)
+            data["test_csv"] = f"{name}_test_data.csv"
+        if data.get("sequence"):
+            settings.setdefault("task", "classify")
+        return cls.from_settings(name, directory, data=data, **settings)
+
+    @classmethod
+    def from_arrays(cls, name: str, sequences: Sequence[np.ndarray] | np.ndarray,
+                    labels: Sequence[Any], test_sequences: Sequence[np.ndarray] | None = None,
+                    test_labels: Sequence[Any] | None = None, channels: Sequence[str] | None = None,
+                    directory: str | Path = ".", **settings: Any) -> "Study":
+        """Labelled sequences as NumPy arrays (a (n, steps, channels) array, or a list of
+        (steps, channels) arrays of any lengths), with an optional published test part."""
+        train = _long_frame(sequences, labels, channels)
+        test = (_long_frame(test_sequences, test_labels or [], channels, prefix="test")
+                if test_sequences is not None else None)
+        return cls.from_frame(name, train, LABEL_COLUMN, directory, test, sequence=SEQUENCE_COLUMN,
+                              time=STEP_COLUMN, task="classify", **settings)
+
+    # --- running ----------------------------------------------------------------------
+
+    def run(self, workers: int = 1, report: bool = True,
+            on_progress: Callable[[Any, Any], None] | None = None) -> "Study":
+        """Search until the budget is spent (resuming what the storage holds), then test the
+        best model and write the report (unless report=False)."""
+        from lstm_tune.search.storage import with_default_storage
+        from lstm_tune.search.study import run_study
+
+        if workers > 1:  # parallel writers need a journal file or a server, not SQLite
+            self.spec = with_default_storage(self._given, workers)
+        if report:
+            from lstm_tune.report.render import check_report_dir
+
+            check_report_dir(self.spec)
+        run_study(self.spec, on_progress=on_progress, workers=workers)
+        if report:
+            self.report()
+        return self
+
+    @property
+    def optuna_study(self) -> Any:
+        from lstm_tune.search.storage import load_study
+
+        return load_study(self.spec)
+
+    @property
+    def best_trial(self) -> Any:
+        from lstm_tune.search.trials import best_trial
+
+        return best_trial(self.spec, self.optuna_study)
+
+    @property
+    def evaluation(self) -> Any:
+        """The best model on the test split beside the baselines (computed once)."""
+        if self._evaluation is None:
+            from lstm_tune.evaluate import evaluate
+            from lstm_tune.quiet import import_tensorflow
+
+            import_tensorflow()
+            self._evaluation = evaluate(self.spec, self.optuna_study)
+        return self._evaluation
+
+    def report(self) -> Path:
+        """Test the best model and write the study report (and its dashboard note)."""
+        from lstm_tune.data.framing import load_data
+        from lstm_tune.report.note import save_study_note
+        from lstm_tune.report.render import render_study_report
+
+        self._evaluation = None
+        study = self.optuna_study
+        evaluation = self.evaluation
+        path = render_study_report(self.spec, study, evaluation, load_data(self.spec.data_settings))
+        save_study_note(self.spec, study, evaluation, path)
+        return path
+
+    def model(self, trial: int | None = None) -> Any:
+        """The Keras model of the best trial (or of trial number `trial`, if it kept one)."""
+        from lstm_tune.quiet import import_tensorflow
+        from lstm_tune.search.trials import best_trial, load_trial_model
+
+        import_tensorflow()
+        return load_trial_model(self.spec, best_trial(self.spec, self.optuna_study, trial))
+
+    def dataset(self, trial: int | None = None) -> Any:
+        """The trial's data as its model reads it (splits, scalers, classes)."""
+        from lstm_tune.data.framing import frame, load_data
+        from lstm_tune.search.trials import best_trial, trial_params
+
+        params = trial_params(self.spec, best_trial(self.spec, self.optuna_study, trial))
+        settings = self.spec.data_settings
+        return frame(settings, load_data(settings), params["transform"])
+
+    def predict(self, sequences: Sequence[np.ndarray], trial: int | None = None) -> np.ndarray:
+        """Class labels for new sequences (each steps x channels, in the data's units),
+        scaled and padded as in training."""
+        from lstm_tune.tasks import get_task
+
+        data = self.dataset(trial)
+        if data.framing != "sequences":
+            raise StudyError(self.spec.source, "predict", "this study forecasts one series",
+                             "use study.evaluation.predictions for its forecasts")
+        x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
+        raw = np.asarray(self.model(trial).predict(x, verbose=0))
+        return get_task(data.task).decode(data, raw, np.zeros(len(x)))
+
+    def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
+                trial: int | None = None, class_name: str | None = None) -> Any:
+        """Explain the model (SHAP, LIME, attention, with faithfulness figures), write
+        explain.html and attach it to the trial for optuna-dashboard."""
+        from lstm_tune.explain.dashboard import attach
+        from lstm_tune.explain.run import explain_trial
+        from lstm_tune.quiet import import_tensorflow
+        from lstm_tune.report.render import explain_images, render_explain_report
+
+        import_tensorflow()
+        study = self.optuna_study
+        result = explain_trial(self.spec, study, trial, samples, tuple(methods), class_name)
+        images = explain_images(result)
+        path = render_explain_report(self.spec, result, images)
+        attach(self.spec, study, result.trial, result, images, path)
+        result.report_path = path
+        return result

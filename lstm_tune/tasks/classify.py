@@ -1,0 +1,56 @@
+"""Classification (of windows of one series, or of whole sequences): a softmax head,
+cross-entropy, accuracy with balanced accuracy, macro F1 and log loss beside it, and the
+majority class and 1-nearest-neighbour as baselines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lstm_tune import metrics
+
+
+class Classify:
+    name = "classify"
+    metric = "accuracy"
+    direction = "maximize"
+    loss = "sparse_categorical_crossentropy"
+
+    def outputs(self, data: Any) -> int:
+        return len(data.classes)
+
+    def head(self, h: Any, n_outputs: int) -> Any:
+        from keras import layers
+
+        return layers.Dense(n_outputs, activation="softmax", name="classes")(h)
+
+    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        return np.asarray(data.classes)[np.asarray(raw).argmax(axis=-1)]
+
+    # small validation sets tie on accuracy (10 sequences: steps of 0.1): among epochs of
+    # equal validation accuracy the one with the lower validation cross-entropy is kept
+    tie_breaker = "val_loss"
+
+    def validation_value(self, data: Any, raw: np.ndarray) -> float:
+        return float(np.mean(np.asarray(raw).argmax(axis=-1) == data.val.y))
+
+    def validation_logs(self, data: Any, raw: np.ndarray) -> dict[str, float]:
+        raw = np.asarray(raw, dtype=float)
+        p = np.clip(raw[np.arange(len(raw)), data.val.y], 1e-12, 1.0)
+        return {"val_accuracy": self.validation_value(data, raw),
+                "val_loss": float(-np.mean(np.log(p)))}
+
+    def scores(self, actual: Any, predicted: Any, proba: np.ndarray | None = None,
+               classes: tuple[str, ...] = ()) -> dict[str, float]:
+        out = {"accuracy": metrics.accuracy(actual, predicted),
+               "balanced_accuracy": metrics.balanced_accuracy(actual, predicted),
+               "macro_f1": metrics.macro_f1(actual, predicted)}
+        if proba is not None:
+            out["log_loss"] = metrics.log_loss(actual, proba, classes)
+        return out
+
+    def baselines(self, data: Any, split: Any) -> list[Any]:
+        from lstm_tune.baselines import class_baselines
+
+        return class_baselines(data, split)
