@@ -99,10 +99,23 @@ class Study:
         """Labelled sequences as NumPy arrays (a (n, steps, channels) array, or a list of
         (steps, channels) arrays of any lengths), with an optional published test part."""
         train = _long_frame(sequences, labels, channels)
-        test = (_long_frame(test_sequences, test_labels or [], channels, prefix="test")
+        test = (_long_frame(test_sequences, [] if test_labels is None else test_labels, channels,
+                            prefix="test")
                 if test_sequences is not None else None)
         return cls.from_frame(name, train, LABEL_COLUMN, directory, test, sequence=SEQUENCE_COLUMN,
                               time=STEP_COLUMN, task="classify", **settings)
+
+    def to_yaml(self, path: str | Path) -> Path:
+        """Write the settings as a study file, so `lstm-tune report|explain|summary|dashboard`
+        work on this study too. Put it in the study's directory: data paths are relative."""
+        import yaml
+
+        path = Path(path)
+        settings = self.spec.model_dump(mode="json", exclude_none=True)
+        if self._given.storage is None:  # defaulted: the file's folder gives the same one
+            settings.pop("storage", None)
+        path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+        return path
 
     # --- running ----------------------------------------------------------------------
 

@@ -394,7 +394,9 @@ def datasets() -> None:
     from lstm_tune.data.builtin import BUILTINS
 
     for b in BUILTINS.values():
-        click.echo(f"{b.name:16} {b.task:9} {b.description}")
+        click.echo(f"{b.name:20} {b.task:9} {b.description}")
+        if b.origin:
+            click.echo(f"{'':20} {'':9} source: {b.origin}")
 
 
 def main() -> None:

@@ -44,3 +44,33 @@ def test_only_keras_files_are_loaded(tmp_path):
     (tmp_path / "model.pkl").write_bytes(b"not a model")
     with pytest.raises(ValueError, match=r"only \.keras"):
         load_model(tmp_path / "model.pkl")
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_padded_steps_change_nothing(tmp_path, attention):
+    """A sequence's prediction is the same alone and padded in a batch of longer ones,
+    also after saving and loading; without the mask the padding would change it."""
+    params = {**PARAMS, "attention": attention}
+    rng = np.random.default_rng(1)
+    short = rng.standard_normal((4, 3)).astype("float32")
+    longer = rng.standard_normal((9, 3)).astype("float32")
+    batch = np.zeros((2, 9, 3), "float32")
+    batch[0, :4], batch[1] = short, longer
+    model = build_model(params, window=9, channels=3, task="classify", n_outputs=3, masked=True)
+    alone = model.predict(short[None], verbose=0)
+    np.testing.assert_allclose(model.predict(batch, verbose=0)[:1], alone, rtol=1e-5, atol=1e-6)
+    if attention:
+        weights = attention_weights(model, batch)
+        assert np.all(weights[0, 4:] < 1e-6) and weights[0, :4].sum() == pytest.approx(1.0)
+    again = load_model(save_model(model, tmp_path / "m.keras"))
+    np.testing.assert_allclose(again.predict(batch, verbose=0)[:1], alone, rtol=1e-5, atol=1e-6)
+    unmasked = build_model(params, window=9, channels=3, task="classify", n_outputs=3)
+    unmasked.set_weights(model.get_weights())
+    assert not np.allclose(unmasked.predict(batch, verbose=0)[:1], alone, atol=1e-4)
+
+
+def test_pooling_averages_neighbouring_steps():
+    model = build_model({**PARAMS, "pool": 3}, window=10, channels=2)
+    assert "pool" in [layer.name for layer in model.layers]
+    assert model.get_layer("pool").compute_output_shape((None, 10, 2)) == (None, 4, 2)
+    assert model.predict(np.zeros((2, 10, 2), "float32"), verbose=0).shape == (2, 1)

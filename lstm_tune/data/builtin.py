@@ -76,16 +76,16 @@ def _ts_pair(problem: str) -> Callable[[], tuple[Any, Any]]:
     return load
 
 
-SEQUENCE_STEPS = 24
+SEQUENCE_STEPS = 12
 
 
 def _synthetic_sequences() -> tuple[Any, None]:
-    """label = 1 if x0 at step 6 - 0.8 x0 at step 18 > 0: two cells of 24 x 3 decide."""
+    """label = 1 if x0 at step 12 - 0.8 x0 at step 8 > 0: two cells of 12 x 3 decide."""
     from lstm_tune.data.ts_format import TsFile
 
     rng = np.random.default_rng(20240603)
-    x = rng.standard_normal((400, SEQUENCE_STEPS, 3))
-    label = (x[:, 5, 0] - 0.8 * x[:, 17, 0] > 0).astype(int)
+    x = rng.standard_normal((2000, SEQUENCE_STEPS, 3))
+    label = (x[:, 11, 0] - 0.8 * x[:, 7, 0] > 0).astype(int)
     return TsFile("synthetic_sequences", list(x), [str(v) for v in label], ("0", "1")), None
 
 
@@ -127,10 +127,10 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "synthetic_sequences",
-            f"400 sequences of {SEQUENCE_STEPS} steps x 3 noise channels; label 1 if "
-            "x0 at step 6 - 0.8*x0 at step 18 > 0",
+            f"2000 sequences of {SEQUENCE_STEPS} steps x 3 noise channels; label 1 if "
+            "dim_0 at step 12 - 0.8*dim_0 at step 8 > 0",
             "classify", "class", ("dim_0", "dim_1", "dim_2"), framing="sequences",
-            informative=((6, "dim_0", 1.0), (18, "dim_0", -0.8)), load=_synthetic_sequences,
+            informative=((12, "dim_0", 1.0), (8, "dim_0", -0.8)), load=_synthetic_sequences,
         ),
     )
 }

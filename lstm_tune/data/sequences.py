@@ -144,7 +144,7 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
             raise StudyError(where, "data.time", f"sequence {key['id'].iloc[row]!r} has step "
                              f"{str(df[time].iloc[row])!r} twice (data row {row + 1})",
                              "keep one row per step of each sequence")
-        order = np.lexsort((stamps.to_numpy(), np.arange(len(df))))  # stable by step
+        order = np.lexsort((np.arange(len(df)), stamps.to_numpy()))  # by step, then row
     ids_str = ids_raw.astype(str).str.strip().to_numpy()
     label_str = labels.astype(str).to_numpy()
     seen: dict[str, list[int]] = {}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lstm_tune.data.framing import load_data
-from lstm_tune.data.framing import frame
+from lstm_tune.data.framing import frame, load_data
 from lstm_tune.explain.context import ExplainContext
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import load_spec
@@ -54,3 +53,26 @@ def synthetic_class(tmp_path_factory):
     result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=100, patience=15, seed=0)
     assert result.value > 0.75, f"the classifier did not learn (val accuracy {result.value})"
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)
+
+
+SYNTHETIC_SEQUENCES = {
+    "name": "seq", "data": {"builtin": "synthetic_sequences"}, "task": "classify",
+    "split": {"validation": 0.2, "test": 0.25},
+    "space": {"layers": 1, "units": 32, "learning_rate": 0.01, "dropout": 0.0,
+              "batch_size": 64, "attention": True},
+}
+
+
+@pytest.fixture(scope="session")
+def synthetic_sequences(tmp_path_factory):
+    """(context, sequences, informative cells) for a classifier of independent sequences:
+    label = 1 if dim_0 at step 12 - 0.8 dim_0 at step 8 > 0."""
+    path = tmp_path_factory.mktemp("synthetic_sequences") / "q.yaml"
+    path.write_text(yaml.safe_dump(SYNTHETIC_SEQUENCES))
+    spec = load_spec(path)
+    seqs = load_data(spec.data_settings)
+    data = frame(spec.data_settings, seqs)
+    result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=150, patience=30, seed=0)
+    print(f"synthetic_sequences: val accuracy {result.value:.3f} after {result.epochs} epochs")
+    assert result.value > 0.8, f"the classifier did not learn (val accuracy {result.value})"
+    return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(seqs.informative)

@@ -1,0 +1,60 @@
+"""The shared suite every task passes, on every framing it serves: the head fits the data,
+decoding gives one prediction per sample in the data's terms, the validation logs carry the
+objective, the test scores lead with the task's metric, and the baselines predict exactly
+the samples the model is scored on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.model import build_model
+from lstm_tune.tasks import get_task
+
+PARAMS = {"layers": 1, "units_1": 4, "learning_rate": 1e-3, "batch_size": 8}
+
+
+class TaskSuite:
+    task = ""
+    settings: DataSettings
+
+    def data(self):
+        return frame(self.settings, load_data(self.settings))
+
+    def test_metric_and_direction(self):
+        t = get_task(self.task)
+        assert t.name == self.task and t.direction in ("minimize", "maximize") and t.loss
+
+    def test_head_decode_and_validation_logs(self):
+        t, data = get_task(self.task), self.data()
+        model = build_model(PARAMS, data.window, len(data.channel_names), self.task,
+                            n_outputs=t.outputs(data), masked=data.masked)
+        raw = np.asarray(model.predict(data.val.x, verbose=0))
+        assert raw.shape == (len(data.val), t.outputs(data))
+        decoded = t.decode(data, raw, data.val.ref)
+        assert len(decoded) == len(data.val)
+        actual = data.actual(data.val)
+        numeric = np.asarray(actual).dtype.kind in "fiu"
+        assert (np.asarray(decoded).dtype.kind in "fiu") == numeric
+        if not numeric:  # class labels, from the training classes
+            assert {str(v) for v in decoded} <= set(data.classes)
+        logs = t.validation_logs(data, raw)
+        assert logs[f"val_{t.metric}"] == t.validation_value(data, raw)
+        assert t.tie_breaker is None or t.tie_breaker in logs
+
+    def test_scores_lead_with_the_metric_and_know_a_perfect_predictor(self):
+        t, data = get_task(self.task), self.data()
+        actual = data.actual(data.test)
+        perfect = t.scores(actual, actual)
+        assert next(iter(perfect)) == t.metric
+        best = 0.0 if t.direction == "minimize" else 1.0
+        assert perfect[t.metric] == best
+
+    def test_baselines_predict_the_scored_samples(self):
+        t, data = get_task(self.task), self.data()
+        baselines = t.baselines(data, data.test)
+        assert len(baselines) >= 2
+        for b in baselines:
+            assert len(b.predicted) == len(data.test) and b.method
+            assert t.metric in t.scores(data.actual(data.test), b.predicted)

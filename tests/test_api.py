@@ -1,0 +1,66 @@
+"""The Python API: the README's example runs as written, and a study built in Python is the
+same study for the commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.browser import open_page
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(r"<!-- api-example -->\n```python\n(.*?)```", text, re.S)
+    assert match, "the README lost its API example"
+    return match.group(1)
+
+
+def test_readme_example_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(readme_example(), "README.md", "exec"), scope)
+    study, X, y = scope["study"], scope["X"], scope["y"]
+    ev = study.evaluation
+    assert list(ev.test)[:3] == ["accuracy", "balanced_accuracy", "macro_f1"]
+    assert ev.test["accuracy"] >= 0.8, ev.test  # the class is the sign of one cell
+    assert set(ev.baselines) == {"majority_class", "nearest_neighbour"}
+    assert len(ev.predictions["test"]["actual"]) == 40  # the published test part, all of it
+    predicted = study.predict(X[120:125])
+    assert list(predicted) == list(ev.predictions["test"]["predicted"][:5])
+    explained = scope["explained"]
+    assert set(explained.attributions) >= {"shap", "lime"}
+    assert explained.report_path.is_file()
+    page = open_page(tmp_path / "reports" / "updown" / "index.html")
+    assert page.broken_images == 0 and "Confusion matrix (test)" in page.text
+    assert "one class per sequence" in page.text and "nearest_neighbour" in page.text
+    page = open_page(explained.report_path)
+    assert page.broken_images == 0 and page.console_errors == []
+    for words in ("10 sequences explained", "Individual sequences", "class up: predicted",
+                  "step 10"):
+        assert words in page.text, words
+    # the commands work on the same study, through its study file
+    result = run_cli("summary", "updown/updown.yaml", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-1500:]
+    info = json.loads(result.stdout)
+    assert info["evaluation"]["test"]["accuracy"] == pytest.approx(ev.test["accuracy"])
+    assert info["evaluation"]["confusion"] == ev.confusion()
+
+
+def test_bad_settings_in_python_name_the_field(tmp_path):
+    from lstm_tune import Study
+    from lstm_tune.errors import StudyError
+
+    with pytest.raises(StudyError, match="window: .*fix:"):
+        Study.from_settings("bad", tmp_path, data={"builtin": "airline"}, window=0)
+    with pytest.raises(ValueError, match="3 sequences but 2 labels"):
+        Study.from_arrays("bad", np.zeros((3, 4, 1)), ["a", "b"], directory=tmp_path)
