@@ -116,6 +116,7 @@ class DataSpec(_Strict):
 class SplitSpec(_Strict):
     validation: float = 12
     test: float = 24
+    column: str | None = None  # sequences: a column saying "train" or "test" for each one
 
     @field_validator("validation", "test")
     @classmethod
@@ -255,20 +256,20 @@ class StudySpec(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "StudySpec":
-        if self.data.is_sequences and self.task != "classify":
+        if self.split.column is not None and self.data.sequence is None:
             raise ValueError(problem_and_fix(
-                "task: independent sequences (data.sequence, data.ts) are classified",
-                "set task: classify"))
-        if self.data.is_sequences and self.data.target_as_input:
+                "split.column: a published split by column needs sequences in a long CSV",
+                "set data.csv and data.sequence, or remove split.column"))
+        if self.split.column is not None and self.data.test_csv is not None:
             raise ValueError(problem_and_fix(
-                "data.target_as_input: a sequence's label cannot be an input", "remove it"))
-        if self.task == "forecast" and self.horizon is not None and self.horizon < 1:
-            raise ValueError("horizon: a forecast needs horizon >= 1 (steps ahead)")
-        if self.task == "classify" and self.data.target_as_input:
-            raise ValueError(problem_and_fix("data.target_as_input: a class column cannot be an input", "remove it"))
+                "split.column: the test part is already data.test_csv", "keep one of them"))
+        problem = get_task(self.task).check(
+            sequences=self.data.is_sequences, horizon=self.horizon,
+            target_as_input=self.data.target_as_input,
+            transforms=tuple(param_values(self.space.transform)))
+        if problem:
+            raise ValueError(problem)
         for t in param_values(self.space.transform):
-            if self.task == "classify" and t != "none":
-                raise ValueError("space.transform: classification takes no target transform")
             if "seasonal" in t and self.steps_ahead > self.season:
                 raise ValueError(
                     f"space.transform: {t} needs horizon <= season ({self.season})"
@@ -280,11 +281,11 @@ class StudySpec(_Strict):
         """Steps between the window's last step and the target (0: label of the last step)."""
         if self.horizon is not None:
             return self.horizon
-        return 1 if self.task == "forecast" else 0
+        return get_task(self.task).default_steps_ahead
 
     @property
     def uses_target_as_input(self) -> bool:
-        if self.task == "classify":
+        if not get_task(self.task).reads_target:
             return False
         if self.data.target_as_input is not None:
             return self.data.target_as_input
@@ -301,7 +302,7 @@ class StudySpec(_Strict):
             features=tuple(d.features), time=d.time, sequence=d.sequence, units=d.units,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
             steps_ahead=self.steps_ahead, validation=self.split.validation,
-            test=self.split.test, seed=self.seed)
+            test=self.split.test, split_column=self.split.column, seed=self.seed)
 
     @property
     def storage_url(self) -> str:

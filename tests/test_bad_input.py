@@ -157,6 +157,9 @@ CASES = [
     ("a step twice in a sequence", seq_study(), with_seq(SEQ_CSV.assign(
         step=SEQ_CSV.step.where(SEQ_CSV.index != 1, 0))), "run",
      "sequence 's0' has step '0' twice"),
+    ("a sequence partly train, partly test", {**seq_study(), "split": {"column": "part"}},
+     with_seq(SEQ_CSV.assign(part=np.where(SEQ_CSV.index == 0, "test", "train"))), "run",
+     "split.column: sequence 's0' is partly train, partly test"),
     ("sequences to forecast", {**seq_study(), "task": "forecast"}, with_seq(SEQ_CSV), "run",
      "task: independent sequences"),
     ("pooling padded sequences", {**seq_study(), "space": {**SEQ_SPACE, "pool": [1, 2]}},

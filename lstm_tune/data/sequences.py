@@ -101,20 +101,23 @@ def _read_ts(settings: DataSettings, name: str, field: str) -> tuple[TsFile, str
 
 
 def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
-                ) -> tuple[list[str], list[np.ndarray], list[str]]:
-    """Rows (one per step) -> ids, sequences (steps, channels) and one label each."""
+                ) -> tuple[list[str], list[np.ndarray], list[str], list[str]]:
+    """Rows (one per step) -> ids, sequences (steps, channels), one label each, and each
+    one's published part ("train"/"test" from split.column, else "")."""
     seq, target, time = settings.sequence or "", settings.target or "", settings.time
+    part_col = settings.split_column
     features = list(settings.features)
     columns = [str(c) for c in df.columns]
     df.columns = columns
     for f, names in (("data.sequence", [seq]), ("data.target", [target]),
-                     ("data.features", features), ("data.time", [time] if time else [])):
+                     ("data.features", features), ("data.time", [time] if time else []),
+                     ("split.column", [part_col] if part_col else [])):
         for name in names:
             if name not in columns:
                 raise StudyError(where, f, f"no column {name!r} (columns: {', '.join(columns)})",
                                  "use one of the file's column names")
     if not features:
-        features = [c for c in columns if c not in (seq, target, time)]
+        features = [c for c in columns if c not in (seq, target, time, part_col)]
         if not features:
             raise StudyError(where, "data.features", "the file has no feature columns",
                              "add numeric columns beside the sequence id and the label")
@@ -147,11 +150,19 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
         order = np.lexsort((np.arange(len(df)), stamps.to_numpy()))  # by step, then row
     ids_str = ids_raw.astype(str).str.strip().to_numpy()
     label_str = labels.astype(str).to_numpy()
+    part_str = np.full(len(df), "", dtype=object)
+    if part_col:
+        part_str = df[part_col].astype(str).str.strip().str.lower().to_numpy()
+        bad = np.flatnonzero(~np.isin(part_str, ("train", "test")))
+        if len(bad):
+            raise StudyError(where, "split.column", f"column {part_col!r} has "
+                             f"{str(df[part_col].iloc[bad[0]])!r} at data row {bad[0] + 1}",
+                             "write train or test in every row")
     seen: dict[str, list[int]] = {}
     for row in order:  # rows of a sequence, in step order; sequences in first-seen order
         seen.setdefault(ids_str[row], []).append(int(row))
     first_row = {k: min(v) for k, v in seen.items()}
-    ids, values, out_labels = [], [], []
+    ids, values, out_labels, parts = [], [], [], []
     for sid in sorted(seen, key=first_row.__getitem__):
         rows = seen[sid]
         distinct = list(dict.fromkeys(label_str[rows]))
@@ -159,23 +170,27 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
             raise StudyError(where, "data.target", f"the label of sequence {sid!r} changes "
                              f"within it ({distinct[0]!r}, then {distinct[1]!r})",
                              "give all rows of a sequence the same label")
+        in_parts = list(dict.fromkeys(part_str[rows]))
+        if len(in_parts) > 1:
+            raise StudyError(where, "split.column", f"sequence {sid!r} is partly train, partly "
+                             "test", "put each sequence wholly in one part")
         ids.append(sid)
         values.append(x[rows])
         out_labels.append(distinct[0])
+        parts.append(in_parts[0])
     _check_lengths(values, ids, where, field)
-    return ids, values, out_labels
+    return ids, values, out_labels, parts
 
 
 def _from_csv(settings: DataSettings) -> Sequences:
     path = Path(settings.base_dir) / (settings.csv or "")
     df = read_csv(settings, path, "data.csv")
     where = str(path)
-    ids, values, labels = _long_frame(df, settings, where, "data.csv")
-    part = [""] * len(ids)
+    ids, values, labels, part = _long_frame(df, settings, where, "data.csv")
     if settings.test_csv:
         tpath = Path(settings.base_dir) / settings.test_csv
         tdf = read_csv(settings, tpath, "data.test_csv")
-        tids, tvalues, tlabels = _long_frame(tdf, settings, str(tpath), "data.test_csv")
+        tids, tvalues, tlabels, _ = _long_frame(tdf, settings, str(tpath), "data.test_csv")
         if tvalues[0].shape[1] != values[0].shape[1]:
             raise StudyError(str(tpath), "data.test_csv", "the test file has other feature "
                              "columns than the training file", "give both files the same columns")
@@ -186,12 +201,18 @@ def _from_csv(settings: DataSettings) -> Sequences:
         ids, values, labels = ids + tids, values + tvalues, labels + tlabels
         part = ["train"] * len(part) + ["test"] * len(tids)
     features = list(settings.features) or [
-        str(c) for c in df.columns if str(c) not in (settings.sequence, settings.target, settings.time)]
+        str(c) for c in df.columns
+        if str(c) not in (settings.sequence, settings.target, settings.time, settings.split_column)]
     seqs = Sequences(where, tuple(ids), tuple(values), np.asarray(labels, dtype=str),
                      tuple(features), settings.target or "", np.asarray(part),
                      settings.units or "")
     if settings.test_csv:
         check_test_classes(seqs, str(Path(settings.base_dir) / settings.test_csv), "data.test_csv")
+    elif settings.split_column:
+        if not seqs.has_published_split or np.all(seqs.part == "test"):
+            raise StudyError(where, "split.column", f"column {settings.split_column!r} must "
+                             "mark some sequences train and some test", "fix the column")
+        check_test_classes(seqs, where, "split.column")
     _at_least_two_classes(seqs, where)
     return seqs
 

@@ -31,4 +31,5 @@ class DataSettings:
     steps_ahead: int = 1
     validation: float = 12
     test: float = 24
+    split_column: str | None = None  # "train"/"test" per sequence: a published split
     seed: int = 0

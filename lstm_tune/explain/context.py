@@ -37,6 +37,11 @@ class ExplainContext:
         return self.data.task
 
     @property
+    def classifies(self) -> bool:
+        """The model outputs class probabilities (one output per class)."""
+        return bool(self.data.classes)
+
+    @property
     def feature_names(self) -> tuple[str, ...]:
         """Channel names as the model reads them: a transformed target says how."""
         names = list(self.data.channel_names)
@@ -97,13 +102,13 @@ class ExplainContext:
         """The explained model output for each sample (scaled forecast or the probability of
         a class: one for all samples, or one per sample, repeated over tiled batches)."""
         out = self.raw_output(x)
-        if self.task == "classify":
+        if self.classifies:
             pick = np.resize(np.asarray(output if output is not None else 0), len(out))
             return out[np.arange(len(out)), pick].astype(np.float64)
         return out.reshape(-1).astype(np.float64)
 
     def output_name(self, output: Output = None) -> str:
-        if self.task == "classify":
+        if self.classifies:
             if output is not None and np.ndim(output):
                 return "probability of the predicted class"
             return f"probability of class {self.data.classes[int(output or 0)]!r}"

@@ -30,7 +30,7 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: Output = None) -> A
     from lime.lime_tabular import RecurrentTabularExplainer
 
     n, steps, features = x.shape
-    classify = ctx.task == "classify"
+    classify = ctx.classifies
     explainer = RecurrentTabularExplainer(
         ctx.train_x, mode="classification" if classify else "regression",
         feature_names=list(ctx.feature_names), discretize_continuous=False,

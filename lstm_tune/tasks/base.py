@@ -13,6 +13,12 @@ class Task(Protocol):
     direction: str  # "minimize" or "maximize"
     loss: str
     tie_breaker: str | None  # a log key that breaks ties of the metric (lower is better)
+    default_steps_ahead: int  # target position after the window's last step
+    reads_target: bool  # whether the target's own history can be a model input
+
+    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...]) -> str | None:
+        """What in the study file this task cannot do, as 'field: problem' (None: fine)."""
 
     def outputs(self, data: Any) -> int:
         """Units of the model's last layer."""

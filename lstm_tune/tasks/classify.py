@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from lstm_tune import metrics
+from lstm_tune.errors import problem_and_fix
 
 
 class Classify:
@@ -16,6 +17,17 @@ class Classify:
     metric = "accuracy"
     direction = "maximize"
     loss = "sparse_categorical_crossentropy"
+    default_steps_ahead = 0  # the label of the window's last step
+    reads_target = False  # a class column is never an input
+
+    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...]) -> str | None:
+        if target_as_input:
+            what = "a sequence's label" if sequences else "a class column"
+            return problem_and_fix(f"data.target_as_input: {what} cannot be an input", "remove it")
+        if any(t != "none" for t in transforms):
+            return "space.transform: classification takes no target transform"
+        return None
 
     def outputs(self, data: Any) -> int:
         return len(data.classes)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from lstm_tune import metrics
+from lstm_tune.errors import problem_and_fix
 
 
 class Forecast:
@@ -16,6 +17,17 @@ class Forecast:
     metric = "rmse"
     direction = "minimize"
     loss = "mse"
+    default_steps_ahead = 1  # the next step
+    reads_target = True  # the target's own history may be an input
+
+    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...]) -> str | None:
+        if sequences:
+            return problem_and_fix("task: independent sequences (data.sequence, data.ts) are "
+                                   "classified", "set task: classify")
+        if horizon is not None and horizon < 1:
+            return "horizon: a forecast needs horizon >= 1 (steps ahead)"
+        return None
 
     def outputs(self, data: Any) -> int:
         return 1

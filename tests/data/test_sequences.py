@@ -98,3 +98,16 @@ def test_frame_scales_new_sequences_like_training(tmp_path):
     np.testing.assert_allclose(data.frame([seqs.values[i]])[0], data.test.x[0], rtol=1e-6)
     with pytest.raises(ValueError, match="expected"):
         data.frame([np.zeros((4, 3))])
+
+
+def test_a_split_column_is_a_published_split(tmp_path):
+    settings = long_csv(tmp_path, shuffle=False)
+    frame = pd.read_csv(tmp_path / "seq.csv")
+    frame["part"] = np.where(frame["id"].isin(["s0", "s1", "s2", "s3"]), "test", "train")
+    frame.to_csv(tmp_path / "seq.csv", index=False)
+    settings = DataSettings(**{**settings.__dict__, "split_column": "part"})
+    seqs = load_sequences(settings)
+    assert seqs.channel_names == ("a", "b")  # the split column is not an input
+    data = make_sequence_dataset(settings, seqs)
+    assert sorted(seqs.ids[i] for i in data.test.target_idx) == ["s0", "s1", "s2", "s3"]
+    assert data.split_plan.published
