@@ -20,7 +20,7 @@ def test_space_expands_units_per_layer_and_keeps_fixed_values(write_study):
     space = SearchSpace(spec.space)
     assert set(space.distributions) == {"layers", "units_1", "units_2", "learning_rate",
                                         "batch_size", "attention", "transform"}
-    assert space.fixed == {"dropout": 0.0, "bidirectional": False}
+    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "pool": 1}
 
 
 def test_suggestions_respect_bounds_types_and_choices(write_study):
