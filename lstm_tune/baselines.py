@@ -2,8 +2,8 @@
 
 Forecasts: persistence and seasonal naive (from observed data), and the statistical models
 of `statistical.py` (exponential smoothing, seasonal ARIMA). Classification: the majority
-class of the training part and 1-nearest-neighbour. A tuned LSTM that loses to these is not worth deploying, and
-the report says so.
+class of the training part and 1-nearest-neighbour. A tuned LSTM that loses to these is not
+worth deploying, and the report says so.
 """
 
 from __future__ import annotations

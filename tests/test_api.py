@@ -29,7 +29,7 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(compile(readme_example(), "README.md", "exec"), scope)
-    study, X, y = scope["study"], scope["X"], scope["y"]
+    study, X = scope["study"], scope["X"]
     ev = study.evaluation
     assert list(ev.test)[:3] == ["accuracy", "balanced_accuracy", "macro_f1"]
     assert ev.test["accuracy"] >= 0.8, ev.test  # the class is the sign of one cell

@@ -6,8 +6,7 @@ import keras
 import pytest
 import yaml
 
-from lstm_tune.data.framing import load_data
-from lstm_tune.data.framing import frame
+from lstm_tune.data.framing import frame, load_data
 from lstm_tune.spec import load_spec
 from lstm_tune.train import fit
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Union
 
 import numpy as np
@@ -31,6 +32,8 @@ class ExplainContext:
     shap_samples: int = 200
     lime_samples: int = 1000
     lengths: np.ndarray | None = None  # real lengths of the explained padded sequences
+    # results explainers reuse within one explanation run (None: compute every time)
+    cache: dict | None = field(default=None, repr=False)
 
     @property
     def task(self) -> str:
@@ -73,6 +76,17 @@ class ExplainContext:
             return x
         idx = np.random.default_rng(self.seed).choice(len(x), self.background_size, replace=False)
         return x[np.sort(idx)]
+
+    @cached_property
+    def fixed_model(self) -> Any:
+        """The model with a fixed number of steps: a model for sequences of any length has
+        no step count in its input shape, which SHAP's GradientExplainer needs."""
+        if self.model.input_shape[1] is not None:
+            return self.model
+        import keras
+
+        inputs = keras.Input((self.data.window, len(self.data.channel_names)))
+        return keras.Model(inputs, self.model(inputs))
 
     def impose_padding(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Keep perturbed sequences as long as the explained ones: steps past a sequence's

@@ -9,10 +9,8 @@ from typing import Any, Callable
 import numpy as np
 import optuna
 
-from lstm_tune.data.framing import load_data
-from lstm_tune.data.framing import frame
+from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
-from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext, Output
@@ -27,10 +25,11 @@ from lstm_tune.explain.faithfulness import (
 )
 from lstm_tune.explain.lime_explainer import explain_lime
 from lstm_tune.explain.shap_explainer import explain_shap, explain_shap_classes
+from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
-Explainer = Callable[[ExplainContext, np.ndarray, "int | None"], "Attribution | None"]
+Explainer = Callable[[ExplainContext, np.ndarray, Output], "Attribution | None"]
 EXPLAINERS: dict[str, Explainer] = {
     "shap": explain_shap,
     "lime": explain_lime,
@@ -170,7 +169,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     model = load_trial_model(spec, trial)
     x, target_idx, refs = windows(data, samples)
     lengths = data.lengths_at(target_idx) if data.masked else None
-    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths)
+    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={})
     informative = list(data.informative)
     output: Output = None
     per_class: dict[str, Attribution] = {}

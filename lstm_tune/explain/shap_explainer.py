@@ -8,6 +8,8 @@ points), not exactly for each window.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from lstm_tune.explain.attribution import Attribution
@@ -16,18 +18,41 @@ from lstm_tune.explain.context import ExplainContext, Output
 METHOD = "SHAP GradientExplainer (expected gradients)"
 
 
-def _values(ctx: ExplainContext, x: np.ndarray, background: np.ndarray) -> np.ndarray:
+def _values(explainer: Any, x: np.ndarray, ctx: ExplainContext) -> np.ndarray:
     """Expected gradients of every output: (samples, steps, features, outputs)."""
-    import shap
-
-    explainer = shap.GradientExplainer(ctx.model, background, batch_size=64)
     raw = explainer.shap_values(x, nsamples=ctx.shap_samples, rseed=ctx.seed)
     values = np.stack(raw, axis=-1) if isinstance(raw, list) else np.asarray(raw)
     return values if values.ndim == 4 else values[..., None]
 
 
+def _explainer(ctx: ExplainContext, background: np.ndarray) -> Any:
+    import shap
+
+    return shap.GradientExplainer(ctx.fixed_model, background, batch_size=64)
+
+
+def _with_background(explainer: Any, background: np.ndarray) -> Any:
+    """The same explainer against another background. Its gradient functions are traced
+    once per output and kept: a new explainer per background retraced the masked LSTM's
+    gradient for every output and length (minutes for 9 classes x 15 lengths)."""
+    explainer.explainer.data = [background]
+    return explainer
+
+
 def _all_outputs(ctx: ExplainContext, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """SHAP values and base values of every output, and the reference input.
+    """SHAP values and base values of every output, and the reference input, computed once
+    per context and input (the explained class and every class's page share them)."""
+    if ctx.cache is None:
+        return _compute_all_outputs(ctx, x)
+    key = ("shap", x.shape, hash(np.ascontiguousarray(x).tobytes()))
+    if key not in ctx.cache:
+        ctx.cache[key] = _compute_all_outputs(ctx, x)
+    return ctx.cache[key]
+
+
+def _compute_all_outputs(ctx: ExplainContext, x: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """See _all_outputs.
 
     Padded sequences are explained in groups of one length, each against a background cut
     to that length (its steps past the end are padding, its missing steps the training
@@ -38,14 +63,15 @@ def _all_outputs(ctx: ExplainContext, x: np.ndarray) -> tuple[np.ndarray, np.nda
         outputs = len(ctx.data.classes) or 1
         values = np.zeros((*x.shape, outputs))
         bases = np.zeros((len(x), outputs))
+        explainer = _explainer(ctx, background)
         for length in np.unique(ctx.lengths):
             rows = np.flatnonzero(ctx.lengths == length)
             bg = ctx.impose_padding(background, np.array([length]))
-            values[rows] = _values(ctx, x[rows], bg)
+            values[rows] = _values(_with_background(explainer, bg), x[rows], ctx)
             bases[rows] = ctx.raw_output(bg, np.array([length])).mean(axis=0)
         longest = np.array([int(ctx.lengths.max())])
         return values, bases, ctx.impose_padding(background, longest).mean(axis=0)
-    values = _values(ctx, x, background)
+    values = _values(_explainer(ctx, background), x, ctx)
     mean = ctx.raw_output(background).reshape(len(background), -1).mean(axis=0, keepdims=True)
     return values, np.repeat(mean, len(x), axis=0), background.mean(axis=0)
 

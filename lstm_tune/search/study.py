@@ -21,8 +21,7 @@ from typing import Any, Callable
 
 import optuna
 
-from lstm_tune.data.framing import load_data
-from lstm_tune.data.framing import frame
+from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
