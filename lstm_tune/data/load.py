@@ -92,6 +92,16 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
     return values
 
 
+def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) -> pd.Series:
+    """The time (or step) column as dates or numbers; an unreadable or empty one refused."""
+    stamps = pd.to_datetime(df[time], errors="coerce") if df[time].dtype == object else df[time]
+    if stamps.isna().any():
+        row = int(np.flatnonzero(stamps.isna().to_numpy())[0])
+        raise StudyError(where, "data.time", f"column {time!r} has an unreadable or empty "
+                         f"{noun} at data row {row + 1}", fix)
+    return stamps
+
+
 def load_table(spec: DataSettings) -> Table:
     """Read the study's data and check it; raises StudyError on anything a model cannot use."""
     d = spec
@@ -129,11 +139,7 @@ def load_table(spec: DataSettings) -> Table:
                          "list feature columns or set data.target_as_input: true")
 
     if time:
-        stamps = pd.to_datetime(df[time], errors="coerce") if df[time].dtype == object else df[time]
-        if stamps.isna().any():
-            row = int(np.flatnonzero(stamps.isna().to_numpy())[0])
-            raise StudyError(where, "data.time", f"column {time!r} has an unreadable or empty "
-                             f"time at data row {row + 1}", "give every row a date or a number")
+        stamps = time_column(df, time, where, "time", "give every row a date or a number")
         dup = stamps.duplicated()
         if dup.any():
             row = int(np.flatnonzero(dup.to_numpy())[0])

@@ -20,7 +20,7 @@ from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.splits import SequenceSplit, sequence_split
 from lstm_tune.data.transform import Transform
-from lstm_tune.data.window import Split
+from lstm_tune.data.window import FramedData, Split
 from lstm_tune.errors import StudyError
 
 PAD = 0.0
@@ -40,7 +40,7 @@ def pad(values: Seq[np.ndarray], mean: np.ndarray, std: np.ndarray, steps: int) 
 
 
 @dataclass(frozen=True)
-class SequenceDataset:
+class SequenceDataset(FramedData):
     """Independent sequences framed for a model: the same interface as a window Dataset."""
 
     sequences: Sequences
@@ -62,27 +62,9 @@ class SequenceDataset:
     y_std: float = 1.0
     transform: Transform = Transform("none", 1)
 
-    def split(self, name: str) -> Split:
-        return {"train": self.train, "validation": self.val, "test": self.test}[name]
-
     @property
-    def target_name(self) -> str:
-        return self.sequences.target_name
-
-    @property
-    def source(self) -> str:
-        return self.sequences.source
-
-    @property
-    def units_name(self) -> str:
-        return self.sequences.units
-
-    @property
-    def informative(self) -> tuple[tuple[int, str, float], ...]:
-        return self.sequences.informative
-
-    def actual(self, split: Split) -> np.ndarray:
-        return self.sequences.labels[split.target_idx]
+    def loaded(self) -> Sequences:
+        return self.sequences
 
     def actual_at(self, idx: np.ndarray) -> np.ndarray:
         return self.sequences.labels[np.asarray(idx)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.load import builtin_for, numeric_column, read_csv
+from lstm_tune.data.load import builtin_for, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.ts_format import TsFile, TsFormatError, read_ts
 from lstm_tune.errors import StudyError
@@ -135,11 +135,7 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
     x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features])
     order = np.arange(len(df))
     if time:
-        stamps = pd.to_datetime(df[time], errors="coerce") if df[time].dtype == object else df[time]
-        if stamps.isna().any():
-            row = int(np.flatnonzero(stamps.isna().to_numpy())[0])
-            raise StudyError(where, "data.time", f"column {time!r} has an unreadable or empty "
-                             f"step at data row {row + 1}", "give every row a step or a date")
+        stamps = time_column(df, time, where, "step", "give every row a step or a date")
         key = pd.DataFrame({"id": ids_raw.astype(str), "t": stamps})
         dup = key.duplicated()
         if dup.any():

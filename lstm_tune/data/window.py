@@ -9,6 +9,7 @@ the transform, so every configuration (and every baseline) is scored on the same
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +35,47 @@ class Split:
         return len(self.y)
 
 
+class FramedData:
+    """What both framings share (windows here, whole sequences in padded.py): the splits by
+    name, and what the loaded data says of itself. `loaded` is the Table or Sequences."""
+
+    train: Split
+    val: Split
+    test: Split
+
+    @property
+    def loaded(self) -> Any:
+        raise NotImplementedError
+
+    def split(self, name: str) -> Split:
+        return {"train": self.train, "validation": self.val, "test": self.test}[name]
+
+    def actual_at(self, idx: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def actual(self, split: Split) -> np.ndarray:
+        """The split's true targets: values in the data's units, or class labels."""
+        return self.actual_at(split.target_idx)
+
+    @property
+    def target_name(self) -> str:
+        return self.loaded.target_name
+
+    @property
+    def source(self) -> str:
+        return self.loaded.source
+
+    @property
+    def units_name(self) -> str:
+        return self.loaded.units
+
+    @property
+    def informative(self) -> tuple[tuple[int, str, float], ...]:
+        return self.loaded.informative
+
+
 @dataclass(frozen=True)
-class Dataset:
+class Dataset(FramedData):
     table: Table
     task: str
     window: int
@@ -52,8 +92,9 @@ class Dataset:
     y_std: float
     classes: tuple[str, ...] = ()
 
-    def split(self, name: str) -> Split:
-        return {"train": self.train, "validation": self.val, "test": self.test}[name]
+    @property
+    def loaded(self) -> Table:
+        return self.table
 
     def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
         """Model output for a forecast split, back in the data's own units."""
@@ -78,9 +119,6 @@ class Dataset:
         channels += [self.table.features[steps, i] for i in range(self.table.features.shape[1])]
         return np.stack(channels, axis=2)
 
-    def actual(self, split: Split) -> np.ndarray:
-        return self.table.target[split.target_idx]
-
     def actual_at(self, idx: np.ndarray) -> np.ndarray:
         return self.table.target[np.asarray(idx)]
 
@@ -90,22 +128,6 @@ class Dataset:
 
     framing = "windows"
     masked = False
-
-    @property
-    def target_name(self) -> str:
-        return self.table.target_name
-
-    @property
-    def source(self) -> str:
-        return self.table.source
-
-    @property
-    def units_name(self) -> str:
-        return self.table.units
-
-    @property
-    def informative(self) -> tuple[tuple[int, str, float], ...]:
-        return self.table.informative
 
 
 
