@@ -55,7 +55,7 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         trial = best_trial(spec, st)
         data = frame(spec.data_settings, load_data(spec.data_settings), trial_params(spec, trial)["transform"])
         ctx = ExplainContext(load_trial_model(spec, trial), data, seed=0)
-        x, _, _ = windows(data, n_windows)
+        x = windows(data, n_windows).x
         n = len(x)
         explain_shap(ctx, x[:2])  # warm-up: graph tracing is a one-off cost
 

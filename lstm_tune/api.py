@@ -201,7 +201,7 @@ class Study:
                              "use study.evaluation.predictions for its forecasts")
         x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
         raw = np.asarray(self.model(trial).predict(x, verbose=0))
-        return get_task(data.task).decode(data, raw, np.zeros(len(x)))
+        return get_task(data.task).decode(data, raw, np.zeros(len(x)), None)
 
     def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
                 trial: int | None = None, class_name: str | None = None) -> Any:

@@ -24,36 +24,77 @@ class Baseline:
     predicted: np.ndarray  # one per test point: data units, or class labels
 
 
+def _paths(data: Dataset, split: Split) -> tuple[np.ndarray, np.ndarray]:
+    """Every target's position (n, horizon) and its steps ahead of the origin (1..)."""
+    positions = data.target_positions(split.target_idx)
+    return positions, positions - (split.target_idx - data.steps_ahead)[:, None]
+
+
+def _shaped(data: Dataset, values: np.ndarray) -> np.ndarray:
+    """(n, horizon) predictions in the shape of the model's: (n,) for one step."""
+    return values[:, 0] if data.horizon == 1 else values
+
+
 def persistence(data: Dataset, split: Split) -> np.ndarray:
-    """The last observed value: y[t - steps_ahead]."""
-    return data.table.target[split.target_idx - data.steps_ahead]
+    """The last observed value, for every step ahead: y[origin]."""
+    positions, ahead = _paths(data, split)
+    return _shaped(data, data.table.target[positions - ahead])
 
 
-def seasonal_lag(data: Dataset) -> int:
-    """k seasons back, k the fewest that reach the window's end or before."""
-    return (int(np.ceil(data.steps_ahead / data.season)) or 1) * data.season
+def seasonal_lags(data: Dataset, ahead: np.ndarray) -> np.ndarray:
+    """k seasons back for each step ahead, k the fewest that reach the origin or before."""
+    return np.maximum(np.ceil(ahead / data.season), 1).astype(int) * data.season
 
 
 def seasonal_naive(data: Dataset, split: Split) -> np.ndarray:
-    """The value one season earlier, from observed data: y[t - seasonal_lag]."""
-    return data.table.target[split.target_idx - seasonal_lag(data)]
+    """The value one season (or k seasons) earlier, from observed data."""
+    positions, ahead = _paths(data, split)
+    return _shaped(data, data.table.target[positions - seasonal_lags(data, ahead)])
+
+
+def _reaches_back(data: Dataset, split: Split) -> bool:
+    """Seasonal naive finds, for every target, a value in the target's own series."""
+    positions, ahead = _paths(data, split)
+    starts = {name: start for name, start, _ in data.table.parts}
+    first = np.array([starts[data.series_names[s]] for s in split.series_index])
+    return bool(np.all(positions - seasonal_lags(data, ahead) >= first[:, None]))
 
 
 def naive_baselines(data: Dataset, split: Split) -> list[Baseline]:
-    out = [Baseline("persistence", f"the last observed value, {data.steps_ahead} step(s) "
-                    "before the target", persistence(data, split))]
-    if np.all(split.target_idx - seasonal_lag(data) >= 0):
-        out.append(Baseline("seasonal_naive", f"the value {seasonal_lag(data)} steps earlier",
-                            seasonal_naive(data, split)))
+    ahead = ("the same value for every step ahead" if data.horizon > 1 else
+             f"{data.steps_ahead} step(s) before the target")
+    out = [Baseline("persistence", f"the last observed value, {ahead}", persistence(data, split))]
+    if _reaches_back(data, split):
+        lag = (f"{data.season} steps (one season) earlier" if data.horizon <= data.season
+               else "whole seasons earlier, reaching the origin or before")
+        out.append(Baseline("seasonal_naive", f"the value {lag}", seasonal_naive(data, split)))
     return out
 
 
 def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) -> list[Baseline]:
-    """Naive and (optionally) statistical forecasts of the split's targets."""
+    """Naive and (optionally) statistical forecasts of the split's targets: for a panel,
+    fitted on each series alone; a statistical model that fails on any series is left out."""
     out = naive_baselines(data, split)
-    if statistical:
-        out += [Baseline(f.name, f.method, f.predicted) for f in statistical_forecasts(
-            data.table.target, split.target_idx, data.steps_ahead, data.season)]
+    if not statistical:
+        return out
+    spans = {name: (start, stop) for name, start, stop in data.table.parts}
+    fits = []  # per series: its rows in the split, and each model's forecasts
+    for i, name in enumerate(data.series_names):
+        rows = np.flatnonzero(split.series_index == i)
+        if len(rows):
+            start, stop = spans[name]
+            fits.append((rows, {f.name: f for f in statistical_forecasts(
+                data.table.target[start:stop], split.target_idx[rows] - start,
+                data.steps_ahead, data.season, data.horizon)}))
+    if not fits:
+        return out
+    common = [n for n in fits[0][1] if all(n in found for _, found in fits)]
+    each = ", fitted on each series alone" if data.table.panel else ""
+    for n in common:
+        values = np.full((len(split), data.horizon), np.nan)
+        for rows, found in fits:
+            values[rows] = np.asarray(found[n].predicted).reshape(len(rows), -1)
+        out.append(Baseline(n, fits[0][1][n].method + each, _shaped(data, values)))
     return out
 
 

@@ -34,6 +34,11 @@ class Evaluation:
     # per split: target positions, predictions and actual values (data units or classes)
     predictions: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     classes: list[str] = field(default_factory=list)  # classification: in the model's order
+    # forecasts: the metric for each step ahead (1..horizon), of the model and each baseline
+    by_step: dict[str, list[float]] = field(default_factory=dict)
+    # forecasts: per series, the model's errors and each baseline's metric (`<name>_<metric>`)
+    by_series: dict[str, dict[str, float]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # series left out as too short
 
     def summary(self, spec: StudySpec) -> dict[str, Any]:
         out = asdict(self)
@@ -78,13 +83,18 @@ def predict(model: Any, data: AnyDataset, split_name: str) -> tuple[np.ndarray, 
     """Predictions people read (data units or classes) and the model's raw outputs."""
     split = data.split(split_name)
     raw = np.asarray(model.predict(split.x, verbose=0))
-    return get_task(data.task).decode(data, raw, split.ref), raw
+    return get_task(data.task).decode(data, raw, split.ref, split.series), raw
 
 
-def scores(task: str, actual: Any, predicted: Any, proba: np.ndarray | None = None,
-           classes: tuple[str, ...] = ()) -> dict[str, float]:
-    """Test metrics of one predictor (the task's metric first)."""
-    return get_task(task).scores(actual, predicted, proba, classes)
+def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
+                 ) -> dict[str, dict[str, float]]:
+    """Per series of a panel: the model's errors and each baseline's metric beside them."""
+    task = get_task(data.task)
+    table = task.per_series(data, data.test, predicted)
+    for b in baselines:
+        for name, errors in task.per_series(data, data.test, b.predicted).items():
+            table[name][f"{b.name}_{data.metric}"] = errors[data.metric]
+    return table
 
 
 def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) -> Evaluation:
@@ -116,11 +126,19 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
     proba = raw_test if data.classes else None
     if data.classes:
         test["probabilities"] = np.round(raw_test, 6).tolist()
+    predicted = np.asarray(test["predicted"])
+    forecast = not data.classes
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
-        task.scores(test["actual"], test["predicted"], proba, data.classes),
-        {b.name: task.scores(test["actual"], b.predicted) for b in baselines},
-        {b.name: b.method for b in baselines}, predictions, list(data.classes))
+        task.scores(data, data.test, predicted, proba),
+        {b.name: task.scores(data, data.test, b.predicted) for b in baselines},
+        {b.name: b.method for b in baselines}, predictions, list(data.classes),
+        by_step={"model": task.by_step(data, data.test, predicted),
+                 **{b.name: task.by_step(data, data.test, b.predicted) for b in baselines}}
+        if forecast and data.horizon > 1 else {},
+        by_series=series_table(data, predicted, baselines)
+        if forecast and data.loaded.panel else {},
+        skipped=list(getattr(data, "skipped", ())))
     if number is None:
         study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result

@@ -46,3 +46,32 @@ def confusion(actual: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...
 
     return confusion_matrix(np.asarray(actual), np.asarray(predicted),
                             labels=list(classes)).tolist()
+
+
+def smape(actual: np.ndarray, predicted: np.ndarray) -> float:
+    """Symmetric MAPE in percent, 0-200 (M4's definition; a pair of zeros counts 0)."""
+    a, p = np.asarray(actual, float), np.asarray(predicted, float)
+    denom = np.abs(a) + np.abs(p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(denom == 0, 0.0, 200.0 * np.abs(a - p) / denom)
+    return float(np.mean(terms))
+
+
+def seasonal_naive_mae(history: np.ndarray, season: int) -> float:
+    """MASE's scale: the in-sample mean absolute error of the seasonal naive forecast
+    (of the naive one when the history is not longer than a season)."""
+    h = np.asarray(history, float)
+    m = season if len(h) > season else 1
+    if len(h) <= m:
+        return float("nan")
+    return float(np.mean(np.abs(h[m:] - h[:-m])))
+
+
+def forecast_errors(actual: np.ndarray, predicted: np.ndarray, scale: float) -> dict[str, float]:
+    """RMSE and MAE in the series' units, MASE (MAE over `scale`) and sMAPE."""
+    err = mae(actual, predicted)
+    return {"rmse": rmse(actual, predicted), "mae": err,
+            "mase": err / scale if scale > 0 else float("inf"), "smape": smape(actual, predicted)}
+
+
+FORECAST_METRICS = ("rmse", "mae", "mase", "smape")

@@ -81,6 +81,8 @@ class DataSpec(_Strict):
     features: list[str] = Field(default_factory=list)
     time: str | None = None
     sequence: str | None = None  # the column naming each independent sequence (long CSV)
+    series: str | None = None  # the column naming each series of a panel (long CSV)
+    skip_short: bool = False  # leave out (and list) series too short for one window
     target_as_input: bool | None = None
     units: str | None = None  # the target's units, for the report's axes ("kWh", "thousands")
 
@@ -101,11 +103,24 @@ class DataSpec(_Strict):
                 "set data.sequence (the sequence-id column) or remove data.test_csv"))
         if self.sequence is not None and self.csv is None:
             raise ValueError(problem_and_fix("data.sequence: only with data.csv", "remove it"))
+        if self.series is not None and self.csv is None:
+            raise ValueError(problem_and_fix("data.series: only with data.csv (a built-in "
+                                             "panel names its own series)", "remove it"))
+        if self.series is not None and self.sequence is not None:
+            raise ValueError(problem_and_fix(
+                "data.series: a panel of series is forecast, independent sequences "
+                "(data.sequence) are classified", "keep one of them"))
         if self.ts is not None and (self.target or self.features or self.time):
             raise ValueError(problem_and_fix(
                 "data.ts: a .ts file names its own channels and labels",
                 "remove data.target, data.features and data.time"))
         return self
+
+    @property
+    def is_panel(self) -> bool:
+        """Many series, one model."""
+        builtin = BUILTINS.get(self.builtin or "")
+        return self.series is not None or bool(builtin and builtin.series)
 
     @property
     def is_sequences(self) -> bool:
@@ -226,6 +241,7 @@ class StudySpec(_Strict):
     task: Literal["forecast", "classify"] = "forecast"
     window: int = Field(12, ge=1, le=10000)
     horizon: int | None = Field(None, ge=0, le=10000)
+    metric: str | None = None  # forecasts: rmse, mae, mase or smape (default: rmse, panel mase)
     season: int = Field(12, ge=1, le=10000)
     split: SplitSpec = SplitSpec()
     space: SpaceSpec = SpaceSpec()
@@ -266,11 +282,11 @@ class StudySpec(_Strict):
         problem = get_task(self.task).check(
             sequences=self.data.is_sequences, horizon=self.horizon,
             target_as_input=self.data.target_as_input,
-            transforms=tuple(param_values(self.space.transform)))
+            transforms=tuple(param_values(self.space.transform)), metric=self.metric)
         if problem:
             raise ValueError(problem)
         for t in param_values(self.space.transform):
-            if "seasonal" in t and self.steps_ahead > self.season:
+            if "seasonal" in t and self.steps_ahead + self.outputs - 1 > self.season:
                 raise ValueError(
                     f"space.transform: {t} needs horizon <= season ({self.season})"
                 )
@@ -278,10 +294,14 @@ class StudySpec(_Strict):
 
     @property
     def steps_ahead(self) -> int:
-        """Steps between the window's last step and the target (0: label of the last step)."""
-        if self.horizon is not None:
-            return self.horizon
-        return get_task(self.task).default_steps_ahead
+        """Steps between the window's last step and the (first) target (0: the label of the
+        last step)."""
+        return get_task(self.task).targets(self.horizon)[0]
+
+    @property
+    def outputs(self) -> int:
+        """Targets per sample: a forecast's next `horizon` steps, or one label."""
+        return get_task(self.task).targets(self.horizon)[1]
 
     @property
     def uses_target_as_input(self) -> bool:
@@ -299,9 +319,12 @@ class StudySpec(_Strict):
         return DataSettings(
             source=self.source, base_dir=self.base_dir, task=self.task, builtin=d.builtin,
             csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts, target=d.target,
-            features=tuple(d.features), time=d.time, sequence=d.sequence, units=d.units,
+            features=tuple(d.features), time=d.time, sequence=d.sequence, series=d.series,
+            skip_short=d.skip_short, units=d.units,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
-            steps_ahead=self.steps_ahead, validation=self.split.validation,
+            steps_ahead=self.steps_ahead, horizon=self.outputs,
+            transforms=tuple(str(t) for t in param_values(self.space.transform)),
+            metric=self.test_metric, validation=self.split.validation,
             test=self.split.test, split_column=self.split.column, seed=self.seed)
 
     @property
@@ -328,7 +351,12 @@ class StudySpec(_Strict):
 
     @property
     def test_metric(self) -> str:
-        """The metric a model is judged by, in the data's units: rmse or accuracy."""
+        """The metric a model is judged by: the study's choice, else accuracy for classes,
+        RMSE (data units) for one series and MASE (scale-free) for a panel."""
+        if self.metric is not None:
+            return self.metric
+        if self.task == "forecast" and self.data.is_panel:
+            return "mase"
         return get_task(self.task).metric
 
     @property

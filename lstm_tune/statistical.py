@@ -4,8 +4,8 @@ A tuned LSTM is only worth it if it beats the classical models a forecaster woul
 on the same points. Both are statsmodels state-space models with fixed orders (no automatic
 order search, so the figure is reproducible and cheap): fitted once on everything before the
 first test target, then, with those parameters, filtered over the true history so that
-every test target is forecast `steps_ahead` steps from its own origin, exactly as the LSTM
-sees the window before it. On a positive target both run on logs (multiplicative season).
+every test target (or path of `horizon` targets) is forecast from its own origin, exactly as
+the LSTM sees the window before it. On a positive target both run on logs (multiplicative season).
 """
 
 from __future__ import annotations
@@ -51,29 +51,32 @@ def _models(season: int, seasonal: bool) -> dict[str, tuple[str, Any]]:
 
 
 def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
-                          season: int) -> list[StatForecast]:
-    """Forecast y[t] for every t in target_idx from y[: t - steps_ahead + 1], with models
-    fitted on y[: min(target_idx)] only. Models that fail to fit are left out.
+                          season: int, horizon: int = 1) -> list[StatForecast]:
+    """Forecast y[t .. t + horizon - 1] for every t in target_idx from y[: t - steps_ahead + 1]
+    (the origin and before), with models fitted on y[: min(target_idx)] only: one value per
+    target (horizon 1) or a path (n, horizon). Models that fail to fit are left out.
 
     The same series and points give the same forecasts, so one process fits them once
     (`compare` evaluates every strategy x seed on the same test points)."""
     y = np.ascontiguousarray(y, dtype=float)
-    return list(_cached(y.tobytes(), tuple(int(t) for t in target_idx), steps_ahead, season))
+    return list(_cached(y.tobytes(), tuple(int(t) for t in target_idx), steps_ahead, season,
+                        horizon))
 
 
-@lru_cache(maxsize=8)
-def _cached(y_bytes: bytes, target_idx: tuple[int, ...], steps_ahead: int, season: int
-            ) -> tuple[StatForecast, ...]:
+@lru_cache(maxsize=64)
+def _cached(y_bytes: bytes, target_idx: tuple[int, ...], steps_ahead: int, season: int,
+            horizon: int) -> tuple[StatForecast, ...]:
     return tuple(_fit_and_forecast(np.frombuffer(y_bytes, dtype=float), np.asarray(target_idx),
-                                   steps_ahead, season))
+                                   steps_ahead, season, horizon))
 
 
 def _fit_and_forecast(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
-                      season: int) -> list[StatForecast]:
+                      season: int, horizon: int) -> list[StatForecast]:
     start = max(0, int(np.min(target_idx)) - max(FIT_POINTS, 10 * season))
     y = y[start:]
     target_idx = target_idx - start
     first = int(target_idx.min())
+    last = int(target_idx.max()) + horizon - 1
     log = bool(np.all(y > 0))
     g = np.log(y) if log else y
     seasonal = season > 1 and first >= MIN_SEASONS * season + 2
@@ -84,14 +87,15 @@ def _fit_and_forecast(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 fitted = make(g[:first]).fit(disp=False)
-                full = fitted.apply(g[: int(target_idx.max()) + 1])
-                if steps_ahead == 1:  # one-step-ahead predictions use the true history
-                    pred = full.get_prediction(start=first, end=int(target_idx.max()))
+                full = fitted.apply(g[: last + 1])
+                if steps_ahead == 1 and horizon == 1:  # one step ahead of the true history
+                    pred = full.get_prediction(start=first, end=last)
                     z = np.asarray(pred.predicted_mean)[target_idx - first]
-                else:  # from each origin, steps_ahead steps with no data after the origin
+                else:  # from each origin, a path with no data after the origin
                     z = np.array([np.asarray(full.get_prediction(
-                        start=t - steps_ahead + 1, end=t, dynamic=True).predicted_mean)[-1]
-                        for t in target_idx])
+                        start=t - steps_ahead + 1, end=t + horizon - 1, dynamic=True
+                    ).predicted_mean)[steps_ahead - 1:] for t in target_idx])
+                    z = z[:, 0] if horizon == 1 else z
         except Exception:  # a baseline that cannot be fitted is not shown, never fatal
             continue
         if not np.all(np.isfinite(z)):

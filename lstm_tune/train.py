@@ -1,7 +1,8 @@
 """Fit one model on one dataset: the training code every strategy and benchmark shares.
 
 The validation metric is computed in the data's own units after every epoch and put in the
-epoch logs as `val_rmse` (forecasts) or `val_accuracy` (classification). Early stopping and
+epoch logs as `val_<metric>`: the study's forecast metric (`val_rmse`, `val_mase`, ...) or
+`val_accuracy` (classification). Early stopping and
 pruning watch that metric, so configurations with different target transforms are compared
 on the same scale. It is the only validation pass: Keras' own (`validation_data`) would
 predict the same windows a second time, and an eager model call per epoch costs about
@@ -72,10 +73,10 @@ class TieBreakingStopping(keras.callbacks.EarlyStopping):
         return bool(current == reference and self._loss < self._best_loss)
 
 
-def early_stopping(task: str, patience: int) -> keras.callbacks.EarlyStopping:
+def early_stopping(data: Dataset, patience: int) -> keras.callbacks.EarlyStopping:
     """Stop after `patience` epochs without progress and keep the best epoch's weights."""
-    name, mode = monitor(task)
-    tie = get_task(task).tie_breaker
+    name, mode = monitor(data)
+    tie = get_task(data.task).tie_breaker
     if tie is None:
         return keras.callbacks.EarlyStopping(monitor=name, mode=mode, patience=patience,
                                              restore_best_weights=True)
@@ -111,10 +112,9 @@ def build_optimizer(model: keras.Model) -> None:
         model.optimizer.build(model.trainable_variables)
 
 
-def monitor(task: str) -> tuple[str, str]:
+def monitor(data: Dataset) -> tuple[str, str]:
     """The Keras log key and mode that early stopping and pruning watch."""
-    t = get_task(task)
-    return f"val_{t.metric}", t.direction[:3]
+    return f"val_{data.metric}", get_task(data.task).direction[:3]
 
 
 def fit(
@@ -131,10 +131,10 @@ def fit(
         params, data.window, len(data.channel_names), data.task,
         n_outputs=get_task(data.task).outputs(data), masked=data.masked,
     )
-    name, mode = monitor(data.task)
+    name, mode = monitor(data)
     callbacks: list[keras.callbacks.Callback] = [
         UnitMetric(data),
-        early_stopping(data.task, patience),
+        early_stopping(data, patience),
         *(extra_callbacks or []),
     ]
     start = time.perf_counter()

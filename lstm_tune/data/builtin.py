@@ -28,6 +28,7 @@ class Builtin:
     load: Callable[[], Any] = field(default=lambda: pd.DataFrame(), repr=False)
     framing: str = "windows"
     origin: str = ""  # where the data comes from, and its licence
+    series: str | None = None  # a panel: the column naming each series
 
 
 def _airline() -> pd.DataFrame:
@@ -63,6 +64,42 @@ def _synthetic_class() -> pd.DataFrame:
     label[4:] = (x0[4:] - 0.8 * x0[:-4] > 0).astype(int)
     df["label"] = label
     return df.iloc[4:].reset_index(drop=True)
+
+
+PANEL_SERIES = 6
+PANEL_STEPS = 400
+
+
+def _synthetic_panel() -> pd.DataFrame:
+    """Six series of very different level and scale, one law: for series s,
+    y[t] = level_s + scale_s * (x0[t-1] - 0.8 x0[t-5] + N(0, 0.1²)). Scaled per series,
+    they are one task; scaled together, the small ones would vanish."""
+    frames = []
+    for s in range(PANEL_SERIES):
+        df = _synthetic_inputs(PANEL_STEPS + 5, seed=20240610 + s)
+        x0 = df["x0"].to_numpy()
+        noise = np.random.default_rng(70 + s).normal(0.0, SYNTHETIC_NOISE, len(df))
+        signal = np.zeros(len(df))
+        signal[5:] = x0[4:-1] - 0.8 * x0[:-5]
+        level, scale = 10.0 ** s, 2.0 ** s
+        df["y"] = level + scale * (signal + noise)
+        df.insert(0, "series", f"s{s}")
+        frames.append(df.iloc[5:].reset_index(drop=True).assign(step=np.arange(PANEL_STEPS)))
+    return pd.concat(frames, ignore_index=True)
+
+
+MACRO_SERIES = ("realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi", "m1", "pop")
+
+
+def _us_macro() -> pd.DataFrame:
+    """statsmodels' `macrodata` (public domain, FRED) in long form: one row per series and
+    quarter, 1959Q1-2009Q3."""
+    from statsmodels.datasets import macrodata
+
+    wide = macrodata.load_pandas().data
+    quarter = [f"{int(y)}-{3 * (int(q) - 1) + 1:02d}" for y, q in zip(wide["year"], wide["quarter"])]
+    return pd.concat([pd.DataFrame({"series": name, "quarter": quarter, "value": wide[name]})
+                      for name in MACRO_SERIES], ignore_index=True)
 
 
 def _ts_pair(problem: str) -> Callable[[], tuple[Any, Any]]:
@@ -108,6 +145,23 @@ BUILTINS: dict[str, Builtin] = {
             "600 steps, 3 noise features; label[t] = 1 if x0[t] - 0.8*x0[t-4] > 0",
             "classify", "label", ("x0", "x1", "x2"), time="step", target_as_input=False,
             informative=((0, "x0", 1.0), (4, "x0", -0.8)), load=_synthetic_class,
+        ),
+        Builtin(
+            "synthetic_panel",
+            f"{PANEL_SERIES} series x {PANEL_STEPS} steps, levels 1 to 1e5; "
+            "y[t] = level + scale*(x0[t-1] - 0.8*x0[t-5] + N(0, 0.1^2)) in every series",
+            "forecast", "y", ("x0", "x1", "x2"), time="step", target_as_input=False,
+            informative=((1, "x0", 1.0), (5, "x0", -0.8)), load=_synthetic_panel,
+            series="series",
+        ),
+        Builtin(
+            "us_macro",
+            f"{len(MACRO_SERIES)} quarterly US macroeconomic series (real GDP, consumption, "
+            "investment, government spending, disposable income, CPI, M1, population), "
+            "1959Q1-2009Q3, 203 quarters each",
+            "forecast", "value", time="quarter", load=_us_macro, series="series",
+            origin="statsmodels.datasets.macrodata (public domain; FRED, Federal Reserve "
+                   "Bank of St. Louis), read from the installed statsmodels",
         ),
         Builtin(
             "gunpoint",

@@ -30,9 +30,27 @@ class Table:
     units: str = ""  # the target's units, if known (for axis labels)
     # (lag, feature, coefficient) of the cells that carry the signal, where a built-in knows
     informative: tuple[tuple[int, str, float], ...] = ()
+    # many series (a panel): (name, first row, end row) of each, rows of one series together
+    # and in time order; () for a single series
+    series: tuple[tuple[str, int, int], ...] = ()
 
     def __len__(self) -> int:
         return len(self.target)
+
+    @property
+    def panel(self) -> bool:
+        return bool(self.series)
+
+    @property
+    def parts(self) -> tuple[tuple[str, int, int], ...]:
+        """(name, start, stop) of every series; one unnamed part for a single series."""
+        return self.series or (("", 0, len(self)),)
+
+    def series_of(self, idx: np.ndarray) -> list[str]:
+        """The name of the series each row belongs to."""
+        starts = np.array([start for _, start, _ in self.parts])
+        names = [name for name, _, _ in self.parts]
+        return [names[i] for i in np.searchsorted(starts, np.asarray(idx), side="right") - 1]
 
 
 def builtin_for(spec: DataSettings) -> Builtin:
@@ -94,7 +112,8 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
 
 def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) -> pd.Series:
     """The time (or step) column as dates or numbers; an unreadable or empty one refused."""
-    stamps = pd.to_datetime(df[time], errors="coerce") if df[time].dtype == object else df[time]
+    numeric = pd.api.types.is_numeric_dtype(df[time])
+    stamps = df[time] if numeric else pd.to_datetime(df[time], errors="coerce")
     if stamps.isna().any():
         row = int(np.flatnonzero(stamps.isna().to_numpy())[0])
         raise StudyError(where, "data.time", f"column {time!r} has an unreadable or empty "
@@ -115,16 +134,19 @@ def load_table(spec: DataSettings) -> Table:
         # the known cells hold only for the built-in's own inputs
         informative = b.informative if not d.features else ()
         units = d.units or b.units
+        series = d.series or b.series
     else:
         df = read_csv(spec, Path(spec.base_dir) / (spec.csv or ""))
         where = str(Path(spec.base_dir) / (d.csv or ""))
         target, features, time, informative = d.target or "", list(d.features), d.time, ()
         units = d.units or ""
+        series = d.series
 
     columns = [str(c) for c in df.columns]
     df.columns = columns
     for field, names in (("data.target", [target]), ("data.features", features),
-                         ("data.time", [time] if time else [])):
+                         ("data.time", [time] if time else []),
+                         ("data.series", [series] if series else [])):
         for name in names:
             if name not in columns:
                 raise StudyError(where, field, f"no column {name!r} (columns: {', '.join(columns)})",
@@ -138,18 +160,8 @@ def load_table(spec: DataSettings) -> Table:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
-    if time:
-        stamps = time_column(df, time, where, "time", "give every row a date or a number")
-        dup = stamps.duplicated()
-        if dup.any():
-            row = int(np.flatnonzero(dup.to_numpy())[0])
-            raise StudyError(where, "data.time", f"duplicate time {df[time].iloc[row]!r} at data "
-                             f"row {row + 1}", "keep one row per time step")
-        order = np.argsort(stamps.to_numpy(), kind="stable")
-        df = df.iloc[order].reset_index(drop=True)
-        times = tuple(str(v) for v in df[time])
-    else:
-        times = tuple(str(i) for i in range(len(df)))
+    df, parts = _in_order(df, where, time, series)
+    times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
 
     if spec.task == "forecast":
         y = numeric_column(df, target, where, "data.target")
@@ -165,5 +177,71 @@ def load_table(spec: DataSettings) -> Table:
                              "classification needs at least two classes")
     x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
-    return Table(where, target, y, x, tuple(features), times, units, informative)
+    return Table(where, target, y, x, tuple(features), times, units, informative, parts)
+
+
+def _in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
+              ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...]]:
+    """Rows of one series together (series by name) and in time order within each; the
+    (name, start, stop) of every series of a panel."""
+    if series:
+        ids = df[series]
+        if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+            row = int(np.flatnonzero((ids.isna() | (ids.astype(str).str.strip() == "")
+                                      ).to_numpy())[0])
+            raise StudyError(where, "data.series", f"column {series!r} is empty at data row "
+                             f"{row + 1}", "give every row the name of its series")
+        ids = ids.astype(str)
+    else:
+        ids = pd.Series([""] * len(df), index=df.index)
+    keys = [ids]
+    stamps = None
+    if time:
+        stamps = time_column(df, time, where, "time", "give every row a date or a number")
+        dup = pd.DataFrame({"s": ids, "t": stamps}).duplicated()
+        if dup.any():
+            row = int(np.flatnonzero(dup.to_numpy())[0])
+            which = f" in series {ids.iloc[row]!r}" if series else ""
+            raise StudyError(where, "data.time", f"duplicate time {df[time].iloc[row]!r}{which} "
+                             f"at data row {row + 1}", "keep one row per time step"
+                             + (" of each series" if series else ""))
+        keys.append(stamps)
+    order = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)}).sort_values(
+        [f"k{i}" for i in range(len(keys))], kind="stable").index.to_numpy()
+    df = df.iloc[order].reset_index(drop=True)
+    if not series:
+        return df, ()
+    ids = ids.iloc[order].reset_index(drop=True)
+    starts = np.flatnonzero(np.r_[True, ids.to_numpy()[1:] != ids.to_numpy()[:-1]])
+    stops = np.r_[starts[1:], len(df)]
+    parts = tuple((ids.iloc[a], int(a), int(b)) for a, b in zip(starts, stops))
+    if stamps is not None:
+        _one_frequency(stamps.iloc[order].reset_index(drop=True), parts, where, time)
+    return df, parts
+
+
+def _step_of(values: pd.Series) -> str | None:
+    """A series' step between times, in words (None when it cannot be told)."""
+    if len(values) < 3:
+        return None
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.infer_freq(pd.DatetimeIndex(values))
+    steps = np.diff(values.to_numpy(dtype=float))
+    return f"{np.median(steps):g}"
+
+
+def _one_frequency(times: pd.Series, parts: tuple[tuple[str, int, int], ...], where: str,
+                   time: str) -> None:
+    """Every series of a panel steps at the same frequency (one model reads them alike)."""
+    seen: dict[str, str] = {}
+    for name, start, stop in parts:
+        step = _step_of(times.iloc[start:stop])
+        if step is None:
+            continue
+        if seen and step not in seen:
+            other, first = next(iter(seen.items()))
+            raise StudyError(where, "data.time", f"series {name!r} steps by {step} but series "
+                             f"{first!r} by {other} (column {time!r})",
+                             "resample every series to one frequency before the study")
+        seen.setdefault(step, name)
 

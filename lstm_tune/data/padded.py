@@ -58,6 +58,8 @@ class SequenceDataset(FramedData):
     task: str = "classify"
     framing: str = "sequences"
     steps_ahead: int = 0
+    horizon: int = 1
+    metric: str = "accuracy"
     y_mean: float = 0.0
     y_std: float = 1.0
     transform: Transform = Transform("none", 1)

@@ -24,11 +24,16 @@ class DataSettings:
     features: tuple[str, ...] = field(default_factory=tuple)
     time: str | None = None
     sequence: str | None = None
+    series: str | None = None  # the column naming each series of a panel (long CSV)
+    skip_short: bool = False  # leave out series too short for one window (else refuse)
     units: str | None = None
     target_as_input: bool = False
     window: int = 12
     season: int = 12
-    steps_ahead: int = 1
+    steps_ahead: int = 1  # the first target's position after the window's last step
+    horizon: int = 1  # forecasts: how many steps the model predicts at once
+    transforms: tuple[str, ...] = ("none",)
+    metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)  # every target transform the study may try
     validation: float = 12
     test: float = 24
     split_column: str | None = None  # "train"/"test" per sequence: a published split

@@ -57,12 +57,16 @@ class Transform:
         return out
 
     def reference(self, y: np.ndarray, target_idx: np.ndarray, window_end: np.ndarray) -> np.ndarray:
-        """g(y[ref]) for each sample: what is added back to the model's output."""
+        """g(y[ref]) for each target (target_idx: (n,) or (n, steps) positions): what is
+        added back to the model's output."""
         g = self.level(y)
+        target_idx = np.asarray(target_idx)
         if self.lag == 0:
-            return np.zeros(len(target_idx))
-        if self.lag == 1:
-            return g[window_end]  # the last observed value
+            return np.zeros(target_idx.shape)
+        if self.lag == 1:  # the last observed value, for every step of the path
+            end = g[np.asarray(window_end)]
+            return np.broadcast_to(end.reshape(end.shape + (1,) * (target_idx.ndim - 1)),
+                                   target_idx.shape).copy()
         return g[target_idx - self.season]  # the same step one season earlier (needs h <= season)
 
     def forward(self, y: np.ndarray, target_idx: np.ndarray, ref: np.ndarray) -> np.ndarray:

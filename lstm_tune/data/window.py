@@ -24,15 +24,33 @@ MIN_TRAIN_SAMPLES = 8
 
 @dataclass(frozen=True)
 class Split:
-    """One part of the data: scaled model inputs and targets, plus what unscaling needs."""
+    """One part of the data: scaled model inputs and targets, plus what unscaling needs.
+
+    A forecast of H > 1 steps has one row of H targets per sample (the path after the
+    window); with one step, and for classes, the step axis is dropped."""
 
     x: np.ndarray  # (n, window, channels) float32, scaled
-    y: np.ndarray  # (n,) float32 scaled target, or int class index
-    target_idx: np.ndarray  # (n,) position of each target in the series
-    ref: np.ndarray  # (n,) what the transform adds back (forecasts)
+    y: np.ndarray  # (n,) or (n, H) float32 scaled target, or (n,) int class index
+    target_idx: np.ndarray  # (n,) position of each sample's (first) target in the data
+    ref: np.ndarray  # like y: what the transform adds back (forecasts)
+    series: np.ndarray | None = None  # (n,) which series each sample is cut from
 
     def __len__(self) -> int:
         return len(self.y)
+
+    @property
+    def series_index(self) -> np.ndarray:
+        return np.zeros(len(self.y), dtype=int) if self.series is None else self.series
+
+    def take(self, idx: np.ndarray | slice) -> "Split":
+        """The samples at `idx`, as a split of their own."""
+        return Split(self.x[idx], self.y[idx], self.target_idx[idx], self.ref[idx],
+                     None if self.series is None else self.series[idx])
+
+    @staticmethod
+    def join(parts: list["Split"]) -> "Split":
+        return Split(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                       ("x", "y", "target_idx", "ref", "series_index")))
 
 
 class FramedData:
@@ -76,21 +94,31 @@ class FramedData:
 
 @dataclass(frozen=True)
 class Dataset(FramedData):
+    """Windows cut from one series or from each of many (a panel), each series scaled on
+    its own training part, so series of different size share one model."""
+
     table: Table
     task: str
     window: int
-    steps_ahead: int
+    steps_ahead: int  # the first target's position after the window's last step
+    horizon: int  # targets per sample: the next `horizon` steps (forecasts)
     season: int
     transform: Transform
     channel_names: tuple[str, ...]
     train: Split
     val: Split
     test: Split
-    x_mean: np.ndarray
+    x_mean: np.ndarray  # (series, channels)
     x_std: np.ndarray
-    y_mean: float
-    y_std: float
+    y_mean: np.ndarray  # (series,)
+    y_std: np.ndarray
     classes: tuple[str, ...] = ()
+    metric: str = "rmse"  # what the search optimises (validation_value)
+    series_names: tuple[str, ...] = ("",)  # the series kept, in the order of Split.series
+    skipped: tuple[str, ...] = ()  # series too short for one window, left out on request
+
+    framing = "windows"
+    masked = False
 
     @property
     def loaded(self) -> Table:
@@ -98,13 +126,42 @@ class Dataset(FramedData):
 
     def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
         """Model output for a forecast split, back in the data's own units."""
-        return self.units(y_scaled, split.ref)
+        return self.units(y_scaled, split.ref, split.series_index)
 
-    def units(self, y_scaled: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    def units(self, y_scaled: np.ndarray, ref: np.ndarray,
+              series: np.ndarray | None = None) -> np.ndarray:
         """Model output (scaled, transformed) -> forecast in the data's units, given each
-        sample's reference (what the transform adds back)."""
-        z = np.asarray(y_scaled, dtype=float).reshape(-1) * self.y_std + self.y_mean
+        sample's reference (what the transform adds back) and series (its scaler)."""
+        ref = np.asarray(ref, dtype=float)
+        s = np.zeros(len(ref), dtype=int) if series is None else np.asarray(series, dtype=int)
+        shape = (-1,) + (1,) * (ref.ndim - 1)
+        z = (np.asarray(y_scaled, dtype=float).reshape(ref.shape) * self.y_std[s].reshape(shape)
+             + self.y_mean[s].reshape(shape))
         return self.transform.inverse(z, ref)
+
+    def unscale_x(self, x: np.ndarray, series: np.ndarray | None = None) -> np.ndarray:
+        """Scaled inputs back in the data's units (each sample with its series' scaler)."""
+        s = np.zeros(len(x), dtype=int) if series is None else np.asarray(series, dtype=int)
+        return x * self.x_std[s][:, None, :] + self.x_mean[s][:, None, :]
+
+    def history_scales(self, split: Split) -> np.ndarray:
+        """MASE's scale for each series: the seasonal naive error over its steps before
+        the split's first target (never the split itself)."""
+        from lstm_tune.metrics import seasonal_naive_mae
+
+        starts = {name: start for name, start, _ in self.table.parts}
+        s, idx = split.series_index, split.target_idx
+        out = np.full(len(self.series_names), np.nan)
+        for i, name in enumerate(self.series_names):
+            if np.any(s == i):
+                start = starts[name]
+                out[i] = seasonal_naive_mae(self.table.target[start:int(idx[s == i].min())],
+                                            self.season)
+        return out
+
+    def target_positions(self, idx: np.ndarray) -> np.ndarray:
+        """Every target's position for samples whose first target is at idx: (n, horizon)."""
+        return np.asarray(idx)[:, None] + np.arange(self.horizon)[None, :]
 
     def input_steps(self, target_idx: np.ndarray) -> np.ndarray:
         """Series position of every window step, (samples, window), oldest first."""
@@ -120,85 +177,149 @@ class Dataset(FramedData):
         return np.stack(channels, axis=2)
 
     def actual_at(self, idx: np.ndarray) -> np.ndarray:
-        return self.table.target[np.asarray(idx)]
+        """True targets: (n,) for one step or a class, (n, horizon) for a path."""
+        if self.horizon == 1:
+            return self.table.target[np.asarray(idx)]
+        return self.table.target[self.target_positions(idx)]
 
     def labels_at(self, idx: np.ndarray) -> list[str]:
-        """What each sample is called in a report: the time of its target."""
-        return [self.table.times[i] for i in np.asarray(idx)]
+        """What each sample is called in a report: the time of its (first) target, after
+        its series' name when there are several."""
+        times = [self.table.times[i] for i in np.asarray(idx)]
+        if not self.table.panel:
+            return times
+        names = self.table.series_of(np.asarray(idx))
+        return [f"{n} {t}" for n, t in zip(names, times)]
 
-    framing = "windows"
-    masked = False
 
+@dataclass(frozen=True)
+class _Origins:
+    """The window ends of one series, by part."""
+
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
+
+def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: int) -> _Origins:
+    """Window ends of the series at [start, stop): test samples have every target in the
+    last `test` steps, validation in the `validation` steps before them, train before that."""
+    w, k0 = spec.window, spec.steps_ahead
+    first_end = start + w - 1 + (tf.lag if spec.target_as_input else 0)
+    if tf.lag > 1:
+        first_end = max(first_end, start + tf.lag - k0)  # the season before the first target
+    ends = np.arange(first_end, stop - k0 - horizon + 1)
+    n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
+    first, last = ends + k0, ends + k0 + horizon - 1
+    test_from, val_from = stop - n_test, stop - n_test - n_val
+    return _Origins(ends[last < val_from], ends[(first >= val_from) & (last < test_from)],
+                    ends[first >= test_from])
+
+
+def _too_short(o: _Origins) -> bool:
+    return len(o.train) < MIN_TRAIN_SAMPLES or len(o.val) < 1 or len(o.test) < 1
+
+
+def _short_problem(table: Table, name: str, start: int, stop: int, spec: DataSettings,
+                   transform: str, horizon: int) -> str:
+    n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
+    series = f"series {name!r}" if table.panel else "the series"
+    ahead = f" and {horizon} steps ahead" if horizon > 1 else ""
+    return (f"{series} has {stop - start} steps: too few for windows of {spec.window} steps"
+            f"{ahead} (transform {transform}) with {n_val} validation + {n_test} test steps "
+            f"and {MIN_TRAIN_SAMPLES} training windows")
+
+
+def check_horizon(spec: DataSettings, table: Table) -> None:
+    """A path of `horizon` steps must fit inside the test part and the validation part."""
+    for name, start, stop in table.parts:
+        n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
+        for field, size in (("split.test", n_test), ("split.validation", n_val)):
+            if spec.horizon > size:
+                what = f" of series {name!r}" if table.panel else ""
+                raise StudyError(spec.source, "horizon", f"{spec.horizon} steps ahead do not fit "
+                                 f"in the {size}-step {field.split('.')[1]} part{what}",
+                                 f"use horizon <= {size} or a larger {field}")
 
 
 def make_dataset(spec: DataSettings, table: Table, transform: str = "none") -> Dataset:
     """Window, split and scale the table for one target transform."""
     tf = Transform(transform, spec.season)
+    forecast = spec.task == "forecast"
+    horizon = spec.horizon if forecast else 1
     y = table.target
-    n, w, h = len(table), spec.window, spec.steps_ahead
-    if spec.task == "forecast" and tf.log and np.any(y <= 0):
+    if forecast and tf.log and np.any(y <= 0):
         raise StudyError(spec.source, "space.transform", f"{transform} needs a positive target "
                          f"but {table.target_name!r} has values <= 0", "drop the log transforms")
+    check_horizon(spec, table)
+    classes = tuple(sorted(set(y))) if not forecast else ()
+    lookup = {c: i for i, c in enumerate(classes)}
+    names = ([table.target_name] if spec.target_as_input else []) + list(table.feature_names)
+    # every transform the study may try: a series too short for one of them is short for all,
+    # so every transform is scored on the same series and test points
+    tried = [Transform(t, spec.season) for t in dict.fromkeys((*spec.transforms, transform))]
 
-    channels: list[np.ndarray] = []
-    names: list[str] = []
-    if spec.target_as_input:
-        channels.append(tf.input_series(y))
-        names.append(table.target_name)
-    for i, name in enumerate(table.feature_names):
-        channels.append(table.features[:, i])
-        names.append(name)
-    series = np.column_stack(channels)
-
-    first_end = w - 1 + (tf.lag if spec.target_as_input else 0)
-    if tf.lag > 1:
-        first_end = max(first_end, tf.lag - h)
-    ends = np.arange(first_end, n - h)
-    n_val, n_test = holdout_sizes(spec.validation, spec.test, n)
-    needed = n_val + n_test + MIN_TRAIN_SAMPLES
-    if len(ends) < needed:
-        raise StudyError(
-            table.source, "window",
-            f"the series has {n} steps, which gives {max(len(ends), 0)} windows of {w} steps "
-            f"(transform {transform}), but {n_val} validation + {n_test} test + "
-            f"{MIN_TRAIN_SAMPLES} training windows are needed",
-            "use a shorter window, smaller validation/test sizes, or a longer series",
-        )
-    targets = ends + h
-    idx = np.arange(w)[None, :] + (ends - w + 1)[:, None]
-    x = series[idx].astype(np.float64)
-
-    if spec.task == "forecast":
-        ref = tf.reference(y, targets, ends)
-        z = tf.forward(y, targets, ref)
-        classes: tuple[str, ...] = ()
-    else:
-        ref = np.zeros(len(targets))
-        classes = tuple(sorted(set(y)))
-        lookup = {c: i for i, c in enumerate(classes)}
-        z = np.array([lookup[v] for v in y[targets]], dtype=np.int64)
-
-    n_train = len(ends) - n_val - n_test
-    parts = {"train": slice(0, n_train), "val": slice(n_train, n_train + n_val),
-             "test": slice(n_train + n_val, None)}
-    x_train = x[parts["train"]].reshape(-1, x.shape[-1])
-    x_mean = x_train.mean(axis=0)
-    x_std = x_train.std(axis=0)
-    x_std[x_std == 0] = 1.0
-    if spec.task == "forecast":
-        y_mean = float(z[parts["train"]].mean())
-        y_std = float(z[parts["train"]].std()) or 1.0
-        y_scaled = ((z - y_mean) / y_std).astype(np.float32)
-    else:
-        y_mean, y_std, y_scaled = 0.0, 1.0, z
-    xs = ((x - x_mean) / x_std).astype(np.float32)
-
-    def part(s: slice) -> Split:
-        return Split(xs[s], y_scaled[s], targets[s], ref[s])
+    parts: dict[str, list[Split]] = {"train": [], "val": [], "test": []}
+    x_mean, x_std, y_mean, y_std, skipped, kept = [], [], [], [], [], []
+    for name, start, stop in table.parts:
+        if any(_too_short(_origins(start, stop, t, spec, horizon)) for t in tried):
+            if spec.skip_short and table.panel:
+                skipped.append(name)
+                continue
+            worst = next(t for t in tried if _too_short(_origins(start, stop, t, spec, horizon)))
+            raise StudyError(
+                table.source, "window",
+                _short_problem(table, name, start, stop, spec, worst.name, horizon),
+                "use a shorter window or smaller validation/test sizes"
+                + (", or set data.skip_short: true to leave such series out" if table.panel
+                   else ", or a longer series"))
+        origins = _origins(start, stop, tf, spec, horizon)
+        kept.append(name)
+        chunk = y[start:stop]
+        channels = [tf.input_series(chunk)] if spec.target_as_input else []
+        channels += [table.features[start:stop, i] for i in range(len(table.feature_names))]
+        values = np.column_stack(channels) if channels else np.zeros((stop - start, 0))
+        s = len(x_mean)  # this series' index among the kept ones
+        ends = {k: getattr(origins, k) for k in parts}
+        xs = {k: values[np.arange(spec.window)[None, :] + (e - start - spec.window + 1)[:, None]]
+              .astype(np.float64) for k, e in ends.items()}
+        flat = xs["train"].reshape(-1, values.shape[1])
+        mean, std = flat.mean(axis=0), flat.std(axis=0)
+        std[std == 0] = 1.0
+        x_mean.append(mean)
+        x_std.append(std)
+        refs, zs = {}, {}
+        for k, e in ends.items():
+            first = e + spec.steps_ahead
+            targets = first[:, None] + np.arange(horizon)[None, :]
+            if forecast:
+                refs[k] = tf.reference(y, targets, e)
+                zs[k] = tf.forward(y, targets, refs[k])
+            else:
+                refs[k] = np.zeros((len(e), 1))
+                zs[k] = np.array([[lookup[v]] for v in y[first]], dtype=np.int64)
+        if forecast:
+            m, sd = float(zs["train"].mean()), float(zs["train"].std()) or 1.0
+        else:
+            m, sd = 0.0, 1.0
+        y_mean.append(m)
+        y_std.append(sd)
+        for k, e in ends.items():
+            z = ((zs[k] - m) / sd).astype(np.float32) if forecast else zs[k]
+            ref = refs[k]
+            if horizon == 1:
+                z, ref = z[:, 0], ref[:, 0]
+            parts[k].append(Split(((xs[k] - mean) / std).astype(np.float32), z,
+                                  e + spec.steps_ahead, ref, np.full(len(e), s)))
+    if not x_mean:
+        raise StudyError(table.source, "window", "every series is too short for one window",
+                         "use a shorter window or smaller validation/test sizes")
 
     return Dataset(
-        table=table, task=spec.task, window=w, steps_ahead=h, season=spec.season, transform=tf,
-        channel_names=tuple(names), train=part(parts["train"]), val=part(parts["val"]),
-        test=part(parts["test"]), x_mean=x_mean, x_std=x_std, y_mean=y_mean, y_std=y_std,
-        classes=classes,
+        table=table, task=spec.task, window=spec.window, steps_ahead=spec.steps_ahead,
+        horizon=horizon, season=spec.season, transform=tf, channel_names=tuple(names),
+        train=Split.join(parts["train"]), val=Split.join(parts["val"]),
+        test=Split.join(parts["test"]), x_mean=np.asarray(x_mean), x_std=np.asarray(x_std),
+        y_mean=np.asarray(y_mean), y_std=np.asarray(y_std), classes=classes,
+        metric=spec.metric if forecast else "accuracy", series_names=tuple(kept), skipped=tuple(skipped),
     )

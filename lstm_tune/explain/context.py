@@ -32,6 +32,8 @@ class ExplainContext:
     shap_samples: int = 200
     lime_samples: int = 1000
     lengths: np.ndarray | None = None  # real lengths of the explained padded sequences
+    series: np.ndarray | None = None  # which series each explained window is cut from
+    step: int = 0  # a path forecast: which step ahead is explained (0: the first)
     # results explainers reuse within one explanation run (None: compute every time)
     cache: dict | None = field(default=None, repr=False)
 
@@ -57,7 +59,7 @@ class ExplainContext:
     def step_names(self) -> tuple[str, ...]:
         if self.data.framing == "sequences":
             return sequence_step_names(self.data.window)
-        return step_names(self.data.window, self.data.steps_ahead)
+        return step_names(self.data.window, self.data.steps_ahead + self.step)
 
     @property
     def cell_name(self) -> Callable[[int], str]:
@@ -81,12 +83,20 @@ class ExplainContext:
     def fixed_model(self) -> Any:
         """The model with a fixed number of steps: a model for sequences of any length has
         no step count in its input shape, which SHAP's GradientExplainer needs."""
-        if self.model.input_shape[1] is not None:
-            return self.model
         import keras
 
+        if self.paths:  # one output: the explained step of the path
+            inputs = keras.Input((self.data.window, len(self.data.channel_names)))
+            return keras.Model(inputs, self.model(inputs)[:, self.step: self.step + 1])
+        if self.model.input_shape[1] is not None:
+            return self.model
         inputs = keras.Input((self.data.window, len(self.data.channel_names)))
         return keras.Model(inputs, self.model(inputs))
+
+    @property
+    def paths(self) -> bool:
+        """The model forecasts several steps at once (one output per step)."""
+        return not self.classifies and self.data.horizon > 1
 
     def impose_padding(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Keep perturbed sequences as long as the explained ones: steps past a sequence's
@@ -119,14 +129,20 @@ class ExplainContext:
         if self.classifies:
             pick = np.resize(np.asarray(output if output is not None else 0), len(out))
             return out[np.arange(len(out)), pick].astype(np.float64)
-        return out.reshape(-1).astype(np.float64)
+        return out.reshape(len(out), -1)[:, self.step].astype(np.float64)
 
     def output_name(self, output: Output = None) -> str:
         if self.classifies:
             if output is not None and np.ndim(output):
                 return "probability of the predicted class"
             return f"probability of class {self.data.classes[int(output or 0)]!r}"
+        if self.paths:
+            return f"forecast {self.step + 1} step(s) ahead (model scale)"
         return "forecast (model scale)"
 
     def unscaled(self, x: np.ndarray) -> np.ndarray:
-        return x * self.data.x_std + self.data.x_mean
+        """Explained inputs back in the data's units (each with its series' scaler)."""
+        if self.data.framing == "sequences":
+            return x * self.data.x_std + self.data.x_mean
+        series = None if self.series is None else np.resize(self.series, len(x))
+        return self.data.unscale_x(x, series)

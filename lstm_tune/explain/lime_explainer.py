@@ -46,8 +46,7 @@ def explain_lime(ctx: ExplainContext, x: np.ndarray, output: Output = None) -> A
         length = None if ctx.lengths is None else ctx.lengths[i: i + 1]
 
         def predict(batch: np.ndarray) -> np.ndarray:
-            out = ctx.raw_output(batch, length)
-            return out if classify else out.reshape(-1)
+            return ctx.raw_output(batch, length) if classify else ctx.output(batch)
 
         exp = explainer.explain_instance(
             x[i], predict, labels=(key,) if classify else (0,),

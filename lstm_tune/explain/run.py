@@ -10,6 +10,7 @@ import numpy as np
 import optuna
 
 from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.window import Split
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
@@ -99,10 +100,13 @@ class ExplainResult:
                 "explainers": explainers}
 
 
-def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The samples to explain: for one series the most recent `count` windows (test first,
-    then validation and train before it); for independent sequences the first `count` test
-    sequences, every class in turn, so each class has examples."""
+def windows(data: Any, count: int, series: str | None = None) -> Split:
+    """The samples to explain.
+
+    One series: the most recent `count` windows (test first, then validation and train
+    before it). A panel: those of `series`, or the most recent of every series in turn.
+    Independent sequences: the first `count` test sequences, every class in turn, so each
+    class has examples."""
     if data.framing == "sequences":
         test = data.test
         labels = data.actual(test)
@@ -112,13 +116,20 @@ def windows(data: Any, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             for members in by_class:
                 if members and len(order) < count:
                     order.append(members.pop(0))
-        take = np.asarray(order, dtype=int)
-        return test.x[take], test.target_idx[take], test.ref[take]
-    xs = np.concatenate([data.train.x, data.val.x, data.test.x])
-    idx = np.concatenate([data.train.target_idx, data.val.target_idx, data.test.target_idx])
-    refs = np.concatenate([data.train.ref, data.val.ref, data.test.ref])
-    take = slice(max(0, len(xs) - count), None)
-    return xs[take], idx[take], refs[take]
+        return test.take(np.asarray(order, dtype=int))
+    everything = Split.join([data.train, data.val, data.test])
+    s = everything.series_index
+    if series is not None:
+        rows = np.flatnonzero(s == data.series_names.index(series))
+        return everything.take(rows[max(0, len(rows) - count):])
+    # newest first within each series, series taking turns; shown oldest first
+    newest = [list(np.flatnonzero(s == i)[::-1]) for i in range(len(data.series_names))]
+    picked: list[int] = []
+    while len(picked) < min(count, len(everything)):
+        for rows in newest:
+            if rows and len(picked) < count:
+                picked.append(rows.pop(0))
+    return everything.take(np.sort(np.asarray(picked, dtype=int)))
 
 
 def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str, float]],
@@ -152,10 +163,13 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
 
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
                   samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS),
-                  class_name: str | None = None) -> ExplainResult:
+                  class_name: str | None = None, series: str | None = None,
+                  step: int = 1) -> ExplainResult:
     """Explain a trial's model (default: the best) on `samples` samples. Classification
     explains `class_name` if given, else a binary task's second class, else each sample's
-    predicted class; SHAP is also given for every class."""
+    predicted class; SHAP is also given for every class. A forecast of several steps
+    explains `step` steps ahead (1: the next); a panel's windows come from `series`, if
+    given, else from every series in turn."""
     trial = best_trial(spec, study, number)
     if trial.state != optuna.trial.TrialState.COMPLETE:
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
@@ -166,16 +180,29 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
                          f"{', '.join(data.classes) or 'none: this is a forecast'})",
                          "give one of the listed classes")
+    horizon = getattr(data, "horizon", 1)
+    if not 1 <= step <= horizon:
+        raise StudyError(spec.source, "--step", f"the model forecasts {horizon} step(s) ahead, "
+                         f"not {step}", f"give a step from 1 to {horizon}")
+    names = getattr(data, "series_names", ("",))
+    if series is not None and series not in names:
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        raise StudyError(spec.source, "--series", f"no series {series!r} in the study "
+                         f"({shown or 'it has one series'})", "give one of its series")
     model = load_trial_model(spec, trial)
-    x, target_idx, refs = windows(data, samples)
+    chosen = windows(data, samples, series)
+    x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
-    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={})
+    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={},
+                         series=chosen.series, step=step - 1)
     informative = list(data.informative)
     output: Output = None
     per_class: dict[str, Attribution] = {}
     raw = ctx.raw_output(x)
     actual = data.actual_at(target_idx)
-    predicted = get_task(data.task).decode(data, raw, refs)
+    predicted = get_task(data.task).decode(data, raw, chosen.ref, chosen.series)
+    if horizon > 1:  # the explained step of each path
+        actual, predicted = actual[:, step - 1], predicted[:, step - 1]
     if data.classes:
         if class_name is not None:
             output = data.classes.index(class_name)
@@ -188,15 +215,17 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     else:
         errors = np.abs(predicted - actual)
         label = data.transform.label
-        scale = (f"the model's output: the {label + ' of ' if label else ''}"
-                 f"{data.target_name}, standardised on the training part")
+        ahead = f" {step} step(s) ahead" if horizon > 1 else ""
+        each = " of each series" if data.table.panel else ""
+        scale = (f"the model's output{ahead}: the {label + ' of ' if label else ''}"
+                 f"{data.target_name}, standardised on the training part{each}")
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.classes and "shap" in methods:
         per_class = explain_shap_classes(ctx, x)
     return ExplainResult(
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors,
-        labels=data.labels_at(target_idx), informative=informative,
+        labels=data.labels_at(target_idx + step - 1), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
         target_name=data.target_name, output_scale=scale, framing=data.framing,

@@ -72,7 +72,8 @@ def _compute_all_outputs(ctx: ExplainContext, x: np.ndarray
         longest = np.array([int(ctx.lengths.max())])
         return values, bases, ctx.impose_padding(background, longest).mean(axis=0)
     values = _values(_explainer(ctx, background), x, ctx)
-    mean = ctx.raw_output(background).reshape(len(background), -1).mean(axis=0, keepdims=True)
+    explained = np.asarray(ctx.fixed_model(background.astype(np.float32), training=False))
+    mean = explained.reshape(len(background), -1).mean(axis=0, keepdims=True)
     return values, np.repeat(mean, len(x), axis=0), background.mean(axis=0)
 
 

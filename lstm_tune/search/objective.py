@@ -93,7 +93,7 @@ class Objective:
             keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1))
         ]
         if self.spec.pruner != "none":
-            callbacks.append(TFKerasPruningCallback(trial, monitor(data.task)[0]))
+            callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
         result = fit(
             params, data, self.spec.training.max_epochs, self.spec.training.patience,
             seed=self.spec.seed + trial.number, extra_callbacks=callbacks,

@@ -13,12 +13,16 @@ class Task(Protocol):
     direction: str  # "minimize" or "maximize"
     loss: str
     tie_breaker: str | None  # a log key that breaks ties of the metric (lower is better)
-    default_steps_ahead: int  # target position after the window's last step
+    metrics: tuple[str, ...]  # what a study may choose as its metric
     reads_target: bool  # whether the target's own history can be a model input
 
     def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...]) -> str | None:
+              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
         """What in the study file this task cannot do, as 'field: problem' (None: fine)."""
+
+    def targets(self, horizon: int | None) -> tuple[int, int]:
+        """What the study's `horizon` means: (steps from the window's last step to the
+        first target, targets per sample)."""
 
     def outputs(self, data: Any) -> int:
         """Units of the model's last layer."""
@@ -26,7 +30,8 @@ class Task(Protocol):
     def head(self, h: Any, n_outputs: int) -> Any:
         """The Keras output layer applied to the LSTM's summary `h`."""
 
-    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray,
+               series: np.ndarray | None = None) -> np.ndarray:
         """Model outputs -> predictions people read (data units, or class labels)."""
 
     def validation_value(self, data: Any, raw: np.ndarray) -> float:
@@ -35,9 +40,12 @@ class Task(Protocol):
     def validation_logs(self, data: Any, raw: np.ndarray) -> dict[str, float]:
         """What each epoch logs: `val_<metric>`, and the tie breaker if any."""
 
-    def scores(self, actual: Any, predicted: Any, proba: np.ndarray | None = None,
-               classes: tuple[str, ...] = ()) -> dict[str, float]:
-        """Test metrics; the first is `metric`."""
+    def scores(self, data: Any, split: Any, predicted: np.ndarray,
+               proba: np.ndarray | None = None) -> dict[str, float]:
+        """Metrics of predictions of a split; the first is the data's `metric`."""
+
+    def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
+        """The metric for each step ahead (one value when one step is predicted)."""
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         """Simple predictors of the same split, for the verdict."""

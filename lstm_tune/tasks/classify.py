@@ -15,19 +15,27 @@ from lstm_tune.errors import problem_and_fix
 class Classify:
     name = "classify"
     metric = "accuracy"
+    metrics = ("accuracy",)  # what a study may choose to optimise
     direction = "maximize"
     loss = "sparse_categorical_crossentropy"
-    default_steps_ahead = 0  # the label of the window's last step
     reads_target = False  # a class column is never an input
 
     def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...]) -> str | None:
+              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
+        if metric is not None and metric not in self.metrics:
+            return problem_and_fix(f"metric: classification is judged by accuracy, not "
+                                   f"{metric!r}", "remove metric or set it to accuracy")
         if target_as_input:
             what = "a sequence's label" if sequences else "a class column"
             return problem_and_fix(f"data.target_as_input: {what} cannot be an input", "remove it")
         if any(t != "none" for t in transforms):
             return "space.transform: classification takes no target transform"
         return None
+
+    def targets(self, horizon: int | None) -> tuple[int, int]:
+        """(label's steps after the window's last step, targets per sample): by default
+        the label of the last step."""
+        return horizon or 0, 1
 
     def outputs(self, data: Any) -> int:
         return len(data.classes)
@@ -37,7 +45,8 @@ class Classify:
 
         return layers.Dense(n_outputs, activation="softmax", name="classes")(h)
 
-    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray,
+               series: np.ndarray | None = None) -> np.ndarray:
         return np.asarray(data.classes)[np.asarray(raw).argmax(axis=-1)]
 
     # small validation sets tie on accuracy (10 sequences: steps of 0.1): among epochs of
@@ -53,14 +62,18 @@ class Classify:
         return {"val_accuracy": self.validation_value(data, raw),
                 "val_loss": float(-np.mean(np.log(p)))}
 
-    def scores(self, actual: Any, predicted: Any, proba: np.ndarray | None = None,
-               classes: tuple[str, ...] = ()) -> dict[str, float]:
+    def scores(self, data: Any, split: Any, predicted: np.ndarray,
+               proba: np.ndarray | None = None) -> dict[str, float]:
+        actual = data.actual(split)
         out = {"accuracy": metrics.accuracy(actual, predicted),
                "balanced_accuracy": metrics.balanced_accuracy(actual, predicted),
                "macro_f1": metrics.macro_f1(actual, predicted)}
         if proba is not None:
-            out["log_loss"] = metrics.log_loss(actual, proba, classes)
+            out["log_loss"] = metrics.log_loss(actual, proba, data.classes)
         return out
+
+    def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
+        return [self.scores(data, split, predicted)["accuracy"]]
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         from lstm_tune.baselines import class_baselines

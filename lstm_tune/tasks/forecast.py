@@ -1,5 +1,7 @@
-"""Forecasting one series: a linear head, MSE on the scaled (transformed) target, RMSE in the
-data's units, naive and statistical baselines."""
+"""Forecasting one series or many (a panel), one step or a path of `horizon` steps at once:
+a linear head of `horizon` units, MSE on the scaled (transformed) target, errors in each
+series' units (RMSE, MAE) and scale-free ones (MASE, sMAPE), naive and statistical
+baselines forecasting the same steps from the same origins."""
 
 from __future__ import annotations
 
@@ -14,46 +16,81 @@ from lstm_tune.errors import problem_and_fix
 
 class Forecast:
     name = "forecast"
-    metric = "rmse"
+    metric = "rmse"  # of one series; a panel's default is "mase" (StudySpec.test_metric)
+    metrics = metrics.FORECAST_METRICS
     direction = "minimize"
     loss = "mse"
-    default_steps_ahead = 1  # the next step
     reads_target = True  # the target's own history may be an input
 
     def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...]) -> str | None:
+              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
         if sequences:
             return problem_and_fix("task: independent sequences (data.sequence, data.ts) are "
                                    "classified", "set task: classify")
         if horizon is not None and horizon < 1:
             return "horizon: a forecast needs horizon >= 1 (steps ahead)"
+        if metric is not None and metric not in self.metrics:
+            return problem_and_fix(f"metric: a forecast is judged by one of "
+                                   f"{', '.join(self.metrics)}, not {metric!r}",
+                                   "use one of them")
         return None
 
+    def targets(self, horizon: int | None) -> tuple[int, int]:
+        """(first target's steps after the window, targets per sample): the next
+        `horizon` steps, all at once."""
+        return 1, horizon or 1
+
     def outputs(self, data: Any) -> int:
-        return 1
+        return data.horizon
 
     def head(self, h: Any, n_outputs: int) -> Any:
         from keras import layers
 
         return layers.Dense(n_outputs, name="forecast")(h)
 
-    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray) -> np.ndarray:
-        return data.units(raw, ref)
+    def decode(self, data: Any, raw: np.ndarray, ref: np.ndarray,
+               series: np.ndarray | None = None) -> np.ndarray:
+        return data.units(raw, ref, series)
+
+    def per_series(self, data: Any, split: Any, predicted: np.ndarray,
+                   step: int | None = None) -> dict[str, dict[str, float]]:
+        """Every error of each series on the split (of one step ahead, if `step` is given:
+        0 is the first), MASE scaled by the series' own history before the split."""
+        actual, predicted = np.asarray(data.actual(split), float), np.asarray(predicted, float)
+        if step is not None and actual.ndim == 2:
+            actual, predicted = actual[:, step], predicted[:, step]
+        s = split.series_index
+        scales = data.history_scales(split)
+        with np.errstate(all="ignore"):
+            return {name: metrics.forecast_errors(actual[s == i], predicted[s == i], scales[i])
+                    for i, name in enumerate(data.series_names) if np.any(s == i)}
+
+    def scores(self, data: Any, split: Any, predicted: np.ndarray,
+               proba: np.ndarray | None = None) -> dict[str, float]:
+        """Each error averaged over the series (for one series, its own), the study's
+        metric first."""
+        per = self.per_series(data, split, predicted)
+        order = (data.metric,) + tuple(m for m in self.metrics if m != data.metric)
+        return {m: float(np.mean([v[m] for v in per.values()])) for m in order}
+
+    def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
+        """The study's metric for each step ahead (1 to horizon), averaged over series."""
+        if data.horizon == 1:
+            return [self.scores(data, split, predicted)[data.metric]]
+        return [float(np.mean([v[data.metric] for v in
+                               self.per_series(data, split, predicted, step).values()]))
+                for step in range(data.horizon)]
 
     def validation_value(self, data: Any, raw: np.ndarray) -> float:
         val = data.val
         with np.errstate(all="ignore"):
-            value = metrics.rmse(data.actual(val), data.to_units(val, raw))
+            value = self.scores(data, val, data.to_units(val, raw))[data.metric]
         return value if math.isfinite(value) else float("inf")
 
     tie_breaker = None
 
     def validation_logs(self, data: Any, raw: np.ndarray) -> dict[str, float]:
-        return {"val_rmse": self.validation_value(data, raw)}
-
-    def scores(self, actual: Any, predicted: Any, proba: np.ndarray | None = None,
-               classes: tuple[str, ...] = ()) -> dict[str, float]:
-        return {"rmse": metrics.rmse(actual, predicted), "mae": metrics.mae(actual, predicted)}
+        return {f"val_{data.metric}": self.validation_value(data, raw)}
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         from lstm_tune.baselines import forecast_baselines

@@ -32,29 +32,31 @@ class TaskSuite:
                             n_outputs=t.outputs(data), masked=data.masked)
         raw = np.asarray(model.predict(data.val.x, verbose=0))
         assert raw.shape == (len(data.val), t.outputs(data))
-        decoded = t.decode(data, raw, data.val.ref)
+        decoded = t.decode(data, raw, data.val.ref, data.val.series)
         assert len(decoded) == len(data.val)
+        assert np.shape(decoded) == np.shape(data.actual(data.val))
         actual = data.actual(data.val)
         numeric = np.asarray(actual).dtype.kind in "fiu"
         assert (np.asarray(decoded).dtype.kind in "fiu") == numeric
         if not numeric:  # class labels, from the training classes
             assert {str(v) for v in decoded} <= set(data.classes)
         logs = t.validation_logs(data, raw)
-        assert logs[f"val_{t.metric}"] == t.validation_value(data, raw)
+        assert logs[f"val_{data.metric}"] == t.validation_value(data, raw)
         assert t.tie_breaker is None or t.tie_breaker in logs
 
     def test_scores_lead_with_the_metric_and_know_a_perfect_predictor(self):
         t, data = get_task(self.task), self.data()
         actual = data.actual(data.test)
-        perfect = t.scores(actual, actual)
-        assert next(iter(perfect)) == t.metric
+        perfect = t.scores(data, data.test, actual)
+        assert next(iter(perfect)) == data.metric and data.metric in t.metrics
         best = 0.0 if t.direction == "minimize" else 1.0
-        assert perfect[t.metric] == best
+        assert perfect[data.metric] == best
+        assert t.by_step(data, data.test, actual) == [best] * data.horizon
 
     def test_baselines_predict_the_scored_samples(self):
         t, data = get_task(self.task), self.data()
         baselines = t.baselines(data, data.test)
         assert len(baselines) >= 2
         for b in baselines:
-            assert len(b.predicted) == len(data.test) and b.method
-            assert t.metric in t.scores(data.actual(data.test), b.predicted)
+            assert np.shape(b.predicted) == np.shape(data.actual(data.test)) and b.method
+            assert data.metric in t.scores(data, data.test, b.predicted)

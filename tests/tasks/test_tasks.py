@@ -15,6 +15,18 @@ class TestForecastWindows(TaskSuite):
     settings = DataSettings("t.yaml", task="forecast", builtin="airline", target_as_input=True)
 
 
+class TestForecastPaths(TaskSuite):
+    task = "forecast"
+    settings = DataSettings("t.yaml", task="forecast", builtin="airline", target_as_input=True,
+                            horizon=12, validation=24, test=24)
+
+
+class TestForecastPanel(TaskSuite):
+    task = "forecast"
+    settings = DataSettings("t.yaml", task="forecast", builtin="us_macro", target_as_input=True,
+                            horizon=4, season=4, validation=8, test=8, metric="mase")
+
+
 class TestClassifyWindows(TaskSuite):
     task = "classify"
     settings = DataSettings("t.yaml", task="classify", builtin="synthetic_class", window=6,
@@ -35,5 +47,5 @@ def test_nearest_neighbour_matches_the_published_figure(builtin, accuracy):
     data = frame(settings, load_data(settings))
     task = get_task("classify")
     nn = {b.name: b for b in task.baselines(data, data.test)}["nearest_neighbour"]
-    assert task.scores(data.actual(data.test), nn.predicted)["accuracy"] == pytest.approx(
+    assert task.scores(data, data.test, nn.predicted)["accuracy"] == pytest.approx(
         accuracy, abs=0.001)
