@@ -122,6 +122,60 @@ def residuals(times: Sequence[str], preds: dict[str, dict[str, list]], y_label: 
     return png(fig)
 
 
+def first_step(preds: dict[str, dict[str, list]]) -> dict[str, dict[str, list]]:
+    """Paths cut to their first step (one value per origin), for the time-line figures."""
+    out = {}
+    for name, p in preds.items():
+        q = dict(p)
+        for key in ("predicted", "actual"):
+            values = np.asarray(p[key], dtype=float)
+            q[key] = (values[:, 0] if values.ndim == 2 else values).tolist()
+        q["baselines"] = {b: (np.asarray(v, float)[:, 0] if np.ndim(v) == 2 else np.asarray(v))
+                          .tolist() for b, v in p.get("baselines", {}).items()}
+        out[name] = q
+    return out
+
+
+def paths(times: Sequence[str], target: np.ndarray, test: dict[str, Any], y_label: str,
+          start: int, stop: int, title: str, context: int) -> bytes:
+    """One series' last `context` steps and, from every test origin, the model's forecast
+    path (a fan: each line starts at its origin's last observed value)."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    first = max(start, stop - context)
+    x = np.arange(first, stop)
+    ax.plot(x, target[first:stop], color="black", lw=1.4, marker="o", ms=2.5, label="actual")
+    idx = np.asarray(test["target_idx"])
+    rows = np.flatnonzero((idx >= start) & (idx < stop))
+    predicted = np.asarray(test["predicted"], dtype=float)
+    for n, r in enumerate(rows):
+        path = np.atleast_1d(predicted[r])
+        origin = int(idx[r]) - 1
+        ax.plot(np.r_[origin, origin + 1 + np.arange(len(path))], np.r_[target[origin], path],
+                color=SPLIT_COLOURS["test"], lw=1.0, alpha=0.55,
+                label="forecast from each test origin" if n == 0 else None)
+    _time_axis(ax, times, x)
+    ax.set_ylabel(y_label)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return png(fig)
+
+
+def error_by_step(by_step: dict[str, list[float]], metric: str) -> bytes:
+    """The test metric for each step ahead: the model and every baseline."""
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    for i, (name, values) in enumerate(by_step.items()):
+        steps = np.arange(1, len(values) + 1)
+        if name == "model":
+            ax.plot(steps, values, color="#d62728", lw=2.2, marker="o", ms=4, label="best model")
+        else:
+            ax.plot(steps, values, color=f"C{i + 1}", lw=1.1, ls="--", marker=".", label=name)
+    ax.set_xlabel("steps ahead")
+    ax.set_ylabel(f"test {metric} (lower is better)")
+    ax.legend(fontsize=8, ncol=2)
+    ax.set_title("Error by step ahead")
+    return png(fig)
+
+
 def test_vs_baselines(scores: dict[str, float], lower_is_better: bool, metric: str) -> bytes:
     fig, ax = plt.subplots(figsize=(6, 2.8))
     names = list(scores)

@@ -107,9 +107,13 @@ def data_description(spec: StudySpec, loaded: Loaded) -> dict[str, Any]:
                 "source": loaded.source}
     channels = ([loaded.target_name] if spec.uses_target_as_input else []) + list(
         loaded.feature_names)
+    each = (f", cut from each of {len(loaded.parts)} series (each scaled on its own "
+            "training part)" if loaded.panel else "")
+    target = (f"the next {spec.outputs} steps after the window, all at once (one output per "
+              "step)" if spec.outputs > 1 else f"{spec.steps_ahead} step(s) after the window")
     return {"inputs": f"window of {spec.window} steps x {len(channels)} channel(s): "
-                      + ", ".join(channels),
-            "target": f"{spec.steps_ahead} step(s) after the window",
+                      + ", ".join(channels) + each,
+            "target": target,
             "channels": channels, "source": loaded.source,
             "y_label": loaded.target_name + (f" ({loaded.units})" if loaded.units else "")}
 
@@ -122,22 +126,30 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     imps = param_importances(study)
     described = data_description(spec, loaded)
     y_label = described["y_label"]
-    series = isinstance(loaded, Table) and spec.task == "forecast"
-    table = loaded if isinstance(loaded, Table) else None
+    table = loaded if isinstance(loaded, Table) and spec.task == "forecast" else None
+    single = table is not None and not table.panel  # one series: time-line figures
+    preds = figures.first_step(evaluation.predictions) if table else evaluation.predictions
+    target = np.asarray(table.target, dtype=float) if table else np.zeros(0)
+    test_metric = spec.test_metric
     images = {
         "history": figures.history(trials, spec.metric_name, minimize),
-        "predictions": figures.predictions(
-            table.times, np.asarray(table.target, dtype=float), evaluation.predictions,
-            y_label) if series and table else None,
-        "test_zoom": figures.test_zoom(table.times, evaluation.predictions["test"], y_label)
-        if series and table else None,
-        "residuals": figures.residuals(table.times, evaluation.predictions, y_label)
-        if series and table else None,
+        "predictions": figures.predictions(table.times, target, preds, y_label)
+        if single and table else None,
+        "test_zoom": figures.test_zoom(table.times, preds["test"], y_label)
+        if single and table else None,
+        "residuals": figures.residuals(table.times, preds, y_label)
+        if single and table else None,
+        "paths": figures.paths(table.times, target, evaluation.predictions["test"], y_label,
+                               0, len(target), "Test forecasts: a path from each origin",
+                               context=3 * spec.outputs + len(evaluation.predictions["test"]
+                                                              ["target_idx"]))
+        if single and table and spec.outputs > 1 else None,
+        "by_step": figures.error_by_step(evaluation.by_step, test_metric)
+        if evaluation.by_step else None,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
         "confusion": figures.confusion(evaluation.confusion(), evaluation.classes)
         if evaluation.classes else None,
     }
-    test_metric = spec.test_metric
     comparison = {"best model": evaluation.test, **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(
         {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
@@ -175,7 +187,39 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "explained": (spec.report_path / "explain.html").is_file(),
         "channels": described["channels"],
         "confusion": evaluation.confusion() if evaluation.classes else None,
+        "series_rows": series_rows(evaluation, test_metric),
+        "series_images": series_images(spec, evaluation, table, y_label)
+        if table is not None and table.panel else [],
+        "baseline_names": list(evaluation.baselines),
     }
+
+
+def series_rows(evaluation: Evaluation, metric: str) -> list[tuple[str, dict[str, float]]]:
+    """The panel's series by the model's test metric, best first."""
+    return sorted(evaluation.by_series.items(), key=lambda kv: kv[1].get(metric, np.inf))
+
+
+SHOWN_SERIES = 2  # the best and the worst this many series are drawn
+
+
+def series_images(spec: StudySpec, evaluation: Evaluation, table: Table, y_label: str
+                  ) -> list[tuple[str, str]]:
+    """Forecast fans of the best and worst series of a panel, with their metric."""
+    rows = series_rows(evaluation, spec.test_metric)
+    chosen = rows[:SHOWN_SERIES] + [r for r in rows[-SHOWN_SERIES:] if r not in
+                                    rows[:SHOWN_SERIES]]
+    spans = {name: (start, stop) for name, start, stop in table.parts}
+    test = evaluation.predictions["test"]
+    target = np.asarray(table.target, dtype=float)
+    out = []
+    for name, values in chosen:
+        start, stop = spans[name]
+        title = f"Series {name}: test {spec.test_metric} {values[spec.test_metric]:.4g}"
+        context = 3 * spec.outputs + int(np.sum((np.asarray(test["target_idx"]) >= start)
+                                                & (np.asarray(test["target_idx"]) < stop)))
+        out.append((name, figures.data_uri(figures.paths(
+            table.times, target, test, y_label, start, stop, title, context))))
+    return out
 
 
 def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
