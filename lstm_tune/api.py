@@ -204,9 +204,11 @@ class Study:
         return get_task(data.task).decode(data, raw, np.zeros(len(x)), None)
 
     def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
-                trial: int | None = None, class_name: str | None = None) -> Any:
+                trial: int | None = None, class_name: str | None = None,
+                series: str | None = None, step: int = 1) -> Any:
         """Explain the model (SHAP, LIME, attention, with faithfulness figures), write
-        explain.html and attach it to the trial for optuna-dashboard."""
+        explain.html and attach it to the trial for optuna-dashboard. `series` picks a
+        panel's series, `step` which step ahead of a multi-step forecast is explained."""
         from lstm_tune.explain.dashboard import attach
         from lstm_tune.explain.run import explain_trial
         from lstm_tune.quiet import import_tensorflow
@@ -214,7 +216,8 @@ class Study:
 
         import_tensorflow()
         study = self.optuna_study
-        result = explain_trial(self.spec, study, trial, samples, tuple(methods), class_name)
+        result = explain_trial(self.spec, study, trial, samples, tuple(methods), class_name,
+                               series, step)
         images = explain_images(result)
         path = render_explain_report(self.spec, result, images)
         attach(self.spec, study, result.trial, result, images, path)

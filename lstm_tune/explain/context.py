@@ -85,9 +85,11 @@ class ExplainContext:
         no step count in its input shape, which SHAP's GradientExplainer needs."""
         import keras
 
-        if self.paths:  # one output: the explained step of the path
+        if self.paths:  # one output, the explained step of the path, as the last layer
             inputs = keras.Input((self.data.window, len(self.data.channel_names)))
-            return keras.Model(inputs, self.model(inputs)[:, self.step: self.step + 1])
+            k = self.step  # (SHAP reads the output width from the last layer)
+            step = keras.layers.Lambda(lambda out: out[:, k: k + 1], output_shape=(1,))
+            return keras.Model(inputs, step(self.model(inputs)))
         if self.model.input_shape[1] is not None:
             return self.model
         inputs = keras.Input((self.data.window, len(self.data.channel_names)))

@@ -219,6 +219,9 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         each = " of each series" if data.table.panel else ""
         scale = (f"the model's output{ahead}: the {label + ' of ' if label else ''}"
                  f"{data.target_name}, standardised on the training part{each}")
+        if data.table.panel:
+            scale += (f"; windows of series {series!r}" if series is not None
+                      else "; the latest windows of every series in turn")
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.classes and "shap" in methods:
         per_class = explain_shap_classes(ctx, x)

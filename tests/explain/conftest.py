@@ -76,3 +76,27 @@ def synthetic_sequences(tmp_path_factory):
     print(f"synthetic_sequences: val accuracy {result.value:.3f} after {result.epochs} epochs")
     assert result.value > 0.8, f"the classifier did not learn (val accuracy {result.value})"
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(seqs.informative)
+
+
+SYNTHETIC_PANEL = {
+    "name": "panel", "data": {"builtin": "synthetic_panel"}, "window": 6, "horizon": 2,
+    "split": {"validation": 30, "test": 30},
+    "space": {"layers": 1, "units": 32, "learning_rate": 0.005, "dropout": 0.0,
+              "batch_size": 64, "attention": True},
+}
+
+
+@pytest.fixture(scope="session")
+def synthetic_panel(tmp_path_factory):
+    """(model, data, explained windows, informative cells) for a model forecasting the next
+    2 steps of six series of levels 1 to 1e5 that share y = x0[t-1] - 0.8 x0[t-5]."""
+    path = tmp_path_factory.mktemp("synthetic_panel") / "p.yaml"
+    path.write_text(yaml.safe_dump(SYNTHETIC_PANEL))
+    spec = load_spec(path)
+    table = load_data(spec.data_settings)
+    data = frame(spec.data_settings, table, "none")
+    result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=100, patience=15, seed=0)
+    print(f"synthetic_panel: val MASE {result.value:.3f} after {result.epochs} epochs")
+    from lstm_tune.explain.run import windows
+
+    return result.model, data, windows(data, 48), list(table.informative)

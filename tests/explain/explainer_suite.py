@@ -12,6 +12,7 @@ from lstm_tune.explain.faithfulness import (
     informative_share,
     sign_agreement,
 )
+from lstm_tune.explain.context import ExplainContext
 from lstm_tune.explain.run import EXPLAINERS
 
 
@@ -142,3 +143,39 @@ class ExplainerSuite:
             assert clear >= 0.95, clear
         curve = deletion_curve(lambda b: ctx.output(b, 1), x, attr)
         assert curve.ratio > 1.2, curve
+
+    def test_a_panel_forecast_step_by_step(self, synthetic_panel):
+        """Six series of levels 1 to 1e5, one law, two steps ahead at once. Step 1 is
+        y[t] = x0[t-1] - 0.8 x0[t-5]: both cells visible. Step 2's target is one step
+        further: x0[t-1] is not yet observed, so its only informative cell is x0[t-5], and
+        the step names count lags from the explained target. Inputs are shown in each
+        series' own units. Attention weighs steps once for the whole path: the same weights
+        for every step ahead, which the page says."""
+        model, data, chosen, informative = synthetic_panel
+        assert len(set(chosen.series.tolist())) == 6  # every series in turn
+        for step, expected in ((0, [(5, 0), (1, 0)]), (1, [(2, 0)])):
+            ctx = ExplainContext(model, data, seed=0, series=chosen.series, step=step)
+            x = chosen.x
+            attr = EXPLAINERS[self.method](ctx, x, None)
+            assert attr.step_names[-1] == f"t-{step + 1}"
+            if attr.kind == "weight":
+                assert "every step ahead" in attr.output
+                if step:
+                    np.testing.assert_allclose(attr.values, first.values)
+                    continue
+            first = attr
+            assert f"{step + 1} step(s) ahead" in attr.output or not self.signed
+            np.testing.assert_allclose(attr.predictions, np.asarray(model(x))[:, step], rtol=1e-5)
+            if self.per_feature:
+                np.testing.assert_allclose(attr.data, data.raw_inputs(chosen.target_idx, False),
+                                           rtol=1e-5, atol=1e-6)
+            cells = informative_cells(informative, attr.step_names, ctx.feature_names)
+            assert [c[:2] for c in cells] == expected
+            share = informative_share(attr, cells)
+            uniform = len(cells) / (x.shape[1] * (x.shape[2] if self.per_feature else 1))
+            print(f"{self.method} (panel, step {step + 1}): {100 * share:.1f}% on the "
+                  f"informative cells (uniform {100 * uniform:.1f}%)")
+            assert share >= 0.8 if step == 0 else share >= 4 * uniform, share
+            check = sign_agreement(attr, x, cells)
+            if self.signed:
+                assert check.worst >= 0.9, check
