@@ -66,6 +66,21 @@ def with_ts(train, test=None):
     return write
 
 
+def _panel(stores=("a", "b"), n=60, freq="MS") -> pd.DataFrame:
+    frames = [pd.DataFrame({"store": store, "month": pd.date_range("2000-01-01", periods=n,
+                                                                  freq=freq).strftime("%Y-%m-%d"),
+                            "sales": 50 + 10 * np.sin(np.arange(n) / 2.0) + i * 100})
+              for i, store in enumerate(stores)]
+    return pd.concat(frames, ignore_index=True)
+
+
+PANEL_CSV = _panel()
+
+
+def panel_study(**settings):
+    return {**csv_study(series="store"), "split": {"validation": 8, "test": 8}, **settings}
+
+
 def csv_study(**data):
     return tiny_study(name="tiny", data={"csv": "sales.csv", "target": "sales", "time": "month",
                                          **data}, split={"validation": 8, "test": 8})
@@ -173,6 +188,22 @@ CASES = [
     (".ts with a bad boolean", ts_study(), with_ts(TS_HEADER.format(uni="maybe", dims="")
                                                    + TS_ROWS), "run",
      "@univariate must be true or false"),
+    ("missing series column", csv_study(series="shop"), with_csv(PANEL_CSV), "run",
+     "data.series: no column 'shop'"),
+    ("duplicate time within a series", panel_study(), with_csv(pd.concat(
+        [PANEL_CSV, PANEL_CSV.iloc[[65]]])), "run", "in series 'b'"),
+    ("a series shorter than window + horizon", {**panel_study(), "horizon": 3}, with_csv(
+        pd.concat([PANEL_CSV, _panel(("c",), n=14)])), "run", "series 'c' has 14 steps"),
+    ("horizon larger than the test part", {**panel_study(), "horizon": 9}, with_csv(PANEL_CSV),
+     "run", "horizon: 9 steps ahead do not fit in the 8-step test part"),
+    ("mixed frequencies", panel_study(), with_csv(pd.concat(
+        [_panel(("a",)), _panel(("b",), freq="W-MON")])), "run", "series 'b' steps by W-MON"),
+    ("unknown forecast metric", {**csv_study(), "metric": "mape"}, with_csv(GOOD_CSV), "run",
+     "metric: a forecast is judged by one of rmse, mae, mase, smape"),
+    ("a metric for classes", {**seq_study(), "metric": "rmse"}, with_seq(SEQ_CSV), "run",
+     "metric: classification is judged by accuracy"),
+    ("series and sequences", {**seq_study(series="id")}, with_seq(SEQ_CSV), "run",
+     "data.series: a panel of series is forecast"),
     (".ts dimensions unlike its data", ts_study(), with_ts(
         TS_HEADER.format(uni="false", dims="@dimensions 3\n") + TS_ROWS_2D), "run",
      "2 channel(s), but the header says 3"),
