@@ -75,9 +75,11 @@ class Study:
     def from_frame(cls, name: str, frame: pd.DataFrame, target: str,
                    directory: str | Path = ".", test_frame: pd.DataFrame | None = None,
                    **settings: Any) -> "Study":
-        """A pandas DataFrame: one series (forecast: `time=`, `features=`) or, with
+        """A pandas DataFrame: one series (forecast: `time=`, `features=`), many series in
+        long form (`series=` names the series column, `horizon=` the steps ahead) or, with
         `sequence=`, independent sequences in long form (one row per step) to classify."""
-        data_keys = ("features", "time", "sequence", "units", "target_as_input")
+        data_keys = ("features", "time", "sequence", "series", "skip_short", "units",
+                     "target_as_input")
         data = {k: settings.pop(k) for k in data_keys if k in settings}
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -205,10 +207,11 @@ class Study:
 
     def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
                 trial: int | None = None, class_name: str | None = None,
-                series: str | None = None, step: int = 1) -> Any:
+                series: str | None = None, step: int = 1, origin: str | None = None) -> Any:
         """Explain the model (SHAP, LIME, attention, with faithfulness figures), write
         explain.html and attach it to the trial for optuna-dashboard. `series` picks a
-        panel's series, `step` which step ahead of a multi-step forecast is explained."""
+        panel's series, `step` which step ahead of a multi-step forecast is explained,
+        `origin` (a time of the data) the windows ending there and before."""
         from lstm_tune.explain.dashboard import attach
         from lstm_tune.explain.run import explain_trial
         from lstm_tune.quiet import import_tensorflow
@@ -217,7 +220,7 @@ class Study:
         import_tensorflow()
         study = self.optuna_study
         result = explain_trial(self.spec, study, trial, samples, tuple(methods), class_name,
-                               series, step)
+                               series, step, origin)
         images = explain_images(result)
         path = render_explain_report(self.spec, result, images)
         attach(self.spec, study, result.trial, result, images, path)

@@ -224,6 +224,9 @@ def report(study: str, storage: str | None) -> None:
 @click.option("--series", default=None,
               help="Many series: explain windows of this series only (default: the most "
                    "recent windows of every series in turn).")
+@click.option("--origin", default=None,
+              help="Forecasts: explain the windows ending at this time (as the data writes "
+                   "it, e.g. 1958-12) and before, instead of the most recent ones.")
 @click.option("--step", type=click.IntRange(1, 10000), default=1, show_default=True,
               help="A forecast of several steps: which step ahead is explained (1: the next).")
 @click.option("--methods", default="shap,lime,attention", show_default=True,
@@ -233,7 +236,8 @@ def report(study: str, storage: str | None) -> None:
 @STORAGE
 @user_errors
 def explain(study: str, trial: str, samples: int, methods: str, class_name: str | None,
-            series: str | None, step: int, as_json: bool, storage: str | None) -> None:
+            series: str | None, origin: str | None, step: int, as_json: bool,
+            storage: str | None) -> None:
     """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
 
     Each explainer is measured for faithfulness (deletion curve against a random ranking;
@@ -258,7 +262,7 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
         raise StudyError(spec.source, "--methods", f"unknown explainer {unknown[:1] or chosen!r}",
                          f"use a comma-separated list of {', '.join(EXPLAINERS)}")
     api = Study(spec)
-    result = api.explain(samples, chosen, number, class_name, series, step)
+    result = api.explain(samples, chosen, number, class_name, series, step, origin)
     path = result.report_path
     st = api.optuna_study
     if (spec.report_path / "index.html").is_file() and number is None:

@@ -1,9 +1,12 @@
 """Windows, a chronological train/validation/test split, and scalers fitted on train only.
 
-A sample is a window of `window` steps ending at step e, and a target at t = e + steps_ahead.
-Samples are ordered by t; the last `test` targets are the test split, the `validation`
-before them the validation split, the rest train. The test targets are the same whatever
-the transform, so every configuration (and every baseline) is scored on the same points.
+A sample is a window of `window` steps ending at step e (its origin), and its targets the
+`horizon` steps from t = e + steps_ahead on (a path; one target when horizon is 1). In each
+series, a sample whose targets all lie in the last `test` steps is a test sample, one whose
+targets all lie in the `validation` steps before them a validation sample, and the samples
+whose targets come before that train. Windows never cross series: a panel is cut, split and
+scaled series by series. The test targets are the same whatever the transform, so every
+configuration (and every baseline) is scored on the same points.
 """
 
 from __future__ import annotations

@@ -100,13 +100,14 @@ class ExplainResult:
                 "explainers": explainers}
 
 
-def windows(data: Any, count: int, series: str | None = None) -> Split:
+def windows(data: Any, count: int, series: str | None = None,
+            origin: str | None = None) -> Split:
     """The samples to explain.
 
     One series: the most recent `count` windows (test first, then validation and train
-    before it). A panel: those of `series`, or the most recent of every series in turn.
-    Independent sequences: the first `count` test sequences, every class in turn, so each
-    class has examples."""
+    before it), or those ending at `origin` (a time of the data) and before. A panel: those
+    of `series`, or of every series in turn. Independent sequences: the first `count` test
+    sequences, every class in turn, so each class has examples."""
     if data.framing == "sequences":
         test = data.test
         labels = data.actual(test)
@@ -119,13 +120,18 @@ def windows(data: Any, count: int, series: str | None = None) -> Split:
         return test.take(np.asarray(order, dtype=int))
     everything = Split.join([data.train, data.val, data.test])
     s = everything.series_index
+    keep = np.ones(len(everything), dtype=bool)
     if series is not None:
-        rows = np.flatnonzero(s == data.series_names.index(series))
-        return everything.take(rows[max(0, len(rows) - count):])
+        keep &= s == data.series_names.index(series)
+    if origin is not None:  # in each series, the windows ending at the origin and before
+        ends = everything.target_idx - data.steps_ahead
+        at = keep & (np.asarray(data.table.times)[ends] == origin)
+        last = {int(si): int(e) for si, e in zip(s[at], ends[at])}
+        keep &= np.array([int(si) in last and e <= last[int(si)] for si, e in zip(s, ends)])
     # newest first within each series, series taking turns; shown oldest first
-    newest = [list(np.flatnonzero(s == i)[::-1]) for i in range(len(data.series_names))]
+    newest = [list(np.flatnonzero(keep & (s == i))[::-1]) for i in range(len(data.series_names))]
     picked: list[int] = []
-    while len(picked) < min(count, len(everything)):
+    while len(picked) < min(count, int(keep.sum())):
         for rows in newest:
             if rows and len(picked) < count:
                 picked.append(rows.pop(0))
@@ -164,12 +170,13 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
                   samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS),
                   class_name: str | None = None, series: str | None = None,
-                  step: int = 1) -> ExplainResult:
+                  step: int = 1, origin: str | None = None) -> ExplainResult:
     """Explain a trial's model (default: the best) on `samples` samples. Classification
     explains `class_name` if given, else a binary task's second class, else each sample's
     predicted class; SHAP is also given for every class. A forecast of several steps
     explains `step` steps ahead (1: the next); a panel's windows come from `series`, if
-    given, else from every series in turn."""
+    given, else from every series in turn; `origin` (a time of the data) explains the
+    windows ending there and before instead of the most recent ones."""
     trial = best_trial(spec, study, number)
     if trial.state != optuna.trial.TrialState.COMPLETE:
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
@@ -189,8 +196,16 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
         raise StudyError(spec.source, "--series", f"no series {series!r} in the study "
                          f"({shown or 'it has one series'})", "give one of its series")
+    if origin is not None and data.framing == "sequences":
+        raise StudyError(spec.source, "--origin", "independent sequences have no origin",
+                         "remove --origin")
+    chosen = windows(data, samples, series, origin)
+    if origin is not None and not len(chosen):
+        where = f" in series {series!r}" if series is not None else ""
+        raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
+                         f"give a time of the data as written there, such as "
+                         f"{data.table.times[-data.horizon - 1]!r}")
     model = load_trial_model(spec, trial)
-    chosen = windows(data, samples, series)
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
     ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={},
@@ -221,7 +236,9 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                  f"{data.target_name}, standardised on the training part{each}")
         if data.table.panel:
             scale += (f"; windows of series {series!r}" if series is not None
-                      else "; the latest windows of every series in turn")
+                      else "; windows of every series in turn")
+        if origin is not None:
+            scale += f"; windows ending at {origin} and before"
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.classes and "shap" in methods:
         per_class = explain_shap_classes(ctx, x)

@@ -1,0 +1,59 @@
+"""A study of many series forecast several steps ahead, end to end: built in Python from a
+long DataFrame, run, reported (every series listed, error by step ahead) and explained for
+one series and step through the commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser import open_page
+from tests.conftest import TINY_SPACE, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_panel_study_from_python_to_the_report(tmp_path):
+    from lstm_tune import Study
+    from lstm_tune.data.builtin import BUILTINS
+
+    frame = BUILTINS["synthetic_panel"].load()
+    frame = frame[frame["step"] < 150]  # 6 series x 150 steps
+    study = Study.from_frame(
+        "stores", frame, "y", tmp_path, series="series", time="step", features=["x0", "x1", "x2"],
+        target_as_input=False, window=6, horizon=2, split={"validation": 20, "test": 20},
+        space={**TINY_SPACE, "transform": "none", "attention": True},
+        training={"max_epochs": 4, "patience": 2}, budget={"trials": 2}, seed=3)
+    study.run()
+    ev = study.evaluation
+    names = [f"s{i}" for i in range(6)]
+    assert list(ev.test)[:4] == ["mase", "rmse", "mae", "smape"]  # a panel is judged by MASE
+    assert sorted(ev.by_series) == names
+    assert set(ev.by_step) >= {"model", "persistence", "seasonal_naive"}
+    assert all(len(v) == 2 for v in ev.by_step.values())
+    assert len(ev.predictions["test"]["predicted"]) == 6 * 19  # 19 two-step paths per series
+    page = open_page(tmp_path / "reports" / "stores" / "index.html")
+    assert page.broken_images == 0 and page.console_errors == []
+    for words in ("Series (6), best first", "Error by step ahead", "cut from each of 6 series",
+                  "the next 2 steps after the window", *names):
+        assert words in page.text, words
+
+    study.to_yaml(tmp_path / "stores.yaml")
+    result = run_cli("summary", "stores.yaml", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-1500:]
+    info = json.loads(result.stdout)["evaluation"]
+    assert sorted(info["by_series"]) == names and len(info["by_step"]["model"]) == 2
+    result = run_cli("explain", "stores.yaml", "--series", "s4", "--step", "2", "--samples", "6",
+                     "--origin", "120", "--methods", "lime,attention", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-1500:]
+    page = open_page(tmp_path / "reports" / "stores" / "explain.html")
+    assert page.broken_images == 0 and page.console_errors == []
+    assert "2 step(s) ahead" in page.text and "series 's4'" in page.text
+    assert "windows ending at 120 and before" in page.text
+    assert json.loads(result.stdout)["windows"] == 6
+    assert "t-2" in page.text  # lags count from the explained (second) target
+    result = run_cli("explain", "stores.yaml", "--series", "s9", cwd=tmp_path)
+    assert result.returncode == 2 and "--series: no series 's9'" in result.stderr
+    result = run_cli("explain", "stores.yaml", "--origin", "1999", cwd=tmp_path)
+    assert result.returncode == 2 and "--origin: no window ends at '1999'" in result.stderr
