@@ -199,7 +199,8 @@ class Study:
 
         data = self.dataset(trial)
         if data.framing != "sequences":
-            raise StudyError(self.spec.source, "predict", "this study forecasts one series",
+            raise StudyError(self.spec.source, "predict", "this study forecasts series, it "
+                             "does not classify sequences",
                              "use study.evaluation.predictions for its forecasts")
         x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
         raw = np.asarray(self.model(trial).predict(x, verbose=0))

@@ -19,6 +19,17 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path) -> str:
              f"| best model | {evaluation.test[metric]:.4g} | trial #{evaluation.trial} |"]
     for name, values in evaluation.baselines.items():
         lines.append(f"| {name} | {values[metric]:.4g} | {evaluation.baseline_methods[name]} |")
+    if evaluation.by_step:  # a path of several steps: how the error grows with the step
+        steps = len(evaluation.by_step["model"])
+        lines += ["", f"| test {metric} by step ahead | " + " | ".join(
+            str(k) for k in range(1, steps + 1)) + " |", "|---" * (steps + 1) + "|"]
+        lines += [f"| {'best model' if name == 'model' else name} | "
+                  + " | ".join(f"{v:.4g}" for v in values) + " |"
+                  for name, values in evaluation.by_step.items()]
+    if evaluation.by_series:
+        ranked = sorted(evaluation.by_series, key=lambda n: evaluation.by_series[n][metric])
+        lines += ["", f"{len(ranked)} series; best {ranked[0]}, worst {ranked[-1]} "
+                  f"(test {metric}); the report lists every one."]
     lines += ["", f"Report: `{report.resolve()}`", "",
               f"Explain the model: `lstm-tune explain {spec.source}`"]
     return "\n".join(lines)

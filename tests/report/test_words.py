@@ -44,6 +44,17 @@ def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):
     assert str((tmp_path / "index.html").resolve()) in text
 
 
+def test_the_note_of_a_panel_path_gives_the_error_by_step_and_the_series(spec, tmp_path):
+    ev = evaluation(18.33)
+    ev.by_step = {"model": [10.0, 20.0, 30.0], "seasonal_arima": [9.0, 19.0, 29.0]}
+    ev.by_series = {"north": {"rmse": 4.0}, "south": {"rmse": 40.0}, "east": {"rmse": 2.0}}
+    text = note_text(spec, ev, tmp_path / "index.html")
+    assert "| test rmse by step ahead | 1 | 2 | 3 |" in text
+    assert "| best model | 10 | 20 | 30 |" in text and "| seasonal_arima | 9 | 19 | 29 |" in text
+    assert "3 series; best east, worst south (test rmse)" in text
+    assert "by step ahead" not in note_text(spec, evaluation(18.33), tmp_path / "index.html")
+
+
 def test_ga_and_pso_warn_when_the_budget_never_evolves(write_study):
     ga = load_spec(write_study(tiny_study(strategy="ga", ga={"population_size": 8})))
     assert "every trial is in generation 0 (random search)" in evolution_warning(ga, 6)
