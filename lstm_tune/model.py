@@ -57,11 +57,12 @@ def layer_units(params: dict[str, Any]) -> list[int]:
 
 def build_model(
     params: dict[str, Any], window: int, channels: int, task: str = "forecast",
-    n_outputs: int = 1, masked: bool = False,
+    n_outputs: int = 1, masked: bool = False, jit_compile: bool = False,
 ) -> keras.Model:
     """A compiled model: optional pooling of steps, stacked (optionally bidirectional) LSTMs,
     optional attention, the task's head. `masked`: inputs are sequences of any length,
-    padded with zeros at the end, which the LSTMs skip (data/padded.py)."""
+    padded with zeros at the end, which the LSTMs skip (data/padded.py). `jit_compile`:
+    the train and predict steps are compiled with XLA (train.use_xla says when it pays)."""
     from lstm_tune.tasks import get_task
 
     the_task = get_task(task)
@@ -92,6 +93,7 @@ def build_model(
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=float(params["learning_rate"])),
         loss=the_task.loss,
+        jit_compile=jit_compile,
     )
     return model
 

@@ -38,7 +38,14 @@ class FloatRange:
     log: bool = False
 
 
-ParamDef = Union[FixedParam, Choice, IntRange, FloatRange]
+@dataclass(frozen=True)
+class FromData:
+    """`auto`: the values are chosen from the data when the search starts (batch sizes
+    that fit the number of training samples: search/space.py, auto_batch_sizes)."""
+
+
+ParamDef = Union[FixedParam, Choice, IntRange, FloatRange, FromData]
+AUTO = "auto"
 
 _RANGE_KEYS = {"low", "high", "log", "step"}
 
@@ -124,6 +131,8 @@ def parse_param(
 
 def param_yaml(p: ParamDef) -> Any:
     """A parameter as it is written in a study file (the inverse of parse_param)."""
+    if isinstance(p, FromData):
+        return AUTO
     if isinstance(p, FixedParam):
         return p.value
     if isinstance(p, Choice):
@@ -135,7 +144,10 @@ def param_yaml(p: ParamDef) -> Any:
 
 
 def param_values(p: ParamDef) -> list[Any]:
-    """Every value a parameter can take (ranges give their two ends)."""
+    """Every value a parameter can take (ranges give their two ends; none known yet for
+    one chosen from the data)."""
+    if isinstance(p, FromData):
+        return []
     if isinstance(p, FixedParam):
         return [p.value]
     if isinstance(p, Choice):

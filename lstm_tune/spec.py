@@ -26,7 +26,7 @@ from lstm_tune.data.builtin import BUILTINS, is_sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.tasks import get_task
-from lstm_tune.params import ParamDef, param_values, param_yaml, parse_param
+from lstm_tune.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
 
 TRANSFORMS = (
     "none",
@@ -152,7 +152,7 @@ class SpaceSpec(_Strict):
     units: Any = {"low": 8, "high": 64, "log": True}
     learning_rate: Any = {"low": 1e-4, "high": 1e-2, "log": True}
     dropout: Any = {"low": 0.0, "high": 0.3}
-    batch_size: Any = [16, 32]
+    batch_size: Any = "auto"  # powers of two that give 12-64 batches an epoch (measured)
     bidirectional: Any = False
     attention: Any = False
     transform: Any = "none"
@@ -161,6 +161,8 @@ class SpaceSpec(_Strict):
     @field_validator("layers", "units", "batch_size", "pool", mode="after")
     @classmethod
     def _int(cls, v: Any, info: Any) -> ParamDef:
+        if info.field_name == "batch_size" and v == AUTO:
+            return FromData()
         maxima = {"layers": 8, "units": 1024, "batch_size": 4096, "pool": 64}
         return parse_param("int", v, minimum=1, maximum=maxima[info.field_name])
 
@@ -195,6 +197,9 @@ class SpaceSpec(_Strict):
 class TrainingSpec(_Strict):
     max_epochs: int = Field(60, ge=1, le=10000)
     patience: int = Field(8, ge=1, le=10000)
+    # compile the train and predict steps with XLA: auto = where the measured break-even
+    # says it pays (train.use_xla), on, or off
+    xla: Literal["auto", "on", "off"] = "auto"
 
 
 class GASpec(_Strict):

@@ -117,6 +117,25 @@ def monitor(data: Dataset) -> tuple[str, str]:
     return f"val_{data.metric}", get_task(data.task).direction[:3]
 
 
+# XLA compiles a model's train and predict steps once (3-5 s here) and then runs each epoch
+# faster, by cutting the fixed cost of every sequential LSTM step of every batch. Measured
+# by benchmarks/weekly.py on 2,039 windows of 52 steps: batches of 16 went 2.08 -> 0.70 s an
+# epoch (XLA pays after 2 epochs), of 64 0.49 -> 0.24 s (after 15), of 256 0.18 -> 0.14 s
+# (after 118: never, in a trial); on airline's 95 windows of 12 it never pays. So XLA is on
+# where an epoch runs at least this many sequential LSTM steps (batches x window).
+XLA_MIN_STEPS = 1500
+
+
+def use_xla(setting: str, data: Dataset, batch_size: int) -> bool:
+    """Whether to compile with XLA: the study's `training.xla`, and for `auto` the number
+    of sequential LSTM steps an epoch runs (padded sequences of varying length are left to
+    the plain path)."""
+    if setting in ("on", "off"):
+        return setting == "on"
+    batches = -(-len(data.train) // max(1, batch_size))
+    return not data.masked and batches * data.window >= XLA_MIN_STEPS
+
+
 def fit(
     params: dict[str, Any],
     data: Dataset,
@@ -124,12 +143,13 @@ def fit(
     patience: int,
     seed: int,
     extra_callbacks: list[keras.callbacks.Callback] | None = None,
+    xla: bool = False,
 ) -> FitResult:
     """Build and train a model with early stopping; keeps the best epoch's weights."""
     keras.utils.set_random_seed(seed)
     model = build_model(
         params, data.window, len(data.channel_names), data.task,
-        n_outputs=get_task(data.task).outputs(data), masked=data.masked,
+        n_outputs=get_task(data.task).outputs(data), masked=data.masked, jit_compile=xla,
     )
     name, mode = monitor(data)
     callbacks: list[keras.callbacks.Callback] = [

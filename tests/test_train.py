@@ -33,3 +33,46 @@ def test_the_train_step_is_traced_once(builtin, task, tmp_path, monkeypatch):
     # Keras creates unbuilt optimizer or metric variables in the first trace, and
     # TensorFlow then traces the step again: that doubled the first epoch of every trial
     assert len(traced) == 1
+
+
+def test_xla_trains_the_same_model_and_leaves_it_explainable(tmp_path):
+    """XLA compiles the train and predict steps: the same data and seed give the same
+    validation metric within float noise, and the explainers work on the model."""
+    import numpy as np
+
+    from lstm_tune.explain.context import ExplainContext
+    from lstm_tune.explain.lime_explainer import explain_lime
+    from lstm_tune.explain.shap_explainer import explain_shap
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "data": {"builtin": "airline"}, "window": 12}))
+    spec = load_spec(path)
+    data = frame(spec.data_settings, load_data(spec.data_settings), "log_diff")
+    plain = fit(PARAMS, data, max_epochs=4, patience=4, seed=0)
+    compiled = fit(PARAMS, data, max_epochs=4, patience=4, seed=0, xla=True)
+    assert compiled.model.jit_compile and not plain.model.jit_compile
+    assert compiled.value == pytest.approx(plain.value, rel=1e-3)
+    ctx = ExplainContext(compiled.model, data, seed=0)
+    x = data.test.x[:4]
+    for attr in (explain_shap(ctx, x), explain_lime(ctx, x)):
+        assert attr.values.shape == x.shape and np.all(np.isfinite(attr.values))
+
+
+def test_xla_is_on_where_an_epoch_is_long_enough_to_pay_for_compiling(tmp_path):
+    from lstm_tune.train import use_xla
+
+    def data_of(builtin, window, **split):
+        path = tmp_path / f"{builtin}.yaml"
+        path.write_text(yaml.safe_dump({"name": "s", "data": {"builtin": builtin},
+                                        "window": window, "season": window, "split": split}))
+        spec = load_spec(path)
+        return frame(spec.data_settings, load_data(spec.data_settings))
+
+    airline = data_of("airline", 12)
+    weekly = data_of("weekly", 52, validation=104, test=104)
+    # measured (benchmarks/weekly.py): XLA pays within a trial on the weekly windows in
+    # batches of 16 to 64, not in batches of 256, never on airline
+    assert not any(use_xla("auto", airline, b) for b in (8, 16, 32, 64))
+    assert all(use_xla("auto", weekly, b) for b in (16, 32, 64))
+    assert not use_xla("auto", weekly, 256)
+    assert use_xla("on", airline, 16) and not use_xla("off", weekly, 16)

@@ -88,6 +88,24 @@ def _synthetic_panel() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+WEEKLY_STEPS = 2300
+
+
+def _weekly() -> pd.DataFrame:
+    """2,300 weeks of a demand-like series: a slow trend, a yearly season of 52.18 weeks (two
+    harmonics), AR(1) noise. The size of a real weekly series tuned with window 52."""
+    rng = np.random.default_rng(20240620)
+    t = np.arange(WEEKLY_STEPS)
+    year = 2 * np.pi * t / 52.18
+    noise = np.zeros(WEEKLY_STEPS)
+    shocks = rng.normal(0.0, 3.0, WEEKLY_STEPS)
+    for i in range(1, WEEKLY_STEPS):
+        noise[i] = 0.6 * noise[i - 1] + shocks[i]
+    y = 200 + 0.03 * t + 25 * np.sin(year) + 8 * np.sin(2 * year + 1.0) + noise
+    weeks = pd.date_range("1980-01-07", periods=WEEKLY_STEPS, freq="W-MON")
+    return pd.DataFrame({"week": weeks.strftime("%Y-%m-%d"), "demand": y})
+
+
 MACRO_SERIES = ("realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi", "m1", "pop")
 
 
@@ -145,6 +163,12 @@ BUILTINS: dict[str, Builtin] = {
             "600 steps, 3 noise features; label[t] = 1 if x0[t] - 0.8*x0[t-4] > 0",
             "classify", "label", ("x0", "x1", "x2"), time="step", target_as_input=False,
             informative=((0, "x0", 1.0), (4, "x0", -0.8)), load=_synthetic_class,
+        ),
+        Builtin(
+            "weekly",
+            f"{WEEKLY_STEPS} weeks of synthetic demand: trend, a yearly season of 52.18 "
+            "weeks, AR(1) noise (the size of a real weekly series)",
+            "forecast", "demand", time="week", load=_weekly,
         ),
         Builtin(
             "synthetic_panel",

@@ -51,9 +51,9 @@ def param_importances(study: optuna.Study) -> dict[str, float]:
         return {}
 
 
-def reproduce_snippet(spec: StudySpec, evaluation: Evaluation) -> str:
+def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False) -> str:
     """Python that retrains the best trial's configuration as the search did (its seed is
-    the study seed + the trial number)."""
+    the study seed + the trial number, and XLA as the trial had it)."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in evaluation.params.items())
     return (
         "from lstm_tune.data.framing import frame, load_data\n"
@@ -63,7 +63,8 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation) -> str:
         f"params = {{{params}}}\n"
         "data = frame(spec.data_settings, load_data(spec.data_settings), params['transform'])\n"
         f"result = fit(params, data, max_epochs={spec.training.max_epochs}, "
-        f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial})\n"
+        f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial}"
+        + (", xla=True" if xla else "") + ")\n"
         "print(result.value)  # the validation metric; result.model is the Keras model\n")
 
 
@@ -178,7 +179,9 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "n_complete": len(done),
         "reliable_importance_trials": RELIABLE_IMPORTANCE_TRIALS,
         "evolution_warning": evolution_warning(spec),
-        "reproduce": reproduce_snippet(spec, evaluation),
+        "reproduce": reproduce_snippet(spec, evaluation, bool(next(
+            (t.user_attrs.get("xla", False) for t in trials if t.number == evaluation.trial),
+            False))),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
         "failed": [(t.number, t.user_attrs.get(REASON_ATTR, "process stopped (stale trial)"))

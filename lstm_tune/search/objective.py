@@ -27,7 +27,8 @@ from lstm_tune.model import save_model
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import StudySpec
-from lstm_tune.train import fit, monitor
+from lstm_tune.params import param_values
+from lstm_tune.train import fit, monitor, use_xla
 
 
 
@@ -61,9 +62,16 @@ class Objective:
     def __init__(self, spec: StudySpec, table: Table, store: Any) -> None:
         self.spec = spec
         self.table = table
-        self.space = SearchSpace(spec.space)
         self.store = store
         self.datasets = Datasets(spec.data_settings, table)
+        self.space = SearchSpace(spec.space, self.n_train)
+
+    @property
+    def n_train(self) -> int:
+        """Training samples (of the first transform: they differ by a few windows at most),
+        which `auto` search-space entries are fitted to."""
+        first = (param_values(self.spec.space.transform) or ["none"])[0]
+        return len(self.datasets.get(first).train)
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()
@@ -94,9 +102,11 @@ class Objective:
         ]
         if self.spec.pruner != "none":
             callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
+        xla = use_xla(self.spec.training.xla, data, int(params["batch_size"]))
+        trial.set_user_attr("xla", xla)
         result = fit(
             params, data, self.spec.training.max_epochs, self.spec.training.patience,
-            seed=self.spec.seed + trial.number, extra_callbacks=callbacks,
+            seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,
         )
         trial.set_user_attr("train_seconds", round(result.seconds, 3))
         if not math.isfinite(result.value):

@@ -59,12 +59,12 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
 
     # failures are recorded on their trials (and shown in the report), not logged with tracebacks
     optuna.logging.set_verbosity(optuna.logging.ERROR)
+    objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
     study = optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
-        sampler=make_sampler(spec, sampler_seed), pruner=make_pruner(spec),
+        sampler=make_sampler(spec, sampler_seed, objective.n_train), pruner=make_pruner(spec),
     )
     fail_dead_trials(study)
-    objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
 
     def run_one(trial: optuna.Trial) -> float:
         claim(trial)

@@ -65,3 +65,23 @@ def test_values_come_back_with_the_distributions_types():
         assert type(p["f"]) is float and 1e-5 <= p["f"] <= 1.0
         assert type(p["s"]) is float and -10.2 <= p["s"] <= 10.2
         assert p["c"] in (1, 10)
+
+
+def test_auto_batch_sizes_fit_the_number_of_training_samples(write_study):
+    """`batch_size: auto` (the default) becomes powers of two giving 12-64 batches an
+    epoch, fitted when the data is known; before that it is no parameter at all."""
+    from lstm_tune.search.space import auto_batch_sizes
+
+    assert auto_batch_sizes(2039) == (32, 64, 128)  # the weekly case: 16-64 batches
+    assert auto_batch_sizes(108) == (8, 16)  # airline: the smallest sizes
+    assert auto_batch_sizes(10**6) == (256, 512)
+    for n in (50, 600, 2039, 9000):
+        sizes = auto_batch_sizes(n)
+        assert len(sizes) >= 2 and all(b & (b - 1) == 0 for b in sizes)
+    spec = load_spec(write_study({**tiny_study(), "space": {"batch_size": "auto"}}))
+    assert spec.model_dump(mode="json")["space"]["batch_size"] == "auto"
+    assert "batch_size" not in SearchSpace(spec.space).distributions
+    fitted = SearchSpace(spec.space, n_train=2039).distributions["batch_size"]
+    assert isinstance(fitted, CategoricalDistribution) and fitted.choices == (32, 64, 128)
+    assert load_spec(write_study({**tiny_study(), "space": {}})).space.batch_size == \
+        spec.space.batch_size  # the default

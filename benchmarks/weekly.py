@@ -1,0 +1,247 @@
+"""Speed on a realistic series: 2,300 weeks, window 52, season 52, 104 validation and 104
+test weeks (the built-in `weekly`), the shipped search space.
+
+Two tables, every variant interleaved in one run so machine noise hits them alike:
+
+- epochs: seconds of the first epoch (tracing, and XLA compiling) and of later epochs, for
+  typical models of the shipped space, with and without XLA, at several batch sizes, on
+  the weekly windows and on airline's (small data, where compiling may not pay);
+  beside the compute bound of each epoch: the LSTM's own matrix products at the speed
+  the cores sustain on that shape (measured here, not a datasheet figure);
+- studies: the whole case, N TPE trials of the shipped space, before and after each
+  change (wall time, trials per minute, seconds per epoch, best validation and its test
+  RMSE), the variants interleaved seed by seed.
+
+    python -m benchmarks.weekly [--epochs 6] [--repeats 2] [--trials 30] [--seeds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from lstm_tune.spec import load_spec
+
+WEEKLY = {"name": "weekly", "data": {"builtin": "weekly"}, "window": 52, "season": 52,
+          "split": {"validation": 104, "test": 104}}
+AIRLINE = {"name": "airline", "data": {"builtin": "airline"}, "window": 12}
+
+MODELS = {  # typical of the shipped space (units 8-64, 1-2 layers, bidirectional or not)
+    "LSTM(16)": {"layers": 1, "units_1": 16},
+    "LSTM(48)": {"layers": 1, "units_1": 48},
+    "BiLSTM(16)": {"layers": 1, "units_1": 16, "bidirectional": True},
+}
+COMMON = {"learning_rate": 3e-3, "dropout": 0.0, "attention": False, "transform": "log_diff"}
+
+
+def dataset(settings: dict[str, Any]) -> Any:
+    from lstm_tune.data.framing import frame, load_data
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.yaml"
+        path.write_text(yaml.safe_dump(settings))
+        spec = load_spec(path)
+        return frame(spec.data_settings, load_data(spec.data_settings), "log_diff")
+
+
+def epoch_times(params: dict[str, Any], data: Any, epochs: int, xla: bool) -> list[float]:
+    """Seconds of each epoch of one fit (lstm_tune's training loop, no callbacks)."""
+    import keras
+
+    from lstm_tune.model import build_model
+    from lstm_tune.train import batches, build_optimizer
+
+    keras.utils.set_random_seed(0)
+    model = build_model(params, data.window, len(data.channel_names), jit_compile=xla)
+    build_optimizer(model)
+    times: list[float] = []
+
+    class Timer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            times.append(time.perf_counter() - self.started)
+
+    model.fit(batches(data.train.x, data.train.y, int(params["batch_size"]), 0), epochs=epochs,
+              verbose=0, callbacks=[Timer()])
+    keras.backend.clear_session(free_memory=False)
+    return times
+
+
+def lstm_flops(units: int, channels: int, window: int, samples: int, directions: int = 1) -> float:
+    """Floating-point operations of one training epoch of one LSTM layer: per step, the four
+    gates' matrix product (2 x 4u x (u + c)) forward, twice that backward."""
+    return 3 * directions * 2 * 4 * units * (units + channels) * window * samples
+
+
+def matmul_gflops(rows: int, inner: int, cols: int, seconds: float = 1.0) -> float:
+    """What TensorFlow sustains here on the LSTM's matrix product shape (batch x (u + c)) @
+    ((u + c) x 4u), in GFLOP/s: the compute bound's speed."""
+    import tensorflow as tf
+
+    a = tf.random.normal((rows, inner))
+    b = tf.random.normal((inner, cols))
+    step = tf.function(lambda: tf.matmul(a, b), jit_compile=True)
+    step()
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            step()
+        n += 50
+    _ = step().numpy()
+    return 2 * rows * inner * cols * n / (time.perf_counter() - start) / 1e9
+
+
+def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 64, 256)
+        ) -> dict[str, list[dict[str, Any]]]:
+    cases = {"weekly": dataset(WEEKLY), "airline": dataset(AIRLINE)}
+    epoch_times(MODELS["LSTM(16)"] | COMMON | {"batch_size": 32}, cases["airline"], 2, False)
+    first: dict[tuple, list[float]] = {}
+    later: dict[tuple, list[float]] = {}
+    for _ in range(repeats):
+        for case, data in cases.items():
+            for model, arch in MODELS.items():
+                for batch in batch_sizes:
+                    for xla in (False, True):  # interleaved: noise hits both alike
+                        key = (case, model, batch, xla)
+                        t = epoch_times(arch | COMMON | {"batch_size": batch}, data, epochs, xla)
+                        first.setdefault(key, []).append(t[0])
+                        later.setdefault(key, []).extend(t[1:])
+    speed = {}
+    rows = []
+    for key in first:
+        case, model, batch, xla = key
+        data = cases[case]
+        arch = MODELS[model]
+        units = arch["units_1"]
+        if (units, batch) not in speed:
+            speed[(units, batch)] = matmul_gflops(batch, units + 1, 4 * units, 0.5)
+        flops = lstm_flops(units, len(data.channel_names), data.window, len(data.train),
+                           2 if arch.get("bidirectional") else 1)
+        f, e = statistics.median(first[key]), statistics.median(later[key])
+        bound = flops / (speed[(units, batch)] * 1e9)
+        plain = statistics.median(later[(case, model, batch, False)])
+        plain_first = statistics.median(first[(case, model, batch, False)])
+        rows.append({
+            "data": f"{case} ({len(data.train)} windows x {data.window})", "model": model,
+            "batch": batch, "XLA": "on" if xla else "off", "first epoch s": f,
+            "later epochs s": e, "later vs XLA off": e / plain,
+            "XLA pays after epochs": (f - plain_first) / (plain - e) if xla and plain > e
+            else float("nan"),
+            "compute bound s": bound, "later / bound": e / bound,
+        })
+    return {f"epoch speed ({epochs}-epoch fits, median of {repeats})": rows}
+
+
+SHIPPED_SPACE = {  # studies/airline.yaml's space, as a new user copies it
+    "layers": {"low": 1, "high": 2}, "units": {"low": 8, "high": 64, "log": True},
+    "learning_rate": {"low": 1.0e-4, "high": 3.0e-2, "log": True},
+    "dropout": {"low": 0.0, "high": 0.3}, "batch_size": [8, 16, 32],
+    "bidirectional": [False, True], "attention": [False, True],
+    "transform": ["none", "log_diff", "log_seasonal_diff"],
+}
+
+# name -> (study-file changes, workers)
+_TRAINING = {"max_epochs": 80, "patience": 10}
+STUDY_VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
+    "before (XLA off, batch 8-32, 1 worker)": ({"training": {**_TRAINING, "xla": "off"}}, 1),
+    "XLA auto": ({"training": {**_TRAINING, "xla": "auto"}}, 1),
+    "XLA auto + batch_size auto": ({"training": {**_TRAINING, "xla": "auto"},
+                                    "space": {**SHIPPED_SPACE, "batch_size": "auto"}}, 1),
+    "XLA auto + batch_size auto, 2 workers": ({"training": {**_TRAINING, "xla": "auto"},
+                                               "space": {**SHIPPED_SPACE, "batch_size": "auto"}},
+                                              2),
+}
+
+
+def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]:
+    """One study of the weekly case through `lstm-tune run`, as a user runs it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from lstm_tune.search.storage import load_study, with_default_storage
+
+    changes, workers = STUDY_VARIANTS[name]
+    work = folder / f"v{list(STUDY_VARIANTS).index(name)}_s{seed}"
+    work.mkdir(parents=True)
+    study = {**WEEKLY, "space": SHIPPED_SPACE, "strategy": "tpe", "pruner": "median",
+             "seed": seed, "budget": {"trials": trials}, **changes}
+    (work / "w.yaml").write_text(yaml.safe_dump(study))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "lstm_tune.cli", "run", "w.yaml", "--workers",
+                           str(workers)], cwd=work, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    info = json.loads(subprocess.run([sys.executable, "-m", "lstm_tune.cli", "summary", "w.yaml",
+                                      "--json"], cwd=work, env=env, capture_output=True,
+                                     text=True, check=True).stdout)
+    spec = load_spec(work / "w.yaml")
+    trials_done = load_study(with_default_storage(spec, workers)).get_trials(deepcopy=False)
+    epochs = sum(int(t.user_attrs.get("epochs", 0)) for t in trials_done)
+    train_s = sum(float(t.user_attrs.get("train_seconds", 0.0)) for t in trials_done)
+    ev = info.get("evaluation") or {}
+    return {"variant": name, "seed": seed, "trials": len(trials_done), "wall s": wall,
+            "trials per minute": 60 * len(trials_done) / wall, "epochs": epochs,
+            "s per epoch": train_s / max(epochs, 1),
+            "best validation RMSE": (info.get("best_trial") or {}).get("value", float("nan")),
+            "test RMSE": (ev.get("test") or {}).get("rmse", float("nan"))}
+
+
+def studies(trials: int, seeds: int, variants: list[str] | None = None
+            ) -> dict[str, list[dict[str, Any]]]:
+    chosen = variants or list(STUDY_VARIANTS)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(seeds):  # seed-major: a slow spell of the machine hits every variant
+            for name in chosen:
+                rows.append(study_run(name, trials, seed, Path(tmp)))
+                print(rows[-1], flush=True)
+    summary = []
+    for name in chosen:
+        mine = [r for r in rows if r["variant"] == name]
+        tests = [r["test RMSE"] for r in mine]
+        summary.append({"variant": name, "seeds": len(mine),
+                        **{k: float(np.median([r[k] for r in mine])) for k in
+                           ("wall s", "trials per minute", "s per epoch", "epochs",
+                            "best validation RMSE", "test RMSE")},
+                        "test RMSE range": f"{min(tests):.2f}-{max(tests):.2f}"})
+    return {f"weekly studies ({trials} TPE trials, medians over seeds)": summary,
+            "weekly studies (every run)": rows}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--trials", type=int, default=30, help="trials per study (0: no studies)")
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--skip-epochs", action="store_true", help="only the studies table")
+    ap.add_argument("--variants", default="", help="comma-separated study variants, by "
+                    "their position (0 = before); default all")
+    args = ap.parse_args()
+    from benchmarks.table import markdown
+
+    tables = {} if args.skip_epochs else run(args.epochs, args.repeats)
+    for title, rows in tables.items():
+        print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
+    if args.trials:
+        names = list(STUDY_VARIANTS)
+        chosen = [names[int(i)] for i in args.variants.split(",") if i.strip()] or None
+        for title, rows in studies(args.trials, args.seeds, chosen).items():
+            print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
