@@ -33,3 +33,13 @@ def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path):
     assert "| lstm_tune TPE (pruned) |" in out and "| plain Optuna TPE script |" in out
     assert "baseline seasonal_naive | 49.99" in out
     assert any(p.suffix == ".csv" for p in tmp_path.iterdir())
+
+
+def test_the_weekly_speed_benchmark_runs_in_smoke_mode():
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.weekly", "--smoke", "--trials", "0"], cwd=ROOT,
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| weekly (2039 windows x 52) | LSTM(16) | 64 | on |" in result.stdout
+    assert "compute bound s" in result.stdout
