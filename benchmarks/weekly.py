@@ -37,6 +37,9 @@ MODELS = {  # typical of the shipped space (units 8-64, 1-2 layers, bidirectiona
     "LSTM(16)": {"layers": 1, "units_1": 16},
     "LSTM(48)": {"layers": 1, "units_1": 48},
     "BiLSTM(16)": {"layers": 1, "units_1": 16, "bidirectional": True},
+    # an LSTM that returns its whole sequence (to attention, or to a second layer)
+    "LSTM(16)+attention": {"layers": 1, "units_1": 16, "attention": True},
+    "LSTM(16)x2": {"layers": 2, "units_1": 16, "units_2": 16},
 }
 COMMON = {"learning_rate": 3e-3, "dropout": 0.0, "attention": False, "transform": "log_diff"}
 
@@ -119,7 +122,7 @@ def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 6
                 for batch in batch_sizes:
                     for xla in (False, True):  # interleaved: noise hits both alike
                         key = (case, model, batch, xla)
-                        t = epoch_times(arch | COMMON | {"batch_size": batch}, data, epochs, xla)
+                        t = epoch_times(COMMON | arch | {"batch_size": batch}, data, epochs, xla)
                         first.setdefault(key, []).append(t[0])
                         later.setdefault(key, []).extend(t[1:])
     speed = {}
@@ -131,8 +134,12 @@ def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 6
         units = arch["units_1"]
         if (units, batch) not in speed:
             speed[(units, batch)] = matmul_gflops(batch, units + 1, 4 * units)
+        directions = 2 if arch.get("bidirectional") else 1
         flops = lstm_flops(units, len(data.channel_names), data.window, len(data.train),
-                           2 if arch.get("bidirectional") else 1)
+                           directions)
+        if arch["layers"] == 2:  # the second layer reads the first's outputs
+            flops += lstm_flops(arch["units_2"], directions * units, data.window,
+                                len(data.train), directions)
         f, e = statistics.median(first[key]), statistics.median(later[key])
         bound = flops / (speed[(units, batch)] * 1e9)
         plain = statistics.median(later[(case, model, batch, False)])

@@ -126,14 +126,17 @@ def monitor(data: Dataset) -> tuple[str, str]:
 XLA_MIN_STEPS = 1500
 
 
-def use_xla(setting: str, data: Dataset, batch_size: int) -> bool:
-    """Whether to compile with XLA: the study's `training.xla`, and for `auto` the number
-    of sequential LSTM steps an epoch runs (padded sequences of varying length are left to
-    the plain path)."""
+def use_xla(setting: str, data: Dataset, params: dict[str, Any]) -> bool:
+    """Whether to compile with XLA: the study's `training.xla`, and for `auto` whether it
+    pays. Measured (benchmarks/weekly.py): it pays when an epoch runs enough sequential LSTM
+    steps (batches x window) to cover compiling, and only when no LSTM returns its whole
+    sequence: under XLA a second layer made epochs 2x slower and attention 2.6x. Padded
+    sequences of varying length are left to the plain path."""
     if setting in ("on", "off"):
         return setting == "on"
-    batches = -(-len(data.train) // max(1, batch_size))
-    return not data.masked and batches * data.window >= XLA_MIN_STEPS
+    sequences = int(params.get("layers", 1)) > 1 or bool(params.get("attention"))
+    batches = -(-len(data.train) // max(1, int(params["batch_size"])))
+    return not data.masked and not sequences and batches * data.window >= XLA_MIN_STEPS
 
 
 def fit(

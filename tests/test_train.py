@@ -70,9 +70,16 @@ def test_xla_is_on_where_an_epoch_is_long_enough_to_pay_for_compiling(tmp_path):
 
     airline = data_of("airline", 12)
     weekly = data_of("weekly", 52, validation=104, test=104)
+    def one(batch, **arch):
+        return {"layers": 1, "attention": False, "batch_size": batch} | arch
+
     # measured (benchmarks/weekly.py): XLA pays within a trial on the weekly windows in
-    # batches of 16 to 64, not in batches of 256, never on airline
-    assert not any(use_xla("auto", airline, b) for b in (8, 16, 32, 64))
-    assert all(use_xla("auto", weekly, b) for b in (16, 32, 64))
-    assert not use_xla("auto", weekly, 256)
-    assert use_xla("on", airline, 16) and not use_xla("off", weekly, 16)
+    # batches of 16 to 64, not in batches of 256, never on airline, and never when an LSTM
+    # returns its whole sequence (a second layer, attention)
+    assert not any(use_xla("auto", airline, one(b)) for b in (8, 16, 32, 64))
+    assert all(use_xla("auto", weekly, one(b)) for b in (16, 32, 64))
+    assert use_xla("auto", weekly, one(32, bidirectional=True))
+    assert not use_xla("auto", weekly, one(256))
+    assert not use_xla("auto", weekly, one(32, layers=2))
+    assert not use_xla("auto", weekly, one(32, attention=True))
+    assert use_xla("on", airline, one(16)) and not use_xla("off", weekly, one(16))

@@ -102,7 +102,7 @@ class Objective:
         ]
         if self.spec.pruner != "none":
             callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
-        xla = use_xla(self.spec.training.xla, data, int(params["batch_size"]))
+        xla = use_xla(self.spec.training.xla, data, params)
         trial.set_user_attr("xla", xla)
         result = fit(
             params, data, self.spec.training.max_epochs, self.spec.training.patience,
