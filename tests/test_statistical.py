@@ -1,0 +1,41 @@
+"""The statistical baselines forecast each test target from the history up to its origin
+only: nothing at or after a target (including the test values that later targets see)
+may move its forecast."""
+
+import numpy as np
+import pytest
+
+from lstm_tune.statistical import statistical_forecasts
+
+
+def _seasonal_series(n: int = 160, season: int = 12, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / season) + np.cumsum(rng.normal(0, 1, n))
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_forecasts_never_see_the_future(horizon):
+    y = _seasonal_series()
+    targets = np.arange(len(y) - 24, len(y) - horizon + 1)
+    before = {f.name: f.predicted for f in statistical_forecasts(y, targets, 1, 12, horizon)}
+    assert set(before) == {"ets", "seasonal_arima"}
+    cut = int(targets[10])  # change every value from the 11th target on
+    changed = y.copy()
+    changed[cut:] += 50.0
+    after = {f.name: f.predicted for f in statistical_forecasts(changed, targets, 1, 12,
+                                                                horizon)}
+    for name in before:
+        # a target's forecast comes from its origin (the step before it) and earlier
+        np.testing.assert_allclose(after[name][:11], before[name][:11], rtol=1e-9,
+                                   err_msg=name)
+        assert not np.allclose(after[name][11:], before[name][11:]), name
+
+
+def test_a_seasonal_model_beats_seasonal_naive_on_a_seasonal_random_walk():
+    y = _seasonal_series(seed=1)
+    targets = np.arange(len(y) - 24, len(y))
+    errors = {f.name: np.sqrt(np.mean((f.predicted - y[targets]) ** 2))
+              for f in statistical_forecasts(y, targets, 1, 12)}
+    naive = np.sqrt(np.mean((y[targets - 12] - y[targets]) ** 2))
+    assert errors["seasonal_arima"] < naive and errors["ets"] < naive
