@@ -141,12 +141,15 @@ class PopulationSampler(BaseSampler, abc.ABC):
 
         Safe with many workers: trials that started before this one (smaller numbers) but
         have not stored their slot yet are given theirs first, in number order, exactly as
-        they will compute it themselves, so two trials never take the same slot.
+        they will compute it themselves, so two trials never take the same slot. Trials that
+        started after this one are not looked at: they left this one its slot (had they been
+        counted, a later trial already in the next generation would move this one there too,
+        leaving a hole and doubling a slot).
         """
         taken: dict[int, set[int]] = {}
         waiting = []
         for t in study.get_trials(deepcopy=False):
-            if t._trial_id == trial._trial_id or not (is_finished(t) or t.state == TrialState.RUNNING):
+            if t.number >= trial.number or not (is_finished(t) or t.state == TrialState.RUNNING):
                 continue
             g = self.generation_of(t)
             if g is not None:
@@ -157,8 +160,9 @@ class PopulationSampler(BaseSampler, abc.ABC):
             self._take(taken)
         generation, slot = self._take(taken)
         storage = study._storage
-        storage.set_trial_system_attr(trial._trial_id, self.GEN_KEY, generation)
+        # the slot first: a trial with a generation always shows its slot to other workers
         storage.set_trial_system_attr(trial._trial_id, self.SLOT_KEY, slot)
+        storage.set_trial_system_attr(trial._trial_id, self.GEN_KEY, generation)
         return generation, slot
 
     def _take(self, taken: dict[int, set[int]]) -> tuple[int, int]:
