@@ -97,11 +97,12 @@ class Objective:
 
     def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
         data = self.datasets.get(params["transform"])
+        # every epoch's validation metric is reported, so the storage keeps each trial's
+        # learning curve (the dashboard plots it) even when no pruner acts on it
         callbacks: list[keras.callbacks.Callback] = [
-            keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1))
+            keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1)),
+            TFKerasPruningCallback(trial, monitor(data)[0]),
         ]
-        if self.spec.pruner != "none":
-            callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
         xla = use_xla(self.spec.training.xla, data, params)
         trial.set_user_attr("xla", xla)
         result = fit(

@@ -45,6 +45,8 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
     assert budget(spec, study).trials_done == 3  # a recorded failure spends budget
     for t in (study.trials[0], study.trials[2]):
         assert t.user_attrs["epochs"] >= 1 and t.user_attrs["duration_s"] > 0
+        # the learning curve is stored even with no pruner (the dashboard plots it)
+        assert sorted(t.intermediate_values) == list(range(t.user_attrs["epochs"]))
         assert set(t.user_attrs[PARAMS_ATTR]) >= {"layers", "learning_rate", "transform"}
         assert math.isfinite(t.value) and t.value > 0
     assert MODEL_ATTR in study.best_trial.user_attrs  # the best trial always keeps its model
