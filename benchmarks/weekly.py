@@ -125,23 +125,13 @@ def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 6
                         t = epoch_times(COMMON | arch | {"batch_size": batch}, data, epochs, xla)
                         first.setdefault(key, []).append(t[0])
                         later.setdefault(key, []).extend(t[1:])
-    speed = {}
+    speed: dict[tuple[int, int, int], float] = {}
     rows = []
     for key in first:
         case, model, batch, xla = key
         data = cases[case]
-        arch = MODELS[model]
-        units = arch["units_1"]
-        if (units, batch) not in speed:
-            speed[(units, batch)] = matmul_gflops(batch, units + 1, 4 * units)
-        directions = 2 if arch.get("bidirectional") else 1
-        flops = lstm_flops(units, len(data.channel_names), data.window, len(data.train),
-                           directions)
-        if arch["layers"] == 2:  # the second layer reads the first's outputs
-            flops += lstm_flops(arch["units_2"], directions * units, data.window,
-                                len(data.train), directions)
+        flops, bound = compute_bound(MODELS[model] | {"batch_size": batch}, data, speed)
         f, e = statistics.median(first[key]), statistics.median(later[key])
-        bound = flops / (speed[(units, batch)] * 1e9)
         plain = statistics.median(later[(case, model, batch, False)])
         plain_first = statistics.median(first[(case, model, batch, False)])
         rows.append({
@@ -153,6 +143,71 @@ def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 6
             "compute bound s": bound, "later / bound": e / bound,
         })
     return {f"epoch speed ({epochs}-epoch fits, median of {repeats})": rows}
+
+
+def layer_shapes(params: dict[str, Any], channels: int) -> list[tuple[int, int, int]]:
+    """(units, inputs, directions) of each LSTM layer of a trial's model."""
+    from lstm_tune.model import layer_units
+
+    directions = 2 if params.get("bidirectional") else 1
+    shapes, inputs = [], channels
+    for units in layer_units(params):
+        shapes.append((units, inputs, directions))
+        inputs = directions * units
+    return shapes
+
+
+def compute_bound(params: dict[str, Any], data: Any, speed: dict[tuple[int, int, int], float],
+                  reps: int = 2000) -> tuple[float, float]:
+    """One epoch's LSTM arithmetic (FLOP) for these parameters, and the seconds it takes at
+    the speed the cores sustain on each layer's matrix product (measured once per shape into
+    `speed`)."""
+    batch = int(params["batch_size"])
+    flops = bound = 0.0
+    for units, inputs, directions in layer_shapes(params, len(data.channel_names)):
+        shape = (batch, units + inputs, 4 * units)
+        if shape not in speed:
+            speed[shape] = matmul_gflops(*shape, reps=reps)
+        f = lstm_flops(units, inputs, data.window, len(data.train), directions)
+        flops += f
+        bound += f / (speed[shape] * 1e9)
+    return flops, bound
+
+
+def trial_bounds(study_file: Path, workers: int) -> list[dict[str, Any]]:
+    """Each completed trial of a recorded weekly study: its seconds per epoch (training time
+    over epochs, so the first epoch and validation are in) against its compute bound: every
+    layer's arithmetic (both directions; attention and the dense head add little) at the
+    speed one thread sustains on that layer's matrix product (each of the study's workers
+    had one thread). Run in a process whose TensorFlow has one thread."""
+    import optuna
+
+    from lstm_tune.search.storage import load_study, with_default_storage
+
+    study = load_study(with_default_storage(load_spec(study_file), workers))
+    data = dataset(WEEKLY)
+    speed: dict[tuple[int, int, int], float] = {}
+    rows = []
+    for t in study.get_trials(deepcopy=False):
+        if t.state != optuna.trial.TrialState.COMPLETE or not t.user_attrs.get("epochs"):
+            continue
+        p = t.params
+        batch = int(p["batch_size"])
+        flops, bound = compute_bound(p, data, speed, reps=500)
+        per_epoch = float(t.user_attrs["train_seconds"]) / int(t.user_attrs["epochs"])
+        rows.append({"trial": t.number, "model": _describe(p), "batch": batch,
+                     "XLA": "on" if t.user_attrs.get("xla") else "off",
+                     "GFLOP per epoch": flops / 1e9, "s per epoch": per_epoch,
+                     "compute bound s": bound, "ratio": per_epoch / bound})
+    return rows
+
+
+def _describe(p: dict[str, Any]) -> str:
+    from lstm_tune.model import layer_units
+
+    name = "Bi" if p.get("bidirectional") else ""
+    text = "+".join(f"{name}LSTM({u})" for u in layer_units(p))
+    return text + ("+attention" if p.get("attention") else "")
 
 
 SHIPPED_SPACE = {  # studies/airline.yaml's space, as a new user copies it
@@ -213,14 +268,16 @@ def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]
             "test RMSE": (ev.get("test") or {}).get("rmse", float("nan"))}
 
 
-def studies(trials: int, seeds: int, variants: list[str] | None = None
-            ) -> dict[str, list[dict[str, Any]]]:
+def studies(trials: int, seeds: int, variants: list[str] | None = None,
+            keep: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`keep`: a folder that keeps every study (its storage holds the learning curves that
+    benchmarks/pruning.py replays); otherwise they are deleted."""
     chosen = variants or list(STUDY_VARIANTS)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(seeds):  # seed-major: a slow spell of the machine hits every variant
             for name in chosen:
-                rows.append(study_run(name, trials, seed, Path(tmp)))
+                rows.append(study_run(name, trials, seed, keep or Path(tmp)))
                 print(rows[-1], flush=True)
     summary = []
     for name in chosen:
@@ -244,21 +301,42 @@ def main() -> None:
     ap.add_argument("--skip-epochs", action="store_true", help="only the studies table")
     ap.add_argument("--smoke", action="store_true",
                     help="only check that it runs: one model, one batch size, 2 epochs")
+    ap.add_argument("--models", default=",".join(MODELS),
+                    help=f"comma-separated models of the epoch table: {', '.join(MODELS)}")
+    ap.add_argument("--batch-sizes", default="16,64,256")
+    ap.add_argument("--keep", type=Path, help="keep the studies in this folder")
+    ap.add_argument("--bounds-of", type=Path, help="only this: each completed trial of a "
+                    "kept weekly study file against its compute bound (one thread)")
+    ap.add_argument("--workers", type=int, default=2, help="the workers --bounds-of's study "
+                    "ran with (which storage holds it)")
     ap.add_argument("--variants", default="", help="comma-separated study variants, by "
                     "their position (0 = before); default all")
     args = ap.parse_args()
     from benchmarks.table import markdown
 
+    if args.bounds_of:
+        from lstm_tune.search.worker import configure_tensorflow
+
+        configure_tensorflow(1, False)
+        rows = trial_bounds(args.bounds_of, args.workers)
+        ratios = sorted(r["ratio"] for r in rows)
+        print(f"## seconds per epoch against the compute bound, one thread\n\n"
+              f"{markdown(rows)}\n\nmedian ratio {statistics.median(ratios):.2f}")
+        return
     if args.smoke:
         tables = run(2, 1, (64,), ("LSTM(16)",), airline=False)
     else:
-        tables = {} if args.skip_epochs else run(args.epochs, args.repeats)
+        models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+        if unknown := [m for m in models if m not in MODELS]:
+            ap.error(f"unknown models {unknown}: choose from {', '.join(MODELS)}")
+        sizes = tuple(int(b) for b in args.batch_sizes.split(","))
+        tables = {} if args.skip_epochs else run(args.epochs, args.repeats, sizes, models)
     for title, rows in tables.items():
         print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
     if args.trials:
         names = list(STUDY_VARIANTS)
         chosen = [names[int(i)] for i in args.variants.split(",") if i.strip()] or None
-        for title, rows in studies(args.trials, args.seeds, chosen).items():
+        for title, rows in studies(args.trials, args.seeds, chosen, args.keep).items():
             print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
 
 

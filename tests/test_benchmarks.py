@@ -43,3 +43,24 @@ def test_the_weekly_speed_benchmark_runs_in_smoke_mode():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "| weekly (2039 windows x 52) | LSTM(16) | 64 | on |" in result.stdout
     assert "compute bound s" in result.stdout
+
+
+def test_pruning_replay_stops_curves_where_the_pruner_and_patience_say():
+    import optuna
+
+    from benchmarks.pruning import Curve, replay
+
+    flat = [1.0, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.5, 0.5, 0.5]  # best at epoch 7
+    bad = [5.0] * 10
+    curves = [Curve(i, flat, 1.0) for i in range(3)] + [Curve(3, bad, 2.0)]
+    none = replay(curves, optuna.pruners.NopPruner(), patience=10)
+    assert none["epochs"] == 40 and none["pruned"] == 0 and none["best validation"] == 0.5
+    # patience 2: stop two epochs after the best, as Keras' early stopping does (epoch 7 ->
+    # 9 epochs; the flat bad curve: 3), and keep the best value
+    short = replay(curves, optuna.pruners.NopPruner(), patience=2)
+    assert short["epochs"] == 3 * 9 + 3 and short["best validation"] == 0.5
+    # the median of three finished curves prunes the bad one after its warm-up epoch
+    median = replay(curves, optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1),
+                    patience=10)
+    assert median["pruned"] == 1 and median["epochs"] == 30 + 2
+    assert median["train s"] == 30 * 1.0 + 2 * 2.0
