@@ -125,9 +125,13 @@ SETTINGS: dict[str, tuple[Callable[[], optuna.pruners.BasePruner], int]] = {
     "percentile 33 (5, 5), patience 6":
         (lambda: optuna.pruners.PercentilePruner(33.0, n_startup_trials=5,
                                                   n_warmup_steps=5), 6),
+    "median (3, 3), patience 6":
+        (lambda: optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=3), 6),
     "hyperband (1-80, factor 3), patience 10":
         (lambda: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 10),
-    "successive halving (min 5, factor 3), patience 10":
+    "hyperband (1-80, factor 3), patience 6":
+        (lambda: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 6),
+    "successive halving (min 5, factor 3), patience 10 [the new default]":
         (lambda: optuna.pruners.SuccessiveHalvingPruner(5, 3), 10),
 }
 

@@ -228,6 +228,9 @@ STUDY_VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
     "XLA auto + batch_size auto, 2 workers": ({"training": {**_TRAINING, "xla": "auto"},
                                                "space": {**SHIPPED_SPACE, "batch_size": "auto"}},
                                               2),
+    "... + successive halving (the new default pruner), 2 workers": (
+        {"training": {**_TRAINING, "xla": "auto"}, "pruner": "successive_halving",
+         "space": {**SHIPPED_SPACE, "batch_size": "auto"}}, 2),
 }
 
 

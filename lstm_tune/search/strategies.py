@@ -48,6 +48,12 @@ def make_sampler(spec: StudySpec, seed: int, n_train: int | None = None
 
 
 def make_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
+    """Every pruner reads the validation metric after each epoch. Successive halving
+    (asynchronous, as Optuna implements it) keeps the best third of the trials that reached
+    5, 15, 45 ... epochs; the median pruner stops a trial below the median of the finished
+    ones at the same epoch; Hyperband runs several successive-halving brackets."""
+    if spec.pruner == "successive_halving":
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=5, reduction_factor=3)
     if spec.pruner == "median":
         return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
     if spec.pruner == "hyperband":
