@@ -59,16 +59,9 @@ def record(case: str, trials: int, seed: int, folder: Path, workers: int) -> Pat
 
 
 def curves(study_file: Path) -> list[Curve]:
-    from lstm_tune.search.storage import load_study, with_default_storage
-    from lstm_tune.spec import load_spec
+    from benchmarks.weekly import kept_study
 
-    spec = load_spec(study_file)
-    for workers in (1, 2):  # SQLite for one worker, a journal for several
-        try:
-            study = load_study(with_default_storage(spec, workers))
-            break
-        except Exception:
-            continue
+    study = kept_study(study_file)
     out = []
     for t in sorted(study.get_trials(deepcopy=False), key=lambda t: t.number):
         if t.state != optuna.trial.TrialState.COMPLETE or not t.intermediate_values:
@@ -82,7 +75,9 @@ def curves(study_file: Path) -> list[Curve]:
 def replay(found: list[Curve], pruner: optuna.pruners.BasePruner, patience: int
            ) -> dict[str, Any]:
     """Epochs, seconds and the best value when these curves meet this pruner and patience."""
-    study = optuna.create_study(pruner=pruner, sampler=optuna.samplers.RandomSampler(0))
+    # a fixed name: Hyperband assigns brackets by hashing the study name and trial number
+    study = optuna.create_study(study_name="replay", pruner=pruner,
+                                sampler=optuna.samplers.RandomSampler(0))
     epochs = seconds = pruned = 0
     values: dict[int, float] = {}
     for curve in found:

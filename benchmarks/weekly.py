@@ -174,7 +174,15 @@ def compute_bound(params: dict[str, Any], data: Any, speed: dict[tuple[int, int,
     return flops, bound
 
 
-def trial_bounds(study_file: Path, workers: int) -> list[dict[str, Any]]:
+def kept_study(study_file: Path) -> Any:
+    """A study run before from this file (`--keep`), from the storage that holds it."""
+    from lstm_tune.search.storage import load_study, with_default_storage
+
+    # with no storage named, the default is the file (SQLite or journal) that already exists
+    return load_study(with_default_storage(load_spec(study_file), 1))
+
+
+def trial_bounds(study_file: Path) -> list[dict[str, Any]]:
     """Each completed trial of a recorded weekly study: its seconds per epoch (training time
     over epochs, so the first epoch and validation are in) against its compute bound: every
     layer's arithmetic (both directions; attention and the dense head add little) at the
@@ -182,9 +190,7 @@ def trial_bounds(study_file: Path, workers: int) -> list[dict[str, Any]]:
     had one thread). Run in a process whose TensorFlow has one thread."""
     import optuna
 
-    from lstm_tune.search.storage import load_study, with_default_storage
-
-    study = load_study(with_default_storage(load_spec(study_file), workers))
+    study = kept_study(study_file)
     data = dataset(WEEKLY)
     speed: dict[tuple[int, int, int], float] = {}
     rows = []
@@ -310,8 +316,6 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep the studies in this folder")
     ap.add_argument("--bounds-of", type=Path, help="only this: each completed trial of a "
                     "kept weekly study file against its compute bound (one thread)")
-    ap.add_argument("--workers", type=int, default=2, help="the workers --bounds-of's study "
-                    "ran with (which storage holds it)")
     ap.add_argument("--variants", default="", help="comma-separated study variants, by "
                     "their position (0 = before); default all")
     args = ap.parse_args()
@@ -321,7 +325,7 @@ def main() -> None:
         from lstm_tune.search.worker import configure_tensorflow
 
         configure_tensorflow(1, False)
-        rows = trial_bounds(args.bounds_of, args.workers)
+        rows = trial_bounds(args.bounds_of)
         ratios = sorted(r["ratio"] for r in rows)
         print(f"## seconds per epoch against the compute bound, one thread\n\n"
               f"{markdown(rows)}\n\nmedian ratio {statistics.median(ratios):.2f}")
