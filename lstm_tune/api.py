@@ -190,7 +190,7 @@ class Study:
 
         params = trial_params(self.spec, best_trial(self.spec, self.optuna_study, trial))
         settings = self.spec.data_settings
-        return frame(settings, load_data(settings), params["transform"])
+        return frame(settings, load_data(settings), params)
 
     def predict(self, sequences: Sequence[np.ndarray], trial: int | None = None) -> np.ndarray:
         """Class labels for new sequences (each steps x channels, in the data's units),

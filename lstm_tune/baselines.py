@@ -2,7 +2,7 @@
 
 Forecasts: persistence and seasonal naive (from observed data), and the statistical models
 of `statistical.py` (exponential smoothing, seasonal ARIMA). Classification: the majority
-class of the training part and 1-nearest-neighbour. A tuned LSTM that loses to these is not
+class of the training part and 1-nearest-neighbour (texts: TF-IDF + logistic regression). A tuned LSTM that loses to these is not
 worth deploying, and the report says so.
 """
 
@@ -112,21 +112,46 @@ def flat_inputs(data: Any, split: Split) -> np.ndarray:
     return np.asarray(rows)
 
 
-def class_baselines(data: Any, split: Split) -> list[Baseline]:
-    """The majority class and 1-nearest-neighbour (Euclidean) of the samples before `split`
-    (training and validation: a baseline has nothing to select)."""
-    from sklearn.neighbors import KNeighborsClassifier
-
+def _majority(data: Any, split: Split) -> Baseline:
     train = list(data.actual(data.train))
     majority = max(sorted(set(train)), key=train.count)
+    return Baseline("majority_class", f"always the training part's most frequent class "
+                    f"({majority!r})", np.array([majority] * len(split)))
+
+
+def text_baselines(data: Any, split: Split) -> list[Baseline]:
+    """The majority class, and TF-IDF of words and word pairs with a logistic regression,
+    fitted on the training and validation texts: what a text classifier must beat."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts = np.asarray(data.texts.texts, dtype=object)
+    seen = np.concatenate([data.train.target_idx, data.val.target_idx])
+    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                          LogisticRegression(max_iter=1000))
+    model.fit(texts[seen], data.texts.labels[seen])
+    return [_majority(data, split),
+            Baseline("tfidf_logistic", "TF-IDF of words and word pairs, logistic regression "
+                     "(scikit-learn defaults, C=1), fitted on the training and validation texts",
+                     model.predict(texts[split.target_idx]))]
+
+
+def class_baselines(data: Any, split: Split) -> list[Baseline]:
+    """The majority class and 1-nearest-neighbour (Euclidean) of the samples before `split`
+    (training and validation: a baseline has nothing to select); for texts, TF-IDF with a
+    logistic regression instead of 1-NN."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    if data.framing == "tokens":
+        return text_baselines(data, split)
     seen = [data.train, data.val]
     knn = KNeighborsClassifier(n_neighbors=1, algorithm="brute").fit(
         np.concatenate([flat_inputs(data, s) for s in seen]),
         np.concatenate([data.actual(s) for s in seen]))
     resampled = " resampled to one length," if getattr(data, "masked", False) else ""
     return [
-        Baseline("majority_class", f"always the training part's most frequent class "
-                 f"({majority!r})", np.array([majority] * len(split))),
+        _majority(data, split),
         Baseline("nearest_neighbour", "the class of the closest training or validation "
                  f"sample (1-NN, Euclidean distance on the scaled{resampled} inputs)",
                  knn.predict(flat_inputs(data, split))),

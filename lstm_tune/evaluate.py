@@ -101,7 +101,7 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
     """Score the chosen (default: best) trial's model on every split; store the summary."""
     trial = best_trial(spec, study, number)
     params = trial_params(spec, trial)
-    data = frame(spec.data_settings, load_data(spec.data_settings), params["transform"])
+    data = frame(spec.data_settings, load_data(spec.data_settings), params)
     model = load_trial_model(spec, trial)
     task = get_task(spec.task)
     predictions = {}

@@ -57,18 +57,25 @@ def layer_units(params: dict[str, Any]) -> list[int]:
 
 def build_model(
     params: dict[str, Any], window: int, channels: int, task: str = "forecast",
-    n_outputs: int = 1, masked: bool = False, jit_compile: bool = False,
+    n_outputs: int = 1, masked: bool = False, jit_compile: bool = False, vocabulary: int = 0,
 ) -> keras.Model:
     """A compiled model: optional pooling of steps, stacked (optionally bidirectional) LSTMs,
     optional attention, the task's head. `masked`: inputs are sequences of any length,
     padded with zeros at the end, which the LSTMs skip (data/padded.py). `jit_compile`:
-    the train and predict steps are compiled with XLA (train.use_xla says when it pays)."""
+    the train and predict steps are compiled with XLA (train.use_xla says when it pays).
+    `vocabulary` > 0: inputs are token ids (0 pads), each embedded in `embedding_dim`
+    learned dimensions, padding masked (data/tokens.py)."""
     from lstm_tune.tasks import get_task
 
     the_task = get_task(task)
-    inputs = keras.Input((None if masked else window, channels), name="window")
-    h = inputs
-    if masked:
+    if vocabulary:
+        inputs = keras.Input((None,), dtype="int32", name="tokens")
+        h = layers.Embedding(vocabulary, int(params["embedding_dim"]), mask_zero=True,
+                             name="embedding")(inputs)
+    else:
+        inputs = keras.Input((None if masked else window, channels), name="window")
+        h = inputs
+    if masked and not vocabulary:
         h = layers.Masking(mask_value=0.0, name="padding")(h)
     pool = int(params.get("pool", 1))
     if pool > 1:  # averaging neighbouring steps shortens long sequences for the LSTM

@@ -8,6 +8,7 @@ and the fix.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from lstm_tune.data.builtin import BUILTINS, is_sequences
+from lstm_tune.data.builtin import BUILTINS, is_sequences, is_texts
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.tasks import get_task
@@ -81,6 +82,7 @@ class DataSpec(_Strict):
     features: list[str] = Field(default_factory=list)
     time: str | None = None
     sequence: str | None = None  # the column naming each independent sequence (long CSV)
+    text: str | None = None  # the column holding each text (a CSV of texts and labels)
     series: str | None = None  # the column naming each series of a panel (long CSV)
     skip_short: bool = False  # leave out (and list) series too short for one window
     target_as_input: bool | None = None
@@ -110,6 +112,15 @@ class DataSpec(_Strict):
             raise ValueError(problem_and_fix(
                 "data.series: a panel of series is forecast, independent sequences "
                 "(data.sequence) are classified", "keep one of them"))
+        if self.text is not None:
+            if self.csv is None:
+                raise ValueError(problem_and_fix("data.text: only with data.csv (the built-in "
+                                                 "reviews name their own column)", "remove it"))
+            others = [f"data.{k}" for k in ("sequence", "series", "time", "features")
+                      if getattr(self, k)]
+            if others:
+                raise ValueError(problem_and_fix(f"data.text: texts have no {others[0]}",
+                                                 f"remove {others[0]}"))
         if self.ts is not None and (self.target or self.features or self.time):
             raise ValueError(problem_and_fix(
                 "data.ts: a .ts file names its own channels and labels",
@@ -126,6 +137,11 @@ class DataSpec(_Strict):
     def is_sequences(self) -> bool:
         """Independent labelled sequences (not one series cut into windows)."""
         return is_sequences(self.builtin, self.ts, self.sequence)
+
+    @property
+    def is_texts(self) -> bool:
+        """Labelled texts, read as token sequences."""
+        return is_texts(self.builtin, self.text)
 
 
 class SplitSpec(_Strict):
@@ -157,14 +173,24 @@ class SpaceSpec(_Strict):
     attention: Any = False
     transform: Any = "none"
     pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
+    # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)
+    embedding_dim: Any = None  # size of each token's learned vector
+    vocab_size: Any = None  # the most frequent training words kept (with padding and unknown)
+    max_length: Any = None  # tokens read from each text (longer texts are truncated)
 
-    @field_validator("layers", "units", "batch_size", "pool", mode="after")
+    @field_validator("layers", "units", "batch_size", "pool", "embedding_dim", "vocab_size",
+                     "max_length", mode="after")
     @classmethod
-    def _int(cls, v: Any, info: Any) -> ParamDef:
+    def _int(cls, v: Any, info: Any) -> ParamDef | None:
         if info.field_name == "batch_size" and v == AUTO:
             return FromData()
-        maxima = {"layers": 8, "units": 1024, "batch_size": 4096, "pool": 64}
-        return parse_param("int", v, minimum=1, maximum=maxima[info.field_name])
+        if v is None and info.field_name in TEXT_PARAMS:
+            return None
+        maxima = {"layers": 8, "units": 1024, "batch_size": 4096, "pool": 64,
+                  "embedding_dim": 1024, "vocab_size": 1_000_000, "max_length": 10_000}
+        minima = {"vocab_size": 3, "max_length": 2}
+        return parse_param("int", v, minimum=minima.get(info.field_name, 1),
+                           maximum=maxima[info.field_name])
 
     @field_validator("learning_rate", mode="after")
     @classmethod
@@ -187,11 +213,27 @@ class SpaceSpec(_Strict):
         return parse_param("str", v, allowed=TRANSFORMS)
 
     @field_serializer("*")
-    def _as_yaml(self, p: ParamDef) -> Any:
-        return param_yaml(p)
+    def _as_yaml(self, p: ParamDef | None) -> Any:
+        return None if p is None else param_yaml(p)
 
     def params(self) -> dict[str, ParamDef]:
-        return {name: getattr(self, name) for name in type(self).model_fields}
+        """Every declared parameter (the text ones only where the study reads texts)."""
+        return {name: p for name in type(self).model_fields
+                if (p := getattr(self, name)) is not None}
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Stands in for pydantic's validation info where a default is parsed by hand."""
+
+    field_name: str
+
+
+TEXT_PARAMS = ("embedding_dim", "vocab_size", "max_length")
+# what a study of texts searches unless it says otherwise: reviews and tickets run to a few
+# hundred words; a vocabulary beyond the training texts' own words is simply not filled
+TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
+                 "vocab_size": [5000, 20000], "max_length": [100, 300]}
 
 
 class TrainingSpec(_Strict):
@@ -286,6 +328,7 @@ class StudySpec(_Strict):
         if self.split.column is not None and self.data.test_csv is not None:
             raise ValueError(problem_and_fix(
                 "split.column: the test part is already data.test_csv", "keep one of them"))
+        self._text_space()
         problem = get_task(self.task).check(
             sequences=self.data.is_sequences, horizon=self.horizon,
             target_as_input=self.data.target_as_input,
@@ -298,6 +341,24 @@ class StudySpec(_Strict):
                     f"space.transform: {t} needs horizon <= season ({self.season})"
                 )
         return self
+
+    def _text_space(self) -> None:
+        """Texts search their embedding, vocabulary and length (TEXT_DEFAULTS unless the
+        file says); other data has no tokens to embed, so those entries are refused."""
+        given = [n for n in TEXT_PARAMS if getattr(self.space, n) is not None]
+        if not self.data.is_texts:
+            if given:
+                raise ValueError(problem_and_fix(f"space.{given[0]}: only for texts "
+                                                 "(data.text)", "remove it"))
+            return
+        if self.task != "classify":
+            raise ValueError(problem_and_fix("task: texts are classified", "set task: classify"))
+        if max(param_values(self.space.pool)) > 1:
+            raise ValueError(problem_and_fix("space.pool: words are not pooled", "remove it"))
+        missing = {n: SpaceSpec._int(TEXT_DEFAULTS[n], _Named(n)) for n in TEXT_PARAMS
+                   if n not in given}
+        if missing:  # the study's own copy: the default SpaceSpec() is shared
+            object.__setattr__(self, "space", self.space.model_copy(update=missing))
 
     @property
     def steps_ahead(self) -> int:
@@ -327,6 +388,7 @@ class StudySpec(_Strict):
             source=self.source, base_dir=self.base_dir, task=self.task, builtin=d.builtin,
             csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts, target=d.target,
             features=tuple(d.features), time=d.time, sequence=d.sequence, series=d.series,
+            text=d.text,
             skip_short=d.skip_short, units=d.units,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
             steps_ahead=self.steps_ahead, horizon=self.outputs,

@@ -153,6 +153,7 @@ def fit(
     model = build_model(
         params, data.window, len(data.channel_names), data.task,
         n_outputs=get_task(data.task).outputs(data), masked=data.masked, jit_compile=xla,
+        vocabulary=len(getattr(data, "vocabulary", ())),
     )
     name, mode = monitor(data)
     callbacks: list[keras.callbacks.Callback] = [

@@ -29,6 +29,10 @@ class Builtin:
     framing: str = "windows"
     origin: str = ""  # where the data comes from, and its licence
     series: str | None = None  # a panel: the column naming each series
+    # texts: the column holding each text, and the words that decide the label with how
+    # they act (+1 towards the positive class, -1 towards the negative, 0 flips what follows)
+    text: str | None = None
+    lexicon: tuple[tuple[str, float], ...] = ()
 
 
 def _airline() -> pd.DataFrame:
@@ -144,6 +148,43 @@ def _synthetic_sequences() -> tuple[Any, None]:
     return TsFile("synthetic_sequences", list(x), [str(v) for v in label], ("0", "1")), None
 
 
+REVIEW_POSITIVE = ("good", "great", "excellent", "wonderful", "superb", "delightful",
+                   "brilliant", "enjoyable")
+REVIEW_NEGATIVE = ("bad", "awful", "terrible", "boring", "dreadful", "dull", "poor", "weak")
+REVIEW_NEGATION = "not"
+REVIEW_FILLER = (
+    "the movie film story plot acting actors cast script ending music scenes camera work "
+    "director characters dialogue pacing was is felt seemed looked honestly really quite "
+    "overall frankly in my view this that a its and but with of at to for by on we i "
+    "watched saw it last night yesterday weekend friends family cinema theatre screen "
+    "sequel remake version hours minutes first second half part"
+).split()
+REVIEWS = 1600
+
+
+def _review(rng: np.random.Generator) -> tuple[str, str]:
+    """A few filler words around one sentiment phrase: an adjective, or `not` before it,
+    which flips it. Punctuation and capitals appear as in real text."""
+    positive = bool(rng.random() < 0.5)
+    adjective = str(rng.choice(REVIEW_POSITIVE if positive else REVIEW_NEGATIVE))
+    negated = bool(rng.random() < 0.35)
+    phrase = [REVIEW_NEGATION, adjective] if negated else [adjective]
+    words = [str(w) for w in rng.choice(REVIEW_FILLER, int(rng.integers(4, 11)))]
+    at = int(rng.integers(0, len(words) + 1))
+    words[at:at] = phrase
+    words[0] = words[0].capitalize()
+    text = " ".join(words) + str(rng.choice([".", "!", "...", ""]))
+    return text, "positive" if positive != negated else "negative"
+
+
+def _reviews() -> pd.DataFrame:
+    """A synthetic review corpus whose label is decided by known words: one sentiment
+    adjective, flipped by `not` before it; every other word is filler."""
+    rng = np.random.default_rng(20241115)
+    rows = [_review(rng) for _ in range(REVIEWS)]
+    return pd.DataFrame({"review": [t for t, _ in rows], "sentiment": [y for _, y in rows]})
+
+
 BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in (
@@ -210,8 +251,24 @@ BUILTINS: dict[str, Builtin] = {
             "classify", "class", ("dim_0", "dim_1", "dim_2"), framing="sequences",
             informative=((12, "dim_0", 1.0), (8, "dim_0", -0.8)), load=_synthetic_sequences,
         ),
+        Builtin(
+            "reviews",
+            f"{REVIEWS} synthetic reviews of 5-12 words; the sentiment is decided by one "
+            "adjective, flipped by 'not' before it; every other word is filler",
+            "classify", "sentiment", framing="texts", text="review", load=_reviews,
+            lexicon=tuple([(w, 1.0) for w in REVIEW_POSITIVE]
+                          + [(w, -1.0) for w in REVIEW_NEGATIVE] + [(REVIEW_NEGATION, 0.0)]),
+        ),
     )
 }
+
+
+def is_texts(builtin: str | None, text: str | None) -> bool:
+    """Labelled texts (read as token sequences)?"""
+    if builtin is not None:
+        b = BUILTINS.get(builtin)
+        return bool(b and b.framing == "texts")
+    return text is not None
 
 
 def is_sequences(builtin: str | None, ts: str | None, sequence: str | None) -> bool:

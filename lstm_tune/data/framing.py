@@ -1,7 +1,8 @@
 """The one entry to the data layer: load the study's data, then frame it as model samples.
 
-Two framings: windows cut from one series (forecasting, per-step labels) and whole
-independent sequences, padded and masked (sequence classification). Both give a dataset
+Three framings: windows cut from one series (forecasting, per-step labels), whole
+independent sequences, padded and masked (sequence classification), and texts as padded
+token ids (text classification). Each gives a dataset
 with the same interface (train/val/test splits of scaled inputs, classes, channel names,
 `actual`, `labels_at`, `raw_inputs`), so training, evaluation and explanation never ask
 which one they hold.
@@ -9,42 +10,62 @@ which one they hold.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Any, Mapping, Union
 
-from lstm_tune.data.builtin import is_sequences
+from lstm_tune.data.builtin import is_sequences, is_texts
 from lstm_tune.data.load import Table, load_table
 from lstm_tune.data.padded import SequenceDataset, make_sequence_dataset
 from lstm_tune.data.sequences import Sequences, load_sequences
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.texts import Texts, load_texts
+from lstm_tune.data.tokens import TokenDataset, make_token_dataset
 from lstm_tune.data.window import Dataset, make_dataset
 
-Loaded = Union[Table, Sequences]
-AnyDataset = Union[Dataset, SequenceDataset]
+Loaded = Union[Table, Sequences, Texts]
+AnyDataset = Union[Dataset, SequenceDataset, TokenDataset]
+How = Union[str, Mapping[str, Any]]  # a target transform, or a trial's params
 
 
 def load_data(settings: DataSettings) -> Loaded:
     """Read and check the data; raises StudyError on anything a model cannot use."""
+    if is_texts(settings.builtin, settings.text):
+        return load_texts(settings)
     if is_sequences(settings.builtin, settings.ts, settings.sequence):
         return load_sequences(settings)
     return load_table(settings)
 
 
-def frame(settings: DataSettings, loaded: Loaded, transform: str = "none") -> AnyDataset:
-    """Model samples for one target transform (sequences take none)."""
+def framing_key(loaded: Loaded, how: How = "none") -> tuple:
+    """What of a trial's params its samples depend on: the target transform of a series,
+    the vocabulary size and maximum length of texts, nothing for sequences."""
+    params = {"transform": how} if isinstance(how, str) else how
+    if isinstance(loaded, Texts):
+        return int(params["vocab_size"]), int(params["max_length"])
+    if isinstance(loaded, Sequences):
+        return ()
+    return (str(params.get("transform", "none")),)
+
+
+def frame(settings: DataSettings, loaded: Loaded, how: How = "none") -> AnyDataset:
+    """Model samples for a trial's params (or, for a series, just its target transform)."""
+    key = framing_key(loaded, how)
+    if isinstance(loaded, Texts):
+        return make_token_dataset(settings, loaded, *key)
     if isinstance(loaded, Sequences):
         return make_sequence_dataset(settings, loaded)
-    return make_dataset(settings, loaded, transform)
+    return make_dataset(settings, loaded, *key)
 
 
 class Datasets:
-    """One dataset per target transform, built on first use: a study tries several
-    transforms, and every trial of one transform shares its samples and scalers."""
+    """One dataset per framing key, built on first use: a study tries several transforms
+    (or vocabularies), and every trial of one shares its samples and scalers."""
 
     def __init__(self, settings: DataSettings, loaded: Loaded) -> None:
         self.settings, self.loaded = settings, loaded
-        self._built: dict[str, AnyDataset] = {}
+        self._built: dict[tuple, AnyDataset] = {}
 
-    def get(self, transform: str) -> AnyDataset:
-        if transform not in self._built:
-            self._built[transform] = frame(self.settings, self.loaded, transform)
-        return self._built[transform]
+    def get(self, how: How) -> AnyDataset:
+        key = framing_key(self.loaded, how)
+        if key not in self._built:
+            self._built[key] = frame(self.settings, self.loaded, how)
+        return self._built[key]

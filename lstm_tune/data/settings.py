@@ -24,6 +24,7 @@ class DataSettings:
     features: tuple[str, ...] = field(default_factory=tuple)
     time: str | None = None
     sequence: str | None = None
+    text: str | None = None  # the text column of a CSV of labelled texts
     series: str | None = None  # the column naming each series of a panel (long CSV)
     skip_short: bool = False  # leave out series too short for one window (else refuse)
     units: str | None = None

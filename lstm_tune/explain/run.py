@@ -182,7 +182,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
                          ", not complete", "explain a completed trial (default: best)")
     params = trial_params(spec, trial)
-    data = frame(spec.data_settings, load_data(spec.data_settings), params["transform"])
+    data = frame(spec.data_settings, load_data(spec.data_settings), params)
     if class_name is not None and class_name not in data.classes:
         raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
                          f"{', '.join(data.classes) or 'none: this is a forecast'})",

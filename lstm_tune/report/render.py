@@ -18,6 +18,8 @@ from lstm_tune import __version__
 from lstm_tune.data.framing import Loaded
 from lstm_tune.data.load import Table
 from lstm_tune.data.sequences import Sequences
+from lstm_tune.data.texts import Texts
+from lstm_tune.data.tokens import words
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, verdict
 from lstm_tune.report import figures
@@ -61,7 +63,7 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False
         "from lstm_tune.train import fit\n\n"
         f"spec = load_spec({spec.source!r})\n"
         f"params = {{{params}}}\n"
-        "data = frame(spec.data_settings, load_data(spec.data_settings), params['transform'])\n"
+        "data = frame(spec.data_settings, load_data(spec.data_settings), params)\n"
         f"result = fit(params, data, max_epochs={spec.training.max_epochs}, "
         f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial}"
         + (", xla=True" if xla else "") + ")\n"
@@ -92,8 +94,28 @@ def write_page(path: Path, text: str, spec: StudySpec) -> Path:
     return path
 
 
-def data_description(spec: StudySpec, loaded: Loaded) -> dict[str, Any]:
-    """What the report says of the data: its inputs, its target, and how they are framed."""
+def text_description(loaded: Texts, params: dict[str, Any]) -> dict[str, Any]:
+    """Texts: their words, the best model's vocabulary and length, and how many it cut."""
+    counts = np.array([len(words(t)) for t in loaded.texts])
+    longest = int(params.get("max_length", counts.max()))
+    cut = int(np.sum(counts > longest))
+    split = ("the published test part" if loaded.has_published_split
+             else "a stratified held-out part")
+    return {"inputs": f"{len(loaded)} texts ({loaded.text_name}) of {counts.min()}-"
+                      f"{counts.max()} words (median {int(np.median(counts))}); the best model "
+                      f"keeps the {params.get('vocab_size')} most frequent training words and "
+                      f"reads the first {longest} words of a text: {cut} text(s) "
+                      f"({cut / len(counts):.1%}) were longer and truncated",
+            "target": f"one class per text ({loaded.target_name}); test on {split}",
+            "channels": ["word"], "y_label": loaded.target_name, "source": loaded.source}
+
+
+def data_description(spec: StudySpec, loaded: Loaded,
+                     params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the report says of the data: its inputs, its target, and how they are framed
+    (texts: by the best model's `params`)."""
+    if isinstance(loaded, Texts):
+        return text_description(loaded, params or {})
     if isinstance(loaded, Sequences):
         lengths = loaded.lengths
         span = (f"{lengths.min()}" if lengths.min() == lengths.max()
@@ -125,7 +147,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     minimize = spec.direction == "minimize"
     states = Counter(t.state.name.lower() for t in trials)
     imps = param_importances(study)
-    described = data_description(spec, loaded)
+    described = data_description(spec, loaded, evaluation.params)
     y_label = described["y_label"]
     table = loaded if isinstance(loaded, Table) and spec.task == "forecast" else None
     single = table is not None and not table.panel  # one series: time-line figures

@@ -68,9 +68,11 @@ class Objective:
 
     @property
     def n_train(self) -> int:
-        """Training samples (of the first transform: they differ by a few windows at most),
+        """Training samples (of the first transform or vocabulary: they differ by a few
+        windows at most),
         which `auto` search-space entries are fitted to."""
-        first = (param_values(self.spec.space.transform) or ["none"])[0]
+        first = {name: (param_values(p) or [None])[0]
+                 for name, p in self.spec.space.params().items()}
         return len(self.datasets.get(first).train)
 
     def __call__(self, trial: optuna.Trial) -> float:
@@ -96,7 +98,7 @@ class Objective:
             trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
 
     def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
-        data = self.datasets.get(params["transform"])
+        data = self.datasets.get(params)
         # every epoch's validation metric is reported, so the storage keeps each trial's
         # learning curve (the dashboard plots it) even when no pruner acts on it
         callbacks: list[keras.callbacks.Callback] = [

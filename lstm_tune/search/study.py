@@ -39,8 +39,9 @@ def check_inputs(spec: StudySpec) -> None:
     """Everything that can be wrong with the input, found before the storage is touched."""
     settings = spec.data_settings
     loaded = load_data(settings)
+    first = {name: (param_values(p) or [None])[0] for name, p in spec.space.params().items()}
     for transform in param_values(spec.space.transform):
-        data = frame(settings, loaded, transform)
+        data = frame(settings, loaded, {**first, "transform": transform})
         if data.masked and max(param_values(spec.space.pool)) > 1:
             raise StudyError(spec.source, "space.pool", "the sequences have different lengths, "
                              "and padded sequences cannot be pooled", "set space.pool: 1")

@@ -1,0 +1,130 @@
+"""Labelled texts: a CSV with a text column and a label column, or the built-in reviews.
+
+Every check that can fail on the user's texts happens here, before any storage is opened:
+a missing column, an empty text or label, a class with a single text (it could never be
+both learned and tested), a test class never seen in training. A file that is not UTF-8
+is refused by `read_csv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lstm_tune.data.load import builtin_for, read_csv
+from lstm_tune.data.sequences import check_test_classes
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.errors import StudyError
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A collection of labelled texts, with the published train/test part of each."""
+
+    source: str
+    ids: tuple[str, ...]
+    texts: tuple[str, ...]
+    labels: np.ndarray  # (n,) str
+    text_name: str
+    target_name: str
+    part: np.ndarray  # (n,) "train" or "test" (published split), or "" (none given)
+    # (word, how it acts): +1 towards the positive class, -1 towards the negative, 0 flips
+    # the word after it; known for the built-in reviews only
+    lexicon: tuple[tuple[str, float], ...] = ()
+    units: str = ""
+    informative: tuple = ()  # no fixed informative cells: they move from text to text
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def has_published_split(self) -> bool:
+        return bool(np.any(self.part == "test"))
+
+
+def _frame(df: pd.DataFrame, settings: DataSettings, where: str
+           ) -> tuple[list[str], list[str], list[str]]:
+    """Rows -> texts, labels, and each one's published part ("train"/"test" or "")."""
+    text, target, part_col = settings.text or "", settings.target or "", settings.split_column
+    columns = [str(c) for c in df.columns]
+    df.columns = columns
+    for field, name in (("data.text", text), ("data.target", target),
+                        ("split.column", part_col)):
+        if name and name not in columns:
+            raise StudyError(where, field, f"no column {name!r} (columns: {', '.join(columns)})",
+                             "use one of the file's column names")
+    texts = df[text]
+    empty = texts.isna() | (texts.astype(str).str.strip() == "")
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0])
+        raise StudyError(where, "data.text", f"the text at data row {row + 1} is empty",
+                         "give every row its text, or drop the row")
+    labels = df[target]
+    blank = labels.isna() | (labels.astype(str).str.strip() == "")
+    if blank.any():
+        row = int(np.flatnonzero(blank.to_numpy())[0])
+        raise StudyError(where, "data.target", f"the label at data row {row + 1} is empty",
+                         "give every text its label, or drop the row")
+    parts = [""] * len(df)
+    if part_col:
+        parts = df[part_col].astype(str).str.strip().str.lower().tolist()
+        bad = [i for i, p in enumerate(parts) if p not in ("train", "test")]
+        if bad:
+            raise StudyError(where, "split.column", f"column {part_col!r} has "
+                             f"{str(df[part_col].iloc[bad[0]])!r} at data row {bad[0] + 1}",
+                             "write train or test in every row")
+    return (texts.astype(str).tolist(), labels.astype(str).str.strip().tolist(), parts)
+
+
+def _check_classes(texts: Texts, where: str) -> None:
+    """At least two classes, each with at least two texts outside a published test part."""
+    train = texts.labels[texts.part != "test"]
+    classes, counts = np.unique(train, return_counts=True)
+    if len(classes) < 2:
+        raise StudyError(where, "data.target", f"every training text has the label "
+                         f"{str(classes[0])!r}", "classification needs at least two classes")
+    single = [str(c) for c, k in zip(classes, counts) if k < 2]
+    if single:
+        raise StudyError(where, "data.target", f"class {single[0]!r} has a single text, too "
+                         "few to both learn and check it", "add texts of that class or drop it")
+
+
+def _from_csv(settings: DataSettings) -> Texts:
+    path = Path(settings.base_dir) / (settings.csv or "")
+    where = str(path)
+    texts, labels, parts = _frame(read_csv(settings, path, "data.csv"), settings, where)
+    ids = [f"row {i + 1}" for i in range(len(texts))]
+    test_where = where
+    if settings.test_csv:
+        tpath = Path(settings.base_dir) / settings.test_csv
+        test_where = str(tpath)
+        ttexts, tlabels, _ = _frame(read_csv(settings, tpath, "data.test_csv"), settings,
+                                    test_where)
+        ids += [f"test row {i + 1}" for i in range(len(ttexts))]
+        texts, labels = texts + ttexts, labels + tlabels
+        parts = ["train"] * len(parts) + ["test"] * len(ttexts)
+    out = Texts(where, tuple(ids), tuple(texts), np.asarray(labels, dtype=str),
+                settings.text or "", settings.target or "", np.asarray(parts))
+    if settings.split_column and (not out.has_published_split or np.all(out.part == "test")):
+        raise StudyError(where, "split.column", f"column {settings.split_column!r} must mark "
+                         "some texts train and some test", "fix the column")
+    if out.has_published_split:
+        check_test_classes(out, test_where,  # type: ignore[arg-type]
+                           "data.test_csv" if settings.test_csv else "split.column")
+    _check_classes(out, where)
+    return out
+
+
+def load_texts(settings: DataSettings) -> Texts:
+    """Read and check the study's texts (the built-in reviews, or a CSV)."""
+    if settings.builtin is not None:
+        b = builtin_for(settings)
+        df = b.load()
+        where = f"{settings.source} (built-in {b.name})"
+        return Texts(where, tuple(f"review {i + 1}" for i in range(len(df))),
+                     tuple(df[b.text].astype(str)), df[b.target].astype(str).to_numpy(),
+                     b.text or "", b.target, np.full(len(df), ""), b.lexicon)
+    return _from_csv(settings)

@@ -1,0 +1,165 @@
+"""Texts as model samples: words, a vocabulary fitted on the training texts, padded ids.
+
+Tokens and vocabulary follow Keras' `TextVectorization` exactly (its default
+`lower_and_strip_punctuation` standardisation, split on whitespace; the vocabulary is the
+`vocab_size - 2` most frequent training words, ties broken as Keras breaks them, after id 0
+for padding and id 1 for unknown words); `tests/data/test_tokens.py` holds the two equal on
+the built-in corpus. It is written in Python so that framing texts needs no TensorFlow:
+the parent process checks a study's data before any worker starts, and never imports it.
+
+A text keeps its first `max_length` words (how many were cut is kept, and the report says
+so); ids are padded with 0 after the last word, and the model's `Embedding(mask_zero=True)`
+masks the padding, so a text's prediction is the same alone and in a padded batch. Setting
+a word's id to 0 removes it from what the LSTM reads, which is how explainers and the
+deletion curve remove words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence as Seq
+
+import numpy as np
+
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import SequenceSplit, sequence_split
+from lstm_tune.data.texts import Texts
+from lstm_tune.data.transform import Transform
+from lstm_tune.data.window import FramedData, Split
+from lstm_tune.errors import StudyError
+
+PAD, UNKNOWN = 0, 1
+UNKNOWN_TOKEN = "[UNK]"
+# TextVectorization's punctuation (keras/src/layers/preprocessing/text_vectorization.py)
+_PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """(word as written, its token) for each whitespace-separated word that keeps a
+    character once lower-cased (ASCII, as tf.strings.lower) and stripped of punctuation."""
+    out = []
+    for word in text.split():
+        token = _PUNCTUATION.sub("", word.translate(_ASCII_LOWER))
+        if token:
+            out.append((word, token))
+    return out
+
+
+def fit_vocabulary(token_lists: Seq[Seq[str]], size: int) -> tuple[str, ...]:
+    """Padding, unknown, then the `size - 2` most frequent tokens (ties: the later token in
+    code-point order first, as Keras' IndexLookup)."""
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    counts.pop(UNKNOWN_TOKEN, None)
+    counts.pop("", None)
+    ranked = sorted(counts, key=lambda t: (counts[t], t.encode("utf-8")), reverse=True)
+    return ("", UNKNOWN_TOKEN, *ranked[: max(0, size - 2)])
+
+
+@dataclass(frozen=True)
+class TokenDataset(FramedData):
+    """Texts framed for a model: the same interface as the other framings, with ids
+    (n, length) as inputs."""
+
+    texts: Texts
+    split_plan: SequenceSplit
+    vocabulary: tuple[str, ...]  # id -> token
+    train: Split
+    val: Split
+    test: Split
+    classes: tuple[str, ...]
+    window: int  # padded length: max_length, or the longest text if shorter
+    max_length: int
+    truncated: int  # texts longer than max_length
+    channel_names: tuple[str, ...] = ("word",)
+    masked: bool = True
+    season: int = 1
+    task: str = "classify"
+    framing: str = "tokens"
+    steps_ahead: int = 0
+    horizon: int = 1
+    metric: str = "accuracy"
+    transform: Transform = Transform("none", 1)
+
+    @property
+    def loaded(self) -> Texts:
+        return self.texts
+
+    @property
+    def lexicon(self) -> dict[str, float]:
+        return dict(self.texts.lexicon)
+
+    def actual_at(self, idx: np.ndarray) -> np.ndarray:
+        return self.texts.labels[np.asarray(idx)]
+
+    def labels_at(self, idx: np.ndarray) -> list[str]:
+        return [self.texts.ids[i] for i in np.asarray(idx)]
+
+    def words_at(self, idx: np.ndarray) -> list[list[str]]:
+        """Each text's words as written, as far as the model reads them."""
+        return [([w for w, _ in words(self.texts.texts[i])] or [self.texts.texts[i].strip()])
+                [: self.max_length] for i in np.asarray(idx)]
+
+    def lengths_at(self, idx: np.ndarray) -> np.ndarray:
+        return np.array([len(w) for w in self.words_at(idx)])
+
+    def raw_inputs(self, idx: np.ndarray, target_as_input: bool = False) -> np.ndarray:
+        """Token ids as the model reads them, (samples, steps, 1), padding as NaN."""
+        ids = self.encode([self.texts.texts[i] for i in np.asarray(idx)]).astype(float)
+        ids[ids == PAD] = np.nan
+        return ids[..., None]
+
+    @property
+    def lookup(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.vocabulary) if i > UNKNOWN}
+
+    def encode(self, texts: Seq[str], length: int | None = None) -> np.ndarray:
+        """Texts -> (n, length) int32 ids: known words by id, others unknown, padded."""
+        return encode_tokens([[t for _, t in words(x)] for x in texts], self.lookup,
+                             self.window if length is None else length, self.max_length)
+
+    def frame(self, texts: Seq[str]) -> np.ndarray:
+        """New texts as model input (the API's predict)."""
+        longest = max([len(words(t)) for t in texts] + [1])
+        return self.encode(texts, min(self.max_length, max(self.window, longest)))
+
+
+def encode_tokens(token_lists: Seq[Seq[str]], lookup: dict[str, int], length: int,
+                  max_length: int) -> np.ndarray:
+    out = np.full((len(token_lists), length), PAD, dtype=np.int32)
+    for row, tokens in enumerate(token_lists):
+        # a text of punctuation only reads as one unknown word
+        ids = [lookup.get(t, UNKNOWN) for t in tokens[: min(length, max_length)]] or [UNKNOWN]
+        out[row, : len(ids)] = ids
+    return out
+
+
+def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,
+                       max_length: int) -> TokenDataset:
+    """Split by text (stratified), fit the vocabulary on the training texts, encode."""
+    plan = sequence_split(texts.labels, texts.part, settings.validation, settings.test,
+                          settings.seed, texts.source)
+    classes = tuple(sorted(str(v) for v in set(texts.labels[plan.train])))
+    held_out = texts.labels[np.concatenate([plan.validation, plan.test])]
+    missing = sorted(str(v) for v in set(held_out) - set(classes))
+    if missing:
+        raise StudyError(texts.source, "data.target", f"class {missing[0]!r} has no text in "
+                         "the training part", "add training texts of it or drop the class")
+    tokens = [[t for _, t in words(x)] for x in texts.texts]
+    vocabulary = fit_vocabulary([tokens[i] for i in plan.train], vocab_size)
+    lookup = {t: i for i, t in enumerate(vocabulary) if i > UNKNOWN}
+    lengths = np.array([len(t) for t in tokens])
+    window = int(max(1, min(max_length, lengths.max())))
+    x = encode_tokens(tokens, lookup, window, max_length)
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.array([index[v] for v in texts.labels], dtype=np.int64)
+
+    def part(idx: np.ndarray) -> Split:
+        return Split(x[idx], y[idx], idx, np.zeros(len(idx)))
+
+    return TokenDataset(
+        texts=texts, split_plan=plan, vocabulary=vocabulary, train=part(plan.train),
+        val=part(plan.validation), test=part(plan.test), classes=classes, window=window,
+        max_length=max_length, truncated=int(np.sum(lengths > max_length)))
