@@ -49,6 +49,31 @@ class TemporalAttention(layers.Layer):
         return {**super().get_config(), "units": self.units}
 
 
+@keras.saving.register_keras_serializable(package="lstm_tune")
+class WordDropout(layers.Layer):
+    """While training, replace each word (id > 1) by the unknown-word id (1) with
+    probability `rate`. The model learns that an unknown word carries no sentiment of its
+    own, so explainers can mask a word with it and the masked text stays one the model
+    knows how to read (data/tokens.py). At prediction it does nothing."""
+
+    def __init__(self, rate: float = 0.1, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rate, self.seed = float(rate), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, ids: Any, training: bool = False) -> Any:
+        if not training or self.rate <= 0:
+            return ids
+        drop = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) < self.rate
+        return ops.where(ops.logical_and(drop, ids > 1), ops.ones_like(ids), ids)
+
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
 def layer_units(params: dict[str, Any]) -> list[int]:
     """Units of each stacked layer: `units_1`, `units_2`, ... (or one shared `units`)."""
     n = int(params["layers"])
@@ -70,8 +95,11 @@ def build_model(
     the_task = get_task(task)
     if vocabulary:
         inputs = keras.Input((None,), dtype="int32", name="tokens")
+        h = inputs
+        if float(params.get("word_dropout", 0.0)) > 0:
+            h = WordDropout(float(params["word_dropout"]), name="word_dropout")(h)
         h = layers.Embedding(vocabulary, int(params["embedding_dim"]), mask_zero=True,
-                             name="embedding")(inputs)
+                             name="embedding")(h)
     else:
         inputs = keras.Input((None if masked else window, channels), name="window")
         h = inputs

@@ -177,6 +177,7 @@ class SpaceSpec(_Strict):
     embedding_dim: Any = None  # size of each token's learned vector
     vocab_size: Any = None  # the most frequent training words kept (with padding and unknown)
     max_length: Any = None  # tokens read from each text (longer texts are truncated)
+    word_dropout: Any = None  # share of training words read as unknown (model.WordDropout)
 
     @field_validator("layers", "units", "batch_size", "pool", "embedding_dim", "vocab_size",
                      "max_length", mode="after")
@@ -197,9 +198,11 @@ class SpaceSpec(_Strict):
     def _lr(cls, v: Any) -> ParamDef:
         return parse_param("float", v, minimum=1e-7, maximum=1.0)
 
-    @field_validator("dropout", mode="after")
+    @field_validator("dropout", "word_dropout", mode="after")
     @classmethod
-    def _dropout(cls, v: Any) -> ParamDef:
+    def _dropout(cls, v: Any, info: Any) -> ParamDef | None:
+        if v is None and info.field_name in TEXT_PARAMS:
+            return None
         return parse_param("float", v, minimum=0.0, maximum=0.9)
 
     @field_validator("bidirectional", "attention", mode="after")
@@ -229,11 +232,14 @@ class _Named:
     field_name: str
 
 
-TEXT_PARAMS = ("embedding_dim", "vocab_size", "max_length")
+TEXT_PARAMS = ("embedding_dim", "vocab_size", "max_length", "word_dropout")
 # what a study of texts searches unless it says otherwise: reviews and tickets run to a few
 # hundred words; a vocabulary beyond the training texts' own words is simply not filled
 TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
-                 "vocab_size": [5000, 20000], "max_length": [100, 300]}
+                 "vocab_size": [5000, 20000], "max_length": [100, 300],
+                 # a word read as unknown now and then teaches the model what an unknown
+                 # word means, which explainers use to mask words (model.WordDropout)
+                 "word_dropout": 0.1}
 
 
 class TrainingSpec(_Strict):
@@ -355,8 +361,9 @@ class StudySpec(_Strict):
             raise ValueError(problem_and_fix("task: texts are classified", "set task: classify"))
         if max(param_values(self.space.pool)) > 1:
             raise ValueError(problem_and_fix("space.pool: words are not pooled", "remove it"))
-        missing = {n: SpaceSpec._int(TEXT_DEFAULTS[n], _Named(n)) for n in TEXT_PARAMS
-                   if n not in given}
+        parse = {"word_dropout": SpaceSpec._dropout}
+        missing = {n: parse.get(n, SpaceSpec._int)(TEXT_DEFAULTS[n], _Named(n))
+                   for n in TEXT_PARAMS if n not in given}
         if missing:  # the study's own copy: the default SpaceSpec() is shared
             object.__setattr__(self, "space", self.space.model_copy(update=missing))
 

@@ -165,13 +165,12 @@ REVIEWS = 1600
 def _review(rng: np.random.Generator) -> tuple[str, str]:
     """A few filler words around one sentiment phrase: an adjective, or `not` before it,
     which flips it. Punctuation and capitals appear as in real text."""
+    words = [str(w) for w in rng.choice(REVIEW_FILLER, int(rng.integers(4, 11)))]
     positive = bool(rng.random() < 0.5)
     adjective = str(rng.choice(REVIEW_POSITIVE if positive else REVIEW_NEGATIVE))
     negated = bool(rng.random() < 0.35)
-    phrase = [REVIEW_NEGATION, adjective] if negated else [adjective]
-    words = [str(w) for w in rng.choice(REVIEW_FILLER, int(rng.integers(4, 11)))]
     at = int(rng.integers(0, len(words) + 1))
-    words[at:at] = phrase
+    words[at:at] = [REVIEW_NEGATION, adjective] if negated else [adjective]
     words[0] = words[0].capitalize()
     text = " ".join(words) + str(rng.choice([".", "!", "...", ""]))
     return text, "positive" if positive != negated else "negative"
@@ -253,7 +252,7 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin(
             "reviews",
-            f"{REVIEWS} synthetic reviews of 5-12 words; the sentiment is decided by one "
+            f"{REVIEWS} synthetic reviews of 4-12 words; the sentiment is decided by one "
             "adjective, flipped by 'not' before it; every other word is filler",
             "classify", "sentiment", framing="texts", text="review", load=_reviews,
             lexicon=tuple([(w, 1.0) for w in REVIEW_POSITIVE]

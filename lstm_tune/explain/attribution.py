@@ -82,5 +82,10 @@ def position_name(step: int) -> str:
     return f"step {step}"
 
 
+def word_step_names(steps: int) -> tuple[str, ...]:
+    """'word 3' for the third word of a text (counted from 1)."""
+    return tuple(f"word {i + 1}" for i in range(steps))
+
+
 def sequence_step_names(steps: int) -> tuple[str, ...]:
     return tuple(position_name(i + 1) for i in range(steps))

@@ -18,8 +18,7 @@ from lstm_tune.spec import StudySpec
 
 def note_text(result: Any) -> str:
     lines = [f"## Explanation of trial {result.trial}", "",
-             f"{len(result.errors)} {'sequences' if result.framing == 'sequences' else 'windows'}"
-             " explained.", "",
+             f"{len(result.errors)} {result.noun}s explained.", "",
              "| explainer | mass on informative cells | sign agreement (worst cell) "
              "| deletion ratio vs random | seconds |",
              "|---|---|---|---|---|"]

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -85,6 +85,43 @@ def informative_share(attr: Attribution, cells: Sequence[Cell]) -> float:
     return float(sum(mass[:, step, feature].sum() for step, feature in chosen) / total)
 
 
+def informative_words(tokens: Sequence[Sequence[str]], lexicon: Mapping[str, float],
+                      steps: int) -> np.ndarray:
+    """(texts, steps) mask of the words that decide a text's label: the lexicon's words
+    with a direction (+1 or -1), and a flipping word (0, e.g. 'not') right before one."""
+    mask = np.zeros((len(tokens), steps), dtype=bool)
+    for i, words in enumerate(tokens):
+        for j, w in enumerate(words[:steps]):
+            if lexicon.get(w, 0.0) != 0.0:
+                mask[i, j] = True
+            elif w in lexicon and j + 1 < min(len(words), steps) \
+                    and lexicon.get(words[j + 1], 0.0) != 0.0:
+                mask[i, j] = True
+    return mask
+
+
+def masked_share(attr: Attribution, mask: np.ndarray) -> float:
+    """Share of the total |attribution| over all explained samples on the masked steps."""
+    mass = np.abs(attr.values).sum(axis=2)
+    total = float(mass.sum())
+    return float((mass * mask).sum() / total) if total > 0 else 0.0
+
+
+def word_signs(attr: Attribution, mask: np.ndarray, towards: np.ndarray) -> SignCheck | None:
+    """Do the informative words of each text, together, push the explained output the way
+    the truth says? `towards` is +1 where the explained class is the text's true class
+    (its deciding words raise it), -1 where it is not. Also the correlation between their
+    summed contribution and that sign."""
+    if not attr.signed or not mask.any():
+        return None
+    rows = mask.any(axis=1)
+    summed = (attr.values.sum(axis=2) * mask).sum(axis=1)[rows]
+    truth = np.asarray(towards, dtype=float)[rows]
+    corr = float(np.corrcoef(summed, truth)[0, 1]) if np.std(summed) > 0 and np.std(truth) > 0 \
+        else float("nan")
+    return SignCheck({"deciding words": float(np.mean(np.sign(summed) == truth))}, corr)
+
+
 @dataclass(frozen=True)
 class DeletionCurve:
     k: list[int]  # cells removed
@@ -105,32 +142,43 @@ class DeletionCurve:
         return self.explainer_area / self.random_area if self.random_area > 0 else float("inf")
 
 
-def _ranking(attr: Attribution, n_features: int) -> np.ndarray:
-    """Cells of each sample, most important first, as flat indices over (steps, features)."""
+def _ranking(attr: Attribution, n_features: int, real: np.ndarray | None = None) -> np.ndarray:
+    """Cells of each sample, most important first, as flat indices over (steps, features);
+    cells outside `real` (padding) last."""
     scores = np.abs(attr.values)
     if scores.shape[2] == 1 and n_features > 1:  # step-level scores rank every cell of a step
         scores = np.repeat(scores, n_features, axis=2)
     n = len(scores)
-    return np.argsort(-scores.reshape(n, -1), axis=1, kind="stable")
+    flat = scores.reshape(n, -1)
+    if real is not None:
+        flat = np.where(real.reshape(n, -1), flat, -1.0)
+    return np.argsort(-flat, axis=1, kind="stable")
 
 
 def deletion_curve(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
-                   attr: Attribution, seed: int = 0, points: int = 8) -> DeletionCurve:
-    """Prediction movement as the top-ranked cells of each window are set to the baseline."""
+                   attr: Attribution, seed: int = 0, points: int = 8,
+                   real: np.ndarray | None = None, fill: float = 0.0) -> DeletionCurve:
+    """Prediction movement as the top-ranked cells of each window are set to `fill` (0:
+    the training mean; for texts the unknown-word id, which masks a word). `real` (samples,
+    steps): the cells that exist (a text's words, not its padding); random rankings draw
+    from them only, and the curve runs to the longest sample's count."""
     n, steps, features = x.shape
-    cells = steps * features
+    real_cells = None if real is None else np.repeat(real, features, axis=1)
+    cells = steps * features if real is None else int(real_cells.sum(axis=1).max())
     grid = set(np.linspace(0, cells, points + 1).round().astype(int).tolist())
     ks = sorted(grid | {k for k in (1, 2, 3) if k <= cells})
     rng = np.random.default_rng(seed)
-    ranked = _ranking(attr, features)
-    random_rank = np.argsort(rng.random((n, cells)), axis=1)
+    ranked = _ranking(attr, features, real_cells)
+    draws = rng.random((n, steps * features))
+    random_rank = (np.argsort(draws, axis=1) if real_cells is None  # padding drawn last
+                   else np.argsort(np.where(real_cells, draws, 2.0), axis=1))
     base = predict(x)
     batches = []
     for order in (ranked, random_rank):
         for k in ks:
             masked = x.reshape(n, -1).copy()
             rows = np.repeat(np.arange(n), k)
-            masked[rows, order[:, :k].reshape(-1)] = 0.0
+            masked[rows, order[:, :k].reshape(-1)] = fill
             batches.append(masked.reshape(n, steps, features))
     out = predict(np.concatenate(batches)).reshape(2, len(ks), n)
     moved = np.abs(out - base[None, None, :]).mean(axis=2)

@@ -10,6 +10,7 @@ import numpy as np
 import optuna
 
 from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.tokens import UNKNOWN
 from lstm_tune.data.window import Split
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attention import explain_attention
@@ -22,10 +23,18 @@ from lstm_tune.explain.faithfulness import (
     deletion_curve,
     informative_cells,
     informative_share,
+    informative_words,
+    masked_share,
     sign_agreement,
+    word_signs,
 )
 from lstm_tune.explain.lime_explainer import explain_lime
 from lstm_tune.explain.shap_explainer import explain_shap, explain_shap_classes
+from lstm_tune.explain.words import (
+    explain_words_lime,
+    explain_words_shap,
+    explain_words_shap_classes,
+)
 from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
@@ -34,6 +43,11 @@ Explainer = Callable[[ExplainContext, np.ndarray, Output], "Attribution | None"]
 EXPLAINERS: dict[str, Explainer] = {
     "shap": explain_shap,
     "lime": explain_lime,
+    "attention": explain_attention,
+}
+WORD_EXPLAINERS: dict[str, Explainer] = {  # texts: words are removed, not shifted
+    "shap": explain_words_shap,
+    "lime": explain_words_lime,
     "attention": explain_attention,
 }
 
@@ -67,6 +81,16 @@ class ExplainResult:
     target_name: str = ""
     output_scale: str = ""  # what the explained output is, in words
     framing: str = "windows"  # or "sequences": informative cells name positions, not lags
+    # texts: each explained text's words as written (as far as the model reads them), the
+    # model's probability of its true class, and where the deciding words are (if known)
+    words: list[list[str]] = field(default_factory=list)
+    true_probability: list[float] = field(default_factory=list)
+    informative_mask: np.ndarray | None = None
+
+    @property
+    def noun(self) -> str:
+        """What one explained sample is called."""
+        return {"sequences": "sequence", "tokens": "text"}.get(self.framing, "window")
 
     @property
     def step_key(self) -> str:
@@ -106,9 +130,9 @@ def windows(data: Any, count: int, series: str | None = None,
 
     One series: the most recent `count` windows (test first, then validation and train
     before it), or those ending at `origin` (a time of the data) and before. A panel: those
-    of `series`, or of every series in turn. Independent sequences: the first `count` test
-    sequences, every class in turn, so each class has examples."""
-    if data.framing == "sequences":
+    of `series`, or of every series in turn. Independent sequences and texts: the first
+    `count` test samples, every class in turn, so each class has examples."""
+    if data.framing in ("sequences", "tokens"):
         test = data.test
         labels = data.actual(test)
         by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]
@@ -147,11 +171,14 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
     seconds: dict[str, float] = {}
     for name in methods:
         start = time.perf_counter()
-        attr = EXPLAINERS[name](ctx, x, output)
+        attr = (WORD_EXPLAINERS if ctx.texts else EXPLAINERS)[name](ctx, x, output)
         if attr is not None:
             attributions[name] = attr
             seconds[name] = time.perf_counter() - start
     faith: dict[str, Faithfulness] = {}
+    if ctx.texts:
+        return attributions, word_faithfulness(ctx, x, attributions, output), \
+            _agreement(attributions), seconds
     for name, attr in attributions.items():
         cells = informative_cells(informative, attr.step_names, ctx.feature_names,
                                   ctx.cell_name)
@@ -159,12 +186,45 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
         faith[name] = Faithfulness(
             deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
             share, sign_agreement(attr, x, cells))
+    return attributions, faith, _agreement(attributions), seconds
+
+
+def _agreement(attributions: dict[str, Attribution]) -> dict[str, float]:
     agree = {}
     names = list(attributions)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             agree[f"{a} vs {b}"] = agreement(attributions[a], attributions[b])
-    return attributions, faith, agree, seconds
+    return agree
+
+
+def deciding_words(ctx: ExplainContext, x: np.ndarray) -> np.ndarray | None:
+    """Where the words that decide each text's label are, if the data says (built-in
+    reviews): (texts, steps)."""
+    lexicon = ctx.data.lexicon
+    if not lexicon:
+        return None
+    tokens = [[ctx.data.vocabulary[i] for i in row if i] for row in x]
+    return informative_words(tokens, lexicon, x.shape[1])
+
+
+def word_faithfulness(ctx: ExplainContext, x: np.ndarray, attributions: dict[str, Attribution],
+                      output: Output) -> dict[str, Faithfulness]:
+    """Texts: the share of attribution on the deciding words, whether they push towards
+    each text's true class, and the deletion curve of removing words."""
+    mask = deciding_words(ctx, x)
+    real = x != 0
+    true = np.asarray([ctx.data.classes.index(c) for c in ctx.data.actual_at(ctx.sample_idx)])
+    explained = np.resize(np.asarray(output if output is not None else 0), len(x))
+    towards = np.where(true == explained, 1.0, -1.0)
+    faith = {}
+    for name, attr in attributions.items():
+        curve = deletion_curve(lambda b: ctx.output(b[..., 0], output), x[..., None], attr,
+                               seed=ctx.seed, real=real, fill=UNKNOWN)
+        faith[name] = Faithfulness(
+            curve, None if mask is None else masked_share(attr, mask),
+            None if mask is None else word_signs(attr, mask, towards))
+    return faith
 
 
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
@@ -209,7 +269,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
     ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={},
-                         series=chosen.series, step=step - 1)
+                         series=chosen.series, step=step - 1, sample_idx=target_idx)
     informative = list(data.informative)
     output: Output = None
     per_class: dict[str, Attribution] = {}
@@ -241,12 +301,18 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
             scale += f"; windows ending at {origin} and before"
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.classes and "shap" in methods:
-        per_class = explain_shap_classes(ctx, x)
+        per_class = (explain_words_shap_classes if ctx.texts else explain_shap_classes)(ctx, x)
+    texts: dict[str, Any] = {}
+    if ctx.texts:
+        true = [data.classes.index(c) for c in actual]
+        texts = {"words": data.words_at(target_idx),
+                 "true_probability": raw[np.arange(len(raw)), true].astype(float).tolist(),
+                 "informative_mask": deciding_words(ctx, x)}
     return ExplainResult(
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors,
         labels=data.labels_at(target_idx + step - 1), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
-        target_name=data.target_name, output_scale=scale, framing=data.framing,
+        target_name=data.target_name, output_scale=scale, framing=data.framing, **texts,
     )

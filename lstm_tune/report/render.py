@@ -271,9 +271,15 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
 
 
 def explain_images(result: Any) -> dict[str, Any]:
-    """Every figure of the explain report, as PNG bytes, keyed by a file-like name."""
+    """Every figure of the explain report, as PNG bytes, keyed by a file-like name. Texts
+    have only the deletion curves: their words are shown highlighted, in HTML."""
     from lstm_tune.report import explain_figures as ef
 
+    if result.framing == "tokens":
+        return {"deletion": ef.deletion_curves({k: f.deletion
+                                                for k, f in result.faithfulness.items()}),
+                "globals": {}, "classes": {}, "attention": None, "samples": [],
+                "waterfalls": []}
     images: dict[str, Any] = {
         "deletion": ef.deletion_curves({k: f.deletion for k, f in result.faithfulness.items()}),
         "globals": {k: ef.global_importance(a, k) for k, a in result.attributions.items()
@@ -322,9 +328,71 @@ def explain_images(result: Any) -> dict[str, Any]:
     return images
 
 
+def value_texts(result: Any, word: str) -> dict[str, str]:
+    """What each explainer's values are, in words, for the methods table."""
+    out = {}
+    for name, a in result.attributions.items():
+        if a.kind == "weight":
+            out[name] = "unsigned weights (where the model looks), not contributions"
+        elif result.framing == "tokens":
+            out[name] = ("contributions: how much the word moves the output against the word "
+                         "masked as an unknown word; base value = every word masked"
+                         + ("; intercept + contributions = LIME's local prediction"
+                            if name == "lime" else "; base value + contributions = the output"))
+        elif name == "lime":
+            out[name] = ("contributions: LIME's local slope × (input − training mean), so they "
+                         "read like SHAP's; intercept + contributions = LIME's local prediction")
+        else:
+            out[name] = ("contributions relative to the average output over a background of "
+                         f"training {word}s")
+    return out
+
+
+def faithfulness_terms(word: str, informative_text: str, texts: bool
+                       ) -> list[tuple[str, str]]:
+    """The faithfulness table's columns explained, for the report under it."""
+    if texts:
+        return [
+            ("Mass on informative words", "where the truth is known (the built-in reviews: "
+             f"{informative_text}), the share of all absolute attribution over the explained "
+             "texts that falls on the words that decide each text's label; 100% is perfect. "
+             "Attention counts its weights."),
+            ("Sign agreement", "the share of texts whose deciding words, summed, push the "
+             "explained class's probability the way the truth says: up when it is the text's "
+             "true class, down when not. Correlation: between that sum and the true direction "
+             "(+1 or −1). Attention weights have no sign."),
+            ("Deletion area", "the mean change of the explained probability as the explainer's "
+             "top-ranked words of each text are masked (read as unknown words), averaged over "
+             "the curve; larger means the ranking found the words the model really uses."),
+            ("Random", "the same for words masked in a random order. Ratio above 1 means the "
+             "explainer beats chance."),
+        ]
+    return [
+        ("Mass on informative cells", "where the truth is known (built-in synthetic tasks: "
+         f"{informative_text}), the share of all absolute attribution over the explained "
+         f"{word}s that falls on those cells; 100% is perfect. Attention is over time steps "
+         "only, so its figure counts whole steps."),
+        ("Sign agreement", f"where the truth is known, the share of {word}s in which an "
+         "informative cell's contribution has the sign of its true contribution, coefficient "
+         "× (input − the explainer's reference input); the worst cell is shown. Correlation: "
+         "between the attributions and the true contributions on those cells. Attention "
+         "weights have no sign."),
+        ("Deletion area", "the mean change of the model's output (model scale) as the "
+         f"explainer's top-ranked cells of each {word} are replaced by the training mean, "
+         "averaged over the curve; larger means the ranking found the cells the model really "
+         "uses."),
+        ("Random", "the same for a random ranking of the cells. Ratio above 1 means the "
+         "explainer beats chance."),
+    ]
+
+
 def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
     from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
 
+    if result.framing == "tokens":
+        from lstm_tune.report.explain_texts import render_text_explain_report
+
+        return render_text_explain_report(spec, result, images)
     uri = figures.data_uri
     from lstm_tune.explain.attribution import lag_name, position_name
 
@@ -338,7 +406,10 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
     text = _env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         informative_text=informative, version=__version__, agreement_text=AGREEMENT_TEXT,
-        json_name=json_path.name, word="sequence" if sequences else "window",
+        json_name=json_path.name, word="sequence" if sequences else "window", cells="cells",
+        value_texts=value_texts(result, "sequence" if sequences else "window"),
+        faithfulness_terms=faithfulness_terms("sequence" if sequences else "window",
+                                              informative, False),
         chosen_how="test sequences, each class in turn" if sequences
         else "the most recent ones, test split first",
         picks_how="For each class, a sequence the model gets right and one it gets wrong, "

@@ -1,0 +1,103 @@
+"""The explain report of a text classifier: the texts themselves, each word highlighted by
+its attribution, and the words that push each class most across the explained texts.
+
+Words are data, never markup: they reach the page only through the template's
+autoescaping, so a review containing `<script>` is shown, not run. Colours are computed
+here from numbers, never from the text.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lstm_tune import __version__
+from lstm_tune.spec import StudySpec
+
+SHOWN = 4  # texts of each kind: the most wrong, and typical ones
+TOP_WORDS = 8
+MIN_COUNT = 3  # a word must occur this often among the explained texts to be ranked
+
+
+def word_style(value: float, scale: float, signed: bool) -> str:
+    """A background for a word: red raises the explained output, blue lowers it (signed);
+    green for how much attention it gets. Opacity is |value| / the text's largest."""
+    alpha = 0.0 if scale <= 0 else min(1.0, abs(value) / scale)
+    if not signed:
+        return f"background: rgba(46, 125, 50, {0.75 * alpha:.2f})"
+    rgb = "211, 47, 47" if value > 0 else "25, 118, 210"
+    return f"background: rgba({rgb}, {0.75 * alpha:.2f})"
+
+
+def highlighted(result: Any, name: str, i: int) -> list[dict[str, Any]]:
+    """One text's words with their value and style, for one explainer."""
+    attr = result.attributions[name]
+    words = result.words[i]
+    values = attr.values[i, : len(words), 0]
+    scale = float(np.max(np.abs(values))) if len(values) else 0.0
+    informative = (result.informative_mask[i] if result.informative_mask is not None
+                   else np.zeros(attr.values.shape[1], dtype=bool))
+    return [{"word": w, "value": float(v), "style": word_style(float(v), scale, attr.signed),
+             "informative": bool(informative[j])}
+            for j, (w, v) in enumerate(zip(words, values))]
+
+
+def picked(result: Any) -> list[dict[str, Any]]:
+    """The texts the model gets most wrong (lowest probability of the true class: wrong,
+    or right but least sure) and typical ones (the median probability), each with its
+    words per explainer."""
+    p = np.asarray(result.true_probability)
+    order = np.argsort(p, kind="stable")
+    middle = len(order) // 2
+    chosen = [(int(i), "wrong" if result.predicted[int(i)] != result.actual[int(i)]
+               else "least sure") for i in order[:SHOWN]]
+    chosen += [(int(i), "typical") for i in order[max(0, middle - SHOWN // 2):][:SHOWN]
+               if int(i) not in {c for c, _ in chosen}]
+    return [{"label": result.labels[i], "kind": kind, "actual": result.actual[i],
+             "predicted": result.predicted[i], "p_true": float(p[i]),
+             "lines": {name: highlighted(result, name, i) for name in result.attributions}}
+            for i, kind in chosen]
+
+
+def class_words(result: Any) -> dict[str, list[tuple[str, float, int]]]:
+    """Per class, the words whose SHAP contribution to its probability is largest on
+    average over their occurrences in the explained texts (occurring at least MIN_COUNT
+    times): (word as the model reads it, mean contribution, occurrences)."""
+    from lstm_tune.data.tokens import words as tokenise
+
+    out = {}
+    tokens = [[t for _, t in tokenise(" ".join(ws))] for ws in result.words]
+    for cls, attr in result.per_class.items():
+        sums: dict[str, list[float]] = {}
+        for i, toks in enumerate(tokens):
+            for j, t in enumerate(toks[: attr.values.shape[1]]):
+                sums.setdefault(t, []).append(float(attr.values[i, j, 0]))
+        ranked = sorted(((t, float(np.mean(v)), len(v)) for t, v in sums.items()
+                         if len(v) >= MIN_COUNT), key=lambda r: -r[1])
+        out[cls] = ranked[:TOP_WORDS]
+    return out
+
+
+def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
+    from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
+    from lstm_tune.report import figures
+    from lstm_tune.report.render import _env, faithfulness_terms, value_texts, write_page
+
+    informative = ("each review's sentiment adjective, and 'not' right before one"
+                   if result.informative_mask is not None else "not known here")
+    first = next(iter(result.attributions.values()))
+    json_path = write_page(spec.report_path / "explain.json",
+                           json.dumps(result.to_json(), indent=2), spec)
+    text = _env.get_template("explain_texts.html").render(
+        spec=spec, result=result, n_samples=len(result.errors), output=first.output,
+        version=__version__, agreement_text=AGREEMENT_TEXT, json_name=json_path.name,
+        word="text", cells="words", value_texts=value_texts(result, "text"),
+        faithfulness_terms=faithfulness_terms("text", informative, True),
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        texts=picked(result), class_words=class_words(result),
+        images={"deletion": figures.data_uri(images["deletion"])})
+    return write_page(spec.report_path / "explain.html", text, spec)
