@@ -51,10 +51,12 @@ class TemporalAttention(layers.Layer):
 
 @keras.saving.register_keras_serializable(package="lstm_tune")
 class WordDropout(layers.Layer):
-    """While training, replace each word (id > 1) by the unknown-word id (1) with
-    probability `rate`. The model learns that an unknown word carries no sentiment of its
-    own, so explainers can mask a word with it and the masked text stays one the model
-    knows how to read (data/tokens.py). At prediction it does nothing."""
+    """While training, show a share `rate` of the texts with some of their words read as
+    unknown (id 1): each such text masks a uniformly drawn share of its words, from none to
+    all, as LIME and SHAP mask words when they explain. The model so learns what a text with
+    unknown words means, down to one with every word unknown (the class prior, which SHAP's
+    base value then is), and an explainer's masked texts are ones it knows how to read.
+    At prediction it does nothing."""
 
     def __init__(self, rate: float = 0.1, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -64,8 +66,12 @@ class WordDropout(layers.Layer):
     def call(self, ids: Any, training: bool = False) -> Any:
         if not training or self.rate <= 0:
             return ids
-        drop = keras.random.uniform(ops.shape(ids), seed=self.seed_generator) < self.rate
-        return ops.where(ops.logical_and(drop, ids > 1), ops.ones_like(ids), ids)
+        shape = ops.shape(ids)
+        chosen = keras.random.uniform((shape[0], 1), seed=self.seed_generator) < self.rate
+        share = keras.random.uniform((shape[0], 1), seed=self.seed_generator)
+        drop = keras.random.uniform(shape, seed=self.seed_generator) < share
+        drop = ops.logical_and(ops.logical_and(drop, chosen), ids > 1)
+        return ops.where(drop, ops.ones_like(ids), ids)
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return input_shape

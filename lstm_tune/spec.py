@@ -99,10 +99,11 @@ class DataSpec(_Strict):
             raise ValueError(problem_and_fix("data.test_csv: only with data.csv", "remove it"))
         if self.test_ts is not None and self.ts is None:
             raise ValueError(problem_and_fix("data.test_ts: only with data.ts", "remove it"))
-        if self.test_csv is not None and self.sequence is None:
+        if self.test_csv is not None and self.sequence is None and self.text is None:
             raise ValueError(problem_and_fix(
-                "data.test_csv: a published test part needs independent sequences",
-                "set data.sequence (the sequence-id column) or remove data.test_csv"))
+                "data.test_csv: a published test part needs independent sequences or texts",
+                "set data.sequence (the sequence-id column) or data.text, or remove "
+                "data.test_csv"))
         if self.sequence is not None and self.csv is None:
             raise ValueError(problem_and_fix("data.sequence: only with data.csv", "remove it"))
         if self.series is not None and self.csv is None:
@@ -239,7 +240,7 @@ TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
                  "vocab_size": [5000, 20000], "max_length": [100, 300],
                  # a word read as unknown now and then teaches the model what an unknown
                  # word means, which explainers use to mask words (model.WordDropout)
-                 "word_dropout": 0.1}
+                 "word_dropout": 0.25}
 
 
 class TrainingSpec(_Strict):
@@ -327,10 +328,11 @@ class StudySpec(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "StudySpec":
-        if self.split.column is not None and self.data.sequence is None:
+        if self.split.column is not None and self.data.sequence is None \
+                and self.data.text is None:
             raise ValueError(problem_and_fix(
-                "split.column: a published split by column needs sequences in a long CSV",
-                "set data.csv and data.sequence, or remove split.column"))
+                "split.column: a published split by column needs sequences or texts in a CSV",
+                "set data.csv and data.sequence (or data.text), or remove split.column"))
         if self.split.column is not None and self.data.test_csv is not None:
             raise ValueError(problem_and_fix(
                 "split.column: the test part is already data.test_csv", "keep one of them"))

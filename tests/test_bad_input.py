@@ -76,6 +76,26 @@ def _panel(stores=("a", "b"), n=60, freq="MS") -> pd.DataFrame:
 
 PANEL_CSV = _panel()
 
+TEXTS_CSV = pd.DataFrame({
+    "review": [f"a {'great' if i % 2 else 'awful'} film number {i}" for i in range(16)],
+    "sentiment": ["pos" if i % 2 else "neg" for i in range(16)]})
+TEXT_SPACE = {**SEQ_SPACE, "embedding_dim": 4, "vocab_size": 50, "max_length": 8}
+
+
+def text_study(**data):
+    return tiny_study(name="tiny", task="classify", space=TEXT_SPACE,
+                      data={"csv": "texts.csv", "text": "review", "target": "sentiment", **data},
+                      split={"validation": 0.25, "test": 0.25})
+
+
+def with_texts(frame=None, raw: bytes | None = None):
+    def write(d):
+        if raw is not None:
+            (d / "texts.csv").write_bytes(raw)
+        else:
+            frame.to_csv(d / "texts.csv", index=False)
+    return write
+
 
 def panel_study(**settings):
     return {**csv_study(series="store"), "split": {"validation": 8, "test": 8}, **settings}
@@ -211,6 +231,30 @@ CASES = [
         TS_HEADER.format(uni="true", dims="") + TS_ROWS,
         TS_HEADER.format(uni="false", dims="@dimensions 2\n") + TS_ROWS_2D), "run",
      "data.test_ts: 2 channel(s), but the training file has 1"),
+    # texts (a CSV of texts and labels)
+    ("missing text column", text_study(text="body"), with_texts(TEXTS_CSV), "run",
+     "data.text: no column 'body'"),
+    ("an empty text", text_study(), with_texts(TEXTS_CSV.assign(
+        review=TEXTS_CSV.review.where(TEXTS_CSV.index != 3, "   "))), "run",
+     "data.text: the text at data row 4 is empty"),
+    ("an empty label", text_study(), with_texts(TEXTS_CSV.assign(
+        sentiment=TEXTS_CSV.sentiment.where(TEXTS_CSV.index != 5))), "run",
+     "data.target: the label at data row 6 is empty"),
+    ("a class with one text", text_study(), with_texts(TEXTS_CSV.assign(
+        sentiment=TEXTS_CSV.sentiment.where(TEXTS_CSV.index != 2, "meh"))), "run",
+     "class 'meh' has a single text"),
+    ("texts of one class", text_study(), with_texts(TEXTS_CSV.assign(sentiment="pos")), "run",
+     "every training text has the label 'pos'"),
+    ("a texts file not in UTF-8", text_study(), with_texts(raw=(
+        "review,sentiment\n" + "".join(f"caf\u00e9 {'great' if i % 2 else 'awful'},"
+                                        f"{'pos' if i % 2 else 'neg'}\n" for i in range(16))
+    ).encode("latin-1")), "run", "save it as comma-separated UTF-8"),
+    ("texts to forecast", {**text_study(), "task": "forecast"}, with_texts(TEXTS_CSV), "run",
+     "task: texts are classified"),
+    ("text settings for a series", {**tiny_study(), "space": {**TINY_SPACE, "vocab_size": 50}},
+     None, "run", "space.vocab_size: only for texts"),
+    ("texts and sequences", text_study(sequence="id"), with_texts(TEXTS_CSV), "run",
+     "data.text: texts have no data.sequence"),
 ]
 
 
@@ -243,7 +287,8 @@ def test_bad_input(existing_study, tmp_path, monkeypatch, case, content, files, 
     assert len(lines) == 1, result.stderr
     line = lines[0]
     assert line.startswith("lstm-tune: ") and "Traceback" not in result.output
-    assert any(name in line for name in ("tiny.yaml", "sales.csv", "gestures", ".ts")), line
+    assert any(name in line for name in ("tiny.yaml", "sales.csv", "gestures", ".ts",
+                                         "texts.csv")), line
     assert words in line, line
     assert "fix:" in line, line
     after = tree_digest(work)

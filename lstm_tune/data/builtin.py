@@ -159,7 +159,7 @@ REVIEW_FILLER = (
     "watched saw it last night yesterday weekend friends family cinema theatre screen "
     "sequel remake version hours minutes first second half part"
 ).split()
-REVIEWS = 1600
+REVIEWS = 4000
 
 
 def _review(rng: np.random.Generator) -> tuple[str, str]:

@@ -24,7 +24,8 @@ def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = N
     return Attribution(
         values=weights[..., None].astype(np.float64), base_values=np.zeros(len(x)),
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
-        feature_names=("all features",), step_names=ctx.step_names, method=METHOD,
+        feature_names=ctx.feature_names if ctx.texts else ("all features",),
+        step_names=ctx.step_names, method=METHOD,
         output="attention weight" + (" (one set for the whole path: the same for every "
                                      "step ahead)" if ctx.paths else ""),
         predictions=ctx.output(x, output), additivity=None,

@@ -87,16 +87,15 @@ def informative_share(attr: Attribution, cells: Sequence[Cell]) -> float:
 
 def informative_words(tokens: Sequence[Sequence[str]], lexicon: Mapping[str, float],
                       steps: int) -> np.ndarray:
-    """(texts, steps) mask of the words that decide a text's label: the lexicon's words
-    with a direction (+1 or -1), and a flipping word (0, e.g. 'not') right before one."""
+    """(texts, steps) mask of the words that decide a text's label: each of the lexicon's
+    words with a direction (+1 or -1), and the word right before it, which flips it if it
+    is a flipping word (0, e.g. 'not') and leaves it if not. Both positions decide: masked,
+    the word before could have been 'not', so an order-reading model must look at it."""
     mask = np.zeros((len(tokens), steps), dtype=bool)
     for i, words in enumerate(tokens):
         for j, w in enumerate(words[:steps]):
             if lexicon.get(w, 0.0) != 0.0:
-                mask[i, j] = True
-            elif w in lexicon and j + 1 < min(len(words), steps) \
-                    and lexicon.get(words[j + 1], 0.0) != 0.0:
-                mask[i, j] = True
+                mask[i, max(0, j - 1): j + 1] = True
     return mask
 
 

@@ -100,3 +100,29 @@ def synthetic_panel(tmp_path_factory):
     from lstm_tune.explain.run import windows
 
     return result.model, data, windows(data, 48), list(table.informative)
+
+
+REVIEWS = {
+    "name": "rev", "data": {"builtin": "reviews"}, "task": "classify",
+    "split": {"validation": 0.15, "test": 0.2},
+    "space": {"layers": 1, "units": 16, "embedding_dim": 16, "learning_rate": 0.01,
+              "dropout": 0.0, "batch_size": 64, "attention": True, "vocab_size": 1000,
+              "max_length": 40},
+}
+
+
+@pytest.fixture(scope="session")
+def reviews(tmp_path_factory):
+    """(context, texts as ids) for a text classifier of the built-in reviews, whose label
+    is decided by one adjective and the word before it ('not' flips it)."""
+    path = tmp_path_factory.mktemp("reviews") / "r.yaml"
+    path.write_text(yaml.safe_dump(REVIEWS))
+    spec = load_spec(path)
+    texts = load_data(spec.data_settings)
+    params = SearchSpace(spec.space).complete({})
+    data = frame(spec.data_settings, texts, params)
+    result = fit(params, data, max_epochs=30, patience=6, seed=0)
+    print(f"reviews: val accuracy {result.value:.3f} after {result.epochs} epochs")
+    assert result.value > 0.95, f"the text classifier did not learn ({result.value})"
+    idx = data.test.target_idx[:40]
+    return ExplainContext(result.model, data, seed=0, sample_idx=idx, cache={}), data.test.x[:40]

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_tune.data.tokens import PAD, UNKNOWN
 from lstm_tune.explain.faithfulness import (
     deletion_curve,
     informative_cells,
     informative_share,
+    masked_share,
     sign_agreement,
+    word_signs,
 )
 from lstm_tune.explain.context import ExplainContext
-from lstm_tune.explain.run import EXPLAINERS
+from lstm_tune.explain.run import EXPLAINERS, WORD_EXPLAINERS, deciding_words
 
 
 class ExplainerSuite:
     method: str = ""
     min_informative_share: float | None = None  # None: report the figure, promise nothing
+    min_word_share: float = 0.0  # texts: share of attribution on the deciding words
+    word_share_over_uniform = 3.0  # ... and at least this many times a uniform share
     signed = True  # returns signed contributions, so its signs are checked against the truth
     per_feature = True
 
@@ -179,3 +184,36 @@ class ExplainerSuite:
             check = sign_agreement(attr, x, cells)
             if self.signed:
                 assert check.worst >= 0.9, check
+
+    def test_texts_word_by_word(self, reviews):
+        """Texts: one value per word, none on padding; the deciding words (the adjective and
+        the word before it) hold most of the attribution and, for signed explainers, push
+        the probability of 'positive' towards each text's true class; masking the top-ranked
+        words moves the prediction more than masking random ones."""
+        ctx, x = reviews
+        attr = WORD_EXPLAINERS[self.method](ctx, x, 1)
+        assert ctx.data.classes == ("negative", "positive")
+        assert attr.values.shape == (len(x), x.shape[1], 1)
+        assert attr.step_names[0] == "word 1" and attr.feature_names == ("word",)
+        assert not attr.values[x == PAD].any()
+        np.testing.assert_allclose(attr.predictions, ctx.output(x, 1), rtol=1e-5)
+        if attr.additivity == "exact":
+            total = attr.base_values + attr.values.sum(axis=(1, 2))
+            np.testing.assert_allclose(total, attr.predictions, atol=1e-4)
+        mask = deciding_words(ctx, x)
+        assert mask.any(axis=1).all() and (mask.sum(axis=1) <= 2).all()
+        share = masked_share(attr, mask)
+        uniform = mask.sum() / (x != PAD).sum()
+        print(f"{self.method} (texts): {100 * share:.1f}% on the deciding words "
+              f"(uniform {100 * uniform:.1f}%)")
+        assert share >= max(self.min_word_share, self.word_share_over_uniform * uniform), share
+        labels = ctx.data.actual_at(ctx.sample_idx)
+        check = word_signs(attr, mask, np.where(labels == "positive", 1.0, -1.0))
+        if self.signed:
+            print(f"{self.method} (texts): signs {check.agreement}")
+            assert check.worst >= 0.95, check
+        else:
+            assert check is None
+        curve = deletion_curve(lambda b: ctx.output(b[..., 0], 1), x[..., None], attr,
+                               real=x != PAD, fill=UNKNOWN)
+        assert curve.ratio > 1.2, curve

@@ -1,0 +1,74 @@
+"""A study on the user's own CSV of texts, as the README shows it: run, report, explain,
+both pages opened in Chromium; a review holding a script tag is shown, never run."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.browser import open_page
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+EVIL = "<script>window.__pwned=true</script> great value"
+# the README's "Texts" study file, with a small budget
+STUDY = {
+    "name": "tickets", "task": "classify",
+    "data": {"csv": "tickets.csv", "test_csv": "tickets_test.csv", "text": "message",
+             "target": "mood"},
+    "split": {"validation": 0.2},
+    "space": {"layers": 1, "units": 8, "embedding_dim": 8, "vocab_size": 500,
+              "max_length": 12, "learning_rate": 0.01, "batch_size": 16, "attention": True},
+    "training": {"max_epochs": 4, "patience": 2}, "budget": {"trials": 2}, "pruner": "none",
+}
+
+
+def _tickets(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    filler = "the app my order delivery was is today again please thanks and it".split()
+    rows = []
+    for i in range(n):
+        happy = i % 2 == 0
+        words = list(rng.choice(filler, int(rng.integers(3, 16))))
+        words.insert(int(rng.integers(0, len(words))), "great" if happy else "broken")
+        rows.append({"message": " ".join(words).capitalize() + "!",
+                     "mood": "happy" if happy else "angry"})
+    return pd.DataFrame(rows)
+
+
+def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
+    _tickets(120, 0).to_csv(tmp_path / "tickets.csv", index=False)
+    test = _tickets(9, 1)
+    test.loc[0] = [EVIL, "happy"]
+    test.to_csv(tmp_path / "tickets_test.csv", index=False)
+    (tmp_path / "tickets.yaml").write_text(yaml.safe_dump(STUDY))
+
+    result = run_cli("run", "tickets.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "baseline tfidf_logistic: accuracy" in result.stdout
+    index = tmp_path / "reports" / "tickets" / "index.html"
+    page = open_page(index)
+    assert page.broken_images == 0 and page.console_errors == []
+    # 15 words at most, 12 read: the report says how many texts were cut
+    assert "were longer and truncated" in page.text and "tfidf_logistic" in page.text
+
+    result = run_cli("explain", "tickets.yaml", "--samples", "9", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "explained trial" in result.stdout and "9 texts" in result.stdout
+    html = (tmp_path / "reports" / "tickets" / "explain.html").read_text()
+    assert EVIL.split(">")[0] not in html and "&lt;script&gt;" in html
+    page = open_page(tmp_path / "reports" / "tickets" / "explain.html")
+    assert not page.scripts_run and page.console_errors == [] and page.broken_images == 0
+    for words in ("The texts, word by word", "The words that push each class most",
+                  "Mass on informative words", "LimeTextExplainer", "Partition explainer"):
+        assert words in page.text, words
+    assert "<script>window.__pwned=true</script>" in page.text  # shown as text
+    figures = json.loads((tmp_path / "reports" / "tickets" / "explain.json").read_text())
+    assert set(figures["explainers"]) == {"shap", "lime", "attention"}
+    # the deciding words of a user's texts are not known: no share is claimed
+    assert figures["explainers"]["shap"]["informative_share"] is None
