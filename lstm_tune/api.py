@@ -77,9 +77,10 @@ class Study:
                    **settings: Any) -> "Study":
         """A pandas DataFrame: one series (forecast: `time=`, `features=`), many series in
         long form (`series=` names the series column, `horizon=` the steps ahead) or, with
-        `sequence=`, independent sequences in long form (one row per step) to classify."""
+        `sequence=`, independent sequences in long form (one row per step) to classify, or
+        with `text=` (the text column) labelled texts to classify."""
         data_keys = ("features", "time", "sequence", "series", "skip_short", "units",
-                     "target_as_input")
+                     "target_as_input", "text")
         data = {k: settings.pop(k) for k in data_keys if k in settings}
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,7 @@ class Study:
         if test_frame is not None:
             test_frame.to_csv(directory / f"{name}_test_data.csv", index=False)
             data["test_csv"] = f"{name}_test_data.csv"
-        if data.get("sequence"):
+        if data.get("sequence") or data.get("text"):
             settings.setdefault("task", "classify")
         return cls.from_settings(name, directory, data=data, **settings)
 
@@ -192,17 +193,20 @@ class Study:
         settings = self.spec.data_settings
         return frame(settings, load_data(settings), params)
 
-    def predict(self, sequences: Sequence[np.ndarray], trial: int | None = None) -> np.ndarray:
+    def predict(self, sequences: Sequence[Any], trial: int | None = None) -> np.ndarray:
         """Class labels for new sequences (each steps x channels, in the data's units),
-        scaled and padded as in training."""
+        scaled and padded as in training, or for new texts (strings), read as in training."""
         from lstm_tune.tasks import get_task
 
         data = self.dataset(trial)
-        if data.framing != "sequences":
+        if data.framing == "windows":
             raise StudyError(self.spec.source, "predict", "this study forecasts series, it "
-                             "does not classify sequences",
+                             "does not classify sequences or texts",
                              "use study.evaluation.predictions for its forecasts")
-        x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
+        if data.framing == "tokens":
+            x = data.frame([str(t) for t in sequences])
+        else:
+            x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
         raw = np.asarray(self.model(trial).predict(x, verbose=0))
         return get_task(data.task).decode(data, raw, np.zeros(len(x)), None)
 

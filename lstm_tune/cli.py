@@ -217,7 +217,8 @@ def report(study: str, storage: str | None) -> None:
               help="Trial to explain: 'best' or a trial number (it must have a saved model).")
 @click.option("--samples", type=click.IntRange(2, 5000), default=50, show_default=True,
               help="How many samples to explain: for one series the most recent windows "
-                   "(test split first); for sequences test sequences, each class in turn.")
+                   "(test split first); for sequences or texts the test ones, each class "
+                   "in turn.")
 @click.option("--class", "class_name", default=None,
               help="Classification: the class whose probability is explained (default: the "
                    "second of two classes, else each sample's predicted class).")
@@ -241,8 +242,9 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     """Explain a trial's model with SHAP, LIME and attention; write reports/NAME/explain.html.
 
     Each explainer is measured for faithfulness (deletion curve against a random ranking;
-    on the built-in synthetic tasks, the attribution mass on the cells that matter). The
-    figures and a note are attached to the trial, so optuna-dashboard shows them too.
+    on the built-in synthetic tasks, the attribution mass on the cells that matter). Texts
+    are explained word by word and shown highlighted. The figures and a note are attached
+    to the trial, so optuna-dashboard shows them too.
     """
     import_tensorflow()
     from lstm_tune.api import Study

@@ -72,3 +72,10 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     assert set(figures["explainers"]) == {"shap", "lime", "attention"}
     # the deciding words of a user's texts are not known: no share is claimed
     assert figures["explainers"]["shap"]["informative_share"] is None
+
+    # the Python API reads new texts as the study did
+    from lstm_tune import Study
+
+    study = Study.from_yaml(tmp_path / "tickets.yaml")
+    predicted = study.predict(list(test["message"]))
+    assert list(predicted) == list(study.evaluation.predictions["test"]["predicted"])

@@ -178,6 +178,8 @@ def deletion_curve(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
             masked = x.reshape(n, -1).copy()
             rows = np.repeat(np.arange(n), k)
             masked[rows, order[:, :k].reshape(-1)] = fill
+            if real_cells is not None:  # a shorter text runs out of words: padding stays
+                masked = np.where(real_cells, masked, x.reshape(n, -1))
             batches.append(masked.reshape(n, steps, features))
     out = predict(np.concatenate(batches)).reshape(2, len(ks), n)
     moved = np.abs(out - base[None, None, :]).mean(axis=2)

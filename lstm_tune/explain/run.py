@@ -45,7 +45,7 @@ EXPLAINERS: dict[str, Explainer] = {
     "lime": explain_lime,
     "attention": explain_attention,
 }
-WORD_EXPLAINERS: dict[str, Explainer] = {  # texts: words are removed, not shifted
+WORD_EXPLAINERS: dict[str, Explainer] = {  # texts: words are masked in their place
     "shap": explain_words_shap,
     "lime": explain_words_lime,
     "attention": explain_attention,
@@ -175,10 +175,10 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
         if attr is not None:
             attributions[name] = attr
             seconds[name] = time.perf_counter() - start
-    faith: dict[str, Faithfulness] = {}
     if ctx.texts:
         return attributions, word_faithfulness(ctx, x, attributions, output), \
             _agreement(attributions), seconds
+    faith: dict[str, Faithfulness] = {}
     for name, attr in attributions.items():
         cells = informative_cells(informative, attr.step_names, ctx.feature_names,
                                   ctx.cell_name)
@@ -211,19 +211,22 @@ def deciding_words(ctx: ExplainContext, x: np.ndarray) -> np.ndarray | None:
 def word_faithfulness(ctx: ExplainContext, x: np.ndarray, attributions: dict[str, Attribution],
                       output: Output) -> dict[str, Faithfulness]:
     """Texts: the share of attribution on the deciding words, whether they push towards
-    each text's true class, and the deletion curve of removing words."""
+    each text's true class (known where `ctx.sample_idx` says which texts these are), and
+    the deletion curve of masking words."""
     mask = deciding_words(ctx, x)
-    real = x != 0
-    true = np.asarray([ctx.data.classes.index(c) for c in ctx.data.actual_at(ctx.sample_idx)])
-    explained = np.resize(np.asarray(output if output is not None else 0), len(x))
-    towards = np.where(true == explained, 1.0, -1.0)
+    towards = None
+    if mask is not None and ctx.sample_idx is not None:
+        true = np.asarray([ctx.data.classes.index(c)
+                           for c in ctx.data.actual_at(ctx.sample_idx)])
+        explained = np.resize(np.asarray(output if output is not None else 0), len(x))
+        towards = np.where(true == explained, 1.0, -1.0)
     faith = {}
     for name, attr in attributions.items():
         curve = deletion_curve(lambda b: ctx.output(b[..., 0], output), x[..., None], attr,
-                               seed=ctx.seed, real=real, fill=UNKNOWN)
+                               seed=ctx.seed, real=x != 0, fill=UNKNOWN)
         faith[name] = Faithfulness(
             curve, None if mask is None else masked_share(attr, mask),
-            None if mask is None else word_signs(attr, mask, towards))
+            None if towards is None else word_signs(attr, mask, towards))
     return faith
 
 

@@ -37,6 +37,7 @@ SHAP_METHOD = ("SHAP Partition explainer, Text masker (Owen values over neighbou
 LIME_METHOD = ("LIME LimeTextExplainer (bow=False: words masked by position, as unknown "
                "words; contribution = the word's local weight, present vs masked)")
 MASK = "MASKED"
+MASK_ID = UNKNOWN  # what a masked word reads as (benchmarks/explain_texts.py tries PAD)
 _POSITION = re.compile(r"w(\d+)")
 
 
@@ -57,7 +58,7 @@ def _with_words_masked(ids: np.ndarray, texts: list[str]) -> np.ndarray:
     batch = np.repeat(ids[None, :], len(texts), axis=0)
     for row, t in enumerate(texts):
         keep = present(t, n)
-        batch[row, :n][~keep] = UNKNOWN
+        batch[row, :n][~keep] = MASK_ID
     return batch
 
 

@@ -67,3 +67,59 @@ def test_agreement_counts_where_the_mass_is(x):
     other = np.zeros_like(x)
     other[:, 1, 1] = 1.0
     assert agreement(attribution(a), attribution(other)) == 0.0
+
+
+def word_attribution(values: np.ndarray, kind: str = "contribution") -> Attribution:
+    n, steps = values.shape
+    return Attribution(values=values[..., None], base_values=np.zeros(n),
+                       data=np.zeros((n, steps, 1)), feature_names=("word",),
+                       step_names=tuple(f"word {i + 1}" for i in range(steps)), method="test",
+                       output="p", kind=kind)
+
+
+def test_deciding_words_are_the_adjective_and_the_word_before_it():
+    from lstm_tune.explain.faithfulness import informative_words
+
+    lexicon = {"good": 1.0, "bad": -1.0, "not": 0.0}
+    mask = informative_words([["the", "film", "not", "good"], ["bad", "plot", "not"],
+                              ["a", "plot"]], lexicon, 5)
+    assert mask.tolist() == [[False, False, True, True, False],
+                             [True, False, False, False, False],
+                             [False] * 5]
+
+
+def test_word_signs_read_the_deciding_words_together_towards_the_true_class():
+    from lstm_tune.explain.faithfulness import masked_share, word_signs
+
+    mask = np.array([[False, True, True], [True, False, False], [False, False, False]])
+    values = np.array([[0.1, -0.2, 0.6], [-0.5, 0.1, 0.0], [0.3, 0.3, 0.3]])
+    towards = np.array([1.0, -1.0, 1.0])  # the third text has no deciding word: not counted
+    check = word_signs(word_attribution(values), mask, towards)
+    assert check.agreement == {"deciding words": 1.0}
+    flipped = word_signs(word_attribution(-values), mask, towards)
+    assert flipped.worst == 0.0
+    assert masked_share(word_attribution(values), mask) == pytest.approx(1.3 / 2.4)
+    assert word_signs(word_attribution(values, kind="weight"), mask, towards) is None
+
+
+def test_word_deletion_draws_random_words_from_the_text_not_its_padding():
+    from lstm_tune.explain.faithfulness import deletion_curve
+
+    rng = np.random.default_rng(1)
+    ids = np.array([list(rng.permutation([5, 6, 7])) + [0, 0, 0] for _ in range(20)]
+                   + [[8, 9, 0, 0, 0, 0]])
+    real = ids != 0
+    seen = []
+
+    def predict(batch: np.ndarray) -> np.ndarray:
+        seen.append(batch[..., 0].copy())
+        return (batch[..., 0] == 7).any(axis=1).astype(float)  # only word 7 matters
+
+    values = np.where(ids == 7, 1.0, 0.0)
+    curve = deletion_curve(predict, ids[..., None].astype(float), word_attribution(values),
+                           real=real, fill=1.0)
+    masked = np.concatenate(seen[1:])
+    assert (masked[:, 3:] == 0).all() and (masked[20::21, 2] == 0).all()  # padding stays
+    assert curve.k[-1] == 3  # up to the longest text's words, not the padded length
+    assert curve.explainer[curve.k.index(1)] == pytest.approx(20 / 21)  # word 7 goes first
+    assert curve.random[curve.k.index(1)] < 0.7 and curve.ratio > 1.1
