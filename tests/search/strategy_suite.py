@@ -150,3 +150,25 @@ class StrategySuite:
 
         mine, rand = median_best(self.strategy), median_best("random")
         assert mine < rand, (mine, rand)
+
+    def test_text_parameters_are_searched(self, tmp_path):
+        """A study of texts adds the embedding, vocabulary, length and word dropout to the
+        space; every strategy suggests them within their declared ranges."""
+        path = tmp_path / "texts.yaml"
+        path.write_text(yaml.safe_dump({
+            "name": "texts", "task": "classify", "data": {"builtin": "reviews"},
+            "space": {"layers": 1, "units": [8, 16], "max_length": {"low": 5, "high": 40},
+                      "word_dropout": {"low": 0.0, "high": 0.5}},
+            "strategy": self.strategy, "ga": {"population_size": 4}, "pso": {"swarm_size": 4},
+        }))
+        spec = load_spec(path)
+        space = SearchSpace(spec.space)
+        study = run(spec, 12, objective=lambda t: sum(
+            float(v) for k, v in space.suggest(t).items()
+            if k in ("embedding_dim", "max_length", "word_dropout")))
+        seen = {k: {t.params[k] for t in study.trials}
+                for k in ("embedding_dim", "vocab_size", "max_length", "word_dropout")}
+        assert all(16 <= v <= 128 for v in seen["embedding_dim"])  # the default range
+        assert seen["vocab_size"] <= {5000, 20000}
+        assert all(5 <= v <= 40 for v in seen["max_length"]) and len(seen["max_length"]) > 3
+        assert all(0.0 <= v <= 0.5 for v in seen["word_dropout"])
