@@ -24,7 +24,7 @@ STUDY = {
     "split": {"validation": 0.2},
     "space": {"layers": 1, "units": 8, "embedding_dim": 8, "vocab_size": 500,
               "max_length": 12, "learning_rate": 0.01, "batch_size": 16, "attention": True},
-    "training": {"max_epochs": 4, "patience": 2}, "budget": {"trials": 2}, "pruner": "none",
+    "training": {"max_epochs": 4, "patience": 2}, "budget": {"trials": 1}, "pruner": "none",
 }
 
 

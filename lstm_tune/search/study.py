@@ -148,6 +148,9 @@ def run_study(
                     idle = True
     except KeyboardInterrupt:
         _interrupt(live)
+        # a worker whose own write of the failed trial did not land (sqlite busy) has
+        # exited by now: its trial is failed here, so none is left running
+        fail_dead_trials(study)
         raise
     finally:
         stop.set()

@@ -9,6 +9,7 @@ processes are running), so workers on many machines stop together.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,25 @@ def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
 def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
          threads: int | None = None) -> None:
     """Process entry point: run up to n_trials trials of the study, within its budget."""
+    interrupted: list[int] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupted.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
     try:
         _work(spec, n_trials, sampler_seed, tag, threads)
     except KeyboardInterrupt:  # the running trial is already recorded as failed by Optuna
         sys.exit(INTERRUPTED)
+    except Exception:
+        # Ctrl-C while Optuna records the interrupted trial: its write can fail (seen in CI:
+        # sqlite 'database is locked' while the parent reads progress). The parent fails the
+        # trial as stale after the worker exits, so this is still an interruption, with no
+        # traceback on the user's terminal.
+        if interrupted:
+            sys.exit(INTERRUPTED)
+        raise
 
 
 def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
