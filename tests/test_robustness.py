@@ -63,7 +63,9 @@ def wait_for(cwd: Path, url: str, name: str, count: int, proc: subprocess.Popen)
         time.sleep(0.2)
 
 
-@pytest.mark.parametrize("strategy", ["tpe", "ga"])
+# GA only: killing and resuming processes is the same for every strategy (the strategy
+# suite resumes each sampler from its storage); GA adds state that a restart could overfill
+@pytest.mark.parametrize("strategy", ["ga"])
 def test_three_sigkills_then_the_fourth_run_completes(tmp_path, strategy):
     study = tiny_study(name="k", strategy=strategy, budget={"trials": 8},
                        training={"max_epochs": 5, "patience": 5},
