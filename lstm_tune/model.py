@@ -58,7 +58,7 @@ class WordDropout(layers.Layer):
     base value then is), and an explainer's masked texts are ones it knows how to read.
     At prediction it does nothing."""
 
-    def __init__(self, rate: float = 0.1, seed: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, rate: float = 0.25, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rate, self.seed = float(rate), seed
         self.seed_generator = keras.random.SeedGenerator(seed)

@@ -178,7 +178,7 @@ class SpaceSpec(_Strict):
     embedding_dim: Any = None  # size of each token's learned vector
     vocab_size: Any = None  # the most frequent training words kept (with padding and unknown)
     max_length: Any = None  # tokens read from each text (longer texts are truncated)
-    word_dropout: Any = None  # share of training words read as unknown (model.WordDropout)
+    word_dropout: Any = None  # share of training texts shown partly masked (model.WordDropout)
 
     @field_validator("layers", "units", "batch_size", "pool", "embedding_dim", "vocab_size",
                      "max_length", mode="after")
@@ -238,8 +238,9 @@ TEXT_PARAMS = ("embedding_dim", "vocab_size", "max_length", "word_dropout")
 # hundred words; a vocabulary beyond the training texts' own words is simply not filled
 TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
                  "vocab_size": [5000, 20000], "max_length": [100, 300],
-                 # a word read as unknown now and then teaches the model what an unknown
-                 # word means, which explainers use to mask words (model.WordDropout)
+                 # training texts shown partly masked teach the model what a masked word
+                 # means, as explainers mask words (model.WordDropout, measured in
+                 # benchmarks/explain_texts.py --ablation)
                  "word_dropout": 0.25}
 
 

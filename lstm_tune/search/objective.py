@@ -69,8 +69,7 @@ class Objective:
     @property
     def n_train(self) -> int:
         """Training samples (of the first transform or vocabulary: they differ by a few
-        windows at most),
-        which `auto` search-space entries are fitted to."""
+        windows at most), which `auto` search-space entries are fitted to."""
         first = {name: (param_values(p) or [None])[0]
                  for name, p in self.spec.space.params().items()}
         return len(self.datasets.get(first).train)
