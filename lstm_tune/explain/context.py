@@ -127,9 +127,9 @@ class ExplainContext:
         """The model's output for a batch of samples: one place that calls the model.
         For padded sequences, `lengths` (default: the explained samples', tiled) keeps
         perturbations from turning padding into data or data into padding."""
-        if self.texts:  # ids: removed words are already 0, which the model skips; SHAP and
-            # LIME call the model thousands of times, where the compiled predict step is
-            # ~6x faster than an eager call (13 ms vs 76 ms for 5 texts)
+        if self.texts:  # ids, masked words already set to the unknown id by the explainer;
+            # SHAP and LIME call the model thousands of times, and the compiled predict step
+            # is far faster than an eager call (2-3 ms against 90-110 ms for 5 texts here)
             return np.asarray(self.model.predict_on_batch(np.asarray(x, dtype=np.int32)))
         x = np.asarray(x, dtype=np.float32)
         lengths = self.lengths if lengths is None else lengths
