@@ -4,6 +4,8 @@ both pages opened in Chromium; a review holding a script tag is shown, never run
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,16 +18,22 @@ from tests.conftest import run_cli
 pytestmark = pytest.mark.slow
 
 EVIL = "<script>window.__pwned=true</script> great value"
-# the README's "Texts" study file, with a small budget
-STUDY = {
-    "name": "tickets", "task": "classify",
-    "data": {"csv": "tickets.csv", "test_csv": "tickets_test.csv", "text": "message",
-             "target": "mood"},
-    "split": {"validation": 0.2},
-    "space": {"layers": 1, "units": 8, "embedding_dim": 8, "vocab_size": 500,
-              "max_length": 12, "learning_rate": 0.01, "batch_size": 16, "attention": True},
-    "training": {"max_epochs": 4, "patience": 2}, "budget": {"trials": 1}, "pruner": "none",
-}
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_study() -> dict:
+    """The README's study file for texts, with its published test file switched on, a
+    small space (texts of up to 16 words read to 12, so some are cut) and budget."""
+    match = re.search(r"<!-- texts-example -->\n```yaml\n(.*?)```", README.read_text(), re.S)
+    assert match, "the README lost its texts example"
+    study = yaml.safe_load(match.group(1))
+    assert study["data"] == {"csv": "tickets.csv", "text": "message", "target": "mood"}
+    study["data"]["test_csv"] = "tickets_test.csv"  # the commented line, switched on
+    return {**study, "space": {"layers": 1, "units": 8, "embedding_dim": 8, "vocab_size": 500,
+                               "max_length": 12, "learning_rate": 0.01, "batch_size": 16,
+                               "attention": True},
+            "training": {"max_epochs": 4, "patience": 2}, "budget": {"trials": 1},
+            "pruner": "none"}
 
 
 def _tickets(n: int, seed: int) -> pd.DataFrame:
@@ -46,7 +54,7 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     test = _tickets(9, 1)
     test.loc[0] = [EVIL, "happy"]
     test.to_csv(tmp_path / "tickets_test.csv", index=False)
-    (tmp_path / "tickets.yaml").write_text(yaml.safe_dump(STUDY))
+    (tmp_path / "tickets.yaml").write_text(yaml.safe_dump(readme_study()))
 
     result = run_cli("run", "tickets.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
