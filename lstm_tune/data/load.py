@@ -90,6 +90,12 @@ def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.Data
     return df
 
 
+def first_blank_row(column: pd.Series) -> int | None:
+    """The first row (from 0) whose cell is missing or only spaces, or None."""
+    blank = (column.isna() | (column.astype(str).str.strip() == "")).to_numpy()
+    return int(np.flatnonzero(blank)[0]) if blank.any() else None
+
+
 def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.ndarray:
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     raw = df[column]

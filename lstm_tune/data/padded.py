@@ -18,10 +18,9 @@ import numpy as np
 
 from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import SequenceSplit, sequence_split
+from lstm_tune.data.splits import SequenceSplit, class_split
 from lstm_tune.data.transform import Transform
 from lstm_tune.data.window import FramedData, Split
-from lstm_tune.errors import StudyError
 
 PAD = 0.0
 NUDGE = 1e-6
@@ -102,14 +101,8 @@ class SequenceDataset(FramedData):
 
 def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDataset:
     """Split by sequence, scale per channel on the training part, pad and mask."""
-    plan = sequence_split(seqs.labels, seqs.part, settings.validation, settings.test,
-                          settings.seed, settings.source)
-    classes = tuple(sorted(str(v) for v in set(seqs.labels[plan.train])))
-    held_out = seqs.labels[np.concatenate([plan.validation, plan.test])]
-    missing = sorted(str(v) for v in set(held_out) - set(classes))
-    if missing:
-        raise StudyError(seqs.source, "data.target", f"class {missing[0]!r} has no sequence in "
-                         "the training part", "add training examples of it or drop the class")
+    plan, classes, y = class_split(seqs.labels, seqs.part, settings.validation, settings.test,
+                                   settings.seed, settings.source, seqs.source, "sequence")
     train_steps = np.concatenate([seqs.values[i] for i in plan.train])
     mean = train_steps.mean(axis=0)
     std = train_steps.std(axis=0)
@@ -118,8 +111,6 @@ def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDa
     steps = int(lengths.max())
     masked = bool(lengths.min() != lengths.max())
     x = pad(seqs.values, mean, std, steps)
-    lookup = {c: i for i, c in enumerate(classes)}
-    y = np.array([lookup[v] for v in seqs.labels], dtype=np.int64)
 
     def part(idx: np.ndarray) -> Split:
         return Split(x[idx], y[idx], idx, np.zeros(len(idx)))

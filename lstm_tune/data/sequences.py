@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.load import builtin_for, numeric_column, read_csv, time_column
+from lstm_tune.data.load import (
+    builtin_for,
+    first_blank_row,
+    numeric_column,
+    read_csv,
+    time_column,
+)
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.ts_format import TsFile, TsFormatError, read_ts
 from lstm_tune.errors import StudyError
@@ -122,9 +128,8 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
             raise StudyError(where, "data.features", "the file has no feature columns",
                              "add numeric columns beside the sequence id and the label")
     ids_raw = df[seq]
-    empty = ids_raw.isna() | (ids_raw.astype(str).str.strip() == "")
-    if empty.any():
-        row = int(np.flatnonzero(empty.to_numpy())[0])
+    row = first_blank_row(ids_raw)
+    if row is not None:
         raise StudyError(where, "data.sequence", f"empty sequence id at data row {row + 1}",
                          "give every row the id of its sequence")
     labels = df[target]

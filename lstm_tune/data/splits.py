@@ -90,3 +90,20 @@ def sequence_split(labels: np.ndarray, part: np.ndarray, validation: float, test
                          f"train, {len(val_idx)} to validate and {len(test_idx)} to test",
                          "use smaller split.validation / split.test or more sequences")
     return SequenceSplit((Fold(train_idx, val_idx),), test_idx, published)
+
+
+def class_split(labels: np.ndarray, part: np.ndarray, validation: float, test: float, seed: int,
+                where: str, source: str, noun: str
+                ) -> tuple[SequenceSplit, tuple[str, ...], np.ndarray]:
+    """The stratified split of labelled samples (sequences or texts), their classes (those
+    of the training part, sorted) and each sample's class index. A validation or test class
+    the training part lacks could never be predicted: refused, naming the class."""
+    plan = sequence_split(labels, part, validation, test, seed, where)
+    classes = tuple(sorted(str(v) for v in set(labels[plan.train])))
+    held_out = labels[np.concatenate([plan.validation, plan.test])]
+    missing = sorted(str(v) for v in set(held_out) - set(classes))
+    if missing:
+        raise StudyError(source, "data.target", f"class {missing[0]!r} has no {noun} in the "
+                         "training part", f"add training {noun}s of it or drop the class")
+    index = {c: i for i, c in enumerate(classes)}
+    return plan, classes, np.array([index[v] for v in labels], dtype=np.int64)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.load import builtin_for, read_csv
+from lstm_tune.data.load import builtin_for, first_blank_row, read_csv
 from lstm_tune.data.sequences import check_test_classes
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
@@ -56,18 +56,13 @@ def _frame(df: pd.DataFrame, settings: DataSettings, where: str
         if name and name not in columns:
             raise StudyError(where, field, f"no column {name!r} (columns: {', '.join(columns)})",
                              "use one of the file's column names")
-    texts = df[text]
-    empty = texts.isna() | (texts.astype(str).str.strip() == "")
-    if empty.any():
-        row = int(np.flatnonzero(empty.to_numpy())[0])
-        raise StudyError(where, "data.text", f"the text at data row {row + 1} is empty",
-                         "give every row its text, or drop the row")
-    labels = df[target]
-    blank = labels.isna() | (labels.astype(str).str.strip() == "")
-    if blank.any():
-        row = int(np.flatnonzero(blank.to_numpy())[0])
-        raise StudyError(where, "data.target", f"the label at data row {row + 1} is empty",
-                         "give every text its label, or drop the row")
+    texts, labels = df[text], df[target]
+    for field, what, fix in (("data.text", "text", "give every row its text"),
+                             ("data.target", "label", "give every text its label")):
+        row = first_blank_row(texts if what == "text" else labels)
+        if row is not None:
+            raise StudyError(where, field, f"the {what} at data row {row + 1} is empty",
+                             f"{fix}, or drop the row")
     parts = [""] * len(df)
     if part_col:
         parts = df[part_col].astype(str).str.strip().str.lower().tolist()

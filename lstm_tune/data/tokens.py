@@ -24,11 +24,10 @@ from typing import Sequence as Seq
 import numpy as np
 
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import SequenceSplit, sequence_split
+from lstm_tune.data.splits import SequenceSplit, class_split
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.transform import Transform
 from lstm_tune.data.window import FramedData, Split
-from lstm_tune.errors import StudyError
 
 PAD, UNKNOWN = 0, 1
 UNKNOWN_TOKEN = "[UNK]"
@@ -139,22 +138,15 @@ def encode_tokens(token_lists: Seq[Seq[str]], lookup: dict[str, int], length: in
 def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,
                        max_length: int) -> TokenDataset:
     """Split by text (stratified), fit the vocabulary on the training texts, encode."""
-    plan = sequence_split(texts.labels, texts.part, settings.validation, settings.test,
-                          settings.seed, texts.source)
-    classes = tuple(sorted(str(v) for v in set(texts.labels[plan.train])))
-    held_out = texts.labels[np.concatenate([plan.validation, plan.test])]
-    missing = sorted(str(v) for v in set(held_out) - set(classes))
-    if missing:
-        raise StudyError(texts.source, "data.target", f"class {missing[0]!r} has no text in "
-                         "the training part", "add training texts of it or drop the class")
+    plan, classes, y = class_split(texts.labels, texts.part, settings.validation,
+                                   settings.test, settings.seed, texts.source, texts.source,
+                                   "text")
     tokens = [[t for _, t in words(x)] for x in texts.texts]
     vocabulary = fit_vocabulary([tokens[i] for i in plan.train], vocab_size)
     lookup = {t: i for i, t in enumerate(vocabulary) if i > UNKNOWN}
     lengths = np.array([len(t) for t in tokens])
     window = int(max(1, min(max_length, lengths.max())))
     x = encode_tokens(tokens, lookup, window, max_length)
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[v] for v in texts.labels], dtype=np.int64)
 
     def part(idx: np.ndarray) -> Split:
         return Split(x[idx], y[idx], idx, np.zeros(len(idx)))
