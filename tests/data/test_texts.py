@@ -118,3 +118,14 @@ def test_test_class_never_seen_in_training_is_refused(tmp_path):
     settings = DataSettings(**{**settings.__dict__, "test_csv": "test.csv"})
     with pytest.raises(StudyError, match="test class 'x' never occurs"):
         load_data(settings)
+
+
+def test_class_split_refuses_a_held_out_class_the_training_part_lacks():
+    from lstm_tune.data.splits import class_split
+
+    labels = np.array(["a", "b"] * 6 + ["c"])
+    part = np.array([""] * 12 + ["test"])
+    with pytest.raises(StudyError, match="class 'c' has no text in the training part"):
+        class_split(labels, part, 0.25, 0.25, 0, "w", "src", "text")
+    plan, classes, y = class_split(labels[:12], part[:12], 0.25, 0.25, 0, "w", "src", "text")
+    assert classes == ("a", "b") and (np.asarray(classes)[y] == labels[:12]).all()
