@@ -149,6 +149,9 @@ class SplitSpec(_Strict):
     validation: float = 12
     test: float = 24
     column: str | None = None  # sequences: a column saying "train" or "test" for each one
+    # validation folds per trial: rolling origins of `validation` steps (series) or a
+    # stratified k-fold of everything but the test part (labelled samples); 1 = one holdout
+    folds: int = Field(1, ge=1, le=20)
 
     @field_validator("validation", "test")
     @classmethod
@@ -404,7 +407,7 @@ class StudySpec(_Strict):
             steps_ahead=self.steps_ahead, horizon=self.outputs,
             transforms=tuple(str(t) for t in param_values(self.space.transform)),
             metric=self.test_metric, validation=self.split.validation,
-            test=self.split.test, split_column=self.split.column, seed=self.seed)
+            test=self.split.test, folds=self.split.folds, split_column=self.split.column, seed=self.seed)
 
     @property
     def storage_url(self) -> str:

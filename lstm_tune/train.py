@@ -88,8 +88,9 @@ def early_stopping(data: Dataset, patience: int) -> keras.callbacks.EarlyStoppin
 class FitResult:
     model: keras.Model
     value: float  # best validation metric, data units
-    epochs: int
+    epochs: int  # epochs run
     seconds: float
+    best_epoch: int = 0  # the epoch (from 1) whose weights were kept
 
 
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
@@ -156,11 +157,9 @@ def fit(
         vocabulary=len(getattr(data, "vocabulary", ())),
     )
     name, mode = monitor(data)
-    callbacks: list[keras.callbacks.Callback] = [
-        UnitMetric(data),
-        early_stopping(data, patience),
-        *(extra_callbacks or []),
-    ]
+    stopper = early_stopping(data, patience)
+    callbacks: list[keras.callbacks.Callback] = [UnitMetric(data), stopper,
+                                                 *(extra_callbacks or [])]
     start = time.perf_counter()
     build_optimizer(model)
     train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed)
@@ -172,4 +171,8 @@ def fit(
     best = min(values) if mode == "min" else max(values)
     if not math.isfinite(best):
         raise Diverged(f"diverged: validation {name} is {best}")
-    return FitResult(model, float(best), len(history.history.get("loss", [])), seconds)
+    # the epoch early stopping kept (it prefers the tie-breaker among equal values)
+    kept = getattr(stopper, "best_epoch", None)
+    kept = values.index(best) if kept is None else kept
+    return FitResult(model, float(best), len(history.history.get("loss", [])), seconds,
+                     int(kept) + 1)

@@ -46,26 +46,28 @@ def framing_key(loaded: Loaded, how: How = "none") -> tuple:
     return (str(params.get("transform", "none")),)
 
 
-def frame(settings: DataSettings, loaded: Loaded, how: How = "none") -> AnyDataset:
-    """Model samples for a trial's params (or, for a series, just its target transform)."""
+def frame(settings: DataSettings, loaded: Loaded, how: How = "none", fold: int = 0
+          ) -> AnyDataset:
+    """Model samples for a trial's params (or, for a series, just its target transform),
+    split for one validation fold (fold 0 is the single split's)."""
     key = framing_key(loaded, how)
     if isinstance(loaded, Texts):
-        return make_token_dataset(settings, loaded, *key)
+        return make_token_dataset(settings, loaded, *key, fold=fold)
     if isinstance(loaded, Sequences):
-        return make_sequence_dataset(settings, loaded)
-    return make_dataset(settings, loaded, *key)
+        return make_sequence_dataset(settings, loaded, fold=fold)
+    return make_dataset(settings, loaded, *key, fold=fold)
 
 
 class Datasets:
-    """One dataset per framing key, built on first use: a study tries several transforms
-    (or vocabularies), and every trial of one shares its samples and scalers."""
+    """One dataset per framing key and fold, built on first use: a study tries several
+    transforms (or vocabularies), and every trial of one shares its samples and scalers."""
 
     def __init__(self, settings: DataSettings, loaded: Loaded) -> None:
         self.settings, self.loaded = settings, loaded
         self._built: dict[tuple, AnyDataset] = {}
 
-    def get(self, how: How) -> AnyDataset:
-        key = framing_key(self.loaded, how)
+    def get(self, how: How, fold: int = 0) -> AnyDataset:
+        key = (*framing_key(self.loaded, how), fold)
         if key not in self._built:
-            self._built[key] = frame(self.settings, self.loaded, how)
+            self._built[key] = frame(self.settings, self.loaded, how, fold)
         return self._built[key]

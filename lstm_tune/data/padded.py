@@ -99,11 +99,14 @@ class SequenceDataset(FramedData):
         return pad(values, self.x_mean, self.x_std, steps)
 
 
-def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDataset:
-    """Split by sequence, scale per channel on the training part, pad and mask."""
+def make_sequence_dataset(settings: DataSettings, seqs: Sequences, fold: int = 0
+                          ) -> SequenceDataset:
+    """Split by sequence, scale per channel on the fold's training part, pad and mask."""
     plan, classes, y = class_split(seqs.labels, seqs.part, settings.validation, settings.test,
-                                   settings.seed, settings.source, seqs.source, "sequence")
-    train_steps = np.concatenate([seqs.values[i] for i in plan.train])
+                                   settings.seed, settings.source, seqs.source, "sequence",
+                                   settings.folds)
+    train_idx, val_idx = plan.folds[fold].train, plan.folds[fold].validation
+    train_steps = np.concatenate([seqs.values[i] for i in train_idx])
     mean = train_steps.mean(axis=0)
     std = train_steps.std(axis=0)
     std[std == 0] = 1.0
@@ -117,5 +120,5 @@ def make_sequence_dataset(settings: DataSettings, seqs: Sequences) -> SequenceDa
 
     return SequenceDataset(
         sequences=seqs, split_plan=plan, channel_names=seqs.channel_names,
-        train=part(plan.train), val=part(plan.validation), test=part(plan.test),
+        train=part(train_idx), val=part(val_idx), test=part(plan.test),
         x_mean=mean, x_std=std, classes=classes, window=steps, masked=masked)

@@ -37,5 +37,6 @@ class DataSettings:
     metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)  # every target transform the study may try
     validation: float = 12
     test: float = 24
+    folds: int = 1  # validation folds: rolling origins (series) or stratified k-fold (labels)
     split_column: str | None = None  # "train"/"test" per sequence: a published split
     seed: int = 0

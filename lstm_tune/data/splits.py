@@ -6,7 +6,11 @@
   UCR/UEA archive publishes them), else a stratified held-out part; validation is a
   stratified part of the rest, by sequence, so a sequence is never in two parts.
 
-Folds are returned as a list, so that several validation folds fit the same shape later.
+Several validation folds (`split.folds: k`): for a time holdout, k rolling origins, fold j
+validating on the `validation` steps that end j blocks before the test part and training on
+everything before them (an expanding window, `window.py`); for labelled samples, a stratified
+k-fold of everything but the test part. Fold 0 is the one a single split uses (for a series,
+the validation block just before the test part), so `folds: 1` keeps the plain holdout.
 """
 
 from __future__ import annotations
@@ -73,16 +77,35 @@ def stratified_holdout(labels: np.ndarray, candidates: np.ndarray, size: int, se
     return kept, held_arr
 
 
+def stratified_folds(labels: np.ndarray, rest: np.ndarray, folds: int, seed: int, where: str
+                     ) -> tuple[Fold, ...]:
+    """A stratified k-fold of `rest`: each sample validates in exactly one fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    values, counts = np.unique(np.asarray(labels)[rest], return_counts=True)
+    if counts.min() < folds:
+        raise StudyError(where, "split.folds", f"class {str(values[counts.argmin()])!r} has "
+                         f"{counts.min()} samples outside the test part, fewer than the "
+                         f"{folds} folds", "use fewer split.folds")
+    kfold = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return tuple(Fold(rest[t], rest[v])
+                 for t, v in kfold.split(np.zeros(len(rest)), np.asarray(labels)[rest]))
+
+
 def sequence_split(labels: np.ndarray, part: np.ndarray, validation: float, test: float,
-                   seed: int, where: str) -> SequenceSplit:
+                   seed: int, where: str, folds: int = 1) -> SequenceSplit:
     """Test: the published part, else a stratified `test` share; validation: a stratified
-    `validation` share of what is left. Sizes count sequences (or are fractions)."""
+    `validation` share of what is left, or with several folds each stratified k-th of it.
+    Sizes count sequences (or are fractions)."""
     everything = np.arange(len(labels))
     published = bool(np.any(part == "test"))
     if published:
         rest, test_idx = everything[part != "test"], everything[part == "test"]
     else:
         rest, test_idx = stratified_holdout(labels, everything, count(test, len(everything)), seed)
+    if folds > 1:
+        return SequenceSplit(stratified_folds(labels, rest, folds, seed + 1, where),
+                             test_idx, published)
     n_val = count(validation, len(rest))
     train_idx, val_idx = stratified_holdout(labels, rest, n_val, seed + 1)
     if len(train_idx) < 2 or len(val_idx) < 1 or len(test_idx) < 1:
@@ -93,17 +116,17 @@ def sequence_split(labels: np.ndarray, part: np.ndarray, validation: float, test
 
 
 def class_split(labels: np.ndarray, part: np.ndarray, validation: float, test: float, seed: int,
-                where: str, source: str, noun: str
+                where: str, source: str, noun: str, folds: int = 1
                 ) -> tuple[SequenceSplit, tuple[str, ...], np.ndarray]:
-    """The stratified split of labelled samples (sequences or texts), their classes (those
-    of the training part, sorted) and each sample's class index. A validation or test class
-    the training part lacks could never be predicted: refused, naming the class."""
-    plan = sequence_split(labels, part, validation, test, seed, where)
-    classes = tuple(sorted(str(v) for v in set(labels[plan.train])))
-    held_out = labels[np.concatenate([plan.validation, plan.test])]
-    missing = sorted(str(v) for v in set(held_out) - set(classes))
-    if missing:
-        raise StudyError(source, "data.target", f"class {missing[0]!r} has no {noun} in the "
-                         "training part", f"add training {noun}s of it or drop the class")
+    """The stratified split of labelled samples (sequences or texts), their classes (sorted)
+    and each sample's class index. A class that some fold's training part lacks could never
+    be predicted there: refused, naming the class."""
+    plan = sequence_split(labels, part, validation, test, seed, where, folds)
+    classes = tuple(sorted(str(v) for v in set(labels)))
+    for fold in plan.folds:
+        missing = sorted(set(classes) - {str(v) for v in set(labels[fold.train])})
+        if missing:
+            raise StudyError(source, "data.target", f"class {missing[0]!r} has no {noun} in "
+                             "the training part", f"add training {noun}s of it or drop the class")
     index = {c: i for i, c in enumerate(classes)}
     return plan, classes, np.array([index[v] for v in labels], dtype=np.int64)

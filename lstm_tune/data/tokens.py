@@ -136,13 +136,14 @@ def encode_tokens(token_lists: Seq[Seq[str]], lookup: dict[str, int], length: in
 
 
 def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,
-                       max_length: int) -> TokenDataset:
-    """Split by text (stratified), fit the vocabulary on the training texts, encode."""
+                       max_length: int, fold: int = 0) -> TokenDataset:
+    """Split by text (stratified), fit the vocabulary on the fold's training texts, encode."""
     plan, classes, y = class_split(texts.labels, texts.part, settings.validation,
                                    settings.test, settings.seed, texts.source, texts.source,
-                                   "text")
+                                   "text", settings.folds)
+    train_idx, val_idx = plan.folds[fold].train, plan.folds[fold].validation
     tokens = [[t for _, t in words(x)] for x in texts.texts]
-    vocabulary = fit_vocabulary([tokens[i] for i in plan.train], vocab_size)
+    vocabulary = fit_vocabulary([tokens[i] for i in train_idx], vocab_size)
     lookup = {t: i for i, t in enumerate(vocabulary) if i > UNKNOWN}
     lengths = np.array([len(t) for t in tokens])
     window = int(max(1, min(max_length, lengths.max())))
@@ -152,6 +153,6 @@ def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,
         return Split(x[idx], y[idx], idx, np.zeros(len(idx)))
 
     return TokenDataset(
-        texts=texts, split_plan=plan, vocabulary=vocabulary, train=part(plan.train),
-        val=part(plan.validation), test=part(plan.test), classes=classes, window=window,
+        texts=texts, split_plan=plan, vocabulary=vocabulary, train=part(train_idx),
+        val=part(val_idx), test=part(plan.test), classes=classes, window=window,
         max_length=max_length, truncated=int(np.sum(lengths > max_length)))

@@ -204,9 +204,12 @@ class _Origins:
     test: np.ndarray
 
 
-def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: int) -> _Origins:
+def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: int,
+             fold: int = 0) -> _Origins:
     """Window ends of the series at [start, stop): test samples have every target in the
-    last `test` steps, validation in the `validation` steps before them, train before that."""
+    last `test` steps, validation in the `validation` steps before them, train before that.
+    Fold j moves the validation block j blocks earlier (a rolling origin): its training
+    windows end before it, and the windows between it and the test part are left out."""
     w, k0 = spec.window, spec.steps_ahead
     first_end = start + w - 1 + (tf.lag if spec.target_as_input else 0)
     if tf.lag > 1:
@@ -214,8 +217,10 @@ def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: 
     ends = np.arange(first_end, stop - k0 - horizon + 1)
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
     first, last = ends + k0, ends + k0 + horizon - 1
-    test_from, val_from = stop - n_test, stop - n_test - n_val
-    return _Origins(ends[last < val_from], ends[(first >= val_from) & (last < test_from)],
+    test_from = stop - n_test
+    val_to = test_from - fold * n_val
+    val_from = val_to - n_val
+    return _Origins(ends[last < val_from], ends[(first >= val_from) & (last < val_to)],
                     ends[first >= test_from])
 
 
@@ -228,9 +233,10 @@ def _short_problem(table: Table, name: str, start: int, stop: int, spec: DataSet
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
     series = f"series {name!r}" if table.panel else "the series"
     ahead = f" and {horizon} steps ahead" if horizon > 1 else ""
+    folds = f" in each of {spec.folds} folds" if spec.folds > 1 else ""
     return (f"{series} has {stop - start} steps: too few for windows of {spec.window} steps"
             f"{ahead} (transform {transform}) with {n_val} validation + {n_test} test steps "
-            f"and {MIN_TRAIN_SAMPLES} training windows")
+            f"and {MIN_TRAIN_SAMPLES} training windows{folds}")
 
 
 def check_horizon(spec: DataSettings, table: Table) -> None:
@@ -245,8 +251,10 @@ def check_horizon(spec: DataSettings, table: Table) -> None:
                                  f"use horizon <= {size} or a larger {field}")
 
 
-def make_dataset(spec: DataSettings, table: Table, transform: str = "none") -> Dataset:
-    """Window, split and scale the table for one target transform."""
+def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold: int = 0
+                 ) -> Dataset:
+    """Window, split and scale the table for one target transform and validation fold
+    (the scalers see that fold's training windows only)."""
     tf = Transform(transform, spec.season)
     forecast = spec.task == "forecast"
     horizon = spec.horizon if forecast else 1
@@ -264,19 +272,22 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none") -> D
 
     parts: dict[str, list[Split]] = {"train": [], "val": [], "test": []}
     x_mean, x_std, y_mean, y_std, skipped, kept = [], [], [], [], [], []
+    deepest = spec.folds - 1  # the fold with the least to train on
     for name, start, stop in table.parts:
-        if any(_too_short(_origins(start, stop, t, spec, horizon)) for t in tried):
+        if any(_too_short(_origins(start, stop, t, spec, horizon, deepest)) for t in tried):
             if spec.skip_short and table.panel:
                 skipped.append(name)
                 continue
-            worst = next(t for t in tried if _too_short(_origins(start, stop, t, spec, horizon)))
+            worst = next(t for t in tried
+                         if _too_short(_origins(start, stop, t, spec, horizon, deepest)))
             raise StudyError(
                 table.source, "window",
                 _short_problem(table, name, start, stop, spec, worst.name, horizon),
                 "use a shorter window or smaller validation/test sizes"
+                + (", or fewer split.folds" if spec.folds > 1 else "")
                 + (", or set data.skip_short: true to leave such series out" if table.panel
                    else ", or a longer series"))
-        origins = _origins(start, stop, tf, spec, horizon)
+        origins = _origins(start, stop, tf, spec, horizon, fold)
         kept.append(name)
         chunk = y[start:stop]
         channels = [tf.input_series(chunk)] if spec.target_as_input else []

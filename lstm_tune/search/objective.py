@@ -1,9 +1,12 @@
 """The one objective all strategies share (docs/architecture.md decision 3).
 
 params (from whatever sampler) -> dataset for the chosen transform -> fit with pruning ->
-validation metric in data units. Every trial records its params, epochs run, duration and,
-on failure, the reason. The model of a trial that beats the study's best so far is uploaded
-as an artifact of that trial, so the best trial always has its model.
+validation metric in data units. With several validation folds (`split.folds`), one model
+per fold, each on that fold's own scaled data: the trial's value is the mean over folds, and
+the pruner hears the running mean after each fold. Every trial records its params, epochs
+run, each fold's value and kept epoch, duration and, on failure, the reason. The model of a
+trial that beats the study's best so far (fold 0's: the validation block next to the test
+part) is uploaded as an artifact of that trial, so the best trial always has its model.
 """
 
 from __future__ import annotations
@@ -97,27 +100,46 @@ class Objective:
             trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
 
     def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
-        data = self.datasets.get(params)
-        # every epoch's validation metric is reported, so the storage keeps each trial's
-        # learning curve (the dashboard plots it) even when no pruner acts on it
-        callbacks: list[keras.callbacks.Callback] = [
-            keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.update(run=e + 1)),
-            TFKerasPruningCallback(trial, monitor(data)[0]),
-        ]
-        xla = use_xla(self.spec.training.xla, data, params)
-        trial.set_user_attr("xla", xla)
-        result = fit(
-            params, data, self.spec.training.max_epochs, self.spec.training.patience,
-            seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,
-        )
-        trial.set_user_attr("train_seconds", round(result.seconds, 3))
-        if not math.isfinite(result.value):
-            raise ValueError(f"validation metric is {result.value}")
-        if is_better(result.value, trial.study):
+        folds = self.spec.split.folds
+        values: list[float] = []
+        kept: list[int] = []
+        seconds = 0.0
+        first: keras.Model | None = None
+        for fold in range(folds):
+            data = self.datasets.get(params, fold)
+            done = epochs["run"]
+            callbacks: list[keras.callbacks.Callback] = [keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda e, logs, done=done: epochs.update(run=done + e + 1))]
+            if folds == 1:
+                # every epoch's validation metric is reported, so the storage keeps each
+                # trial's learning curve (the dashboard plots it) even when no pruner acts
+                callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
+            xla = use_xla(self.spec.training.xla, data, params)
+            trial.set_user_attr("xla", xla)
+            result = fit(
+                params, data, self.spec.training.max_epochs, self.spec.training.patience,
+                seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,
+            )
+            if not math.isfinite(result.value):
+                raise ValueError(f"validation metric is {result.value} in fold {fold + 1}")
+            values.append(result.value)
+            kept.append(result.best_epoch)
+            seconds += result.seconds
+            trial.set_user_attr("fold_values", values)
+            trial.set_user_attr("best_epochs", kept)
+            trial.set_user_attr("train_seconds", round(seconds, 3))
+            if fold == 0:
+                first = result.model
+            if folds > 1:
+                trial.report(sum(values) / len(values), step=fold + 1)
+                if trial.should_prune():
+                    raise optuna.TrialPruned(f"pruned after fold {fold + 1} of {folds}")
+        value = sum(values) / len(values)
+        if first is not None and is_better(value, trial.study):
             with tempfile.TemporaryDirectory() as tmp:
-                path = save_model(result.model, Path(tmp) / "model.keras")
+                path = save_model(first, Path(tmp) / "model.keras")
                 artifact_id = upload_artifact(
                     artifact_store=self.store, file_path=str(path), study_or_trial=trial
                 )
             trial.set_user_attr(MODEL_ATTR, artifact_id)
-        return result.value
+        return value

@@ -14,10 +14,11 @@ from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.budget import budget
 from lstm_tune.search.objective import Objective
 from lstm_tune.search.storage import artifact_store, open_storage
+from lstm_tune.search.strategies import make_pruner
 from lstm_tune.spec import load_spec
 from lstm_tune.train import Diverged, UnitMetric
 
-from tests.conftest import tiny_study
+from tests.conftest import TINY_SPACE, tiny_study
 
 
 def _study(spec):
@@ -56,3 +57,24 @@ def test_nan_loss_stops_training_with_a_reason():
     callback = UnitMetric(data=None)  # type: ignore[arg-type]
     with pytest.raises(Diverged, match="loss became nan at epoch 3"):
         callback.on_epoch_end(2, {"loss": float("nan")})
+
+
+def test_folds_give_the_mean_and_a_bad_configuration_stops_after_its_first_fold(write_study):
+    space = {**TINY_SPACE, "layers": 1, "units": 8, "batch_size": 16, "attention": False,
+             "transform": "none", "learning_rate": [2.0e-2, 1.0e-6]}
+    spec = load_spec(write_study(tiny_study(
+        space=space, split={"validation": 12, "test": 24, "folds": 3},
+        training={"max_epochs": 15, "patience": 3}, pruner="successive_halving")))
+    study = optuna.create_study(study_name=spec.name, storage=open_storage(spec),
+                                pruner=make_pruner(spec))
+    study.enqueue_trial({"learning_rate": 2.0e-2})
+    study.enqueue_trial({"learning_rate": 1.0e-6})  # barely learns: worse on its first fold
+    study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)),
+                   n_trials=2)
+    good, bad = study.trials
+    assert good.state == TrialState.COMPLETE and len(good.user_attrs["fold_values"]) == 3
+    assert good.value == pytest.approx(sum(good.user_attrs["fold_values"]) / 3)
+    assert len(good.user_attrs["best_epochs"]) == 3
+    assert sorted(good.intermediate_values) == [1, 2, 3]  # the running mean after each fold
+    assert bad.state == TrialState.PRUNED and len(bad.user_attrs["fold_values"]) == 1
+    assert bad.user_attrs["fold_values"][0] > good.user_attrs["fold_values"][0]
