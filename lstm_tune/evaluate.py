@@ -1,5 +1,5 @@
-"""Evaluate the best trial's saved model once on the test split, beside the baselines (naive
-and statistical) on the same points.
+"""Evaluate the final model (the best trial's, a refit or an ensemble: final.py) on the test
+split, beside the baselines (naive and statistical) on the same points, and over its seeds.
 
 The test split is never seen by the search; this is the only place that scores it. The
 figures are stored on the study (user attribute), so `summary` reads them without TensorFlow.
@@ -14,7 +14,8 @@ import numpy as np
 import optuna
 
 from lstm_tune import metrics
-from lstm_tune.data.framing import AnyDataset, frame, load_data
+from lstm_tune.data.framing import AnyDataset, Datasets, frame, load_data
+from lstm_tune.final import common, describe, final_model, load_member, wanted
 from lstm_tune.search.attrs import EVALUATION_ATTR
 from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
@@ -39,6 +40,15 @@ class Evaluation:
     # forecasts: per series, the model's errors and each baseline's metric (`<name>_<metric>`)
     by_series: dict[str, dict[str, float]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # series left out as too short
+    # the final model (final.py): its choice, members, refit epochs and validation figures
+    final: dict[str, Any] = field(default_factory=dict)
+    # over the final model's seeds: per test metric, the median, range and every value
+    spread: dict[str, dict[str, Any]] = field(default_factory=dict)
+    model: str = ""  # the tested model in words
+
+    @property
+    def model_name(self) -> str:
+        return self.model or f"trial #{self.trial}'s LSTM"
 
     def summary(self, spec: StudySpec) -> dict[str, Any]:
         out = asdict(self)
@@ -71,12 +81,19 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     wins, losses = evaluation.beaten(spec)
-    mine = f"The best model (test {metric} {evaluation.test[metric]:.4g})"
+    mine = (f"The {'final' if evaluation.final else 'best'} model "
+            f"(test {metric} {evaluation.test[metric]:.4g})")
     if not losses:
-        return f"{mine} beats every baseline on the same test points: {listed(wins)}."
-    if not wins:
-        return f"{mine} beats no baseline: {listed(losses)} are as good or better."
-    return f"{mine} beats {listed(wins)}, but not {listed(losses)}."
+        said = f"{mine} beats every baseline on the same test points: {listed(wins)}."
+    elif not wins:
+        said = f"{mine} beats no baseline: {listed(losses)} are as good or better."
+    else:
+        said = f"{mine} beats {listed(wins)}, but not {listed(losses)}."
+    spread = evaluation.spread.get(metric)
+    if spread:
+        said += (f" Over {len(spread['values'])} seeds its test {metric} has median "
+                 f"{spread['median']:.4g} (range {spread['min']:.4g} to {spread['max']:.4g}).")
+    return said
 
 
 def predict(model: Any, data: AnyDataset, split_name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -97,26 +114,62 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
     return table
 
 
+Members = list[tuple[AnyDataset, Any]]  # models (each with its data) whose outputs are averaged
+
+
+def combined(task: Any, members: Members, name: str
+             ) -> tuple[AnyDataset, Any, np.ndarray, np.ndarray]:
+    """The members' mean prediction on a split (their shared samples) and the raw output
+    (class probabilities, or the first member's output for forecasts)."""
+    splits = [data.split(name) for data, _ in members]
+    rows = common(splits)
+    outputs = [(data, split.take(r), np.asarray(model.predict(split.take(r).x, verbose=0)))
+               for (data, model), split, r in zip(members, splits, rows)]
+    predicted, proba = task.combine(outputs)
+    data, split, raw = outputs[0]
+    return data, split, predicted, raw if proba is None else proba
+
+
+def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """Per metric: the median over seeds, its range and every seed's value."""
+    return {m: {"median": float(np.median([v[m] for v in values])),
+                "min": float(min(v[m] for v in values)),
+                "max": float(max(v[m] for v in values)),
+                "values": [float(v[m]) for v in values]} for m in values[0]}
+
+
 def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) -> Evaluation:
-    """Score the chosen (default: best) trial's model on every split; store the summary."""
+    """Score the final model (default: the best trial's; see final.py) on every split, and
+    over its seeds on the test split; store the summary."""
     trial = best_trial(spec, study, number)
     params = trial_params(spec, trial)
-    data = frame(spec.data_settings, load_data(spec.data_settings), params)
-    model = load_trial_model(spec, trial)
+    settings = spec.data_settings
+    loaded = load_data(settings)
+    final = final_model(spec, study) if number is None and wanted(spec) else None
+    if final is None:
+        seeds = [[(frame(settings, loaded, params), load_trial_model(spec, trial))]]
+    else:
+        datasets = Datasets(settings, loaded)
+        seeds = [[(datasets.get(trial_params(spec, study.trials[m.trial]), m.fold),
+                   load_member(spec, study, m)) for m in members] for members in final.seeds]
     task = get_task(spec.task)
     predictions = {}
     raw_test = np.zeros(0)
     for name in ("train", "validation", "test"):
-        split = data.split(name)
-        predicted, raw = predict(model, data, name)
+        data, split, predicted, raw = combined(task, seeds[0], name)
         predictions[name] = {
             "target_idx": split.target_idx.tolist(),
             "labels": data.labels_at(split.target_idx),
-            "predicted": predicted.tolist(),
+            "predicted": np.asarray(predicted).tolist(),
             "actual": data.actual(split).tolist(),
         }
         raw_test = raw
-    del model
+    data = seeds[0][0][0]
+    per_seed = []
+    for members in seeds[1:]:
+        _, split, predicted, raw = combined(task, members, "test")
+        per_seed.append(task.scores(data, split, predicted, raw if data.classes else None))
+    del seeds
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
@@ -128,9 +181,10 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
         test["probabilities"] = np.round(raw_test, 6).tolist()
     predicted = np.asarray(test["predicted"])
     forecast = not data.classes
+    scores = task.scores(data, data.test, predicted, proba)
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
-        task.scores(data, data.test, predicted, proba),
+        scores,
         {b.name: task.scores(data, data.test, b.predicted) for b in baselines},
         {b.name: b.method for b in baselines}, predictions, list(data.classes),
         by_step={"model": task.by_step(data, data.test, predicted),
@@ -138,7 +192,10 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
         if forecast and data.horizon > 1 else {},
         by_series=series_table(data, predicted, baselines)
         if forecast and data.loaded.panel else {},
-        skipped=list(getattr(data, "skipped", ())))
+        skipped=list(getattr(data, "skipped", ())),
+        final=final.summary() if final is not None else {},
+        spread=spread([scores, *per_seed]) if per_seed else {},
+        model=describe(final) if final is not None else "")
     if number is None:
         study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result

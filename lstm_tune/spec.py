@@ -255,6 +255,18 @@ class TrainingSpec(_Strict):
     xla: Literal["auto", "on", "off"] = "auto"
 
 
+class FinalSpec(_Strict):
+    """The model tested after the search. single: the best trial's model; refit: its
+    configuration retrained on everything before the test part for the epochs its folds
+    kept; ensemble: the mean of the `top` best configurations, each refitted; auto: whichever
+    of the three predicts fold 0's validation part best (never the test part). Each is built
+    `seeds` times, so the test metric comes with its spread over seeds."""
+
+    model: Literal["single", "refit", "ensemble", "auto"] = "single"
+    seeds: int = Field(1, ge=1, le=20)
+    top: int = Field(3, ge=2, le=20)
+
+
 class GASpec(_Strict):
     """Genetic algorithm settings; the defaults suit budgets of 20-200 trials."""
 
@@ -304,6 +316,7 @@ class StudySpec(_Strict):
     split: SplitSpec = SplitSpec()
     space: SpaceSpec = SpaceSpec()
     training: TrainingSpec = TrainingSpec()
+    final: FinalSpec = FinalSpec()
     strategy: Literal["tpe", "random", "ga", "pso"] = "tpe"
     ga: GASpec = GASpec()
     pso: PSOSpec = PSOSpec()

@@ -34,7 +34,16 @@ class Diverged(RuntimeError):
     """Training produced a NaN or infinite loss."""
 
 
-class UnitMetric(keras.callbacks.Callback):
+class FiniteLoss(keras.callbacks.Callback):
+    """Stops a fit whose training loss became NaN or infinite (no validation to watch)."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
+
+
+class UnitMetric(FiniteLoss):
     """Adds the validation metric in the data's units to each epoch's logs."""
 
     def __init__(self, data: Dataset) -> None:
@@ -44,9 +53,7 @@ class UnitMetric(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if logs is None:
             return
-        loss = logs.get("loss")
-        if loss is not None and not math.isfinite(float(loss)):
-            raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
+        super().on_epoch_end(epoch, logs)
         pred = np.asarray(self.model.predict_on_batch(self.data.val.x))
         logs.update(get_task(self.data.task).validation_logs(self.data, pred))
 
@@ -140,6 +147,27 @@ def use_xla(setting: str, data: Dataset, params: dict[str, Any]) -> bool:
     return not data.masked and not sequences and batches * data.window >= XLA_MIN_STEPS
 
 
+def new_model(params: dict[str, Any], data: Dataset, seed: int, xla: bool) -> keras.Model:
+    """The trial's model, untrained, its weights drawn from `seed`."""
+    keras.utils.set_random_seed(seed)
+    return build_model(
+        params, data.window, len(data.channel_names), data.task,
+        n_outputs=get_task(data.task).outputs(data), masked=data.masked, jit_compile=xla,
+        vocabulary=len(getattr(data, "vocabulary", ())),
+    )
+
+
+def fit_epochs(params: dict[str, Any], data: Dataset, epochs: int, seed: int,
+               xla: bool = False) -> keras.Model:
+    """Train for a fixed number of epochs with no validation: a refit on everything before
+    the test part, its epochs learned from the search's folds."""
+    model = new_model(params, data, seed, xla)
+    build_optimizer(model)
+    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed)
+    model.fit(train, epochs=max(1, epochs), callbacks=[FiniteLoss()], verbose=0, shuffle=False)
+    return model
+
+
 def fit(
     params: dict[str, Any],
     data: Dataset,
@@ -150,12 +178,7 @@ def fit(
     xla: bool = False,
 ) -> FitResult:
     """Build and train a model with early stopping; keeps the best epoch's weights."""
-    keras.utils.set_random_seed(seed)
-    model = build_model(
-        params, data.window, len(data.channel_names), data.task,
-        n_outputs=get_task(data.task).outputs(data), masked=data.masked, jit_compile=xla,
-        vocabulary=len(getattr(data, "vocabulary", ())),
-    )
+    model = new_model(params, data, seed, xla)
     name, mode = monitor(data)
     stopper = early_stopping(data, patience)
     callbacks: list[keras.callbacks.Callback] = [UnitMetric(data), stopper,

@@ -105,7 +105,7 @@ def make_sequence_dataset(settings: DataSettings, seqs: Sequences, fold: int = 0
     plan, classes, y = class_split(seqs.labels, seqs.part, settings.validation, settings.test,
                                    settings.seed, settings.source, seqs.source, "sequence",
                                    settings.folds)
-    train_idx, val_idx = plan.folds[fold].train, plan.folds[fold].validation
+    train_idx, val_idx = plan.parts(fold)
     train_steps = np.concatenate([seqs.values[i] for i in train_idx])
     mean = train_steps.mean(axis=0)
     std = train_steps.std(axis=0)

@@ -32,6 +32,11 @@ def holdout_sizes(validation: float, test: float, n_steps: int) -> tuple[int, in
     return count(validation, n_steps), count(test, n_steps)
 
 
+# the fold of a final refit: train on everything before the test part (its validation part,
+# fold 0's, then lies inside its training part and selects nothing)
+REFIT = -1
+
+
 @dataclass(frozen=True)
 class Fold:
     train: np.ndarray  # sample indices
@@ -51,6 +56,13 @@ class SequenceSplit:
     @property
     def validation(self) -> np.ndarray:
         return self.folds[0].validation
+
+    def parts(self, fold: int) -> tuple[np.ndarray, np.ndarray]:
+        """(train, validation) sample indices of a fold, or of the REFIT fold."""
+        if fold == REFIT:
+            first = self.folds[0]
+            return np.sort(np.concatenate([first.train, first.validation])), first.validation
+        return self.folds[fold].train, self.folds[fold].validation
 
 
 def stratified_holdout(labels: np.ndarray, candidates: np.ndarray, size: int, seed: int

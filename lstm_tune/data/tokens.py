@@ -141,7 +141,7 @@ def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,
     plan, classes, y = class_split(texts.labels, texts.part, settings.validation,
                                    settings.test, settings.seed, texts.source, texts.source,
                                    "text", settings.folds)
-    train_idx, val_idx = plan.folds[fold].train, plan.folds[fold].validation
+    train_idx, val_idx = plan.parts(fold)
     tokens = [[t for _, t in words(x)] for x in texts.texts]
     vocabulary = fit_vocabulary([tokens[i] for i in train_idx], vocab_size)
     lookup = {t: i for i, t in enumerate(vocabulary) if i > UNKNOWN}

@@ -20,7 +20,7 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.transform import Transform
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import holdout_sizes
+from lstm_tune.data.splits import REFIT, holdout_sizes
 
 MIN_TRAIN_SAMPLES = 8
 
@@ -209,7 +209,8 @@ def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: 
     """Window ends of the series at [start, stop): test samples have every target in the
     last `test` steps, validation in the `validation` steps before them, train before that.
     Fold j moves the validation block j blocks earlier (a rolling origin): its training
-    windows end before it, and the windows between it and the test part are left out."""
+    windows end before it, and the windows between it and the test part are left out. The
+    REFIT fold trains on every window before the test part (fold 0's validation included)."""
     w, k0 = spec.window, spec.steps_ahead
     first_end = start + w - 1 + (tf.lag if spec.target_as_input else 0)
     if tf.lag > 1:
@@ -218,9 +219,10 @@ def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: 
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
     first, last = ends + k0, ends + k0 + horizon - 1
     test_from = stop - n_test
-    val_to = test_from - fold * n_val
+    val_to = test_from - max(fold, 0) * n_val
     val_from = val_to - n_val
-    return _Origins(ends[last < val_from], ends[(first >= val_from) & (last < val_to)],
+    train_to = test_from if fold == REFIT else val_from
+    return _Origins(ends[last < train_to], ends[(first >= val_from) & (last < val_to)],
                     ends[first >= test_from])
 
 

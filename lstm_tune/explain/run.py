@@ -35,6 +35,7 @@ from lstm_tune.explain.words import (
     explain_words_shap,
     explain_words_shap_classes,
 )
+from lstm_tune.final import FinalModel, describe, load_member, stored_final
 from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
@@ -86,6 +87,7 @@ class ExplainResult:
     words: list[list[str]] = field(default_factory=list)
     true_probability: list[float] = field(default_factory=list)
     informative_mask: np.ndarray | None = None
+    model: str = ""  # the explained model in words
 
     @property
     def noun(self) -> str:
@@ -230,6 +232,15 @@ def word_faithfulness(ctx: ExplainContext, x: np.ndarray, attributions: dict[str
     return faith
 
 
+def explained_model(final: FinalModel | None, trial: int) -> str:
+    """What was explained, in words: a trial's model, or (one member of) the final model."""
+    if final is None:
+        return f"trial #{trial}'s model"
+    if final.choice == "ensemble":
+        return f"trial #{trial}'s refitted member of the final model, {describe(final)}"
+    return f"the final model, {describe(final)}"
+
+
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
                   samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS),
                   class_name: str | None = None, series: str | None = None,
@@ -244,8 +255,14 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if trial.state != optuna.trial.TrialState.COMPLETE:
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
                          ", not complete", "explain a completed trial (default: best)")
+    # the model the study report tested: the final model, if one was built (final.py)
+    final = stored_final(spec, study) if number is None else None
+    member = final.seeds[0][0] if final is not None else None
+    if member is not None:
+        trial = study.trials[member.trial]
     params = trial_params(spec, trial)
-    data = frame(spec.data_settings, load_data(spec.data_settings), params)
+    data = frame(spec.data_settings, load_data(spec.data_settings), params,
+                 member.fold if member is not None else 0)
     if class_name is not None and class_name not in data.classes:
         raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
                          f"{', '.join(data.classes) or 'none: this is a forecast'})",
@@ -268,7 +285,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
                          f"give a time of the data as written there, such as "
                          f"{data.table.times[-data.horizon - 1]!r}")
-    model = load_trial_model(spec, trial)
+    model = load_member(spec, study, member) if member is not None else load_trial_model(spec, trial)
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
     ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={},
@@ -318,4 +335,5 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
         target_name=data.target_name, output_scale=scale, framing=data.framing, **texts,
+        model=explained_model(final, trial.number),
     )

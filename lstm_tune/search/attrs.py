@@ -4,6 +4,7 @@ MODEL_ATTR = "model_artifact_id"  # trial: artifact id of the trial's saved .ker
 REASON_ATTR = "fail_reason"  # trial: why it failed (diverged, crashed)
 PARAMS_ATTR = "params"  # trial: every parameter, fixed ones included
 EVALUATION_ATTR = "lstm_tune:evaluation"  # study: test metrics of the best trial, baselines
+FINAL_ATTR = "lstm_tune:final"  # study: the final model's choice, members and validation figures
 SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated
 OWNER_ATTR = "lstm_tune:owner"  # trial (system): host, pid and start time of its process
 WORKER_ATTR = "worker"  # trial: which worker process ran it

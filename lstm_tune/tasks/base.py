@@ -47,5 +47,11 @@ class Task(Protocol):
     def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
         """The metric for each step ahead (one value when one step is predicted)."""
 
+    def combine(self, members: list[tuple[Any, Any, np.ndarray]]
+                ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Several models' outputs on the same samples, each as (its dataset, the split it
+        read, its raw output) -> one prediction people read, and class probabilities
+        (None for forecasts)."""
+
     def baselines(self, data: Any, split: Any) -> list[Any]:
         """Simple predictors of the same split, for the verdict."""

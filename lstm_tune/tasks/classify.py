@@ -75,6 +75,12 @@ class Classify:
     def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
         return [self.scores(data, split, predicted)["accuracy"]]
 
+    def combine(self, members: list[tuple[Any, Any, np.ndarray]]
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """The class of the mean probabilities (every member has the same classes)."""
+        proba = np.mean([np.asarray(raw, dtype=float) for _, _, raw in members], axis=0)
+        return self.decode(members[0][0], proba, np.zeros(len(proba))), proba
+
     def baselines(self, data: Any, split: Any) -> list[Any]:
         from lstm_tune.baselines import class_baselines
 

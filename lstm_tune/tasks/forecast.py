@@ -92,6 +92,13 @@ class Forecast:
     def validation_logs(self, data: Any, raw: np.ndarray) -> dict[str, float]:
         return {f"val_{data.metric}": self.validation_value(data, raw)}
 
+    def combine(self, members: list[tuple[Any, Any, np.ndarray]]
+                ) -> tuple[np.ndarray, None]:
+        """The mean forecast in the data's units: members may use different transforms,
+        whose outputs only agree once inverted."""
+        units = [self.decode(data, raw, split.ref, split.series) for data, split, raw in members]
+        return np.mean(units, axis=0), None
+
     def baselines(self, data: Any, split: Any) -> list[Any]:
         from lstm_tune.baselines import forecast_baselines
 

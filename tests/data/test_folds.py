@@ -12,7 +12,7 @@ from lstm_tune.data.framing import Datasets, frame, load_data
 from lstm_tune.data.padded import make_sequence_dataset
 from lstm_tune.data.sequences import load_sequences
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import sequence_split
+from lstm_tune.data.splits import REFIT, sequence_split
 from lstm_tune.errors import StudyError
 
 from tests.data.test_sequences import long_csv
@@ -102,3 +102,18 @@ def test_a_folds_vocabulary_comes_from_its_training_texts():
         texts[i] += " zyzzyva"
         again = frame(settings, dataclasses.replace(loaded, texts=tuple(texts)), params, fold)
         assert "zyzzyva" not in again.vocabulary
+
+
+def test_the_refit_fold_trains_on_everything_before_the_test_part():
+    table = load_data(AIRLINE)
+    data = frame(AIRLINE, table, "none", REFIT)
+    assert data.train.target_idx.max() == 119  # validation targets (108-119) included
+    assert list(data.test.target_idx) == list(range(120, 144))
+    # its scalers never see the test part
+    bumped = dataclasses.replace(table, target=np.where(np.arange(len(table)) >= 120,
+                                                        table.target * 100.0, table.target))
+    np.testing.assert_array_equal(frame(AIRLINE, bumped, "none", REFIT).x_mean, data.x_mean)
+    plan = sequence_split(np.array(["a"] * 30 + ["b"] * 10), np.full(40, ""), 0.25, 0.25, 0, "s",
+                          folds=3)
+    train, _ = plan.parts(REFIT)
+    assert sorted(train) == sorted(set(range(40)) - set(plan.test))

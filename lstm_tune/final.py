@@ -1,0 +1,265 @@
+"""The final model: what is tested after the search (docs/architecture.md, "final model").
+
+The best trial's validation value is the best of many noisy draws, so its own model is not
+necessarily the best model to ship. Three candidates, each built `final.seeds` times:
+
+- single: the best trial's model (seed 0), and its configuration retrained with early
+  stopping on fold 0 for the other seeds;
+- refit: the best configuration trained on everything before the test part (fold 0's
+  validation included) for the median of the epochs its folds kept, without validation;
+- ensemble: the mean of the `final.top` best configurations, each refitted so.
+
+`auto` chooses on fold 0's validation part, never on the test part: refit and ensemble are
+rehearsed by fitting the same way on fold 0's training part only and predicting its
+validation part. Single's figure there is its early-stopping value, chosen on that same
+part, so the comparison leans towards single: refit or ensemble wins only by a clear margin.
+
+The choice, its validation figures and the members' models (study artifacts: Optuna
+refuses artifacts on finished trials) are stored on the study, so evaluating, explaining
+and reporting again never retrain.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from optuna.artifacts import download_artifact, upload_artifact
+
+from lstm_tune.data.framing import AnyDataset, Datasets, load_data
+from lstm_tune.data.splits import REFIT
+from lstm_tune.search.attrs import FINAL_ATTR
+from lstm_tune.search.storage import artifact_store
+from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
+from lstm_tune.spec import StudySpec
+from lstm_tune.tasks import get_task
+
+CHOICES = ("single", "refit", "ensemble")
+SEED_OFFSET = 1_000_003  # final seeds never repeat a trial's seed (spec.seed + number)
+
+
+@dataclass
+class Member:
+    """One trained model of the final choice."""
+
+    trial: int
+    fold: int  # the framing it was trained on: 0, or REFIT
+    artifact: str | None = None  # a study artifact; None: the trial's own saved model
+
+
+@dataclass
+class FinalModel:
+    choice: str
+    seeds: list[list[Member]]  # per seed, the members whose predictions are averaged
+    # per candidate, fold 0's validation metric per seed (auto only; else empty)
+    validation: dict[str, list[float]] = field(default_factory=dict)
+    epochs: dict[str, int] = field(default_factory=dict)  # per trial: refit epochs
+    settings: dict[str, Any] = field(default_factory=dict)  # the `final` settings used
+
+    @property
+    def trials(self) -> list[int]:
+        return [m.trial for m in self.seeds[0]]
+
+    def summary(self) -> dict[str, Any]:
+        """What a report shows: the choice, its trials, seeds and refit epochs, and each
+        candidate's validation figures (median and every seed's)."""
+        return {"choice": self.choice, "trials": self.trials, "seeds": len(self.seeds),
+                "epochs": self.epochs,
+                "validation": {c: {"median": float(statistics.median(v)), "values": v}
+                               for c, v in self.validation.items()}}
+
+    def to_attr(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_attr(value: dict[str, Any]) -> "FinalModel":
+        seeds = [[Member(**m) for m in members] for members in value["seeds"]]
+        return FinalModel(value["choice"], seeds, value.get("validation", {}),
+                          value.get("epochs", {}), value.get("settings", {}))
+
+
+def wanted(spec: StudySpec) -> bool:
+    """Whether the study asks for more than the best trial's own model."""
+    return spec.final.model != "single" or spec.final.seeds > 1
+
+
+def refit_epochs(trial: optuna.trial.FrozenTrial, patience: int) -> int:
+    """The median of the epochs the trial's folds kept (older trials: epochs run less the
+    patience early stopping waited)."""
+    kept = trial.user_attrs.get("best_epochs")
+    if kept:
+        return max(1, int(round(statistics.median(kept))))
+    return max(1, int(trial.user_attrs.get("epochs", 1)) - patience)
+
+
+def top_trials(spec: StudySpec, study: optuna.Study, k: int) -> list[optuna.trial.FrozenTrial]:
+    """The k best completed trials with distinct configurations, best first."""
+    done = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+            if t.value is not None and np.isfinite(t.value)]
+    done.sort(key=lambda t: t.value if spec.direction == "minimize" else -t.value)
+    out, seen = [], set()
+    for t in done:
+        key = repr(sorted(trial_params(spec, t).items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+        if len(out) == k:
+            break
+    return out
+
+
+class Builder:
+    """Trains the candidates' models, once each, and scores them on fold 0's validation."""
+
+    def __init__(self, spec: StudySpec, study: optuna.Study) -> None:
+        self.spec, self.study = spec, study
+        self.datasets = Datasets(spec.data_settings, load_data(spec.data_settings))
+        self.best = best_trial(spec, study)
+        self.top = top_trials(spec, study, spec.final.top) if spec.final.model in (
+            "ensemble", "auto") else [self.best]
+        self.trials = {t.number: t for t in [self.best, *self.top]}
+        self.epochs = {n: refit_epochs(t, spec.training.patience) for n, t in self.trials.items()}
+        self._models: dict[tuple[str, int, int], Any] = {}
+
+    def data(self, trial: int, fold: int) -> AnyDataset:
+        return self.datasets.get(trial_params(self.spec, self.trials[trial]), fold)
+
+    def model(self, how: str, trial: int, seed: int) -> Any:
+        """how: 'single' (early stopping on fold 0), 'rehearse' (fixed epochs, fold 0's
+        training part) or 'refit' (fixed epochs, everything before the test part)."""
+        key = (how, trial, seed)
+        if key not in self._models:
+            from lstm_tune.train import fit, fit_epochs
+
+            params = trial_params(self.spec, self.trials[trial])
+            if how == "single" and seed == 0:
+                model = load_trial_model(self.spec, self.trials[trial])
+            elif how == "single":
+                model = fit(params, self.data(trial, 0), self.spec.training.max_epochs,
+                            self.spec.training.patience, self.seed(seed)).model
+            else:
+                fold = REFIT if how == "refit" else 0
+                model = fit_epochs(params, self.data(trial, fold), self.epochs[trial],
+                                   self.seed(seed))
+            self._models[key] = model
+        return self._models[key]
+
+    def seed(self, s: int) -> int:
+        return self.spec.seed + SEED_OFFSET + s
+
+    def members(self, choice: str) -> list[int]:
+        return [t.number for t in self.top] if choice == "ensemble" else [self.best.number]
+
+    def validation(self, choice: str, seed: int) -> float:
+        """The candidate's metric on fold 0's validation part, from models that never
+        trained on it (single: early-stopped on it)."""
+        how = "single" if choice == "single" else "rehearse"
+        outputs = []
+        for n in self.members(choice):
+            data = self.data(n, 0)
+            outputs.append((data, data.val, np.asarray(self.model(how, n, seed).predict(
+                data.val.x, verbose=0))))
+        task = get_task(self.spec.task)
+        predicted, proba = task.combine(outputs)
+        first = outputs[0][0]
+        return float(task.scores(first, first.val, predicted, proba)[first.metric])
+
+    def choose(self) -> tuple[str, dict[str, list[float]]]:
+        if self.spec.final.model != "auto":
+            return self.spec.final.model, {}
+        figures = {c: [self.validation(c, s) for s in range(self.spec.final.seeds)]
+                   for c in CHOICES if c != "ensemble" or len(self.top) > 1}
+        sign = 1 if self.spec.direction == "minimize" else -1
+        # ties keep the simpler candidate (CHOICES is in order of cost)
+        choice = min(figures, key=lambda c: (sign * statistics.median(figures[c]),
+                                             CHOICES.index(c)))
+        return choice, figures
+
+    def store(self, choice: str, seed: int, store: Any) -> list[Member]:
+        out = []
+        for n in self.members(choice):
+            if choice == "single" and seed == 0:
+                out.append(Member(n, 0))
+                continue
+            how = "single" if choice == "single" else "refit"
+            from lstm_tune.model import save_model
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = save_model(self.model(how, n, seed), Path(tmp) / "model.keras")
+                artifact = upload_artifact(artifact_store=store, file_path=str(path),
+                                           study_or_trial=self.study)
+            out.append(Member(n, 0 if choice == "single" else REFIT, artifact))
+        return out
+
+
+def build_final(spec: StudySpec, study: optuna.Study) -> FinalModel:
+    """Choose and train the final model, and store it on the study."""
+    builder = Builder(spec, study)
+    choice, figures = builder.choose()
+    store = artifact_store(spec)
+    seeds = [builder.store(choice, s, store) for s in range(spec.final.seeds)]
+    final = FinalModel(choice, seeds, figures,
+                       {str(n): builder.epochs[n] for n in builder.members(choice)},
+                       {**spec.final.model_dump(), "best_trial": builder.best.number})
+    study.set_user_attr(FINAL_ATTR, final.to_attr())
+    import keras
+
+    keras.backend.clear_session()
+    return final
+
+
+def stored_final(spec: StudySpec, study: optuna.Study) -> FinalModel | None:
+    """The final model stored on the study, if it was built for these settings and the
+    study's present best trial."""
+    stored = study.user_attrs.get(FINAL_ATTR)
+    if not stored:
+        return None
+    final = FinalModel.from_attr(stored)
+    current = {**spec.final.model_dump(), "best_trial": best_trial(spec, study).number}
+    return final if final.settings == current else None
+
+
+def final_model(spec: StudySpec, study: optuna.Study) -> FinalModel:
+    """The study's stored final model, else a new one (built and stored)."""
+    return stored_final(spec, study) or build_final(spec, study)
+
+
+def describe(final: FinalModel) -> str:
+    """The final model in words."""
+    trials = final.trials
+    if final.choice == "single":
+        what = f"trial #{trials[0]}'s model"
+    elif final.choice == "refit":
+        what = (f"trial #{trials[0]}'s configuration refitted on training + validation for "
+                f"{final.epochs[str(trials[0])]} epochs")
+    else:
+        names = ", ".join(f"#{t}" for t in trials)
+        what = f"the mean of trials {names}, each refitted on training + validation"
+    n = len(final.seeds)
+    return what + (f" (seed 1 of {n})" if n > 1 else "")
+
+
+def load_member(spec: StudySpec, study: optuna.Study, member: Member) -> Any:
+    if member.artifact is None:
+        return load_trial_model(spec, study.trials[member.trial])
+    from lstm_tune.model import load_model
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
+                          artifact_id=member.artifact)
+        return load_model(path)
+
+
+def common(splits: list[Any]) -> list[np.ndarray]:
+    """Per split, the rows whose targets every split has (transforms with a longer lag
+    start their training windows later), in the same order."""
+    shared = set(splits[0].target_idx.tolist())
+    for s in splits[1:]:
+        shared &= set(s.target_idx.tolist())
+    return [np.flatnonzero(np.isin(s.target_idx, list(shared))) for s in splits]

@@ -1,0 +1,137 @@
+"""The final model (final.py): single, refit or ensemble, chosen on validation data only,
+built over seeds, and the test metric's spread over those seeds."""
+
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+import optuna
+import pandas as pd
+import pytest
+import yaml
+
+from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.splits import REFIT
+from lstm_tune.evaluate import evaluate
+from lstm_tune.final import FinalModel, load_member
+from lstm_tune.search.attrs import FINAL_ATTR
+from lstm_tune.search.objective import Objective
+from lstm_tune.search.storage import artifact_store, load_study
+from lstm_tune.search.study import open_study
+from lstm_tune.search.trials import trial_params
+from lstm_tune.spec import load_spec
+from lstm_tune.tasks import get_task
+
+from tests.conftest import tiny_study
+
+SEARCH = tiny_study(split={"validation": 12, "test": 24, "folds": 2},
+                    training={"max_epochs": 6, "patience": 2}, budget={"trials": 4})
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A searched study (4 trials, 2 folds each) that every test evaluates its own way."""
+    folder = tmp_path_factory.mktemp("final")
+    (folder / "search.yaml").write_text(yaml.safe_dump(SEARCH))
+    spec = load_spec(folder / "search.yaml")
+    study = open_study(spec)
+    study.sampler = optuna.samplers.RandomSampler(seed=3)
+    study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)),
+                   n_trials=4)
+    return folder
+
+
+def variant(folder, name: str, **final):
+    """The searched study, evaluated with other `final` settings (same name and storage)."""
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump({**SEARCH, "final": final}))
+    spec = load_spec(folder / f"{name}.yaml")
+    return spec, load_study(spec)
+
+
+def artifacts(folder) -> int:
+    return sum(1 for p in (folder / "tiny_artifacts").iterdir())
+
+
+def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
+    spec, study = variant(folder, "auto", model="auto", seeds=2, top=2)
+    result = evaluate(spec, study)
+    figures = result.final["validation"]
+    assert set(figures) == {"single", "refit", "ensemble"}
+    assert all(len(v["values"]) == 2 for v in figures.values())
+    medians = {c: v["median"] for c, v in figures.items()}
+    assert result.final["choice"] == min(medians, key=medians.get)
+    # seed 0 of single is the best trial's own model: its figure is that trial's fold 0 value
+    best = study.best_trial
+    assert figures["single"]["values"][0] == pytest.approx(best.user_attrs["fold_values"][0],
+                                                           rel=1e-5)
+    rmse = result.spread["rmse"]
+    assert len(rmse["values"]) == 2 and rmse["values"][0] == pytest.approx(result.test["rmse"])
+    assert rmse["min"] <= rmse["median"] <= rmse["max"]
+    assert "Over 2 seeds its test rmse has median" in result.summary(spec)["verdict"]
+    # stored on the study: evaluating again trains and uploads nothing new
+    stored = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
+    assert stored.choice == result.final["choice"] and len(stored.seeds) == 2
+    before = artifacts(folder)
+    again = evaluate(spec, load_study(spec))
+    assert again.spread == result.spread and artifacts(folder) == before
+
+
+def test_the_choice_never_reads_the_test_part(folder):
+    """The same search on a copy of airline whose test part is 100x larger: every
+    validation figure is the same, only the test figures change."""
+    spec, study = variant(folder, "auto_a", model="auto", seeds=1, top=2)
+    first = evaluate(spec, study)
+    table = load_data(spec.data_settings)
+    csv = pd.DataFrame({"month": table.times, "passengers": np.where(
+        np.arange(len(table)) >= 120, table.target * 100.0, table.target)})
+    csv.to_csv(folder / "bumped.csv", index=False)
+    bumped = {**SEARCH, "data": {"csv": "bumped.csv", "target": "passengers", "time": "month"},
+              "final": {"model": "auto", "seeds": 1, "top": 2}}
+    (folder / "auto_b.yaml").write_text(yaml.safe_dump(bumped))
+    spec_b = load_spec(folder / "auto_b.yaml")
+    study_b = load_study(spec_b)
+    study_b.set_user_attr(FINAL_ATTR, None)  # build it again, on the bumped data
+    second = evaluate(spec_b, study_b)
+    for name, figures in first.final["validation"].items():
+        assert second.final["validation"][name]["values"] == pytest.approx(
+            figures["values"], rel=1e-3), name
+    assert second.final["choice"] == first.final["choice"]
+    assert second.test["rmse"] > 10 * first.test["rmse"]
+
+
+def test_refit_trains_before_the_test_part_for_the_epochs_its_folds_kept(folder):
+    spec, study = variant(folder, "refit", model="refit", seeds=1)
+    result = evaluate(spec, study)
+    best = study.best_trial
+    final = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
+    (member,) = final.seeds[0]
+    assert member.trial == best.number and member.fold == REFIT and member.artifact
+    assert final.epochs[str(best.number)] == max(1, round(statistics.median(
+        best.user_attrs["best_epochs"])))
+    assert "refitted on training + validation" in result.model
+    # the tested predictions are the refitted model's, on data scaled without the test part
+    data = frame(spec.data_settings, load_data(spec.data_settings), trial_params(spec, best),
+                 REFIT)
+    model = load_member(spec, study, member)
+    mine = get_task("forecast").decode(data, model.predict(data.test.x, verbose=0),
+                                       data.test.ref, data.test.series)
+    np.testing.assert_allclose(result.predictions["test"]["predicted"], mine, rtol=1e-5)
+
+
+def test_an_ensemble_is_the_mean_of_its_members_in_data_units(folder):
+    spec, study = variant(folder, "ensemble", model="ensemble", seeds=1, top=2)
+    result = evaluate(spec, study)
+    final = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
+    members = final.seeds[0]
+    assert len({m.trial for m in members}) == 2
+    values = sorted(t.value for t in study.trials if t.value is not None)
+    assert study.trials[members[1].trial].value == pytest.approx(values[1])  # the 2nd best
+    loaded = load_data(spec.data_settings)
+    forecasts = []
+    for m in members:
+        data = frame(spec.data_settings, loaded, trial_params(spec, study.trials[m.trial]), m.fold)
+        raw = load_member(spec, study, m).predict(data.test.x, verbose=0)
+        forecasts.append(data.units(raw, data.test.ref, data.test.series))
+    np.testing.assert_allclose(result.predictions["test"]["predicted"],
+                               np.mean(forecasts, axis=0), rtol=1e-5)
