@@ -173,9 +173,13 @@ def _search(spec: Any, workers: int) -> Any:
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.api import Study
     from lstm_tune.evaluate import verdict
+    from lstm_tune.final import final_pending
 
     import_tensorflow()
     api = Study(spec)
+    if not quiet and final_pending(spec, study):
+        click.echo(f"building the final model (final.model: {spec.final.model}, "
+                   f"{spec.final.seeds} seed(s)) ...")
     path = api.report()
     evaluation = api.evaluation
     if quiet:
@@ -186,6 +190,8 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     click.echo(f"best trial #{evaluation.trial}: validation {evaluation.metric} "
                f"{evaluation.validation:.4g}")
     click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()))
+    if evaluation.final:
+        click.echo(f"final model: {evaluation.model}")
     for name, value in evaluation.test.items():
         click.echo(f"test {name}: {value:.4g}")
     for name, values in evaluation.baselines.items():

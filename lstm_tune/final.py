@@ -224,6 +224,11 @@ def stored_final(spec: StudySpec, study: optuna.Study) -> FinalModel | None:
     return final if final.settings == current else None
 
 
+def final_pending(spec: StudySpec, study: optuna.Study) -> bool:
+    """Whether evaluating will train a final model first (none stored for these settings)."""
+    return wanted(spec) and stored_final(spec, study) is None
+
+
 def final_model(spec: StudySpec, study: optuna.Study) -> FinalModel:
     """The study's stored final model, else a new one (built and stored)."""
     return stored_final(spec, study) or build_final(spec, study)

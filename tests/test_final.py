@@ -15,6 +15,7 @@ from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
 from lstm_tune.evaluate import evaluate
 from lstm_tune.final import FinalModel, load_member
+from lstm_tune.report.render import render_study_report
 from lstm_tune.search.attrs import FINAL_ATTR
 from lstm_tune.search.objective import Objective
 from lstm_tune.search.storage import artifact_store, load_study
@@ -23,6 +24,7 @@ from lstm_tune.search.trials import trial_params
 from lstm_tune.spec import load_spec
 from lstm_tune.tasks import get_task
 
+from tests.browser import open_page
 from tests.conftest import tiny_study
 
 SEARCH = tiny_study(split={"validation": 12, "test": 24, "folds": 2},
@@ -75,6 +77,14 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     before = artifacts(folder)
     again = evaluate(spec, load_study(spec))
     assert again.spread == result.spread and artifacts(folder) == before
+    # the report shows the choice, the candidates' figures and the spread
+    spec = spec.model_copy(update={"report_dir": str(folder / "reports")})
+    page = open_page(render_study_report(spec, load_study(spec), again,
+                                         load_data(spec.data_settings)))
+    assert page.broken_images == 0 and page.console_errors == []
+    for words in ("The final model", f"{result.final['choice']} (chosen)", "ensemble",
+                  "median over seeds", f"{rmse['min']:.4g} to {rmse['max']:.4g}"):
+        assert words in page.text, words
 
 
 def test_the_choice_never_reads_the_test_part(folder):

@@ -16,7 +16,7 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path) -> str:
     lines = [f"## {spec.name}: best trial #{evaluation.trial}", "",
              verdict(spec, evaluation), "",
              f"| forecaster | test {metric} | what it is |", "|---|---|---|",
-             f"| best model | {evaluation.test[metric]:.4g} | trial #{evaluation.trial} |"]
+             f"| best model | {evaluation.test[metric]:.4g} | {evaluation.model_name} |"]
     for name, values in evaluation.baselines.items():
         lines.append(f"| {name} | {values[metric]:.4g} | {evaluation.baseline_methods[name]} |")
     if evaluation.by_step:  # a path of several steps: how the error grows with the step
