@@ -63,10 +63,9 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     assert all(len(v["values"]) == 2 for v in figures.values())
     medians = {c: v["median"] for c, v in figures.items()}
     assert result.final["choice"] == min(medians, key=medians.get)
-    # seed 0 of single is the best trial's own model: its figure is that trial's fold 0 value
-    best = study.best_trial
-    assert figures["single"]["values"][0] == pytest.approx(best.user_attrs["fold_values"][0],
-                                                           rel=1e-5)
+    # rehearsed with new seeds, not the best trial's own (best of many draws) figure
+    assert figures["single"]["values"][0] != pytest.approx(
+        study.best_trial.user_attrs["fold_values"][0], rel=1e-6)
     rmse = result.spread["rmse"]
     assert len(rmse["values"]) == 2 and rmse["values"][0] == pytest.approx(result.test["rmse"])
     assert rmse["min"] <= rmse["median"] <= rmse["max"]
