@@ -14,6 +14,7 @@ import yaml
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
 from lstm_tune.evaluate import evaluate
+from lstm_tune.explain.run import explain_trial
 from lstm_tune.final import FinalModel, load_member
 from lstm_tune.report.render import render_study_report
 from lstm_tune.search.attrs import FINAL_ATTR
@@ -126,6 +127,14 @@ def test_refit_trains_before_the_test_part_for_the_epochs_its_folds_kept(folder)
     mine = get_task("forecast").decode(data, model.predict(data.test.x, verbose=0),
                                        data.test.ref, data.test.series)
     np.testing.assert_allclose(result.predictions["test"]["predicted"], mine, rtol=1e-5)
+    # explain explains that model, and says so
+    explained = explain_trial(spec, study, None, 40, ("shap",))
+    assert explained.model.startswith("the final model, trial #") and "refitted" in explained.model
+    # the 40 most recent windows, each once (the refit's training part holds its validation)
+    assert len(set(explained.labels)) == len(explained.labels) == 40
+    by_label = dict(zip(explained.labels, explained.predicted))
+    for label, value in zip(data.labels_at(data.test.target_idx), mine):
+        assert by_label[label] == pytest.approx(value, rel=1e-5)
 
 
 def test_an_ensemble_is_the_mean_of_its_members_in_data_units(folder):

@@ -145,6 +145,9 @@ def windows(data: Any, count: int, series: str | None = None,
                     order.append(members.pop(0))
         return test.take(np.asarray(order, dtype=int))
     everything = Split.join([data.train, data.val, data.test])
+    # a refitted model's training part holds its validation part: each window once
+    _, first = np.unique(everything.target_idx, return_index=True)
+    everything = everything.take(np.sort(first))
     s = everything.series_index
     keep = np.ones(len(everything), dtype=bool)
     if series is not None:
