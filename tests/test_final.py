@@ -29,19 +29,19 @@ from tests.browser import open_page
 from tests.conftest import tiny_study
 
 SEARCH = tiny_study(split={"validation": 12, "test": 24, "folds": 2},
-                    training={"max_epochs": 6, "patience": 2}, budget={"trials": 4})
+                    training={"max_epochs": 4, "patience": 2}, budget={"trials": 3})
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """A searched study (4 trials, 2 folds each) that every test evaluates its own way."""
+    """A searched study (3 trials, 2 folds each) that every test evaluates its own way."""
     folder = tmp_path_factory.mktemp("final")
     (folder / "search.yaml").write_text(yaml.safe_dump(SEARCH))
     spec = load_spec(folder / "search.yaml")
     study = open_study(spec)
     study.sampler = optuna.samplers.RandomSampler(seed=3)
     study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)),
-                   n_trials=4)
+                   n_trials=3)
     return folder
 
 
