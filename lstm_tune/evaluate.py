@@ -15,7 +15,7 @@ import optuna
 
 from lstm_tune import metrics
 from lstm_tune.data.framing import AnyDataset, Datasets, frame, load_data
-from lstm_tune.final import common, describe, final_model, load_member, wanted
+from lstm_tune.final import combined, describe, final_model, load_member, wanted
 from lstm_tune.search.attrs import EVALUATION_ATTR
 from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
@@ -96,13 +96,6 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
     return said
 
 
-def predict(model: Any, data: AnyDataset, split_name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Predictions people read (data units or classes) and the model's raw outputs."""
-    split = data.split(split_name)
-    raw = np.asarray(model.predict(split.x, verbose=0))
-    return get_task(data.task).decode(data, raw, split.ref, split.series), raw
-
-
 def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
                  ) -> dict[str, dict[str, float]]:
     """Per series of a panel: the model's errors and each baseline's metric beside them."""
@@ -112,22 +105,6 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
         for name, errors in task.per_series(data, data.test, b.predicted).items():
             table[name][f"{b.name}_{data.metric}"] = errors[data.metric]
     return table
-
-
-Members = list[tuple[AnyDataset, Any]]  # models (each with its data) whose outputs are averaged
-
-
-def combined(task: Any, members: Members, name: str
-             ) -> tuple[AnyDataset, Any, np.ndarray, np.ndarray]:
-    """The members' mean prediction on a split (their shared samples) and the raw output
-    (class probabilities, or the first member's output for forecasts)."""
-    splits = [data.split(name) for data, _ in members]
-    rows = common(splits)
-    outputs = [(data, split.take(r), np.asarray(model.predict(split.take(r).x, verbose=0)))
-               for (data, model), split, r in zip(members, splits, rows)]
-    predicted, proba = task.combine(outputs)
-    data, split, raw = outputs[0]
-    return data, split, predicted, raw if proba is None else proba
 
 
 def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:

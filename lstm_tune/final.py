@@ -115,6 +115,23 @@ def top_trials(spec: StudySpec, study: optuna.Study, k: int) -> list[optuna.tria
     return out
 
 
+Members = list[tuple[AnyDataset, Any]]  # models (each with its data) whose outputs are averaged
+
+
+def combined(task: Any, members: Members, name: str
+             ) -> tuple[AnyDataset, Any, np.ndarray, np.ndarray]:
+    """The members' mean prediction on a split (their shared samples) and the raw output
+    (class probabilities, or the first member's output for forecasts)."""
+    splits = [data.split(name) for data, _ in members]
+    outputs = []
+    for (data, model), split, rows in zip(members, splits, common(splits)):
+        part = split.take(rows)
+        outputs.append((data, part, np.asarray(model.predict(part.x, verbose=0))))
+    predicted, proba = task.combine(outputs)
+    data, split, raw = outputs[0]
+    return data, split, predicted, raw if proba is None else proba
+
+
 class Builder:
     """Trains the candidates' models, once each, and scores them on fold 0's validation."""
 
@@ -165,15 +182,11 @@ class Builder:
         """The candidate's metric on fold 0's validation part, from models trained for a
         fixed number of epochs on its training part only."""
         how = "rehearse_single" if choice == "single" else "rehearse"
-        outputs = []
-        for n in self.members(choice):
-            data = self.data(n, 0)
-            outputs.append((data, data.val, np.asarray(self.model(how, n, seed).predict(
-                data.val.x, verbose=0))))
+        members = [(self.data(n, 0), self.model(how, n, seed)) for n in self.members(choice)]
         task = get_task(self.spec.task)
-        predicted, proba = task.combine(outputs)
-        first = outputs[0][0]
-        return float(task.scores(first, first.val, predicted, proba)[first.metric])
+        data, split, predicted, raw = combined(task, members, "validation")
+        proba = raw if data.classes else None
+        return float(task.scores(data, split, predicted, proba)[data.metric])
 
     def choose(self) -> tuple[str, dict[str, list[float]]]:
         if self.spec.final.model != "auto":
