@@ -41,9 +41,13 @@ PROFILES = {
     "quick": {"trials": 4, "seeds": 1, "max_epochs": 10, "patience": 4, "hyperband": 3,
               "speedups": (8, 1), "overhead": (12, 1), "memory": (6, 6, 3), "workers": 4,
               "explain": 100},
+    # smoke: the quality suite skips GA and PSO (the same code path as TPE with another
+    # strategy, each tested in tests/search) and KerasTuner's BayesianOptimization (the same
+    # path as its Hyperband)
     "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "hyperband": 2,
               "speedups": (2, 1), "overhead": (2, 1), "memory": (2, 2, 1), "workers": 2,
-              "explain": 10},
+              "explain": 10, "methods": ["lstm_tune TPE (pruned)", "lstm_tune TPE (no pruning)",
+                                         "plain Optuna TPE script", "KerasTuner Hyperband"]},
 }
 
 
@@ -53,7 +57,7 @@ def quality(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import quality as q
 
     rows, base = q.run(q.Budget(p["trials"], p["seeds"], p["max_epochs"], p["patience"],
-                                p["hyperband"]))
+                                p["hyperband"]), p.get("methods"))
     summary = q.medians(rows)
     pruned = next((r for r in summary if r["method"] == "lstm_tune TPE (pruned)"), None)
     unpruned = next((r for r in summary if r["method"] == "lstm_tune TPE (no pruning)"), None)

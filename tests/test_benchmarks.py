@@ -13,25 +13,25 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path):
-    # two processes at once: most of a smoke run is starting processes and tracing models,
-    # which one core does while the other trains
-    groups = ["quality,workers", "speedups,overhead,memory,explain"]
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--suites", g, "--out", str(tmp_path)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}) for g in groups]
-    outputs = [p.communicate(timeout=1200) for p in procs]
-    for p, (_, err) in zip(procs, outputs):
-        assert p.returncode == 0, err[-3000:]
-    result = subprocess.CompletedProcess([], 0, "".join(o for o, _ in outputs), "")
-    out = result.stdout
-    for heading in ("## quality (medians over seeds)", "## baselines on the same test points",
-                    "## pruning", "## speed changes", "## overhead per trial", "## memory",
-                    "## workers", "## explanation speed"):
-        assert heading in out, heading
-    assert "| lstm_tune TPE (pruned) |" in out and "| plain Optuna TPE script |" in out
-    assert "baseline seasonal_naive | 49.99" in out
+# two halves, so that the test processes (pytest-xdist) run them side by side
+HALVES = {
+    "quality,workers": ("## quality (medians over seeds)", "## baselines on the same test points",
+                        "## pruning", "## workers", "| lstm_tune TPE (pruned) |",
+                        "| plain Optuna TPE script |", "baseline seasonal_naive | 49.99"),
+    "speedups,overhead,memory,explain": ("## speed changes", "## overhead per trial", "## memory",
+                                         "## explanation speed"),
+}
+
+
+@pytest.mark.parametrize("suites", list(HALVES))
+def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path, suites):
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--smoke", "--suites", suites, "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    for words in HALVES[suites]:
+        assert words in result.stdout, words
     assert any(p.suffix == ".csv" for p in tmp_path.iterdir())
 
 
