@@ -73,3 +73,19 @@ def _quiet_optuna():
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+# Files whose slow tests are independent of each other, spread one test at a time over the
+# test processes (pytest-xdist); every other file's tests share one process, so that its
+# module and session fixtures are built once.
+SPREAD = {"test_robustness.py", "test_benchmarks.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group each file's tests for `--dist loadgroup`, and start the slow tests first so
+    that no long test is left running alone at the end."""
+    for item in items:
+        if item.path.name not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
