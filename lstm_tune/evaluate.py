@@ -131,21 +131,19 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
                    load_member(spec, study, m)) for m in members] for members in final.seeds]
     task = get_task(spec.task)
     predictions = {}
-    raw_test = np.zeros(0)
     for name in ("train", "validation", "test"):
-        data, split, predicted, raw = combined(task, seeds[0], name)
+        data, split, predicted, proba = combined(task, seeds[0], name)
         predictions[name] = {
             "target_idx": split.target_idx.tolist(),
             "labels": data.labels_at(split.target_idx),
             "predicted": np.asarray(predicted).tolist(),
             "actual": data.actual(split).tolist(),
         }
-        raw_test = raw
     data = seeds[0][0][0]
     per_seed = []
     for members in seeds[1:]:
-        _, split, predicted, raw = combined(task, members, "test")
-        per_seed.append(task.scores(data, split, predicted, raw if data.classes else None))
+        _, split, predicted, seed_proba = combined(task, members, "test")
+        per_seed.append(task.scores(data, split, predicted, seed_proba))
     del seeds
     import keras
 
@@ -153,9 +151,8 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
     test = predictions["test"]
     baselines = task.baselines(data, data.test)
     test["baselines"] = {b.name: b.predicted.tolist() for b in baselines}
-    proba = raw_test if data.classes else None
-    if data.classes:
-        test["probabilities"] = np.round(raw_test, 6).tolist()
+    if proba is not None:  # the test split's, the loop's last
+        test["probabilities"] = np.round(proba, 6).tolist()
     predicted = np.asarray(test["predicted"])
     forecast = not data.classes
     scores = task.scores(data, data.test, predicted, proba)

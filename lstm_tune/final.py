@@ -119,17 +119,17 @@ Members = list[tuple[AnyDataset, Any]]  # models (each with its data) whose outp
 
 
 def combined(task: Any, members: Members, name: str
-             ) -> tuple[AnyDataset, Any, np.ndarray, np.ndarray]:
-    """The members' mean prediction on a split (their shared samples) and the raw output
-    (class probabilities, or the first member's output for forecasts)."""
+             ) -> tuple[AnyDataset, Any, np.ndarray, np.ndarray | None]:
+    """The members' mean prediction on a split (their shared samples) and their mean class
+    probabilities (None for forecasts)."""
     splits = [data.split(name) for data, _ in members]
     outputs = []
     for (data, model), split, rows in zip(members, splits, common(splits)):
         part = split.take(rows)
         outputs.append((data, part, np.asarray(model.predict(part.x, verbose=0))))
     predicted, proba = task.combine(outputs)
-    data, split, raw = outputs[0]
-    return data, split, predicted, raw if proba is None else proba
+    data, split, _ = outputs[0]
+    return data, split, predicted, proba
 
 
 class Builder:
@@ -184,8 +184,7 @@ class Builder:
         how = "rehearse_single" if choice == "single" else "rehearse"
         members = [(self.data(n, 0), self.model(how, n, seed)) for n in self.members(choice)]
         task = get_task(self.spec.task)
-        data, split, predicted, raw = combined(task, members, "validation")
-        proba = raw if data.classes else None
+        data, split, predicted, proba = combined(task, members, "validation")
         return float(task.scores(data, split, predicted, proba)[data.metric])
 
     def choose(self) -> tuple[str, dict[str, list[float]]]:
