@@ -28,7 +28,7 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
-from lstm_tune.search.space import SearchSpace
+from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
 from lstm_tune.train import fit, monitor, use_xla
@@ -67,15 +67,16 @@ class Objective:
         self.table = table
         self.store = store
         self.datasets = Datasets(spec.data_settings, table)
-        self.space = SearchSpace(spec.space, self.n_train)
+        self.space = SearchSpace(spec.space, self.data_size)
 
     @property
-    def n_train(self) -> int:
-        """Training samples (of the first transform or vocabulary: they differ by a few
-        windows at most), which `auto` search-space entries are fitted to."""
+    def data_size(self) -> DataSize:
+        """Training samples and their steps (of the first transform or vocabulary: they
+        differ by a few windows at most), which `auto` search-space entries are fitted to."""
         first = {name: (param_values(p) or [None])[0]
                  for name, p in self.spec.space.params().items()}
-        return len(self.datasets.get(first).train)
+        data = self.datasets.get(first)
+        return DataSize(len(data.train), int(data.window))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()

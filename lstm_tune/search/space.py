@@ -17,6 +17,7 @@ interval, ends included.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,33 +58,49 @@ def _distribution(p: ParamDef) -> BaseDistribution | None:
 # leave early stopping too coarse.
 AUTO_BATCHES = (12, 64)
 AUTO_BATCH_RANGE = (8, 512)
+# ... and at most this many sequential LSTM steps an epoch (batches x steps a sample): the
+# step loop, not arithmetic, sets an epoch's time. On the weekly case (52 steps) this drops
+# batches of 32, whose two-layer models took 2-6 s an epoch against 1-3.4 s in batches of
+# 128 (one thread; benchmarks/weekly.py).
+MAX_EPOCH_STEPS = 2000
 
 
-def auto_batch_sizes(n_train: int) -> tuple[int, ...]:
-    """Powers of two giving AUTO_BATCHES batches an epoch (at least two sizes, within
-    AUTO_BATCH_RANGE): on small data the smallest sizes, on large data larger ones."""
+@dataclass(frozen=True)
+class DataSize:
+    """What `auto` search-space entries are fitted to."""
+
+    samples: int  # training samples
+    steps: int = 1  # steps the LSTM reads in one sample
+
+
+def auto_batch_sizes(size: DataSize) -> tuple[int, ...]:
+    """Powers of two giving AUTO_BATCHES batches an epoch and at most MAX_EPOCH_STEPS
+    sequential steps (at least two sizes, within AUTO_BATCH_RANGE): on small data the
+    smallest sizes, on large or long data larger ones."""
     low, high = AUTO_BATCH_RANGE
     fewest, most = AUTO_BATCHES
+    most = min(most, max(fewest, MAX_EPOCH_STEPS // max(1, size.steps)))
+    n = size.samples
     sizes = [b for b in (2 ** k for k in range(3, 10))
-             if low <= b <= high and fewest <= n_train / b <= most]
+             if low <= b <= high and fewest <= n / b <= most]
     if len(sizes) < 2:  # small data: the two smallest sizes; huge data: the two largest
-        sizes = [low, 2 * low] if n_train / low < most else [high // 2, high]
+        sizes = [low, 2 * low] if n / low < most else [high // 2, high]
     return tuple(sizes)
 
 
 class SearchSpace:
-    """What a trial may choose, and the fixed values it may not. `n_train` (training
-    samples) turns `auto` entries into choices fitted to the data; without it they are
-    left out (a space only read to complete a finished trial's params)."""
+    """What a trial may choose, and the fixed values it may not. `size` (of the training
+    data) turns `auto` entries into choices fitted to the data; without it they are left
+    out (a space only read to complete a finished trial's params)."""
 
-    def __init__(self, space: SpaceSpec, n_train: int | None = None) -> None:
+    def __init__(self, space: SpaceSpec, size: DataSize | None = None) -> None:
         defs = space.params()
         for name, p in list(defs.items()):
             if isinstance(p, FromData):
-                if n_train is None:
+                if size is None:
                     del defs[name]
                 else:
-                    defs[name] = Choice(auto_batch_sizes(n_train))
+                    defs[name] = Choice(auto_batch_sizes(size))
         units = defs.pop("units")
         max_layers = int(max(param_values(defs["layers"])))
         for i in range(max_layers):

@@ -78,7 +78,7 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
     study = optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
-        sampler=make_sampler(spec, sampler_seed, objective.n_train), pruner=make_pruner(spec),
+        sampler=make_sampler(spec, sampler_seed, objective.data_size), pruner=make_pruner(spec),
     )
     fail_dead_trials(study)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -9,7 +10,7 @@ import optuna
 import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from lstm_tune.search.space import SearchSpace, from_vector, to_vector
+from lstm_tune.search.space import DataSize, SearchSpace, from_vector, to_vector
 from lstm_tune.spec import load_spec
 
 from tests.conftest import tiny_study
@@ -72,16 +73,29 @@ def test_auto_batch_sizes_fit_the_number_of_training_samples(write_study):
     epoch, fitted when the data is known; before that it is no parameter at all."""
     from lstm_tune.search.space import auto_batch_sizes
 
-    assert auto_batch_sizes(2039) == (32, 64, 128)  # the weekly case: 16-64 batches
-    assert auto_batch_sizes(108) == (8, 16)  # airline: the smallest sizes
-    assert auto_batch_sizes(10**6) == (256, 512)
+    assert auto_batch_sizes(DataSize(2039)) == (32, 64, 128)  # 16-64 batches
+    assert auto_batch_sizes(DataSize(108, 12)) == (8, 16)  # airline: the smallest sizes
+    assert auto_batch_sizes(DataSize(10**6)) == (256, 512)
     for n in (50, 600, 2039, 9000):
-        sizes = auto_batch_sizes(n)
+        sizes = auto_batch_sizes(DataSize(n))
         assert len(sizes) >= 2 and all(b & (b - 1) == 0 for b in sizes)
     spec = load_spec(write_study({**tiny_study(), "space": {"batch_size": "auto"}}))
     assert spec.model_dump(mode="json")["space"]["batch_size"] == "auto"
     assert "batch_size" not in SearchSpace(spec.space).distributions
-    fitted = SearchSpace(spec.space, n_train=2039).distributions["batch_size"]
+    fitted = SearchSpace(spec.space, DataSize(2039)).distributions["batch_size"]
     assert isinstance(fitted, CategoricalDistribution) and fitted.choices == (32, 64, 128)
     assert load_spec(write_study({**tiny_study(), "space": {}})).space.batch_size == \
         spec.space.batch_size  # the default
+
+
+def test_auto_batch_sizes_keep_an_epochs_step_loop_short():
+    """Long samples drop the small batch sizes: at most 2,000 sequential LSTM steps an
+    epoch (batches x steps), since the step loop, not arithmetic, sets an epoch's time."""
+    from lstm_tune.search.space import MAX_EPOCH_STEPS, auto_batch_sizes
+
+    weekly = DataSize(2039, 52)
+    assert auto_batch_sizes(weekly) == (64, 128)  # batches of 32: 64 x 52 = 3,328 steps
+    assert all(math.ceil(2039 / b) * 52 <= MAX_EPOCH_STEPS for b in auto_batch_sizes(weekly))
+    assert auto_batch_sizes(DataSize(2600, 13)) == (64, 128)  # short texts: by fit alone
+    assert auto_batch_sizes(DataSize(50, 150)) == (8, 16)  # GunPoint: few long sequences
+
