@@ -122,13 +122,16 @@ class Study:
 
     # --- running ----------------------------------------------------------------------
 
-    def run(self, workers: int = 1, report: bool = True,
+    def run(self, workers: int | str | None = None, report: bool = True,
             on_progress: Callable[[Any, Any], None] | None = None) -> "Study":
         """Search until the budget is spent (resuming what the storage holds), then test the
-        best model and write the report (unless report=False)."""
+        best model and write the report (unless report=False). `workers`: as the command's
+        --workers (None: LSTM_TUNE_WORKERS, else auto, one per core where that is safe)."""
+        from lstm_tune.search.parallel import choose_workers
         from lstm_tune.search.storage import with_default_storage
         from lstm_tune.search.study import run_study
 
+        workers, _ = choose_workers(self._given, workers)
         if workers > 1:  # parallel writers need a journal file or a server, not SQLite
             self.spec = with_default_storage(self._given, workers)
         if report:

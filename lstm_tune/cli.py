@@ -49,11 +49,24 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _spec(study: str, workers: int = 1, **overrides: Any) -> Any:
+def _spec(study: str, **overrides: Any) -> Any:
     from lstm_tune.search.storage import with_default_storage
     from lstm_tune.spec import load_spec
 
-    return with_default_storage(load_spec(study, **overrides), workers)
+    return with_default_storage(load_spec(study, **overrides), 1)
+
+
+def _spec_and_workers(study: str, given: str | None, **overrides: Any) -> tuple[Any, int]:
+    """The study and how many workers run it (`auto`: one per core where that is safe)."""
+    from lstm_tune.search.parallel import choose_workers
+    from lstm_tune.search.storage import with_default_storage
+    from lstm_tune.spec import load_spec
+
+    spec = load_spec(study, **overrides)
+    workers, why = choose_workers(spec, given)
+    if why:
+        click.echo(f"note: {why}", err=True)
+    return with_default_storage(spec, workers), workers
 
 
 def _quiet_optuna() -> None:
@@ -87,19 +100,24 @@ def cli(verbose: bool) -> None:
 @click.option("--strategy", type=str, help="Search strategy: tpe, random, ga or pso (overrides the file).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
 @click.option("--storage", type=str, help="Storage URL (default sqlite:///<study dir>/<name>.db).")
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Parallel worker processes on this machine (each gets its share of CPU "
-                   "threads; the default storage becomes a journal file).")
+@click.option("--workers", metavar="auto|N",
+              help="Worker processes on this machine, each with its share of the CPU threads. "
+                   "auto (the default, or the LSTM_TUNE_WORKERS variable): one per core, "
+                   "which trains more trials a minute than one worker using every core; one "
+                   "worker for an SQLite storage or deterministic: true. With several, a new "
+                   "study's default storage is a journal file. --workers 1 repeats a run "
+                   "exactly.")
 @click.option("--no-report", is_flag=True, help="Skip the test evaluation and the HTML report.")
 @user_errors
 def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
-        storage: str | None, workers: int, no_report: bool) -> None:
+        storage: str | None, workers: str | None, no_report: bool) -> None:
     """Search for the best LSTM for STUDY, test it, and write its report.
 
     Running the same command again resumes the study up to its total budget; finished
     trials are never repeated. Ctrl-C stops after recording the running trial as failed.
     """
-    spec = _spec(study, workers, trials=trials, strategy=strategy, seed=seed, storage=storage)
+    spec, n_workers = _spec_and_workers(study, workers, trials=trials, strategy=strategy,
+                                        seed=seed, storage=storage)
     from lstm_tune.search.strategies import evolution_warning
 
     if warning := evolution_warning(spec):
@@ -108,7 +126,7 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
         from lstm_tune.report.render import check_report_dir
 
         check_report_dir(spec)
-    result = _search(spec, workers)
+    result = _search(spec, n_workers)
     if no_report:
         click.echo(f"search done: {len(result.trials)} trials in {spec.storage_url}")
         return
@@ -118,18 +136,19 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
 @cli.command()
 @STUDY
 @STORAGE
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Worker processes on this machine.")
+@click.option("--workers", metavar="auto|N",
+              help="Worker processes on this machine: auto (the default, or the "
+                   "LSTM_TUNE_WORKERS variable) runs one per core, one for an SQLite storage.")
 @user_errors
-def worker(study: str, storage: str | None, workers: int) -> None:
+def worker(study: str, storage: str | None, workers: str | None) -> None:
     """Join STUDY from this machine: run its trials until its budget is spent.
 
     Start the same command on every machine, all pointing at one storage (PostgreSQL across
     machines). Every strategy, GA and PSO included, keeps its state in that storage, so the
     workers cooperate in one search. Then run 'lstm-tune report' once.
     """
-    spec = _spec(study, workers, storage=storage)
-    result = _search(spec, workers)
+    spec, n_workers = _spec_and_workers(study, workers, storage=storage)
+    result = _search(spec, n_workers)
     click.echo(f"worker done: the study has {len(result.trials)} trials in {spec.storage_url}")
 
 
@@ -143,7 +162,8 @@ def _search(spec: Any, workers: int) -> Any:
     _quiet_optuna()
     total = spec.budget.trials
     terminal = is_terminal()
-    bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}]", unit="trial",
+    bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}, {workers} worker"
+               f"{'s' if workers > 1 else ''}]", unit="trial",
                disable=not terminal, dynamic_ncols=True)
     log = None if terminal else TrialLog(spec.metric_name, spec.direction == "minimize",
                                          lambda line: click.echo(line, err=True))
@@ -156,8 +176,9 @@ def _search(spec: Any, workers: int) -> Any:
                 click.echo(f"{spec.name}: the budget is already spent ({state.trials_done} "
                            "finished trials); raise it with --trials N to continue", err=True)
             elif log:
-                click.echo(f"{spec.name}: searching with {spec.strategy}, "
-                           f"{state.trials_done} of {total or 'unlimited'} trials done", err=True)
+                click.echo(f"{spec.name}: searching with {spec.strategy} on {workers} "
+                           f"worker{'s' if workers > 1 else ''}, {state.trials_done} of "
+                           f"{total or 'unlimited'} trials done", err=True)
         if log:
             log(study)
         bar.n = state.trials_done

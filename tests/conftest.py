@@ -13,6 +13,9 @@ import pytest
 import yaml
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# pytest-xdist already runs one test process per core, so a study under test runs one worker
+# unless the test asks for more; `auto` itself is tested in tests/search/test_parallel.py
+os.environ["LSTM_TUNE_WORKERS"] = "1"
 
 TINY_SPACE = {
     "layers": {"low": 1, "high": 2},

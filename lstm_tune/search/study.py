@@ -25,6 +25,7 @@ from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
+from lstm_tune.search.parallel import cores
 from lstm_tune.search.storage import fail_dead_trials, open_storage
 from lstm_tune.search.strategies import make_pruner
 from lstm_tune.search.worker import INTERRUPTED, work
@@ -103,7 +104,7 @@ def run_study(
     check_inputs(spec)
     study = open_study(spec)
     ctx = mp.get_context("spawn")
-    threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
+    threads = max(1, cores() // workers) if workers > 1 else None
     live: list[_Live] = []
     failed_exit: int | None = None
     idle = False  # a worker found nothing to do: others (elsewhere) hold the rest of the budget
