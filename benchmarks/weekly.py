@@ -226,7 +226,7 @@ SHIPPED_SPACE = {  # studies/airline.yaml's space, as a new user copies it
 
 # name -> (study-file changes, workers)
 _TRAINING = {"max_epochs": 80, "patience": 10}
-STUDY_VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
+STUDY_VARIANTS: dict[str, tuple[dict[str, Any], int | None]] = {
     "before (XLA off, batch 8-32, 1 worker)": ({"training": {**_TRAINING, "xla": "off"}}, 1),
     "XLA auto": ({"training": {**_TRAINING, "xla": "auto"}}, 1),
     "XLA auto + batch_size auto": ({"training": {**_TRAINING, "xla": "auto"},
@@ -237,6 +237,10 @@ STUDY_VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
     "... + successive halving (the new default pruner), 2 workers": (
         {"training": {**_TRAINING, "xla": "auto"}, "pruner": "successive_halving",
          "space": {**SHIPPED_SPACE, "batch_size": "auto"}}, 2),
+    # None: no --workers, so `auto`, and batch_size auto now also drops batches of 32
+    "... + batch sizes by speed, --workers auto (today's defaults)": (
+        {"training": {**_TRAINING, "xla": "auto"}, "pruner": "successive_halving",
+         "space": {**SHIPPED_SPACE, "batch_size": "auto"}}, None),
 }
 
 
@@ -257,8 +261,10 @@ def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]
     (work / "w.yaml").write_text(yaml.safe_dump(study))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "lstm_tune.cli", "run", "w.yaml", "--workers",
-                           str(workers)], cwd=work, env=env, capture_output=True, text=True)
+    env.pop("LSTM_TUNE_WORKERS", None)
+    flag = ["--workers", str(workers)] if workers else []
+    done = subprocess.run([sys.executable, "-m", "lstm_tune.cli", "run", "w.yaml", *flag],
+                          cwd=work, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
@@ -266,7 +272,7 @@ def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]
                                       "--json"], cwd=work, env=env, capture_output=True,
                                      text=True, check=True).stdout)
     spec = load_spec(work / "w.yaml")
-    trials_done = load_study(with_default_storage(spec, workers)).get_trials(deepcopy=False)
+    trials_done = load_study(with_default_storage(spec, 1)).get_trials(deepcopy=False)
     epochs = sum(int(t.user_attrs.get("epochs", 0)) for t in trials_done)
     train_s = sum(float(t.user_attrs.get("train_seconds", 0.0)) for t in trials_done)
     ev = info.get("evaluation") or {}

@@ -3,7 +3,7 @@
 `auto` (the default) runs one single-threaded worker per core. An LSTM trains step by step,
 and each step's matrix products are too small to keep a second thread busy, so N workers of
 one thread each finish more trials than one worker of N threads: measured on 2 cores
-(`python -m benchmarks.throughput`), 1.8x the trials per minute on airline and XXMEASURE on
+(`python -m benchmarks.throughput`), 1.6x the trials per minute on airline and 1.2-1.6x on
 the weekly case. `auto` stays at one worker where several would be unsafe or unwanted: an
 SQLite storage (one writer at a time), `deterministic: true` (a repeatable run), one core,
 or too little free memory.
