@@ -166,6 +166,8 @@ CASES = [
      "not a trial number"),
     ("sqlite with parallel workers", {**tiny_study(), "storage": "sqlite:///tiny.db"}, None,
      "run --workers 2", "not safe for parallel writers"),
+    ("workers not a number", tiny_study(), None, "run --workers lots",
+     "--workers: 'lots' is not a number of workers; fix: give auto or a whole number"),
     # YAML booleans where a number is meant (pydantic alone would read them as 1)
     ("window: true", {**tiny_study(), "window": True}, None, "run",
      "window: expected a number, got true"),

@@ -32,23 +32,23 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def parse_workers(value: object, where: str) -> int | str:
-    """`auto` or a whole number 1-256, else a StudyError naming `where`."""
+def parse_workers(value: object, study: str, field: str) -> int | str:
+    """`auto` or a whole number 1-256, else a StudyError naming the study and `field`."""
     text = str(value).strip().lower()
     if text == AUTO:
         return AUTO
     if text.isdigit() and 1 <= int(text) <= MAX_WORKERS:
         return int(text)
-    raise StudyError(where, None, f"{value!r} is not a number of workers",
+    raise StudyError(study, field, f"{value!r} is not a number of workers",
                      f"give auto or a whole number from 1 to {MAX_WORKERS}")
 
 
-def requested(given: int | str | None) -> int | str:
+def requested(given: int | str | None, study: str) -> int | str:
     """The user's choice: the option if given, else the LSTM_TUNE_WORKERS variable, else
     auto."""
     if given is not None:
-        return parse_workers(given, "--workers")
-    return parse_workers(os.environ.get(ENV, AUTO), ENV)
+        return parse_workers(given, study, "--workers")
+    return parse_workers(os.environ.get(ENV, AUTO), study, ENV)
 
 
 def _free_memory() -> int:
@@ -68,7 +68,7 @@ def _sqlite_file(spec: StudySpec) -> Path | None:
 
 def choose_workers(spec: StudySpec, given: int | str | None) -> tuple[int, str | None]:
     """(workers, why `auto` chose fewer than the cores, if it matters to the user)."""
-    choice = requested(given)
+    choice = requested(given, spec.source)
     if choice != AUTO:
         return int(choice), None
     n = min(cores(), max(1, _free_memory() // WORKER_BYTES))

@@ -104,6 +104,6 @@ def test_a_bad_workers_variable_is_one_line_and_touches_nothing(
     out = run_cli("run", "tiny.yaml", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
-        "lstm-tune: LSTM_TUNE_WORKERS: 'lots' is not a number of workers; fix: give auto or a "
+        "lstm-tune: tiny.yaml: LSTM_TUNE_WORKERS: 'lots' is not a number of workers; fix: give auto or a "
         "whole number from 1 to 256"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
