@@ -284,13 +284,13 @@ def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]
 
 
 def studies(trials: int, seeds: int, variants: list[str] | None = None,
-            keep: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+            keep: Path | None = None, first_seed: int = 0) -> dict[str, list[dict[str, Any]]]:
     """`keep`: a folder that keeps every study (its storage holds the learning curves that
     benchmarks/pruning.py replays); otherwise they are deleted."""
     chosen = variants or list(STUDY_VARIANTS)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(seeds):  # seed-major: a slow spell of the machine hits every variant
+        for seed in range(first_seed, first_seed + seeds):  # seed-major: a slow spell of the machine hits every variant
             for name in chosen:
                 rows.append(study_run(name, trials, seed, keep or Path(tmp)))
                 print(rows[-1], flush=True)
@@ -313,6 +313,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--trials", type=int, default=30, help="trials per study (0: no studies)")
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds run from this one")
     ap.add_argument("--skip-epochs", action="store_true", help="only the studies table")
     ap.add_argument("--smoke", action="store_true",
                     help="only check that it runs: one model, one batch size, 2 epochs")
@@ -349,7 +350,8 @@ def main() -> None:
     if args.trials:
         names = list(STUDY_VARIANTS)
         chosen = [names[int(i)] for i in args.variants.split(",") if i.strip()] or None
-        for title, rows in studies(args.trials, args.seeds, chosen, args.keep).items():
+        for title, rows in studies(args.trials, args.seeds, chosen, args.keep,
+                                   args.first_seed).items():
             print(f"## {title}\n\n{markdown(rows)}\n", flush=True)
 
 
