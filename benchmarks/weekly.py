@@ -274,11 +274,15 @@ def study_run(name: str, trials: int, seed: int, folder: Path) -> dict[str, Any]
     spec = load_spec(work / "w.yaml")
     trials_done = load_study(with_default_storage(spec, 1)).get_trials(deepcopy=False)
     epochs = sum(int(t.user_attrs.get("epochs", 0)) for t in trials_done)
-    train_s = sum(float(t.user_attrs.get("train_seconds", 0.0)) for t in trials_done)
+    # training seconds are recorded on completed trials only: their epochs are the divisor
+    timed = [t for t in trials_done if "train_seconds" in t.user_attrs]
+    train_s = sum(float(t.user_attrs["train_seconds"]) for t in timed)
+    timed_epochs = sum(int(t.user_attrs.get("epochs", 0)) for t in timed)
     ev = info.get("evaluation") or {}
     return {"variant": name, "seed": seed, "trials": len(trials_done), "wall s": wall,
             "trials per minute": 60 * len(trials_done) / wall, "epochs": epochs,
-            "s per epoch": train_s / max(epochs, 1),
+            "trial s": sum(float(t.user_attrs.get("duration_s", 0.0)) for t in trials_done),
+            "s per epoch": train_s / max(timed_epochs, 1),
             "best validation RMSE": (info.get("best_trial") or {}).get("value", float("nan")),
             "test RMSE": (ev.get("test") or {}).get("rmse", float("nan"))}
 
@@ -300,7 +304,7 @@ def studies(trials: int, seeds: int, variants: list[str] | None = None,
         tests = [r["test RMSE"] for r in mine]
         summary.append({"variant": name, "seeds": len(mine),
                         **{k: float(np.median([r[k] for r in mine])) for k in
-                           ("wall s", "trials per minute", "s per epoch", "epochs",
+                           ("wall s", "trials per minute", "trial s", "s per epoch", "epochs",
                             "best validation RMSE", "test RMSE")},
                         "test RMSE range": f"{min(tests):.2f}-{max(tests):.2f}"})
     return {f"weekly studies ({trials} TPE trials, medians over seeds)": summary,
