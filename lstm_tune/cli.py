@@ -99,7 +99,8 @@ def cli(verbose: bool) -> None:
 @click.option("--trials", type=click.IntRange(min=1), help="Total trial budget (overrides the file).")
 @click.option("--strategy", type=str, help="Search strategy: tpe, random, ga or pso (overrides the file).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides the file).")
-@click.option("--storage", type=str, help="Storage URL (default sqlite:///<study dir>/<name>.db).")
+@click.option("--storage", type=str, help="Storage URL (default: <study dir>/<name>.db, SQLite, "
+              "or <name>.journal with several workers).")
 @click.option("--workers", metavar="auto|N",
               help="Worker processes on this machine, each with its share of the CPU threads. "
                    "auto (the default, or the LSTM_TUNE_WORKERS variable): one per core, "
