@@ -71,15 +71,24 @@ def choose_workers(spec: StudySpec, given: int | str | None) -> tuple[int, str |
     choice = requested(given, spec.source)
     if choice != AUTO:
         return int(choice), None
-    n = min(cores(), max(1, _free_memory() // WORKER_BYTES))
+    n = cores()
     if spec.budget.trials is not None:
         n = min(n, spec.budget.trials)
     if n <= 1:
         return 1, None
+    memory = max(1, _free_memory() // WORKER_BYTES)
+    if memory < n:
+        n = memory
+        why = (f"free memory allows {n} worker{'s' if n > 1 else ''} of about "
+               f"{WORKER_BYTES / 2**30:.1f} GB, fewer than the cores")
+        if n == 1:
+            return 1, why
+    else:
+        why = None
     if spec.deterministic:
         return 1, "deterministic: true runs one worker, so the run repeats exactly"
     if (sqlite := _sqlite_file(spec)) is not None:
         return 1, (f"this study's storage is SQLite ({sqlite}), which takes one writer at a "
-                   f"time, so it runs one worker; a journal or PostgreSQL storage lets "
-                   f"--workers use all {n} cores")
-    return n, None
+                   f"time, so it runs one worker; with a journal or PostgreSQL storage, "
+                   f"auto would run {n}")
+    return n, why

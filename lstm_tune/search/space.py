@@ -60,8 +60,9 @@ AUTO_BATCHES = (12, 64)
 AUTO_BATCH_RANGE = (8, 512)
 # ... and at most this many sequential LSTM steps an epoch (batches x steps a sample): the
 # step loop, not arithmetic, sets an epoch's time. On the weekly case (52 steps) this drops
-# batches of 32, whose two-layer models took 2-6 s an epoch against 1-3.4 s in batches of
-# 128 (one thread; benchmarks/weekly.py).
+# batches of 32: in one recorded study (benchmarks/weekly.py, one thread a worker) two-layer
+# bidirectional models took 5.7-6.6 s an epoch in batches of 32, and 3.4 s in batches of
+# 128 with larger layers.
 MAX_EPOCH_STEPS = 2000
 
 

@@ -38,7 +38,11 @@ def test_auto_is_capped_by_the_budget_and_by_free_memory(tmp_path: Path,
                                                          machine: pytest.MonkeyPatch) -> None:
     assert choose_workers(_spec(tmp_path, budget={"trials": 3}), None) == (3, None)
     machine.setattr(parallel, "_free_memory", lambda: 2 * WORKER_BYTES + 1)
-    assert choose_workers(_spec(tmp_path), None) == (2, None)
+    n, why = choose_workers(_spec(tmp_path), None)
+    assert n == 2 and "free memory allows 2 workers" in why
+    machine.setattr(parallel, "_free_memory", lambda: WORKER_BYTES // 2)
+    n, why = choose_workers(_spec(tmp_path), None)
+    assert n == 1 and "free memory allows 1 worker " in why
     machine.setattr(parallel, "cores", lambda: 1)
     assert choose_workers(_spec(tmp_path), None) == (1, None)
 
