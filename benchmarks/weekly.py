@@ -294,7 +294,8 @@ def studies(trials: int, seeds: int, variants: list[str] | None = None,
     chosen = variants or list(STUDY_VARIANTS)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(first_seed, first_seed + seeds):  # seed-major: a slow spell of the machine hits every variant
+        # seed-major: a slow spell of the machine hits every variant
+        for seed in range(first_seed, first_seed + seeds):
             for name in chosen:
                 rows.append(study_run(name, trials, seed, keep or Path(tmp)))
                 print(rows[-1], flush=True)

@@ -12,10 +12,10 @@ or too little free memory.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from lstm_tune.errors import StudyError
-from lstm_tune.spec import StudySpec, storage_file
+from lstm_tune.search.storage import sqlite_file
+from lstm_tune.spec import StudySpec
 
 AUTO = "auto"
 ENV = "LSTM_TUNE_WORKERS"  # the default for --workers on this machine
@@ -57,15 +57,6 @@ def _free_memory() -> int:
     return int(psutil.virtual_memory().available)
 
 
-def _sqlite_file(spec: StudySpec) -> Path | None:
-    """The SQLite file this study's storage is (or, with no storage set, already lives in)."""
-    if spec.storage is not None:
-        return storage_file(spec.storage) if spec.storage.startswith("sqlite") else None
-    base = Path(spec.base_dir)
-    sqlite, journal = base / f"{spec.name}.db", base / f"{spec.name}.journal"
-    return sqlite if sqlite.is_file() and not journal.is_file() else None
-
-
 def choose_workers(spec: StudySpec, given: int | str | None) -> tuple[int, str | None]:
     """(workers, why `auto` chose fewer than the cores, if it matters to the user)."""
     choice = requested(given, spec.source)
@@ -87,7 +78,7 @@ def choose_workers(spec: StudySpec, given: int | str | None) -> tuple[int, str |
         why = None
     if spec.deterministic:
         return 1, "deterministic: true runs one worker, so the run repeats exactly"
-    if (sqlite := _sqlite_file(spec)) is not None:
+    if (sqlite := sqlite_file(spec)) is not None:
         return 1, (f"this study's storage is SQLite ({sqlite}), which takes one writer at a "
                    f"time, so it runs one worker; with a journal or PostgreSQL storage, "
                    f"auto would run {n}")

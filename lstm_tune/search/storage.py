@@ -72,23 +72,40 @@ def _rdb(url: str, attempts: int = 8) -> optuna.storages.RDBStorage:
     raise AssertionError("unreachable")
 
 
+def _default_files(spec: StudySpec) -> tuple[Path, Path]:
+    """Where a study whose file names no storage lives: its SQLite file or its journal."""
+    base = Path(spec.base_dir)
+    return base / f"{spec.name}.db", base / f"{spec.name}.journal"
+
+
+def sqlite_file(spec: StudySpec) -> Path | None:
+    """The SQLite file the study's storage is (with no storage set: already lives in), which
+    takes one writer at a time; None for any other storage. A URL without a file path
+    (sqlite:// in memory) comes back as given."""
+    if spec.storage is not None:
+        if not spec.storage.startswith("sqlite"):
+            return None
+        return storage_file(spec.storage) or Path(spec.storage)
+    sqlite, journal = _default_files(spec)
+    return sqlite if sqlite.is_file() and not journal.is_file() else None
+
+
 def with_default_storage(spec: StudySpec, workers: int) -> StudySpec:
     """Pick the storage when the study file names none: SQLite for one worker, a journal file
     for parallel local workers (SQLite is not safe for parallel writers), and always the one
     that already holds this study."""
-    base = Path(spec.base_dir)
-    sqlite, journal = base / f"{spec.name}.db", base / f"{spec.name}.journal"
-    if spec.storage is None:
-        if workers > 1 and sqlite.is_file() and not journal.is_file():
+    if workers > 1 and (sqlite := sqlite_file(spec)) is not None:
+        if spec.storage is None:
             raise StudyError(spec.source, "storage", f"this study lives in SQLite ({sqlite}), "
                              "which is not safe for parallel writers",
                              "run it with --workers 1, or give the study a new name")
+        raise StudyError(spec.source, "storage", "SQLite is not safe for parallel writers",
+                         "use journal:///path/name.journal or PostgreSQL with --workers")
+    if spec.storage is None:
+        sqlite, journal = _default_files(spec)
         use_journal = journal.is_file() or (workers > 1 and not sqlite.is_file())
         url = f"journal:///{journal}" if use_journal else f"sqlite:///{sqlite}"
         return spec.model_copy(update={"storage": url})
-    if workers > 1 and spec.storage.startswith("sqlite"):
-        raise StudyError(spec.source, "storage", "SQLite is not safe for parallel writers",
-                         "use journal:///path/name.journal or PostgreSQL with --workers")
     return spec
 
 
