@@ -37,7 +37,7 @@ from lstm_tune.data.framing import AnyDataset, Datasets, load_data
 from lstm_tune.data.splits import REFIT
 from lstm_tune.search.attrs import FINAL_ATTR
 from lstm_tune.search.storage import artifact_store
-from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
+from lstm_tune.search.trials import best_trial, load_trial_model, ranked, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -101,11 +101,8 @@ def refit_epochs(trial: optuna.trial.FrozenTrial, patience: int) -> int:
 
 def top_trials(spec: StudySpec, study: optuna.Study, k: int) -> list[optuna.trial.FrozenTrial]:
     """The k best completed trials with distinct configurations, best first."""
-    done = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-            if t.value is not None and np.isfinite(t.value)]
-    done.sort(key=lambda t: t.value if spec.direction == "minimize" else -t.value)
     out, seen = [], set()
-    for t in done:
+    for t in ranked(spec, study):
         key = repr(sorted(trial_params(spec, t).items()))
         if key not in seen:
             seen.add(key)

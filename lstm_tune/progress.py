@@ -2,7 +2,7 @@
 
 tqdm disables its bar when output is not a terminal (a log file, CI), which left a long run
 silent for half an hour; there each finished trial gets a line instead: number, state, value,
-best so far, elapsed time.
+best so far (ties broken as the final choice breaks them), elapsed time.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from optuna.trial import TrialState
 
 from lstm_tune.search.attrs import REASON_ATTR
 from lstm_tune.search.budget import is_finished
+from lstm_tune.search.trials import rank_key
 
 
 def trial_line(t: optuna.trial.FrozenTrial, best: tuple[int, float] | None, metric: str,
@@ -48,13 +49,15 @@ class TrialLog:
         if self.seen is None:
             self.seen = {t.number for t in finished}
             return
-        best: tuple[int, float] | None = None
+        key = rank_key("minimize" if self.minimize else "maximize")
+        leader: optuna.trial.FrozenTrial | None = None
         for t in finished:
             if t.state == TrialState.COMPLETE and t.value is not None and (
-                    best is None or (t.value < best[1] if self.minimize else t.value > best[1])):
-                best = (t.number, t.value)
+                    leader is None or key(t) < key(leader)):
+                leader = t
             if t.number not in self.seen:
                 self.seen.add(t.number)
+                best = None if leader is None else (leader.number, float(leader.value))
                 self.echo(trial_line(t, best, self.metric, time.monotonic() - self.start))
 
 

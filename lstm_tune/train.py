@@ -98,6 +98,7 @@ class FitResult:
     epochs: int  # epochs run
     seconds: float
     best_epoch: int = 0  # the epoch (from 1) whose weights were kept
+    tie: float | None = None  # the task's tie breaker at the kept epoch (None: it has none)
 
 
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
@@ -197,5 +198,7 @@ def fit(
     # the epoch early stopping kept (it prefers the tie-breaker among equal values)
     kept = getattr(stopper, "best_epoch", None)
     kept = values.index(best) if kept is None else kept
+    ties = history.history.get(get_task(data.task).tie_breaker or "", [])
+    tie = float(ties[kept]) if len(ties) > kept else None
     return FitResult(model, float(best), len(history.history.get("loss", [])), seconds,
-                     int(kept) + 1)
+                     int(kept) + 1, tie)

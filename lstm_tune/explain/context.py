@@ -32,6 +32,10 @@ class ExplainContext:
     background_size: int = 100
     shap_samples: int = 200
     lime_samples: int = 1000
+    # a text's words are few but each is on or off: measured on the reviews study, 1,000
+    # masked copies left LIME's mass on the deciding words at 88.6-90.8%, 2,000 at 90.7-91.5%
+    # (LIME's own default, 5,000, 91.5-92.3% for 2.5x the time)
+    lime_word_samples: int = 2000
     lengths: np.ndarray | None = None  # real lengths of the explained padded sequences
     series: np.ndarray | None = None  # which series each explained window is cut from
     step: int = 0  # a path forecast: which step ahead is explained (0: the first)

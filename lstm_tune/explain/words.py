@@ -138,7 +138,7 @@ def explain_words_lime(ctx: ExplainContext, x: np.ndarray, output: Output = None
             return ctx.raw_output(_with_words_masked(ids, list(texts)))
 
         exp = explainer.explain_instance(placeholders(n), predict, labels=(int(pick[i]),),
-                                         num_features=n, num_samples=ctx.lime_samples)
+                                         num_features=n, num_samples=ctx.lime_word_samples)
         indexed = exp.domain_mapper.indexed_string
         for feature, weight in exp.local_exp[int(pick[i])]:
             values[i, int(indexed.word(feature)[1:])] = weight

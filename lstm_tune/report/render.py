@@ -23,8 +23,10 @@ from lstm_tune.data.tokens import words
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, verdict
 from lstm_tune.report import figures
-from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.search.attrs import REASON_ATTR, TIE_ATTR
 from lstm_tune.search.strategies import evolution_warning
+from lstm_tune.search.trials import rank_key
+from lstm_tune.tasks import get_task
 from lstm_tune.spec import StudySpec
 
 _env = Environment(
@@ -178,7 +180,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
     wins, losses = evaluation.beaten(spec)
     done = sorted((t for t in trials if t.state == TrialState.COMPLETE and t.value is not None),
-                  key=lambda t: t.value, reverse=not minimize)
+                  key=rank_key(spec.direction))
     failed = [t for t in trials if t.state == TrialState.FAIL]
     return {
         "spec": spec,
@@ -206,6 +208,9 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
             False))),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
+        # a classifier's trials tie on accuracy; the column shows what ordered them
+        "tie_breaker": get_task(spec.task).tie_breaker,
+        "tie_attr": TIE_ATTR,
         "failed": [(t.number, t.user_attrs.get(REASON_ATTR, "process stopped (stale trial)"))
                    for t in failed[:20]],
         "images": {k: figures.data_uri(v) for k, v in images.items() if v is not None},

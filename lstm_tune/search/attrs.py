@@ -7,4 +7,5 @@ EVALUATION_ATTR = "lstm_tune:evaluation"  # study: test metrics of the best tria
 FINAL_ATTR = "lstm_tune:final"  # study: the final model's choice, members and validation figures
 SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated
 OWNER_ATTR = "lstm_tune:owner"  # trial (system): host, pid and start time of its process
+TIE_ATTR = "tie_breaker"  # trial: the task's tie breaker at the kept epochs (mean over folds)
 WORKER_ATTR = "worker"  # trial: which worker process ran it

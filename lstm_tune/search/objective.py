@@ -4,9 +4,10 @@ params (from whatever sampler) -> dataset for the chosen transform -> fit with p
 validation metric in data units. With several validation folds (`split.folds`), one model
 per fold, each on that fold's own scaled data: the trial's value is the mean over folds, and
 the pruner hears the running mean after each fold. Every trial records its params, epochs
-run, each fold's value and kept epoch, duration and, on failure, the reason. The model of a
-trial that beats the study's best so far (fold 0's: the validation block next to the test
-part) is uploaded as an artifact of that trial, so the best trial always has its model.
+run, each fold's value and kept epoch, the task's tie breaker (a classifier's validation
+cross-entropy), duration and, on failure, the reason. The model of a trial that beats or ties
+the study's best so far (fold 0's: the validation block next to the test part) is uploaded as
+an artifact of that trial, so the best trial always has its model, whichever of a tie wins.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from optuna_integration import TFKerasPruningCallback
 from lstm_tune.data.load import Table
 from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATTR
 from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
@@ -104,6 +105,7 @@ class Objective:
         folds = self.spec.split.folds
         values: list[float] = []
         kept: list[int] = []
+        ties: list[float] = []
         seconds = 0.0
         first: keras.Model | None = None
         for fold in range(folds):
@@ -125,6 +127,9 @@ class Objective:
                 raise ValueError(f"validation metric is {result.value} in fold {fold + 1}")
             values.append(result.value)
             kept.append(result.best_epoch)
+            if result.tie is not None:
+                ties.append(result.tie)
+                trial.set_user_attr(TIE_ATTR, sum(ties) / len(ties))
             seconds += result.seconds
             trial.set_user_attr("fold_values", values)
             trial.set_user_attr("best_epochs", kept)

@@ -9,6 +9,7 @@ from optuna.trial import TrialState
 
 from lstm_tune.search.attrs import EVALUATION_ATTR, PARAMS_ATTR
 from lstm_tune.search.storage import load_study
+from lstm_tune.search.trials import best_trial, ranked
 from lstm_tune.spec import StudySpec
 
 
@@ -17,8 +18,8 @@ def study_summary(spec: StudySpec) -> dict[str, Any]:
     trials = study.get_trials(deepcopy=False)
     states = Counter(t.state.name.lower() for t in trials)
     best = None
-    if any(t.state == TrialState.COMPLETE for t in trials):
-        bt = study.best_trial
+    if ranked(spec, study):
+        bt = best_trial(spec, study)
         best = {"number": bt.number, "value": bt.value,
                 "params": bt.user_attrs.get(PARAMS_ATTR, bt.params),
                 "epochs": bt.user_attrs.get("epochs"), "duration_s": bt.user_attrs.get("duration_s")}

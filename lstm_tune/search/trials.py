@@ -3,21 +3,45 @@ Python API look up after a search."""
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import optuna
 from optuna.artifacts import download_artifact
+from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, TIE_ATTR
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.search.storage import artifact_store
 from lstm_tune.spec import StudySpec
 
 
+def rank_key(direction: str) -> Callable[[optuna.trial.FrozenTrial], tuple[float, float, int]]:
+    """Sort key of completed trials, best first. Equal values (a classifier's validation
+    accuracy often ties at 1) are ordered by the task's tie breaker (validation
+    cross-entropy: the more confident model), then by trial number. Optuna's own
+    `best_trial` keeps the first of the ties, whatever its confidence."""
+    sign = 1.0 if direction == "minimize" else -1.0
+
+    def key(t: optuna.trial.FrozenTrial) -> tuple[float, float, int]:
+        tie = t.user_attrs.get(TIE_ATTR)
+        return (sign * float(t.value), math.inf if tie is None else float(tie), t.number)
+
+    return key
+
+
+def ranked(spec: StudySpec, study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
+    """Completed trials with a finite value, best first (`rank_key`)."""
+    done = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if t.value is not None and math.isfinite(t.value)]
+    return sorted(done, key=rank_key(spec.direction))
+
+
 def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) -> optuna.trial.FrozenTrial:
+    """Trial `number`, or the best trial by `ranked`."""
     trials = study.get_trials(deepcopy=False)
     if number is not None:
         match = [t for t in trials if t.number == number]
@@ -25,11 +49,11 @@ def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) 
             raise StudyError(spec.source, "--trial", f"study {spec.name!r} has no trial {number} "
                              f"(it has {len(trials)})", "give a trial number that exists")
         return match[0]
-    try:
-        return study.best_trial
-    except ValueError:
+    done = ranked(spec, study)
+    if not done:
         raise StudyError(spec.source, "name", f"study {spec.name!r} has no completed trial yet",
-                         f"run 'lstm-tune run {spec.source}'") from None
+                         f"run 'lstm-tune run {spec.source}'")
+    return done[0]
 
 
 def trial_params(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
