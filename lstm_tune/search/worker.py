@@ -1,9 +1,12 @@
-"""A worker process: runs a batch of trials of one study, then exits.
+"""A worker process: runs trials of one study until the budget is spent or it has run
+`recycle_every` of them, then exits.
 
 Keras leaks about 18 MB per trained model even after clear_session(); a worker that exits
 after `recycle_every` trials gives all of it back, so memory stays bounded in long studies.
-Before each trial it checks the budget in the storage (finished trials, plus those other
-processes are running), so workers on many machines stop together.
+Before each trial it takes one from the run's shared count of trials left (so the local
+workers never run more than the budget, and none sits idle while another still has trials
+queued), and checks the budget in the storage (finished trials, plus those other processes
+are running), so workers on many machines stop together.
 """
 
 from __future__ import annotations
@@ -11,10 +14,24 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lstm_tune.spec import StudySpec
+
+UNLIMITED = -1  # the shared count when only the storage's budget (time) limits the trials
+
+
+def take_trial(left: Any) -> bool:
+    """Take one trial from the run's shared count (a `multiprocessing.Value`); False when
+    none is left."""
+    with left.get_lock():
+        if left.value == UNLIMITED:
+            return True
+        if left.value <= 0:
+            return False
+        left.value -= 1
+        return True
 
 INTERRUPTED = 130
 
@@ -38,8 +55,9 @@ def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
 
 
 def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
-         threads: int | None = None) -> None:
-    """Process entry point: run up to n_trials trials of the study, within its budget."""
+         threads: int | None = None, left: Any = None) -> None:
+    """Process entry point: run up to n_trials trials of the study, within its budget and
+    the run's shared count of trials `left` (None: the storage's budget alone)."""
     interrupted: list[int] = []
 
     def on_interrupt(signum: int, frame: object) -> None:
@@ -48,7 +66,7 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
 
     signal.signal(signal.SIGINT, on_interrupt)
     try:
-        _work(spec, n_trials, sampler_seed, tag, threads)
+        _work(spec, n_trials, sampler_seed, tag, threads, left)
     except KeyboardInterrupt:  # the running trial is already recorded as failed by Optuna
         sys.exit(INTERRUPTED)
     except Exception:
@@ -62,7 +80,7 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
 
 
 def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
-          threads: int | None) -> None:
+          threads: int | None, left: Any) -> None:
     configure_tensorflow(threads, spec.deterministic)
     import optuna
 
@@ -90,5 +108,7 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
 
     for _ in range(n_trials):
         if budget(spec, study, count_running=True).exhausted:
+            return
+        if left is not None and not take_trial(left):
             return
         study.optimize(run_one, n_trials=1, catch=(Exception,))
