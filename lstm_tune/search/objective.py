@@ -4,8 +4,8 @@ params (from whatever sampler) -> dataset for the chosen transform -> fit with p
 validation metric in data units. With several validation folds (`split.folds`), one model
 per fold, each on that fold's own scaled data: the trial's value is the mean over folds, and
 the pruner hears the running mean after each fold. Every trial records its params, epochs
-run, each fold's value and kept epoch, the task's tie breaker (a classifier's validation
-cross-entropy), duration and, on failure, the reason. The model of a trial that beats or ties
+run and each one's seconds, each fold's value and kept epoch, the task's tie breaker (a
+classifier's validation cross-entropy), duration and, on failure, the reason. The model of a trial that beats or ties
 the study's best so far (fold 0's: the validation block next to the test part) is uploaded as
 an artifact of that trial, so the best trial always has its model, whichever of a tie wins.
 """
@@ -62,6 +62,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+class EpochClock(keras.callbacks.Callback):
+    """Appends each epoch's seconds (the first one includes tracing or XLA compiling) to
+    `seconds`: recorded on every trial, pruned and failed ones too, so a slow trial shows
+    where its time went."""
+
+    def __init__(self, seconds: list[float]) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+
 class Objective:
     def __init__(self, spec: StudySpec, table: Table, store: Any) -> None:
         self.spec = spec
@@ -85,8 +102,9 @@ class Objective:
         trial.set_user_attr(PARAMS_ATTR, params)
         trial.set_user_attr("strategy", self.spec.strategy)
         epochs = {"run": 0}
+        clock: list[float] = []
         try:
-            return self._train(trial, params, epochs)
+            return self._train(trial, params, epochs, clock)
         except optuna.TrialPruned:
             raise
         except Exception as exc:
@@ -94,6 +112,7 @@ class Objective:
             raise
         finally:
             trial.set_user_attr("epochs", epochs["run"])
+            trial.set_user_attr("epoch_seconds", [round(x, 2) for x in clock])
             trial.set_user_attr("duration_s", round(time.perf_counter() - start, 3))
             # clear_session's own full gc.collect costs ~0.25 s a trial; workers are recycled
             # to bound memory, so a young-generation collection is enough here
@@ -101,7 +120,8 @@ class Objective:
             gc.collect(1)
             trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
 
-    def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int]) -> float:
+    def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int],
+               clock: list[float]) -> float:
         folds = self.spec.split.folds
         values: list[float] = []
         kept: list[int] = []
@@ -111,8 +131,10 @@ class Objective:
         for fold in range(folds):
             data = self.datasets.get(params, fold)
             done = epochs["run"]
-            callbacks: list[keras.callbacks.Callback] = [keras.callbacks.LambdaCallback(
-                on_epoch_end=lambda e, logs, done=done: epochs.update(run=done + e + 1))]
+            callbacks: list[keras.callbacks.Callback] = [
+                keras.callbacks.LambdaCallback(
+                    on_epoch_end=lambda e, logs, done=done: epochs.update(run=done + e + 1)),
+                EpochClock(clock)]
             if folds == 1:
                 # every epoch's validation metric is reported, so the storage keeps each
                 # trial's learning curve (the dashboard plots it) even when no pruner acts

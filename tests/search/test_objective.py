@@ -46,6 +46,9 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
     assert budget(spec, study).trials_done == 3  # a recorded failure spends budget
     for t in (study.trials[0], study.trials[2]):
         assert t.user_attrs["epochs"] >= 1 and t.user_attrs["duration_s"] > 0
+        clock = t.user_attrs["epoch_seconds"]  # where a slow trial's time went
+        assert len(clock) == t.user_attrs["epochs"] and all(x > 0 for x in clock)
+        assert sum(clock) <= t.user_attrs["duration_s"]
         # the learning curve is stored even with no pruner (the dashboard plots it)
         assert sorted(t.intermediate_values) == list(range(t.user_attrs["epochs"]))
         assert set(t.user_attrs[PARAMS_ATTR]) >= {"layers", "learning_rate", "transform"}
