@@ -5,9 +5,10 @@ validation metric in data units. With several validation folds (`split.folds`), 
 per fold, each on that fold's own scaled data: the trial's value is the mean over folds, and
 the pruner hears the running mean after each fold. Every trial records its params, epochs
 run and each one's seconds, each fold's value and kept epoch, the task's tie breaker (a
-classifier's validation cross-entropy), duration and, on failure, the reason. The model of a trial that beats or ties
-the study's best so far (fold 0's: the validation block next to the test part) is uploaded as
-an artifact of that trial, so the best trial always has its model, whichever of a tie wins.
+classifier's validation cross-entropy), duration and, on failure, the reason. The model of a
+trial that beats or ties the study's best so far (fold 0's: the validation block next to the
+test part) is uploaded as an artifact of that trial, so the best trial always has its model,
+whichever of a tie wins.
 """
 
 from __future__ import annotations

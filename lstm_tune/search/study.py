@@ -3,8 +3,8 @@
 The parent process never imports TensorFlow: it checks the input, creates (or resumes) the
 study, keeps N worker processes busy, each taking its trials one at a time from a shared
 count of the trials left (and replaced when it exits after `recycle_every` trials), and
-shows progress read from the storage. Running the same
-command again resumes: the budget counts what the storage already holds.
+shows progress read from the storage. Running the same command again resumes: the budget
+counts what the storage already holds.
 """
 
 from __future__ import annotations
