@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +33,10 @@ VARIANTS = ("numpy arrays (before)", "tf.data pipeline", "tf.data, optimizer bui
 
 class _EpochTimes:
     def __init__(self) -> None:
-        import keras
-
-        class Callback(keras.callbacks.Callback):
-            def on_epoch_begin(cb, epoch: int, logs: Any = None) -> None:
-                cb.started = time.perf_counter()
-
-            def on_epoch_end(cb, epoch: int, logs: Any = None) -> None:
-                self.times.append(time.perf_counter() - cb.started)
+        from lstm_tune.train import EpochClock
 
         self.times: list[float] = []
-        self.callback = Callback()
+        self.callback = EpochClock(self.times)
 
 
 def _time_fit(variant: str, params: dict[str, Any], data: Any, epochs: int) -> list[float]:

@@ -59,22 +59,14 @@ def epoch_times(params: dict[str, Any], data: Any, epochs: int, xla: bool) -> li
     import keras
 
     from lstm_tune.model import build_model
-    from lstm_tune.train import batches, build_optimizer
+    from lstm_tune.train import EpochClock, batches, build_optimizer
 
     keras.utils.set_random_seed(0)
     model = build_model(params, data.window, len(data.channel_names), jit_compile=xla)
     build_optimizer(model)
     times: list[float] = []
-
-    class Timer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            self.started = time.perf_counter()
-
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            times.append(time.perf_counter() - self.started)
-
     model.fit(batches(data.train.x, data.train.y, int(params["batch_size"]), 0), epochs=epochs,
-              verbose=0, callbacks=[Timer()])
+              verbose=0, callbacks=[EpochClock(times)])
     keras.backend.clear_session(free_memory=False)
     return times
 

@@ -43,6 +43,23 @@ class FiniteLoss(keras.callbacks.Callback):
             raise Diverged(f"diverged: training loss became {float(loss)} at epoch {epoch + 1}")
 
 
+class EpochClock(keras.callbacks.Callback):
+    """Appends each epoch's seconds (the first one includes tracing or XLA compiling) to
+    `seconds`: the objective records them on every trial, pruned and failed ones too, so a
+    slow trial shows where its time went; the benchmarks time epochs with it."""
+
+    def __init__(self, seconds: list[float]) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+
 class UnitMetric(FiniteLoss):
     """Adds the validation metric in the data's units to each epoch's logs."""
 

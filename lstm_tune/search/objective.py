@@ -33,7 +33,7 @@ from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATT
 from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
-from lstm_tune.train import fit, monitor, use_xla
+from lstm_tune.train import EpochClock, fit, monitor, use_xla
 
 
 
@@ -61,23 +61,6 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-class EpochClock(keras.callbacks.Callback):
-    """Appends each epoch's seconds (the first one includes tracing or XLA compiling) to
-    `seconds`: recorded on every trial, pruned and failed ones too, so a slow trial shows
-    where its time went."""
-
-    def __init__(self, seconds: list[float]) -> None:
-        super().__init__()
-        self.seconds = seconds
-        self._start = 0.0
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self._start)
 
 
 class Objective:
