@@ -110,7 +110,9 @@ def test_ctrl_c_records_the_running_trial_and_says_how_to_resume(tmp_path):
     assert states[TrialState.RUNNING] == 0 and states[TrialState.COMPLETE] >= 1
     again = run_cli("run", "c.yaml", "--no-report", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert len(completed(url, "c")) == 6
+    trials = [(t.number, t.state.name, t.user_attrs.get("fail_reason")) for t in
+              load(url, "c").get_trials()]
+    assert len(completed(url, "c")) == 6, trials  # the interrupted trial was run again
 
 
 def test_two_local_workers_share_a_journal_storage(tmp_path):

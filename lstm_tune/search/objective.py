@@ -29,6 +29,7 @@ from optuna_integration import TFKerasPruningCallback
 from lstm_tune.data.load import Table
 from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
+from lstm_tune.search import interrupt
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATTR
 from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
@@ -92,6 +93,8 @@ class Objective:
         except optuna.TrialPruned:
             raise
         except Exception as exc:
+            if interrupt.requested():  # Ctrl-C that a library turned into another error
+                raise KeyboardInterrupt from exc
             trial.set_user_attr(REASON_ATTR, f"{type(exc).__name__}: {exc}"[:1000])
             raise
         finally:

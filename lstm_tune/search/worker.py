@@ -16,6 +16,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
+from lstm_tune.search import interrupt
+
 if TYPE_CHECKING:
     from lstm_tune.spec import StudySpec
 
@@ -58,10 +60,8 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
          threads: int | None = None, left: Any = None) -> None:
     """Process entry point: run up to n_trials trials of the study, within its budget and
     the run's shared count of trials `left` (None: the storage's budget alone)."""
-    interrupted: list[int] = []
-
     def on_interrupt(signum: int, frame: object) -> None:
-        interrupted.append(signum)
+        interrupt.request()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_interrupt)
@@ -74,7 +74,7 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
         # sqlite 'database is locked' while the parent reads progress). The parent fails the
         # trial as stale after the worker exits, so this is still an interruption, with no
         # traceback on the user's terminal.
-        if interrupted:
+        if interrupt.requested():
             sys.exit(INTERRUPTED)
         raise
 
@@ -107,6 +107,8 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
         return objective(trial)
 
     for _ in range(n_trials):
+        if interrupt.requested():  # the last trial swallowed Ctrl-C: start no other
+            raise KeyboardInterrupt
         if budget(spec, study, count_running=True).exhausted:
             return
         if left is not None and not take_trial(left):

@@ -9,6 +9,7 @@ import pytest
 from optuna.trial import TrialState
 
 from lstm_tune.data.framing import load_data
+from lstm_tune.search import interrupt
 from lstm_tune.search import objective as objective_module
 from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.budget import budget
@@ -55,6 +56,26 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
         assert math.isfinite(t.value) and t.value > 0
     assert MODEL_ATTR in study.best_trial.user_attrs  # the best trial always keeps its model
 
+
+
+def test_ctrl_c_that_a_library_turned_into_another_error_is_no_failure(write_study, monkeypatch):
+    # the worker's Ctrl-C handler sets the flag and raises KeyboardInterrupt; an error raised
+    # while a library cleans up can replace it on the way out
+    spec = load_spec(write_study(tiny_study(budget={"trials": 3})))
+
+    def fit_interrupted(*args, **kwargs):
+        interrupt.request()
+        raise RuntimeError("session closed while committing")
+
+    monkeypatch.setattr(interrupt, "_requested", False)
+    monkeypatch.setattr(objective_module, "fit", fit_interrupted)
+    study = _study(spec)
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)),
+                       n_trials=3, catch=(Exception,))
+    [trial] = study.trials  # the study stops: no other trial starts
+    assert trial.state == TrialState.FAIL and REASON_ATTR not in trial.user_attrs
+    assert budget(spec, study).trials_done == 0  # so a resumed study runs it again
 
 def test_nan_loss_stops_training_with_a_reason():
     callback = UnitMetric(data=None)  # type: ignore[arg-type]

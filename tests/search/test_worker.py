@@ -8,11 +8,13 @@ import multiprocessing as mp
 import signal
 
 import optuna
+import pytest
 from optuna.trial import TrialState
 
+from lstm_tune.search import interrupt
 from lstm_tune.search.storage import open_storage
 from lstm_tune.search.study import open_study
-from lstm_tune.search.worker import UNLIMITED, work
+from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, work
 from lstm_tune.spec import load_spec
 from tests.conftest import tiny_study
 
@@ -40,3 +42,21 @@ def test_a_worker_runs_what_the_shared_count_allows(write_study):
     trials = study.get_trials()
     assert [t.user_attrs["worker"] for t in trials] == ["first"] * 3 + ["third"] * 2
     assert all(t.state == TrialState.COMPLETE for t in trials)
+
+
+def test_a_worker_asked_to_stop_starts_no_trial(write_study, monkeypatch):
+    # a trial that swallowed Ctrl-C (recorded as failed by Optuna's catch) must not be
+    # followed by another: the worker exits as interrupted
+    spec = load_spec(write_study(tiny_study(budget={"trials": 5},
+                                            training={"max_epochs": 1, "patience": 1})))
+    open_study(spec)
+    monkeypatch.setattr(interrupt, "_requested", True)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            work(spec, 25, 0, "w", None, mp.get_context("spawn").Value("i", 5))
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert stopped.value.code == INTERRUPTED
+    study = optuna.load_study(study_name=spec.name, storage=open_storage(spec))
+    assert study.trials == []
