@@ -141,29 +141,38 @@ class PopulationSampler(BaseSampler, abc.ABC):
 
         Safe with many workers: trials that started before this one (smaller numbers) but
         have not stored their slot yet are given theirs first, in number order, exactly as
-        they will compute it themselves, so two trials never take the same slot. Trials that
-        started after this one are not looked at: they left this one its slot (had they been
-        counted, a later trial already in the next generation would move this one there too,
-        leaving a hole and doubling a slot).
+        they will compute it themselves: each from the trials before it only, so two trials
+        never take the same slot. Trials that started after a trial are not looked at for
+        it: they left it its slot (had they been counted, a later trial already in the next
+        generation would move it there too, leaving a hole and doubling a slot).
         """
-        taken: dict[int, set[int]] = {}
+        known: list[tuple[int, int, int]] = []  # (number, generation, slot) before this one
         waiting = []
         for t in study.get_trials(deepcopy=False):
             if t.number >= trial.number or not (is_finished(t) or t.state == TrialState.RUNNING):
                 continue
             g = self.generation_of(t)
             if g is not None:
-                taken.setdefault(g, set()).add(t.system_attrs.get(self.SLOT_KEY, -1))
-            elif t.state == TrialState.RUNNING and t.number < trial.number:
+                known.append((t.number, g, t.system_attrs.get(self.SLOT_KEY, -1)))
+            elif t.state == TrialState.RUNNING:
                 waiting.append(t.number)
-        for _ in sorted(waiting):
-            self._take(taken)
-        generation, slot = self._take(taken)
+        for number in sorted(waiting):  # as that trial will see it: the ones before it
+            known.append((number, *self._take(self._taken(known, number))))
+        generation, slot = self._take(self._taken(known, trial.number))
         storage = study._storage
         # the slot first: a trial with a generation always shows its slot to other workers
         storage.set_trial_system_attr(trial._trial_id, self.SLOT_KEY, slot)
         storage.set_trial_system_attr(trial._trial_id, self.GEN_KEY, generation)
         return generation, slot
+
+    @staticmethod
+    def _taken(known: list[tuple[int, int, int]], before: int) -> dict[int, set[int]]:
+        """Slots taken in each generation by the trials numbered below `before`."""
+        taken: dict[int, set[int]] = {}
+        for number, generation, slot in known:
+            if number < before:
+                taken.setdefault(generation, set()).add(slot)
+        return taken
 
     def _take(self, taken: dict[int, set[int]]) -> tuple[int, int]:
         generation = max(taken) if taken else 0
