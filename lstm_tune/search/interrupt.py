@@ -2,10 +2,10 @@
 no other trial.
 
 The worker's SIGINT handler raises KeyboardInterrupt wherever the trial is. A library can
-turn that into an ordinary exception on its way out (an error raised while cleaning up
-replaces it): the trial then looked like a crash with a reason, counted against the budget
-and was never re-run, and the worker went on to its next trial (seen in CI: a resumed study
-of 6 trials ended with 5). This flag lets the objective and the worker tell the two apart.
+turn that into an ordinary exception on its way out (an error raised while it cleans up
+replaces it). The trial then looked like a crash with a reason: it counted against the
+budget and was never re-run, and the worker went on to its next trial. This flag lets the
+objective and the worker tell the two apart.
 """
 
 from __future__ import annotations
