@@ -24,6 +24,10 @@ warnings.filterwarnings("ignore", category=ExperimentalWarning)
 
 HEARTBEAT_SECONDS = 5
 GRACE_SECONDS = 20
+# how long a SQLite write waits for another process's lock: pysqlite's 5 s default failed
+# trials of a busy machine with 'database is locked' (the worker, its heartbeat thread and
+# the progress display all use the file)
+SQLITE_LOCK_SECONDS = 60
 
 
 def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseStorage:
@@ -63,7 +67,8 @@ def _rdb(url: str, attempts: int = 8) -> optuna.storages.RDBStorage:
         try:
             return optuna.storages.RDBStorage(
                 url, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS,
-                engine_kwargs={"pool_pre_ping": True} if not url.startswith("sqlite") else None,
+                engine_kwargs={"connect_args": {"timeout": SQLITE_LOCK_SECONDS}}
+                if url.startswith("sqlite") else {"pool_pre_ping": True},
             )
         except (IntegrityError, ProgrammingError):
             if attempt == attempts - 1:
