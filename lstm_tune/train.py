@@ -118,13 +118,23 @@ class FitResult:
     tie: float | None = None  # the task's tie breaker at the kept epoch (None: it has none)
 
 
-def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
-    """Training batches, reshuffled every epoch from a seed (deterministic when asked)."""
+# With XLA, an epoch of whole batches only, where that drops at most 1/17 of the windows (a
+# different few each epoch): a last, partial batch made Keras retrace the train step with a
+# relaxed shape, which XLA compiled twice more, on the first epoch and again on the second.
+# Measured on the weekly windows, one core, 8-epoch fits: LSTM(16) at batch 64 13.5 ->
+# 7.5-8.1 s, two layers of LSTM(16) 26 -> 12-16 s (python -m benchmarks.weekly).
+WHOLE_BATCHES_MIN = 16
+
+
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, xla: bool = False) -> Any:
+    """Training batches, reshuffled every epoch from a seed (deterministic when asked);
+    whole batches only for an XLA-compiled step on enough data (WHOLE_BATCHES_MIN)."""
     import tensorflow as tf
 
+    whole = xla and len(x) // batch_size >= WHOLE_BATCHES_MIN
     return (tf.data.Dataset.from_tensor_slices((x, y))
             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-            .batch(batch_size)
+            .batch(batch_size, drop_remainder=whole)
             .prefetch(1))
 
 
@@ -181,7 +191,7 @@ def fit_epochs(params: dict[str, Any], data: Dataset, epochs: int, seed: int,
     the test part, its epochs learned from the search's folds."""
     model = new_model(params, data, seed, xla)
     build_optimizer(model)
-    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed)
+    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed, xla)
     model.fit(train, epochs=max(1, epochs), callbacks=[FiniteLoss()], verbose=0, shuffle=False)
     return model
 
@@ -203,7 +213,7 @@ def fit(
                                                  *(extra_callbacks or [])]
     start = time.perf_counter()
     build_optimizer(model)
-    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed)
+    train = batches(data.train.x, data.train.y, int(params.get("batch_size", 32)), seed, xla)
     history = model.fit(train, epochs=max_epochs, callbacks=callbacks, verbose=0, shuffle=False)
     seconds = time.perf_counter() - start
     values = history.history.get(name, [])

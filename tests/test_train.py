@@ -83,3 +83,27 @@ def test_xla_is_on_where_an_epoch_is_long_enough_to_pay_for_compiling(tmp_path):
     assert not use_xla("auto", weekly, one(32, layers=2))
     assert not use_xla("auto", weekly, one(32, attention=True))
     assert use_xla("on", airline, one(16)) and not use_xla("off", weekly, one(16))
+
+
+def test_an_xla_step_gets_whole_batches_where_that_drops_little():
+    import numpy as np
+
+    from lstm_tune.train import WHOLE_BATCHES_MIN, batches
+
+    def sizes(n: int, xla: bool, epochs: int = 2) -> list[list[int]]:
+        data = batches(np.arange(n, dtype="float32")[:, None], np.zeros((n, 1), "float32"),
+                       20, 0, xla)
+        return [[len(x) for x, _ in data] for _ in range(epochs)]
+
+    n = 20 * WHOLE_BATCHES_MIN + 7  # 16 whole batches and 7 windows over
+    # a partial last batch made Keras retrace an XLA step, which XLA then compiled twice more
+    assert sizes(n, xla=True) == [[20] * WHOLE_BATCHES_MIN] * 2
+    assert sizes(n, xla=False) == [[20] * WHOLE_BATCHES_MIN + [7]] * 2  # plain: every window
+    few = 20 * (WHOLE_BATCHES_MIN - 1) + 7  # dropping would lose too much: every window
+    assert sizes(few, xla=True) == [[20] * (WHOLE_BATCHES_MIN - 1) + [7]] * 2
+
+    # the windows left out differ from epoch to epoch (reshuffled), so none is never seen
+    data = batches(np.arange(n, dtype="float32")[:, None], np.zeros((n, 1), "float32"), 20, 0,
+                   True)
+    seen = [set(np.concatenate([x.numpy()[:, 0] for x, _ in data]).tolist()) for _ in range(4)]
+    assert len(set.union(*seen)) > len(seen[0])
