@@ -119,8 +119,8 @@ class FitResult:
 
 
 # With XLA, an epoch of whole batches only, where that drops at most 1/17 of the windows (a
-# different few each epoch): a last, partial batch made Keras retrace the train step with a
-# relaxed shape, which XLA compiled twice more, on the first epoch and again on the second.
+# different few each epoch): a last, partial batch has a shape of its own, so Keras traced
+# the train step again and XLA compiled it again (in the first epoch, and more in the second).
 # Measured on the weekly windows, one core, 8-epoch fits: LSTM(16) at batch 64 13.5 ->
 # 7.5-8.1 s, two layers of LSTM(16) 26 -> 12-16 s (python -m benchmarks.weekly).
 WHOLE_BATCHES_MIN = 16
