@@ -57,7 +57,6 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
     assert MODEL_ATTR in study.best_trial.user_attrs  # the best trial always keeps its model
 
 
-
 def test_ctrl_c_that_a_library_turned_into_another_error_is_no_failure(write_study, monkeypatch):
     # the worker's Ctrl-C handler sets the flag and raises KeyboardInterrupt; an error raised
     # while a library cleans up can replace it on the way out
@@ -76,6 +75,7 @@ def test_ctrl_c_that_a_library_turned_into_another_error_is_no_failure(write_stu
     [trial] = study.trials  # the study stops: no other trial starts
     assert trial.state == TrialState.FAIL and REASON_ATTR not in trial.user_attrs
     assert budget(spec, study).trials_done == 0  # so a resumed study runs it again
+
 
 def test_nan_loss_stops_training_with_a_reason():
     callback = UnitMetric(data=None)  # type: ignore[arg-type]

@@ -66,7 +66,6 @@ def test_a_later_trial_sampling_first_leaves_an_earlier_one_its_slot(tmp_path, s
     assert gens_and_slots(study, strategy)[-2:] == [(0, 5), (1, 0)]
 
 
-
 @pytest.mark.parametrize("strategy", ["ga", "pso"])
 def test_a_trial_that_samples_late_is_foreseen_by_every_later_trial(tmp_path, strategy):
     # three workers: A, B and C are created in that order, B samples first (leaving A the
@@ -83,6 +82,7 @@ def test_a_trial_that_samples_late_is_foreseen_by_every_later_trial(tmp_path, st
     for t in (a, b, c):
         study.tell(t, cheap_objective(t.params))
     assert gens_and_slots(study, strategy)[-3:] == [(0, 5), (1, 0), (1, 1)]
+
 
 def test_ga_parents_are_fixed_once_and_come_from_the_previous_generation(tmp_path):
     spec = make_spec(tmp_path, "ga")
