@@ -122,7 +122,8 @@ class FitResult:
 # different few each epoch): a last, partial batch has a shape of its own, so Keras traced
 # the train step again and XLA compiled it again (in the first epoch, and more in the second).
 # Measured on the weekly windows, one core, 8-epoch fits: LSTM(16) at batch 64 13.5 ->
-# 7.5-8.1 s, two layers of LSTM(16) 26 -> 12-16 s (python -m benchmarks.weekly).
+# 7.5-8.1 s, two layers of LSTM(16) 26 -> 12-16 s (benchmarks.weekly.epoch_times, with
+# this function's partial batch kept for the 'before'; README, speed on the weekly case).
 WHOLE_BATCHES_MIN = 16
 
 
