@@ -28,7 +28,7 @@ from lstm_tune.search.budget import Budget, budget, is_finished
 from lstm_tune.search.parallel import cores
 from lstm_tune.search.storage import fail_dead_trials, open_storage
 from lstm_tune.search.strategies import make_pruner
-from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, work
+from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, process_main
 from lstm_tune.spec import StudySpec, param_values
 
 
@@ -128,7 +128,7 @@ def run_study(
                     tag = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
                     n_before = len(study.get_trials(deepcopy=False))
                     proc = ctx.Process(
-                        target=work, name="lstm-tune-worker",
+                        target=process_main, name="lstm-tune-worker",
                         args=(spec, spec.recycle_every, sampler_seed(spec, n_before + len(live)),
                               tag, threads, left))
                     proc.start()

@@ -58,8 +58,8 @@ def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
 
 def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
          threads: int | None = None, left: Any = None) -> None:
-    """Process entry point: run up to n_trials trials of the study, within its budget and
-    the run's shared count of trials `left` (None: the storage's budget alone)."""
+    """Run up to n_trials trials of the study, within its budget and the run's shared count
+    of trials `left` (None: the storage's budget alone); SystemExit(INTERRUPTED) on Ctrl-C."""
     def on_interrupt(signum: int, frame: object) -> None:
         interrupt.request()
         raise KeyboardInterrupt
@@ -77,6 +77,29 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
         if interrupt.requested():
             sys.exit(INTERRUPTED)
         raise
+
+
+def process_main(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
+                 threads: int | None = None, left: Any = None) -> None:
+    """The worker process's target: `work`, then `leave` with its exit code."""
+    try:
+        work(spec, n_trials, sampler_seed, tag, threads, left)
+    except SystemExit as stop:
+        leave(stop.code if isinstance(stop.code, int) else 1)
+    leave(0)
+
+
+def leave(code: int) -> None:
+    """End the worker process now, without the interpreter's teardown.
+
+    Every trial is in the storage by then, and tearing TensorFlow down can hang: a worker of
+    a two-worker weekly study sat 3 minutes after its last trial, its main thread waiting in a
+    tf.data iterator's destructor with no Python code left to run (py-spy), and the study
+    waited for it. Nothing the worker holds needs a clean exit: storage writes are
+    synchronous, and the shared count of trials lives in shared memory."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,

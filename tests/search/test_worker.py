@@ -4,8 +4,10 @@ are left, instead of stopping at a fixed share and leaving the last trials to an
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import signal
+from pathlib import Path
 
 import optuna
 import pytest
@@ -14,7 +16,7 @@ from optuna.trial import TrialState
 from lstm_tune.search import interrupt
 from lstm_tune.search.storage import open_storage
 from lstm_tune.search.study import open_study
-from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, work
+from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, process_main, work
 from lstm_tune.spec import load_spec
 from tests.conftest import tiny_study
 
@@ -60,3 +62,32 @@ def test_a_worker_asked_to_stop_starts_no_trial(write_study, monkeypatch):
     assert stopped.value.code == INTERRUPTED
     study = optuna.load_study(study_name=spec.name, storage=open_storage(spec))
     assert study.trials == []
+
+
+def _worker_process(study_file: str, marker: str, interrupted: bool) -> None:
+    """A worker process that would leave a mark if the interpreter's teardown ran."""
+    atexit.register(Path(marker).write_text, "torn down")
+    if interrupted:
+        interrupt.request()
+    process_main(load_spec(study_file), 25, 0, "w", None, None)
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_worker_process_ends_without_the_interpreters_teardown(write_study, tmp_path,
+                                                                 interrupted):
+    # tearing TensorFlow down can hang a worker whose trials are all stored (seen: 3
+    # minutes), and the study waits for it: a worker ends with its exit code, no teardown
+    study_file = write_study(tiny_study(budget={"trials": 1},
+                                        training={"max_epochs": 1, "patience": 1}))
+    spec = load_spec(study_file)
+    open_study(spec)
+    marker = tmp_path / "teardown"
+    proc = mp.get_context("spawn").Process(target=_worker_process,
+                                           args=(str(study_file), str(marker), interrupted))
+    proc.start()
+    proc.join(300)
+    assert proc.exitcode == (INTERRUPTED if interrupted else 0)
+    assert not marker.exists(), "the worker ran the interpreter's teardown"
+    study = optuna.load_study(study_name=spec.name, storage=open_storage(spec))
+    expected = [] if interrupted else [TrialState.COMPLETE]
+    assert [t.state for t in study.trials] == expected
