@@ -94,9 +94,10 @@ def leave(code: int) -> None:
 
     Every trial is in the storage by then, and tearing TensorFlow down can hang: a worker of
     a two-worker weekly study sat 3 minutes after its last trial, its main thread waiting in a
-    tf.data iterator's destructor with no Python code left to run (py-spy), and the study
-    waited for it. Nothing the worker holds needs a clean exit: storage writes are
-    synchronous, and the shared count of trials lives in shared memory."""
+    tf.data iterator's destructor with no Python code left to run, and the study waited for
+    it (seen with py-spy, which was reading the worker every 8 s and may have lengthened the
+    wait). Nothing the worker holds needs a clean exit: storage writes are synchronous, and
+    the shared count of trials lives in shared memory."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
