@@ -65,8 +65,8 @@ def epoch_times(params: dict[str, Any], data: Any, epochs: int, xla: bool) -> li
     model = build_model(params, data.window, len(data.channel_names), jit_compile=xla)
     build_optimizer(model)
     times: list[float] = []
-    model.fit(batches(data.train.x, data.train.y, int(params["batch_size"]), 0, xla), epochs=epochs,
-              verbose=0, callbacks=[EpochClock(times)])
+    train = batches(data.train.x, data.train.y, int(params["batch_size"]), 0, xla)
+    model.fit(train, epochs=epochs, verbose=0, callbacks=[EpochClock(times)])
     keras.backend.clear_session(free_memory=False)
     return times
 

@@ -102,7 +102,7 @@ def test_an_xla_step_gets_whole_batches_where_that_drops_little():
     few = 20 * (WHOLE_BATCHES_MIN - 1) + 7  # dropping would lose too much: every window
     assert sizes(few, xla=True) == [[20] * (WHOLE_BATCHES_MIN - 1) + [7]] * 2
 
-    # the windows left out differ from epoch to epoch (reshuffled), so none is never seen
+    # the windows left out differ from epoch to epoch (reshuffled): not always the same few
     data = batches(np.arange(n, dtype="float32")[:, None], np.zeros((n, 1), "float32"), 20, 0,
                    True)
     seen = [set(np.concatenate([x.numpy()[:, 0] for x, _ in data]).tolist()) for _ in range(4)]
