@@ -301,7 +301,8 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
         click.echo(json.dumps(result.to_json(), indent=2))
         return
     texts = result.framing == "tokens"
-    click.echo(f"explained trial #{result.trial} on {len(result.errors)} {result.noun}s")
+    click.echo(f"explained {result.model or f'trial #{result.trial}'} on {len(result.errors)} "
+               f"{result.noun}s")
     for name, f in result.faithfulness.items():
         share = (f"{100 * f.informative_share:.1f}% on informative "
                  f"{'words' if texts else 'cells'}, " if f.informative_share is not None else "")

@@ -152,6 +152,18 @@ def attention_weights(model: keras.Model, x: np.ndarray) -> np.ndarray:
     return np.asarray(probe.predict(x, verbose=0))
 
 
+def mean_model(models: list[keras.Model]) -> keras.Model:
+    """Models that read the same input, as one model whose output is the mean of theirs
+    (an ensemble whose members share their framing), so an explainer explains the ensemble
+    itself and calls it once per batch."""
+    first = models[0]
+    inputs = keras.Input(first.input_shape[1:], dtype=first.inputs[0].dtype)
+    # each member under its own name: a functional model's layers need distinct names
+    renamed = [keras.Model(m.inputs[0], m.outputs[0], name=f"member_{i}")
+               for i, m in enumerate(models)]
+    return keras.Model(inputs, layers.Average()([m(inputs) for m in renamed]), name="mean")
+
+
 def save_model(model: keras.Model, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix != ".keras":

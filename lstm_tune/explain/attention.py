@@ -18,14 +18,18 @@ METHOD = "attention weights (softmax over time steps)"
 
 def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = None
                       ) -> Attribution | None:
-    if not has_attention(ctx.model):
+    models = ctx.members or (ctx.model,)
+    if not all(has_attention(m) for m in models):
         return None
-    weights = attention_weights(ctx.model, x)  # (samples, steps), rows sum to 1
+    # (samples, steps), rows sum to 1; an ensemble's: the mean of its members' weights
+    weights = np.mean([attention_weights(m, x) for m in models], axis=0)
     return Attribution(
         values=weights[..., None].astype(np.float64), base_values=np.zeros(len(x)),
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
         feature_names=ctx.feature_names if ctx.texts else ("all features",),
-        step_names=ctx.step_names, method=METHOD,
+        step_names=ctx.step_names,
+        method=METHOD + (f", the mean of the ensemble's {len(models)} members'" if len(models) > 1
+                         else ""),
         output="attention weight" + (" (one set for the whole path: the same for every "
                                      "step ahead)" if ctx.paths else ""),
         predictions=ctx.output(x, output), additivity=None,

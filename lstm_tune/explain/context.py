@@ -40,6 +40,8 @@ class ExplainContext:
     series: np.ndarray | None = None  # which series each explained window is cut from
     step: int = 0  # a path forecast: which step ahead is explained (0: the first)
     sample_idx: np.ndarray | None = None  # where the explained samples' targets are
+    # an ensemble explained as one model: its members, whose mean `model` is (else empty)
+    members: tuple = ()
     # results explainers reuse within one explanation run (None: compute every time)
     cache: dict | None = field(default=None, repr=False)
 

@@ -18,7 +18,8 @@ from lstm_tune.spec import StudySpec
 
 def note_text(result: Any) -> str:
     lines = [f"## Explanation of trial {result.trial}", "",
-             f"{len(result.errors)} {result.noun}s explained.", "",
+             f"{len(result.errors)} {result.noun}s explained"
+             + (f" (the model: {result.model})." if result.model else "."), "",
              "| explainer | mass on informative cells | sign agreement (worst cell) "
              "| deletion ratio vs random | seconds |",
              "|---|---|---|---|---|"]

@@ -16,6 +16,7 @@ from lstm_tune.errors import StudyError
 from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext, Output
+from lstm_tune.explain.ensemble import shared_members
 from lstm_tune.explain.faithfulness import (
     DeletionCurve,
     SignCheck,
@@ -36,6 +37,7 @@ from lstm_tune.explain.words import (
     explain_words_shap_classes,
 )
 from lstm_tune.final import FinalModel, describe, load_member, stored_final
+from lstm_tune.model import mean_model
 from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
@@ -235,12 +237,25 @@ def word_faithfulness(ctx: ExplainContext, x: np.ndarray, attributions: dict[str
     return faith
 
 
-def explained_model(final: FinalModel | None, trial: int) -> str:
-    """What was explained, in words: a trial's model, or (one member of) the final model."""
+def members_params(spec: StudySpec, study: optuna.Study, trials: list[int]) -> dict[str, str]:
+    """An ensemble's parameters for people: per parameter, each member's value in turn."""
+    every = [trial_params(spec, study.trials[t]) for t in trials]
+    keys = list(dict.fromkeys(k for p in every for k in p))
+    joined = {k: " / ".join(str(p.get(k, "-")) for p in every) for k in keys}
+    return {"trial": " / ".join(f"#{t}" for t in trials), **joined}
+
+
+def explained_model(final: FinalModel | None, trial: int, whole: bool = False) -> str:
+    """What was explained, in words: a trial's model, or the final model (an ensemble as
+    the mean of its members, `whole`, or else one member)."""
     if final is None:
         return f"trial #{trial}'s model"
+    if final.choice == "ensemble" and whole:
+        return f"the final model, {describe(final)}, explained as one model"
     if final.choice == "ensemble":
-        return f"trial #{trial}'s refitted member of the final model, {describe(final)}"
+        return (f"trial #{trial}'s refitted member of the final model, {describe(final)} "
+                "(its members frame or decode the data differently, so their mean is no "
+                "one model's output and one member is explained)")
     return f"the final model, {describe(final)}"
 
 
@@ -264,8 +279,8 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if member is not None:
         trial = study.trials[member.trial]
     params = trial_params(spec, trial)
-    data = frame(spec.data_settings, load_data(spec.data_settings), params,
-                 member.fold if member is not None else 0)
+    loaded = load_data(spec.data_settings)
+    data = frame(spec.data_settings, loaded, params, member.fold if member is not None else 0)
     if class_name is not None and class_name not in data.classes:
         raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
                          f"{', '.join(data.classes) or 'none: this is a forecast'})",
@@ -289,10 +304,15 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                          f"give a time of the data as written there, such as "
                          f"{data.table.times[-data.horizon - 1]!r}")
     model = load_member(spec, study, member) if member is not None else load_trial_model(spec, trial)
+    members = None
+    if final is not None and len(final.seeds[0]) > 1:  # the ensemble, if its mean can be
+        members = shared_members(spec, study, final.seeds[0], loaded, data, chosen, model,
+                                 lambda own: windows(own, samples, series, origin))
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
-    ctx = ExplainContext(model, data, seed=spec.seed, lengths=lengths, cache={},
-                         series=chosen.series, step=step - 1, sample_idx=target_idx)
+    ctx = ExplainContext(mean_model(members) if members else model, data, seed=spec.seed,
+                         lengths=lengths, cache={}, series=chosen.series, step=step - 1,
+                         sample_idx=target_idx, members=tuple(members or ()))
     informative = list(data.informative)
     output: Output = None
     per_class: dict[str, Attribution] = {}
@@ -322,6 +342,8 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                       else "; windows of every series in turn")
         if origin is not None:
             scale += f"; windows ending at {origin} and before"
+    if members:  # every member's parameters, side by side
+        params = members_params(spec, study, [m.trial for m in final.seeds[0]])
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     if data.classes and "shap" in methods:
         per_class = (explain_words_shap_classes if ctx.texts else explain_shap_classes)(ctx, x)
@@ -338,5 +360,5 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
         target_name=data.target_name, output_scale=scale, framing=data.framing, **texts,
-        model=explained_model(final, trial.number),
+        model=explained_model(final, trial.number, bool(members)),
     )
