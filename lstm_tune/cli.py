@@ -295,8 +295,11 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     result = api.explain(samples, chosen, number, class_name, series, step, origin)
     path = result.report_path
     st = api.optuna_study
-    if (spec.report_path / "index.html").is_file() and number is None:
-        _evaluate_and_report(spec, st, quiet=True)  # so the study report links here
+    if (spec.report_path / "index.html").is_file() and number is None:  # link it here
+        from lstm_tune.report.render import link_explanation
+
+        if not link_explanation(spec):
+            _evaluate_and_report(spec, st, quiet=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return

@@ -360,5 +360,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
         target_name=data.target_name, output_scale=scale, framing=data.framing, **texts,
-        model=explained_model(final, trial.number, bool(members)),
+        # an ensemble of one configuration (too few distinct trials) is its one member
+        model=explained_model(final, trial.number,
+                              bool(members) or (final is not None and len(final.seeds[0]) == 1)),
     )

@@ -39,6 +39,8 @@ def test_members_that_read_the_data_alike_are_explained_as_their_mean(tmp_path):
     result = explain_trial(spec, study, None, 20, ("shap", "attention"))
     assert result.model.startswith("the final model, the mean of trials #")
     assert result.model.endswith("explained as one model")
+    # the explained model's parameters are every member's, side by side
+    assert result.params["trial"].count("#") == 2 and " / " in result.params["learning_rate"]
     # the explained model predicts what the study tested: the ensemble's test forecasts
     tested = dict(zip(evaluation.predictions["test"]["labels"],
                       evaluation.predictions["test"]["predicted"]))
