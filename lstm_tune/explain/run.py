@@ -254,8 +254,8 @@ def explained_model(final: FinalModel | None, trial: int, whole: bool = False) -
         return f"the final model, {describe(final)}, explained as one model"
     if final.choice == "ensemble":
         return (f"trial #{trial}'s refitted member of the final model, {describe(final)} "
-                "(its members frame or decode the data differently, so their mean is no "
-                "one model's output and one member is explained)")
+                "(its members frame or decode the data differently, so their mean is not "
+                "one model's output: one member is explained)")
     return f"the final model, {describe(final)}"
 
 
