@@ -46,18 +46,30 @@ class FiniteLoss(keras.callbacks.Callback):
 class EpochClock(keras.callbacks.Callback):
     """Appends each epoch's seconds (the first one includes tracing or XLA compiling) to
     `seconds`: the objective records them on every trial, pruned and failed ones too, so a
-    slow trial shows where its time went; the benchmarks time epochs with it."""
+    slow trial shows where its time went; the benchmarks time epochs with it. `cpu` (if
+    given) gets each epoch's CPU seconds of the whole process: far below the seconds, the
+    epoch waited (on another process, a lock, the system) rather than computed. `first_step`
+    (if given) gets the seconds of each fit's first batch: the trace (and XLA compile)."""
 
-    def __init__(self, seconds: list[float]) -> None:
+    def __init__(self, seconds: list[float], cpu: list[float] | None = None,
+                 first_step: list[float] | None = None) -> None:
         super().__init__()
-        self.seconds = seconds
-        self._start = 0.0
+        self.seconds, self.cpu, self.first_step = seconds, cpu, first_step
+        self._start = self._cpu_start = 0.0
+        self._stepped = False
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._start = time.perf_counter()
+        self._start, self._cpu_start = time.perf_counter(), time.process_time()
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if not self._stepped and self.first_step is not None:
+            self.first_step.append(time.perf_counter() - self._start)
+        self._stepped = True
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)
+        if self.cpu is not None:
+            self.cpu.append(time.process_time() - self._cpu_start)
 
 
 class UnitMetric(FiniteLoss):

@@ -88,8 +88,10 @@ class Objective:
         trial.set_user_attr("strategy", self.spec.strategy)
         epochs = {"run": 0}
         clock: list[float] = []
+        cpu: list[float] = []
+        first: list[float] = []
         try:
-            return self._train(trial, params, epochs, clock)
+            return self._train(trial, params, epochs, (clock, cpu, first))
         except optuna.TrialPruned:
             raise
         except Exception as exc:
@@ -100,6 +102,9 @@ class Objective:
         finally:
             trial.set_user_attr("epochs", epochs["run"])
             trial.set_user_attr("epoch_seconds", [round(x, 2) for x in clock])
+            # CPU seconds far below the epoch's: it waited; the first batch: the trace
+            trial.set_user_attr("epoch_cpu_seconds", [round(x, 2) for x in cpu])
+            trial.set_user_attr("first_step_seconds", [round(x, 2) for x in first])
             trial.set_user_attr("duration_s", round(time.perf_counter() - start, 3))
             # clear_session's own full gc.collect costs ~0.25 s a trial; workers are recycled
             # to bound memory, so a young-generation collection is enough here
@@ -108,7 +113,7 @@ class Objective:
             trial.set_user_attr("worker_peak_rss_mb", round(peak_rss_mb(), 1))
 
     def _train(self, trial: optuna.Trial, params: dict[str, Any], epochs: dict[str, int],
-               clock: list[float]) -> float:
+               clock: tuple[list[float], list[float], list[float]]) -> float:
         folds = self.spec.split.folds
         values: list[float] = []
         kept: list[int] = []
@@ -121,7 +126,7 @@ class Objective:
             callbacks: list[keras.callbacks.Callback] = [
                 keras.callbacks.LambdaCallback(
                     on_epoch_end=lambda e, logs, done=done: epochs.update(run=done + e + 1)),
-                EpochClock(clock)]
+                EpochClock(*clock)]
             if folds == 1:
                 # every epoch's validation metric is reported, so the storage keeps each
                 # trial's learning curve (the dashboard plots it) even when no pruner acts

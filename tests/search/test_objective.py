@@ -50,6 +50,10 @@ def test_failed_trial_is_recorded_with_its_reason_and_the_study_goes_on(write_st
         clock = t.user_attrs["epoch_seconds"]  # where a slow trial's time went
         assert len(clock) == t.user_attrs["epochs"] and all(x > 0 for x in clock)
         assert sum(clock) <= t.user_attrs["duration_s"]
+        cpu = t.user_attrs["epoch_cpu_seconds"]  # computing or waiting
+        assert len(cpu) == len(clock) and all(x > 0 for x in cpu)
+        first = t.user_attrs["first_step_seconds"]  # the trace: one fit, one first batch
+        assert len(first) == 1 and 0 < first[0] <= clock[0]
         # the learning curve is stored even with no pruner (the dashboard plots it)
         assert sorted(t.intermediate_values) == list(range(t.user_attrs["epochs"]))
         assert set(t.user_attrs[PARAMS_ATTR]) >= {"layers", "learning_rate", "transform"}
