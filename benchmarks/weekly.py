@@ -200,6 +200,30 @@ def trial_bounds(study_file: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def first_epochs(study_file: Path, top: int = 8) -> list[dict[str, Any]]:
+    """The trials of a recorded study with the slowest first epochs, beside their later
+    epochs, their first batch (the trace, and XLA's compile) and the CPU seconds the worker
+    spent in that epoch: far fewer CPU seconds than seconds means it waited, not computed."""
+    import optuna
+
+    rows = []
+    for t in kept_study(study_file).get_trials(deepcopy=False):
+        clock = t.user_attrs.get("epoch_seconds") or []
+        if t.state == optuna.trial.TrialState.RUNNING or not clock:
+            continue
+        cpu = t.user_attrs.get("epoch_cpu_seconds") or [float("nan")]
+        step = t.user_attrs.get("first_step_seconds") or [float("nan")]
+        later = sorted(clock[1:])
+        rows.append({"trial": t.number, "model": _describe(t.params),
+                     "batch": int(t.params["batch_size"]),
+                     "XLA": "on" if t.user_attrs.get("xla") else "off",
+                     "first epoch s": clock[0], "its first batch s": step[0],
+                     "its CPU s": cpu[0],
+                     "later epochs s (median)": later[len(later) // 2] if later else None,
+                     "started": t.datetime_start.strftime("%H:%M:%S")})
+    return sorted(rows, key=lambda r: -r["first epoch s"])[:top]
+
+
 def _describe(p: dict[str, Any]) -> str:
     from lstm_tune.model import layer_units
 
@@ -320,11 +344,19 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep the studies in this folder")
     ap.add_argument("--bounds-of", type=Path, help="only this: each completed trial of a "
                     "kept weekly study file against its compute bound (one thread)")
+    ap.add_argument("--first-epochs-of", type=Path, help="only this: the trials of a kept "
+                    "weekly study file with the slowest first epochs, and where that time went")
     ap.add_argument("--variants", default="", help="comma-separated study variants, by "
                     "their position (0 = before); default all")
     args = ap.parse_args()
     from benchmarks.table import markdown
 
+    if args.first_epochs_of:
+        from lstm_tune.quiet import import_tensorflow
+
+        import_tensorflow()  # the storage's modules import it: without its notices
+        print(f"## the slowest first epochs\n\n{markdown(first_epochs(args.first_epochs_of))}")
+        return
     if args.bounds_of:
         from lstm_tune.search.worker import configure_tensorflow
 
