@@ -159,7 +159,12 @@ REVIEW_FILLER = (
     "watched saw it last night yesterday weekend friends family cinema theatre screen "
     "sequel remake version hours minutes first second half part"
 ).split()
-REVIEWS = 4000
+# 20,000, not 4,000: with 4,000 texts (2,600 to train on) a model could fit the labels of
+# texts whose adjective word dropout had masked from their filler words, and explainers
+# found that. Measured on one model of the shipped space (two configurations, seeds 0-2,
+# 60 test texts): SHAP put 81.4-96.7% of its mass on the deciding words at 4,000 texts,
+# 90.3-97.6% at 12,000, 94.3-96.7% at 20,000 (README, "Classifying texts").
+REVIEWS = 20000
 
 
 def _review(rng: np.random.Generator) -> tuple[str, str]:
