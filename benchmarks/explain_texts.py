@@ -6,6 +6,7 @@ whole `lstm-tune explain` command; beside it, the model's test accuracy and the 
     python -m benchmarks.explain_texts --ablation   # how words are masked, word dropout
     python -m benchmarks.explain_texts --rates      # word dropout's rate, over seeds
     python -m benchmarks.explain_texts --corpus     # the built-in corpus's size, over seeds
+    python -m benchmarks.explain_texts --each-trial studies/reviews.yaml   # after a run
 
 By default one model of the shipped study's space is trained (1 trial, its first
 configuration fixed below); `--study` explains the best trial of a study already run.
@@ -196,6 +197,50 @@ def corpus(texts: int = 60, sizes: tuple[int, ...] = (4000, 12000, 20000),
     return rows
 
 
+def each_trial(study_file: Path, texts: int = 60) -> list[dict[str, Any]]:
+    """Every trial of a study already run, trained again as the study trained it (its
+    parameters, seed = the study's seed + the trial's number) and explained alone: which
+    model a run keeps decides its figures, and this shows every model it could have kept."""
+    from lstm_tune.quiet import import_tensorflow
+
+    import_tensorflow()
+    from lstm_tune.data.framing import frame, load_data
+    from lstm_tune.explain.context import ExplainContext
+    from lstm_tune.explain.run import explain_model
+    from lstm_tune.search.attrs import PARAMS_ATTR, TIE_ATTR
+    from lstm_tune.search.storage import load_study, with_default_storage
+    from lstm_tune.search.trials import best_trial
+    from lstm_tune.spec import load_spec
+    from lstm_tune.train import fit
+
+    spec = load_spec(study_file)
+    study = load_study(with_default_storage(spec, 1))  # whichever storage the run made
+    table = load_data(spec.data_settings)
+    best = best_trial(spec, study).number  # ties broken as the run broke them
+    rows = []
+    for t in study.get_trials(deepcopy=False):
+        if t.state.name != "COMPLETE":
+            continue
+        p = t.user_attrs[PARAMS_ATTR]
+        data = frame(spec.data_settings, table, p)
+        result = fit(p, data, spec.training.max_epochs, spec.training.patience,
+                     seed=spec.seed + t.number)
+        idx = data.test.target_idx[:texts]
+        ctx = ExplainContext(result.model, data, seed=0, cache={}, sample_idx=idx)
+        _, faith, _, _ = explain_model(ctx, data.test.x[:texts], [], ("shap", "lime"), 1)
+        rows.append({"trial": f"#{t.number}" + (" (kept)" if t.number == best else ""),
+                     "learning rate": round(float(p["learning_rate"]), 4),
+                     "units": p.get("units_1", p.get("units")),
+                     "embedding": p["embedding_dim"], "batch": p["batch_size"],
+                     "validation cross-entropy": t.user_attrs.get(TIE_ATTR),
+                     "trained again: validation": round(result.value, 4),
+                     **{f"{k.upper()} on the deciding words (%)":
+                        round(100 * f.informative_share, 1) for k, f in faith.items()},
+                     "signs right (worst)": min(f.signs.worst for f in faith.values())})
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--texts", type=int, default=None, help="texts explained (default: 100, "
@@ -208,9 +253,14 @@ def main() -> None:
                     "seeds instead (60 texts unless --texts)")
     ap.add_argument("--corpus", action="store_true", help="the built-in corpus's size (4,000, "
                     "12,000, 20,000 texts) over three seeds instead (60 texts unless --texts)")
+    ap.add_argument("--each-trial", type=Path, default=None, help="a study file already run: "
+                    "every completed trial trained again and explained alone instead")
     args = ap.parse_args()
     from benchmarks.table import markdown
 
+    if args.each_trial:
+        print(markdown(each_trial(args.each_trial, args.texts or 60)))
+        return
     if args.corpus:
         print(markdown(corpus(args.texts or 60)))
         return
