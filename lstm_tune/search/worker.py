@@ -56,15 +56,35 @@ def configure_tensorflow(threads: int | None, deterministic: bool) -> None:
         tf.config.experimental.enable_op_determinism()
 
 
-def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
-         threads: int | None = None, left: Any = None) -> None:
-    """Run up to n_trials trials of the study, within its budget and the run's shared count
-    of trials `left` (None: the storage's budget alone); SystemExit(INTERRUPTED) on Ctrl-C."""
+def handle_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt wherever the trial is, and says so to `interrupt`.
+
+    Where it lands in a callback whose exceptions Python only prints (seen in CI: a weakref
+    callback of SQLAlchemy's, run by the garbage collector), it put a traceback on the
+    user's terminal and did not stop the trial; it is delivered again instead."""
     def on_interrupt(signum: int, frame: object) -> None:
         interrupt.request()
         raise KeyboardInterrupt
 
+    previous = sys.unraisablehook
+
+    def on_unraisable(info: Any) -> None:
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            # 10 ms on, out of this hook (a handler raising here is ignored too)
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+            return
+        previous(info)
+
     signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGALRM, on_interrupt)  # the Ctrl-C delivered again
+    sys.unraisablehook = on_unraisable
+
+
+def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
+         threads: int | None = None, left: Any = None) -> None:
+    """Run up to n_trials trials of the study, within its budget and the run's shared count
+    of trials `left` (None: the storage's budget alone); SystemExit(INTERRUPTED) on Ctrl-C."""
+    handle_interrupts()
     try:
         _work(spec, n_trials, sampler_seed, tag, threads, left)
     except KeyboardInterrupt:  # the running trial is already recorded as failed by Optuna

@@ -7,6 +7,8 @@ from __future__ import annotations
 import atexit
 import multiprocessing as mp
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import optuna
@@ -91,3 +93,30 @@ def test_a_worker_process_ends_without_the_interpreters_teardown(write_study, tm
     study = optuna.load_study(study_name=spec.name, storage=open_storage(spec))
     expected = [] if interrupted else [TrialState.COMPLETE]
     assert [t.state for t in study.trials] == expected
+
+
+def test_ctrl_c_in_a_callback_whose_errors_python_ignores_still_stops_the_worker():
+    """A Ctrl-C that lands in a weakref callback run by the garbage collector is not printed
+    as a traceback and lost: it is raised again where the worker runs."""
+    script = """
+import time, weakref
+from lstm_tune.search import interrupt
+from lstm_tune.search.worker import handle_interrupts
+handle_interrupts()
+class Model: pass
+model = Model()
+def on_collected(ref):
+    raise KeyboardInterrupt  # as the SIGINT handler raises it, inside the callback
+ref = weakref.ref(model, on_collected)
+try:
+    del model
+    for _ in range(200):
+        time.sleep(0.01)
+    print("went on")
+except KeyboardInterrupt:
+    print("stopped", interrupt.requested())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "stopped True", (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
