@@ -145,10 +145,18 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, xla: bool 
     import tensorflow as tf
 
     whole = xla and len(x) // batch_size >= WHOLE_BATCHES_MIN
+    # No autotuning: this pipeline has nothing to tune, and autotuning's thread sleeps up to
+    # a minute between rounds. An iterator is destroyed only when that thread wakes, so a
+    # trial's leftover iterator, collected during a later trial, stalled that trial for as
+    # long (py-spy: 8-78 s with no CPU in 1-3 trials of each weekly study; and the worker
+    # that waited 3 minutes in TensorFlow's teardown, README "Speed on a long series").
+    options = tf.data.Options()
+    options.autotune.enabled = False
     return (tf.data.Dataset.from_tensor_slices((x, y))
             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
             .batch(batch_size, drop_remainder=whole)
-            .prefetch(1))
+            .prefetch(1)
+            .with_options(options))
 
 
 def build_optimizer(model: keras.Model) -> None:
