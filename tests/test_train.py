@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import pytest
 import yaml
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.spec import load_spec
-from lstm_tune.train import fit
+from lstm_tune.train import batches, fit
 
 PARAMS = {"layers": 1, "units_1": 4, "learning_rate": 1e-3, "batch_size": 32}
 
@@ -107,3 +108,14 @@ def test_an_xla_step_gets_whole_batches_where_that_drops_little():
                    True)
     seen = [set(np.concatenate([x.numpy()[:, 0] for x, _ in data]).tolist()) for _ in range(4)]
     assert len(set.union(*seen)) > len(seen[0])
+
+
+@pytest.mark.parametrize("xla", [False, True])
+def test_training_batches_are_not_autotuned(xla):
+    """tf.data's autotuning thread sleeps up to a minute between rounds and an iterator is
+    destroyed only when it wakes: a trial's leftover iterator, collected during a later
+    trial, stalled that trial (8-78 s with no CPU, in 1-3 trials of each weekly study)."""
+    x, y = np.zeros((40, 5, 1), "float32"), np.zeros((40, 1), "float32")
+    data = batches(x, y, 8, seed=0, xla=xla)
+    assert data.options().autotune.enabled is False
+    assert sum(len(b[0]) for b in data) == 40  # every window, in batches of 8
