@@ -139,12 +139,24 @@ class FitResult:
 WHOLE_BATCHES_MIN = 16
 
 
+def whole_batches(samples: int, batch_size: int, xla: bool) -> bool:
+    """Whether an epoch leaves out its last, partial batch (WHOLE_BATCHES_MIN)."""
+    return xla and samples // batch_size >= WHOLE_BATCHES_MIN
+
+
+def updates_per_epoch(samples: int, batch_size: int, xla: bool = False) -> int:
+    """The optimizer's updates in one epoch of `batches`: what successive halving counts."""
+    if whole_batches(samples, batch_size, xla):
+        return samples // batch_size
+    return -(-samples // batch_size)
+
+
 def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, xla: bool = False) -> Any:
     """Training batches, reshuffled every epoch from a seed (deterministic when asked);
     whole batches only for an XLA-compiled step on enough data (WHOLE_BATCHES_MIN)."""
     import tensorflow as tf
 
-    whole = xla and len(x) // batch_size >= WHOLE_BATCHES_MIN
+    whole = whole_batches(len(x), batch_size, xla)
     # No autotuning: this pipeline has nothing to tune, and autotuning's thread sleeps up to
     # a minute between rounds. An iterator is destroyed only when that thread wakes, so a
     # trial's leftover iterator, collected during a later trial, stalled that trial for as
