@@ -9,3 +9,4 @@ SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated
 OWNER_ATTR = "lstm_tune:owner"  # trial (system): host, pid and start time of its process
 TIE_ATTR = "tie_breaker"  # trial: the task's tie breaker at the kept epochs (mean over folds)
 WORKER_ATTR = "worker"  # trial: which worker process ran it
+UPDATES_ATTR = "updates_per_epoch"  # trial: optimizer updates an epoch (successive halving's unit)

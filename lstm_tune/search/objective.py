@@ -30,11 +30,11 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
 from lstm_tune.search import interrupt
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATTR
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATTR, UPDATES_ATTR
 from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
-from lstm_tune.train import EpochClock, fit, monitor, use_xla
+from lstm_tune.train import EpochClock, fit, monitor, updates_per_epoch, use_xla
 
 
 
@@ -133,6 +133,9 @@ class Objective:
                 callbacks.append(TFKerasPruningCallback(trial, monitor(data)[0]))
             xla = use_xla(self.spec.training.xla, data, params)
             trial.set_user_attr("xla", xla)
+            if fold == 0:  # successive halving counts updates (search/pruners.py)
+                trial.set_user_attr(UPDATES_ATTR, updates_per_epoch(
+                    len(data.train), int(params.get("batch_size", 32)), xla))
             result = fit(
                 params, data, self.spec.training.max_epochs, self.spec.training.patience,
                 seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,

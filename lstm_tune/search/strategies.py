@@ -47,41 +47,6 @@ def make_sampler(spec: StudySpec, seed: int, size: DataSize | None = None
     return STRATEGIES[spec.strategy](spec, seed, size)
 
 
-def make_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
-    """Every pruner reads the validation metric after each epoch. Successive halving
-    (asynchronous, as Optuna implements it) keeps the best third of the trials that reached
-    5, 15, 45 ... epochs; the median pruner stops a trial below the median of the finished
-    ones at the same epoch; Hyperband runs several successive-halving brackets.
-
-    With several validation folds a trial's steps are its folds instead: the mean over the
-    folds done is reported after each one, so a configuration worse than the others stops
-    after its first fold rather than training all k."""
-    if spec.split.folds > 1:
-        return fold_pruner(spec)
-    if spec.pruner == "successive_halving":
-        return optuna.pruners.SuccessiveHalvingPruner(min_resource=5, reduction_factor=3)
-    if spec.pruner == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
-    if spec.pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner(
-            min_resource=1, max_resource=spec.training.max_epochs, reduction_factor=3
-        )
-    return optuna.pruners.NopPruner()
-
-
-def fold_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
-    """The study's pruner over fold steps 1..k: successive halving keeps the best third
-    of the trials after 1, 3, 9 folds (the best one while fewer than 3 have got there)."""
-    if spec.pruner == "successive_halving":
-        return optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
-    if spec.pruner == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0)
-    if spec.pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=spec.split.folds,
-                                              reduction_factor=3)
-    return optuna.pruners.NopPruner()
-
-
 def evolution_warning(spec: StudySpec, trials: int | None = None) -> str | None:
     """GA and PSO learn only from a finished generation: a budget that ends inside the first
     one is random search under another name. Say so, and what budget would evolve."""

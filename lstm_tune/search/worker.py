@@ -133,14 +133,16 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     from lstm_tune.search.budget import budget
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.storage import artifact_store, claim, fail_dead_trials, open_storage
-    from lstm_tune.search.strategies import make_pruner, make_sampler
+    from lstm_tune.search.pruners import make_pruner
+    from lstm_tune.search.strategies import make_sampler
 
     # failures are recorded on their trials (and shown in the report), not logged with tracebacks
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
+    size = objective.data_size
     study = optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
-        sampler=make_sampler(spec, sampler_seed, objective.data_size), pruner=make_pruner(spec),
+        sampler=make_sampler(spec, sampler_seed, size), pruner=make_pruner(spec, size),
     )
     fail_dead_trials(study)
 

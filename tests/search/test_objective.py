@@ -15,7 +15,7 @@ from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.budget import budget
 from lstm_tune.search.objective import Objective
 from lstm_tune.search.storage import artifact_store, open_storage
-from lstm_tune.search.strategies import make_pruner
+from lstm_tune.search.pruners import make_pruner
 from lstm_tune.spec import load_spec
 from lstm_tune.train import Diverged, UnitMetric
 
