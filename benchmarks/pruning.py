@@ -7,7 +7,9 @@ setting then replays those curves through Optuna's own pruner, trial by trial in
 order: a trial stops where the pruner says so, or where a shorter patience would have
 stopped it (its value is then its best epoch so far, as early stopping restores it). The
 sampler is not replayed (with pruning, TPE would have seen other results and proposed
-other trials), so the table measures the stopping rules on the same trials.
+other trials), so the table measures the stopping rules on the same trials. Successive
+halving by updates (the default) needs each trial's updates per epoch, recorded since it
+came; older recordings lack them and leave its row out.
 
     python -m benchmarks.pruning [--case weekly|airline] [--trials 30] [--seed 0]
                                  [--curves FOLDER]   # replay a study recorded before
@@ -28,6 +30,8 @@ import optuna
 import yaml
 
 from benchmarks.weekly import SHIPPED_SPACE, WEEKLY
+from lstm_tune.search.attrs import UPDATES_ATTR
+from lstm_tune.search.pruners import UpdateHalvingPruner
 
 CASES = {
     "weekly": {**WEEKLY, "space": {**SHIPPED_SPACE, "batch_size": "auto"}},
@@ -42,6 +46,7 @@ class Curve:
     number: int
     values: list[float]  # validation metric after each epoch, until early stopping
     seconds_per_epoch: float
+    updates_per_epoch: int | None  # what successive halving counts (None: not recorded)
 
 
 def record(case: str, trials: int, seed: int, folder: Path, workers: int) -> Path:
@@ -68,7 +73,7 @@ def curves(study_file: Path) -> list[Curve]:
             continue
         values = [t.intermediate_values[k] for k in sorted(t.intermediate_values)]
         seconds = float(t.user_attrs.get("train_seconds", 0.0)) / max(len(values), 1)
-        out.append(Curve(t.number, values, seconds))
+        out.append(Curve(t.number, values, seconds, t.user_attrs.get(UPDATES_ATTR)))
     return out
 
 
@@ -82,6 +87,8 @@ def replay(found: list[Curve], pruner: optuna.pruners.BasePruner, patience: int
     values: dict[int, float] = {}
     for curve in found:
         trial = study.ask()
+        if curve.updates_per_epoch:
+            trial.set_user_attr(UPDATES_ATTR, curve.updates_per_epoch)
         best, since, stop = float("inf"), 0, None
         for step, value in enumerate(curve.values):
             best, since = (value, 0) if value < best else (best, since + 1)
@@ -106,36 +113,41 @@ def replay(found: list[Curve], pruner: optuna.pruners.BasePruner, patience: int
             "best trial": min(values, key=values.__getitem__)}
 
 
-SETTINGS: dict[str, tuple[Callable[[], optuna.pruners.BasePruner], int]] = {
-    "no pruner, patience 10": (optuna.pruners.NopPruner, 10),
+SETTINGS: dict[str, tuple[Callable[[int], optuna.pruners.BasePruner], int]] = {
+    "no pruner, patience 10": (lambda rung: optuna.pruners.NopPruner(), 10),
     "median (5 startup, 5 warm-up), patience 10 [before]":
-        (lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5), 10),
+        (lambda rung: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5), 10),
     "median (5, 5), patience 6":
-        (lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5), 6),
+        (lambda rung: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5), 6),
     "median (3, 3), patience 10":
-        (lambda: optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=3), 10),
+        (lambda rung: optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=3), 10),
     "percentile 33 (5, 5), patience 10":
-        (lambda: optuna.pruners.PercentilePruner(33.0, n_startup_trials=5,
+        (lambda rung: optuna.pruners.PercentilePruner(33.0, n_startup_trials=5,
                                                   n_warmup_steps=5), 10),
     "percentile 33 (5, 5), patience 6":
-        (lambda: optuna.pruners.PercentilePruner(33.0, n_startup_trials=5,
+        (lambda rung: optuna.pruners.PercentilePruner(33.0, n_startup_trials=5,
                                                   n_warmup_steps=5), 6),
     "median (3, 3), patience 6":
-        (lambda: optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=3), 6),
+        (lambda rung: optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=3), 6),
     "hyperband (1-80, factor 3), patience 10":
-        (lambda: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 10),
+        (lambda rung: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 10),
     "hyperband (1-80, factor 3), patience 6":
-        (lambda: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 6),
-    "successive halving (min 5, factor 3), patience 10 [the new default]":
-        (lambda: optuna.pruners.SuccessiveHalvingPruner(5, 3), 10),
+        (lambda rung: optuna.pruners.HyperbandPruner(1, MAX_EPOCHS, 3), 6),
+    "successive halving (min 5 epochs, factor 3), patience 10":
+        (lambda rung: optuna.pruners.SuccessiveHalvingPruner(5, 3), 10),
+    "successive halving by updates (factor 3), patience 10 [the default]":
+        (UpdateHalvingPruner, 10),
 }
 
 
-def table(found: list[Curve]) -> list[dict[str, Any]]:
+def table(found: list[Curve], first_rung: int) -> list[dict[str, Any]]:
+    """`first_rung`: successive halving's first rung in updates, as the study gets it."""
     rows = []
     reference = replay(found, optuna.pruners.NopPruner(), PATIENCE)
     for name, (make, patience) in SETTINGS.items():
-        r = replay(found, make(), patience)
+        if make is UpdateHalvingPruner and not all(c.updates_per_epoch for c in found):
+            continue
+        r = replay(found, make(first_rung), patience)
         rows.append({"setting": name, "epochs": r["epochs"],
                      "epochs saved": f"{1 - r['epochs'] / reference['epochs']:.0%}",
                      "train min": r["train s"] / 60, "trials pruned": r["pruned"],
@@ -166,7 +178,22 @@ def main() -> None:
         print(f"recorded {args.trials} unpruned trials in {time.perf_counter() - start:.0f} s"
               f" ({folder})", flush=True)
     found = curves(study_file)
-    print(f"## {args.case}: {len(found)} recorded curves, replayed\n\n{markdown(table(found))}")
+    rung = first_rung(study_file)
+    print(f"## {args.case}: {len(found)} recorded curves, replayed (successive halving's "
+          f"first rung: {rung} updates)\n\n{markdown(table(found, rung))}")
+
+
+def first_rung(study_file: Path) -> int:
+    """Successive halving's first rung for this study file, as a worker computes it."""
+    from lstm_tune.data.framing import load_data
+    from lstm_tune.search.objective import Objective
+    from lstm_tune.search.pruners import first_rung_updates
+    from lstm_tune.search.storage import artifact_store, with_default_storage
+    from lstm_tune.spec import load_spec
+
+    spec = with_default_storage(load_spec(study_file), 1)
+    size = Objective(spec, load_data(spec.data_settings), artifact_store(spec)).data_size
+    return first_rung_updates(spec, size)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def test_pruning_replay_stops_curves_where_the_pruner_and_patience_say():
 
     flat = [1.0, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.5, 0.5, 0.5]  # best at epoch 7
     bad = [5.0] * 10
-    curves = [Curve(i, flat, 1.0) for i in range(3)] + [Curve(3, bad, 2.0)]
+    curves = [Curve(i, flat, 1.0, 4) for i in range(3)] + [Curve(3, bad, 2.0, 2)]
     none = replay(curves, optuna.pruners.NopPruner(), patience=10)
     assert none["epochs"] == 40 and none["pruned"] == 0 and none["best validation"] == 0.5
     # patience 2: stop two epochs after the best, as Keras' early stopping does (epoch 7 ->
@@ -64,3 +64,9 @@ def test_pruning_replay_stops_curves_where_the_pruner_and_patience_say():
                     patience=10)
     assert median["pruned"] == 1 and median["epochs"] == 30 + 2
     assert median["train s"] == 30 * 1.0 + 2 * 2.0
+    # by updates: the bad curve has half the updates an epoch, so its first rung (8 updates)
+    # comes after 4 epochs, not 2
+    from lstm_tune.search.pruners import UpdateHalvingPruner
+
+    halving = replay(curves, UpdateHalvingPruner(first_rung=8), patience=10)
+    assert halving["pruned"] == 1 and halving["epochs"] == 30 + 4
