@@ -322,7 +322,8 @@ class StudySpec(_Strict):
     pso: PSOSpec = PSOSpec()
     budget: BudgetSpec = BudgetSpec()
     # measured by replaying recorded learning curves (benchmarks/pruning.py): successive
-    # halving stopped the most epochs and kept the best trial on airline and weekly
+    # halving stopped the most epochs on airline and weekly; its rungs count optimizer
+    # updates (search/pruners.py)
     pruner: Literal["successive_halving", "median", "hyperband", "none"] = "successive_halving"
     seed: int = Field(0, ge=0, le=2**31 - 1)
     storage: str | None = None
