@@ -135,7 +135,7 @@ class Objective:
             trial.set_user_attr("xla", xla)
             if fold == 0:  # successive halving counts updates (search/pruners.py)
                 trial.set_user_attr(UPDATES_ATTR, updates_per_epoch(
-                    len(data.train), int(params.get("batch_size", 32)), xla))
+                    len(data.train), int(params["batch_size"]), xla))
             result = fit(
                 params, data, self.spec.training.max_epochs, self.spec.training.patience,
                 seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,
