@@ -88,7 +88,8 @@ def make_pruner(spec: StudySpec, size: DataSize | None = None) -> optuna.pruners
     """The study's pruner. Successive halving keeps the best third of the trials at each
     rung (see UpdateHalvingPruner); without the data's `size` (a study opened only to read
     or record, where no trial trains) its rungs are 5, 15, 45 ... epochs. The median pruner
-    stops a trial below the median of the finished ones at the same epoch; Hyperband runs
+    stops a trial whose best so far is worse than the median of the finished ones at the
+    same epoch; Hyperband runs
     several successive-halving brackets over epochs.
 
     With several validation folds a trial's steps are its folds instead: the mean over the
