@@ -89,8 +89,7 @@ def make_pruner(spec: StudySpec, size: DataSize | None = None) -> optuna.pruners
     rung (see UpdateHalvingPruner); without the data's `size` (a study opened only to read
     or record, where no trial trains) its rungs are 5, 15, 45 ... epochs. The median pruner
     stops a trial whose best so far is worse than the median of the finished ones at the
-    same epoch; Hyperband runs
-    several successive-halving brackets over epochs.
+    same epoch; Hyperband runs several successive-halving brackets over epochs.
 
     With several validation folds a trial's steps are its folds instead: the mean over the
     folds done is reported after each one, so a configuration worse than the others stops
