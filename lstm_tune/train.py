@@ -204,7 +204,7 @@ def use_xla(setting: str, data: Dataset, params: dict[str, Any]) -> bool:
     if setting in ("on", "off"):
         return setting == "on"
     sequences = int(params.get("layers", 1)) > 1 or bool(params.get("attention"))
-    batches = -(-len(data.train) // max(1, int(params["batch_size"])))
+    batches = updates_per_epoch(len(data.train), max(1, int(params["batch_size"])))
     return not data.masked and not sequences and batches * data.window >= XLA_MIN_STEPS
 
 

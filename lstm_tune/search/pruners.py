@@ -76,11 +76,12 @@ def first_rung_updates(spec: StudySpec, size: DataSize) -> int:
     smallest batch size if smaller (so a space of small batches is first judged after 5
     epochs of them, as before), capped at LATEST_FIRST_RUNG of max_epochs in the smallest
     batches. Larger batches get as many updates: more epochs."""
+    def per_epoch(batch: int) -> int:  # train.updates_per_epoch, without importing Keras
+        return max(1, math.ceil(size.samples / batch))
+
     smallest = min(param_values(SearchSpace(spec.space, size).defs["batch_size"]))
-    per_epoch = max(1, math.ceil(size.samples / smallest))
-    reference = FIRST_RUNG_EPOCHS * max(1, math.ceil(size.samples
-                                                     / min(REFERENCE_BATCH, smallest)))
-    latest = max(1, int(spec.training.max_epochs * LATEST_FIRST_RUNG)) * per_epoch
+    reference = FIRST_RUNG_EPOCHS * per_epoch(min(REFERENCE_BATCH, smallest))
+    latest = max(1, int(spec.training.max_epochs * LATEST_FIRST_RUNG)) * per_epoch(smallest)
     return min(reference, latest)
 
 
