@@ -21,6 +21,18 @@ def test_multivariate_unequal_lengths():
     np.testing.assert_array_equal(ts.sequences[1], [[7, 9], [8, 10]])
 
 
+def test_unlabelled_cases_to_predict():
+    """New cases come without labels (`@classLabel false`); they are read only when asked."""
+    text = HEADER.replace("true up down", "false") + "1,2,3:4,5,6\n7,8:9,10\n"
+    ts = parse_ts(text, labelled=False)
+    assert ts.labels == ["", ""] and ts.class_labels == () and ts.channels == 2
+    np.testing.assert_array_equal(ts.sequences[1], [[7, 9], [8, 10]])
+    labelled = parse_ts(HEADER + "1,2,3:4,5,6:up\n", labelled=False)  # labels still read
+    assert labelled.labels == ["up"] and labelled.channels == 2
+    with pytest.raises(TsFormatError, match="@classLabel must be 'true'"):
+        parse_ts(text)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     (HEADER.replace("@data\n", ""), "no @data line"),
     (HEADER.replace("@classLabel true up down\n", ""), "no @classLabel"),

@@ -281,3 +281,32 @@ def is_sequences(builtin: str | None, ts: str | None, sequence: str | None) -> b
         b = BUILTINS.get(builtin)
         return bool(b and b.framing == "sequences")
     return ts is not None or sequence is not None
+
+
+def load_builtin(b: Builtin, source: str) -> Any:
+    """The built-in's data; a missing or damaged package file is one StudyError."""
+    from lstm_tune.errors import StudyError
+
+    try:
+        return b.load()
+    except Exception as exc:  # a file missing from the installed package, or damaged
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StudyError(source, "data.builtin", f"the built-in {b.name!r} cannot be read "
+                         f"({first[:200]})", "reinstall lstm-tune (pip install "
+                         "--force-reinstall lstm-tune): its data files are missing or "
+                         "damaged") from None
+
+
+def builtin_size(b: Builtin) -> str:
+    """The built-in loaded, in words: how many rows, sequences or texts it holds."""
+    data = load_builtin(b, f"built-in {b.name}")
+    if b.framing == "sequences":
+        train, test = data
+        n = len(train.sequences) + (len(test.sequences) if test is not None else 0)
+        return f"{n} sequences"
+    if b.framing == "texts":
+        return f"{len(data)} texts"
+    if b.series:
+        return f"{data[b.series].nunique()} series, {len(data)} rows"
+    return f"{len(data)} steps"
+

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.builtin import BUILTINS, Builtin
+from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import DataSettings
 
@@ -132,7 +132,7 @@ def load_table(spec: DataSettings) -> Table:
     d = spec
     if d.builtin is not None:
         b = builtin_for(spec)
-        df = b.load()
+        df = load_builtin(b, spec.source)
         where = f"{spec.source} (built-in {b.name})"
         target = d.target or b.target
         features = list(d.features) if d.features else list(b.features)
@@ -166,7 +166,7 @@ def load_table(spec: DataSettings) -> Table:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
-    df, parts = _in_order(df, where, time, series)
+    df, parts = in_order(df, where, time, series)
     times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
 
     if spec.task == "forecast":
@@ -186,7 +186,7 @@ def load_table(spec: DataSettings) -> Table:
     return Table(where, target, y, x, tuple(features), times, units, informative, parts)
 
 
-def _in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
+def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
               ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...]]:
     """Rows of one series together (series by name) and in time order within each; the
     (name, start, stop) of every series of a panel."""

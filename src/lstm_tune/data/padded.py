@@ -16,26 +16,14 @@ from typing import Sequence as Seq
 
 import numpy as np
 
+from lstm_tune.data.encoders import NUDGE, PAD, SequenceEncoder, pad
 from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.splits import SequenceSplit, class_split
 from lstm_tune.data.transform import Transform
 from lstm_tune.data.window import FramedData, Split
 
-PAD = 0.0
-NUDGE = 1e-6
-
-
-def pad(values: Seq[np.ndarray], mean: np.ndarray, std: np.ndarray, steps: int) -> np.ndarray:
-    """Scale and pad sequences into one (n, steps, channels) float32 array."""
-    channels = len(mean)
-    out = np.full((len(values), steps, channels), PAD, dtype=np.float32)
-    for i, v in enumerate(values):
-        z = (np.asarray(v, dtype=float)[:steps] - mean) / std
-        zero = np.all(z == PAD, axis=1)
-        z[zero, 0] = NUDGE
-        out[i, : len(z)] = z
-    return out
+__all__ = ["NUDGE", "PAD", "SequenceDataset", "make_sequence_dataset", "pad"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +65,10 @@ class SequenceDataset(FramedData):
     def lengths_at(self, idx: np.ndarray) -> np.ndarray:
         return self.sequences.lengths[np.asarray(idx)]
 
+    def raw_samples(self, idx: np.ndarray) -> list[np.ndarray]:
+        """The sequences as given (steps x channels, data units): what a predictor reads."""
+        return [self.sequences.values[i] for i in np.asarray(idx)]
+
     def raw_inputs(self, idx: np.ndarray, target_as_input: bool = False) -> np.ndarray:
         """The sequences in the data's own units, padded with NaN (samples, steps, channels)."""
         out = np.full((len(idx), self.window, len(self.channel_names)), np.nan)
@@ -85,18 +77,14 @@ class SequenceDataset(FramedData):
             out[row, : len(v)] = v
         return out
 
+    def encoder(self) -> SequenceEncoder:
+        """What reads new sequences as this dataset read its own (data/encoders.py)."""
+        return SequenceEncoder(tuple(self.channel_names), self.x_mean, self.x_std, self.window,
+                               self.masked, tuple(self.classes))
+
     def frame(self, values: Seq[np.ndarray]) -> np.ndarray:
         """New sequences (each steps x channels, data units) as model input."""
-        for i, v in enumerate(values):
-            v = np.asarray(v)
-            if v.ndim != 2 or v.shape[1] != len(self.channel_names):
-                raise ValueError(f"sequence {i} has shape {v.shape}; expected (steps, "
-                                 f"{len(self.channel_names)})")
-            if not self.masked and len(v) != self.window:
-                raise ValueError(f"sequence {i} has {len(v)} steps; this model reads "
-                                 f"sequences of exactly {self.window}")
-        steps = max([self.window] + [len(v) for v in values]) if self.masked else self.window
-        return pad(values, self.x_mean, self.x_std, steps)
+        return self.encoder().encode(values)
 
 
 def make_sequence_dataset(settings: DataSettings, seqs: Sequences, fold: int = 0

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstm_tune.data.builtin import load_builtin
 from lstm_tune.data.load import (
     builtin_for,
     first_blank_row,
@@ -229,7 +230,7 @@ def load_sequences(settings: DataSettings) -> Sequences:
     """Read and check the study's sequences (built-in, .ts files or a long CSV)."""
     if settings.builtin is not None:
         b = builtin_for(settings)
-        train, test = b.load()
+        train, test = load_builtin(b, settings.source)
         return _from_ts(train, test, f"{settings.source} (built-in {b.name})",
                         f"{settings.source} (built-in {b.name})", b.informative, b.units)
     if settings.ts is not None:

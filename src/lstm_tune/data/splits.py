@@ -35,6 +35,9 @@ def holdout_sizes(validation: float, test: float, n_steps: int) -> tuple[int, in
 # the fold of a final refit: train on everything before the test part (its validation part,
 # fold 0's, then lies inside its training part and selects nothing)
 REFIT = -1
+# the fold of a production refit (`--refit-all`): train on everything, the test part too;
+# nothing it scores afterwards is held out
+ALL = -2
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,13 @@ class SequenceSplit:
         return self.folds[0].validation
 
     def parts(self, fold: int) -> tuple[np.ndarray, np.ndarray]:
-        """(train, validation) sample indices of a fold, or of the REFIT fold."""
+        """(train, validation) sample indices of a fold, or of the REFIT or ALL fold."""
+        first = self.folds[0]
         if fold == REFIT:
-            first = self.folds[0]
             return np.sort(np.concatenate([first.train, first.validation])), first.validation
+        if fold == ALL:
+            return (np.sort(np.concatenate([first.train, first.validation, self.test])),
+                    first.validation)
         return self.folds[fold].train, self.folds[fold].validation
 
 

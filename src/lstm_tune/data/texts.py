@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstm_tune.data.builtin import load_builtin
 from lstm_tune.data.load import builtin_for, first_blank_row, read_csv
 from lstm_tune.data.sequences import check_test_classes
 from lstm_tune.data.settings import DataSettings
@@ -117,7 +118,7 @@ def load_texts(settings: DataSettings) -> Texts:
     """Read and check the study's texts (the built-in reviews, or a CSV)."""
     if settings.builtin is not None:
         b = builtin_for(settings)
-        df = b.load()
+        df = load_builtin(b, settings.source)
         where = f"{settings.source} (built-in {b.name})"
         return Texts(where, tuple(f"review {i + 1}" for i in range(len(df))),
                      tuple(df[b.text].astype(str)), df[b.target].astype(str).to_numpy(),

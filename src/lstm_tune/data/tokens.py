@@ -16,37 +16,22 @@ deletion curve remove words.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence as Seq
 
 import numpy as np
 
+from lstm_tune.data.encoders import PAD_ID as PAD
+from lstm_tune.data.encoders import UNKNOWN_ID as UNKNOWN
+from lstm_tune.data.encoders import TextEncoder, encode_tokens, words
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.splits import SequenceSplit, class_split
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.transform import Transform
 from lstm_tune.data.window import FramedData, Split
 
-PAD, UNKNOWN = 0, 1
 UNKNOWN_TOKEN = "[UNK]"
-# TextVectorization's punctuation (keras/src/layers/preprocessing/text_vectorization.py)
-_PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def words(text: str) -> list[tuple[str, str]]:
-    """(word as written, its token) for each whitespace-separated word that keeps a
-    character once lower-cased (ASCII, as tf.strings.lower) and stripped of punctuation."""
-    out = []
-    for word in text.split():
-        token = _PUNCTUATION.sub("", word.translate(_ASCII_LOWER))
-        if token:
-            out.append((word, token))
-    return out
-
-
 def fit_vocabulary(token_lists: Seq[Seq[str]], size: int) -> tuple[str, ...]:
     """Padding, unknown, then the `size - 2` most frequent tokens (ties: the later token in
     code-point order first, as Keras' IndexLookup)."""
@@ -104,35 +89,32 @@ class TokenDataset(FramedData):
     def lengths_at(self, idx: np.ndarray) -> np.ndarray:
         return np.array([len(w) for w in self.words_at(idx)])
 
+    def raw_samples(self, idx: np.ndarray) -> list[str]:
+        """The texts as written: what a predictor reads."""
+        return [self.texts.texts[i] for i in np.asarray(idx)]
+
     def raw_inputs(self, idx: np.ndarray, target_as_input: bool = False) -> np.ndarray:
         """Token ids as the model reads them, (samples, steps, 1), padding as NaN."""
         ids = self.encode([self.texts.texts[i] for i in np.asarray(idx)]).astype(float)
         ids[ids == PAD] = np.nan
         return ids[..., None]
 
+    def encoder(self) -> TextEncoder:
+        """What reads new texts as this dataset read its own (data/encoders.py)."""
+        return TextEncoder(tuple(self.vocabulary), self.window, self.max_length,
+                           tuple(self.classes))
+
     @property
     def lookup(self) -> dict[str, int]:
-        return {t: i for i, t in enumerate(self.vocabulary) if i > UNKNOWN}
+        return self.encoder().lookup
 
     def encode(self, texts: Seq[str], length: int | None = None) -> np.ndarray:
         """Texts -> (n, length) int32 ids: known words by id, others unknown, padded."""
-        return encode_tokens([[t for _, t in words(x)] for x in texts], self.lookup,
-                             self.window if length is None else length, self.max_length)
+        return self.encoder().encode(texts, self.window if length is None else length)
 
     def frame(self, texts: Seq[str]) -> np.ndarray:
         """New texts as model input (the API's predict)."""
-        longest = max([len(words(t)) for t in texts] + [1])
-        return self.encode(texts, min(self.max_length, max(self.window, longest)))
-
-
-def encode_tokens(token_lists: Seq[Seq[str]], lookup: dict[str, int], length: int,
-                  max_length: int) -> np.ndarray:
-    out = np.full((len(token_lists), length), PAD, dtype=np.int32)
-    for row, tokens in enumerate(token_lists):
-        # a text of punctuation only reads as one unknown word
-        ids = [lookup.get(t, UNKNOWN) for t in tokens[: min(length, max_length)]] or [UNKNOWN]
-        out[row, : len(ids)] = ids
-    return out
+        return self.encoder().encode(texts)
 
 
 def make_token_dataset(settings: DataSettings, texts: Texts, vocab_size: int,

@@ -57,8 +57,10 @@ def read_text(path: str | Path) -> str:
         raise TsFormatError(f"cannot read it ({exc})") from None
 
 
-def parse_ts(text: str) -> TsFile:
-    """Parse the text of a `.ts` file; raises TsFormatError on anything inconsistent."""
+def parse_ts(text: str, labelled: bool = True) -> TsFile:
+    """Parse the text of a `.ts` file; raises TsFormatError on anything inconsistent.
+    `labelled=False` also reads files of unlabelled cases (`@classLabel false`, as one
+    gives new cases to predict); their labels are empty."""
     header: dict[str, str] = {}
     lines = text.splitlines()
     data_at = None
@@ -76,18 +78,19 @@ def parse_ts(text: str) -> TsFile:
         header[key] = value.strip()
     if data_at is None:
         raise TsFormatError("no @data line: the header must end with @data")
-    for key in ("problemname", "classlabel"):
+    for key in ("problemname", "classlabel") if labelled else ():
         if key not in header:
             raise TsFormatError(f"the header has no @{'problemName' if key == 'problemname' else 'classLabel'}")
     flags = {k: _boolean(header[k], k, 0) for k in _BOOLEAN_KEYS if k in header}
     if flags.get("timestamps"):
         raise TsFormatError("@timeStamps true is not supported: give the values without times")
-    label_parts = header["classlabel"].split()
-    if not label_parts or label_parts[0].lower() != "true":
+    label_parts = header.get("classlabel", "false").split()
+    has_labels = bool(label_parts) and label_parts[0].lower() == "true"
+    if labelled and not has_labels:
         raise TsFormatError("@classLabel must be 'true' followed by the class labels "
                             "(only classification files are read)")
-    classes = tuple(label_parts[1:])
-    if len(classes) < 2:
+    classes = tuple(label_parts[1:]) if has_labels else ()
+    if has_labels and len(classes) < 2:
         raise TsFormatError("@classLabel lists fewer than two classes")
     dims = 1 if flags.get("univariate", True) else None
     if "dimensions" in header:
@@ -112,14 +115,16 @@ def parse_ts(text: str) -> TsFile:
         if not line or line.startswith("#"):
             continue
         parts = line.split(":")
-        if len(parts) < 2:
-            raise TsFormatError(f"line {i}: no class label (expected values:label)")
-        label = parts[-1].strip()
-        if label not in classes:
-            raise TsFormatError(f"line {i}: class {label!r} is not declared in @classLabel "
-                                f"({' '.join(classes)})")
+        label = ""
+        if has_labels:
+            if len(parts) < 2:
+                raise TsFormatError(f"line {i}: no class label (expected values:label)")
+            label = parts.pop().strip()
+            if label not in classes:
+                raise TsFormatError(f"line {i}: class {label!r} is not declared in @classLabel "
+                                    f"({' '.join(classes)})")
         channels = []
-        for c, chunk in enumerate(parts[:-1], start=1):
+        for c, chunk in enumerate(parts, start=1):
             try:
                 values = [float("nan") if v.strip() == "?" else float(v)
                           for v in chunk.split(",")] if chunk.strip() else []
@@ -151,5 +156,5 @@ def parse_ts(text: str) -> TsFile:
     return TsFile(header.get("problemname", ""), sequences, labels, classes, header)
 
 
-def read_ts(path: str | Path) -> TsFile:
-    return parse_ts(read_text(path))
+def read_ts(path: str | Path, labelled: bool = True) -> TsFile:
+    return parse_ts(read_text(path), labelled)

@@ -16,11 +16,20 @@ from typing import Any
 
 import numpy as np
 
+from lstm_tune.data.encoders import (
+    SeriesEncoder,
+    cut_windows,
+    input_values,
+    min_history,
+    references,
+    scaled,
+    to_units,
+)
 from lstm_tune.data.load import Table
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import ALL, REFIT, holdout_sizes
 from lstm_tune.data.transform import Transform
 from lstm_tune.errors import StudyError
-from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import REFIT, holdout_sizes
 
 MIN_TRAIN_SAMPLES = 8
 
@@ -119,6 +128,7 @@ class Dataset(FramedData):
     metric: str = "rmse"  # what the search optimises (validation_value)
     series_names: tuple[str, ...] = ("",)  # the series kept, in the order of Split.series
     skipped: tuple[str, ...] = ()  # series too short for one window, left out on request
+    target_as_input: bool = True
 
     framing = "windows"
     masked = False
@@ -126,6 +136,14 @@ class Dataset(FramedData):
     @property
     def loaded(self) -> Table:
         return self.table
+
+    def encoder(self) -> SeriesEncoder:
+        """What reads a new history as this dataset read its series (data/encoders.py)."""
+        return SeriesEncoder(
+            self.task, self.window, self.steps_ahead, self.horizon, self.season,
+            self.transform.name, self.target_as_input, self.table.target_name,
+            tuple(self.table.feature_names), tuple(self.series_names), self.x_mean, self.x_std,
+            self.y_mean, self.y_std, tuple(self.classes))
 
     def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
         """Model output for a forecast split, back in the data's own units."""
@@ -135,12 +153,7 @@ class Dataset(FramedData):
               series: np.ndarray | None = None) -> np.ndarray:
         """Model output (scaled, transformed) -> forecast in the data's units, given each
         sample's reference (what the transform adds back) and series (its scaler)."""
-        ref = np.asarray(ref, dtype=float)
-        s = np.zeros(len(ref), dtype=int) if series is None else np.asarray(series, dtype=int)
-        shape = (-1,) + (1,) * (ref.ndim - 1)
-        z = (np.asarray(y_scaled, dtype=float).reshape(ref.shape) * self.y_std[s].reshape(shape)
-             + self.y_mean[s].reshape(shape))
-        return self.transform.inverse(z, ref)
+        return to_units(y_scaled, ref, series, self.y_mean, self.y_std, self.transform)
 
     def unscale_x(self, x: np.ndarray, series: np.ndarray | None = None) -> np.ndarray:
         """Scaled inputs back in the data's units (each sample with its series' scaler)."""
@@ -210,18 +223,17 @@ def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: 
     last `test` steps, validation in the `validation` steps before them, train before that.
     Fold j moves the validation block j blocks earlier (a rolling origin): its training
     windows end before it, and the windows between it and the test part are left out. The
-    REFIT fold trains on every window before the test part (fold 0's validation included)."""
-    w, k0 = spec.window, spec.steps_ahead
-    first_end = start + w - 1 + (tf.lag if spec.target_as_input else 0)
-    if tf.lag > 1:
-        first_end = max(first_end, start + tf.lag - k0)  # the season before the first target
+    REFIT fold trains on every window before the test part (fold 0's validation included),
+    the ALL fold on every window (a production refit, test part included)."""
+    k0 = spec.steps_ahead
+    first_end = start + min_history(spec.window, k0, tf.lag, spec.target_as_input) - 1
     ends = np.arange(first_end, stop - k0 - horizon + 1)
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
     first, last = ends + k0, ends + k0 + horizon - 1
     test_from = stop - n_test
     val_to = test_from - max(fold, 0) * n_val
     val_from = val_to - n_val
-    train_to = test_from if fold == REFIT else val_from
+    train_to = {REFIT: test_from, ALL: stop}.get(fold, val_from)
     return _Origins(ends[last < train_to], ends[(first >= val_from) & (last < val_to)],
                     ends[first >= test_from])
 
@@ -292,13 +304,10 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
         origins = _origins(start, stop, tf, spec, horizon, fold)
         kept.append(name)
         chunk = y[start:stop]
-        channels = [tf.input_series(chunk)] if spec.target_as_input else []
-        channels += [table.features[start:stop, i] for i in range(len(table.feature_names))]
-        values = np.column_stack(channels) if channels else np.zeros((stop - start, 0))
+        values = input_values(chunk, table.features[start:stop], tf, spec.target_as_input)
         s = len(x_mean)  # this series' index among the kept ones
         ends = {k: getattr(origins, k) for k in parts}
-        xs = {k: values[np.arange(spec.window)[None, :] + (e - start - spec.window + 1)[:, None]]
-              .astype(np.float64) for k, e in ends.items()}
+        xs = {k: cut_windows(values, e - start, spec.window) for k, e in ends.items()}
         flat = xs["train"].reshape(-1, values.shape[1])
         mean, std = flat.mean(axis=0), flat.std(axis=0)
         std[std == 0] = 1.0
@@ -309,7 +318,7 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
             first = e + spec.steps_ahead
             targets = first[:, None] + np.arange(horizon)[None, :]
             if forecast:
-                refs[k] = tf.reference(y, targets, e)
+                refs[k] = references(chunk, e - start, spec.steps_ahead, horizon, tf)
                 zs[k] = tf.forward(y, targets, refs[k])
             else:
                 refs[k] = np.zeros((len(e), 1))
@@ -325,8 +334,8 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
             ref = refs[k]
             if horizon == 1:
                 z, ref = z[:, 0], ref[:, 0]
-            parts[k].append(Split(((xs[k] - mean) / std).astype(np.float32), z,
-                                  e + spec.steps_ahead, ref, np.full(len(e), s)))
+            parts[k].append(Split(scaled(xs[k], mean, std), z, e + spec.steps_ahead, ref,
+                                  np.full(len(e), s)))
     if not x_mean:
         raise StudyError(table.source, "window", "every series is too short for one window",
                          "use a shorter window or smaller validation/test sizes")
@@ -337,5 +346,6 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
         train=Split.join(parts["train"]), val=Split.join(parts["val"]),
         test=Split.join(parts["test"]), x_mean=np.asarray(x_mean), x_std=np.asarray(x_std),
         y_mean=np.asarray(y_mean), y_std=np.asarray(y_std), classes=classes,
-        metric=spec.metric if forecast else "accuracy", series_names=tuple(kept), skipped=tuple(skipped),
+        metric=spec.metric if forecast else "accuracy", series_names=tuple(kept),
+        skipped=tuple(skipped), target_as_input=spec.target_as_input,
     )
