@@ -75,3 +75,30 @@ def forecast_errors(actual: np.ndarray, predicted: np.ndarray, scale: float) -> 
 
 
 FORECAST_METRICS = ("rmse", "mae", "mase", "smape")
+
+
+RELIABILITY_BINS = 10
+
+
+def reliability(actual: np.ndarray, proba: np.ndarray, classes: tuple[str, ...],
+                bins: int = RELIABILITY_BINS) -> dict[str, object]:
+    """How far a classifier's confidence is from its accuracy: the predicted class's
+    probability in `bins` equal-width bins, each bin's count, mean confidence and accuracy,
+    and the expected calibration error (Guo et al. 2017: the count-weighted mean gap)."""
+    p = np.asarray(proba, dtype=float)
+    confidence = p.max(axis=1)
+    right = np.asarray(classes)[p.argmax(axis=1)] == np.asarray(actual).astype(str)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    rows, gap = [], 0.0
+    for b in range(bins):
+        inside = which == b
+        n = int(inside.sum())
+        conf = float(confidence[inside].mean()) if n else None
+        acc = float(right[inside].mean()) if n else None
+        if n:
+            gap += n * abs(acc - conf)  # type: ignore[operator]
+        rows.append({"low": round(float(edges[b]), 4), "high": round(float(edges[b + 1]), 4),
+                     "count": n,
+                     "confidence": conf, "accuracy": acc})
+    return {"ece": gap / max(len(p), 1), "bins": rows}

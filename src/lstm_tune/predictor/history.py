@@ -1,0 +1,135 @@
+"""The series a forecaster reads: each one's recent history, and the times after it.
+
+A predictor keeps the tail of every series it was trained on (enough steps for its windows
+and transforms), so `predict()` forecasts past the end of the data with nothing else; a user
+may pass a longer or newer history instead. Times after the end are written as the data
+writes them (`1961-01` after `1960-12`), from the step the data's own times keep.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SeriesHistory:
+    """One series, oldest step first: its target (forecasts), features and times."""
+
+    name: str
+    target: np.ndarray  # (T,) float; zeros where the target is not needed (classes)
+    features: np.ndarray  # (T, F) float
+    times: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    def upto(self, position: int) -> "SeriesHistory":
+        """The history up to and including `position`."""
+        end = position + 1
+        return replace(self, target=self.target[:end], features=self.features[:end],
+                       times=self.times[:end])
+
+    def tail(self, steps: int) -> "SeriesHistory":
+        start = max(0, len(self) - steps)
+        return replace(self, target=self.target[start:], features=self.features[start:],
+                       times=self.times[start:])
+
+    def extended(self, values: np.ndarray, times: Sequence[str]) -> "SeriesHistory":
+        """The history with forecasts appended as if observed (recursive forecasting; only
+        for models whose sole input is the target)."""
+        values = np.asarray(values, dtype=float)
+        return replace(self, target=np.concatenate([self.target, values]),
+                       features=np.zeros((len(self) + len(values), self.features.shape[1])),
+                       times=self.times + tuple(times))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "target": self.target.tolist(),
+                "features": self.features.tolist(), "times": list(self.times)}
+
+    @staticmethod
+    def from_json(value: dict[str, Any]) -> "SeriesHistory":
+        target = np.asarray(value["target"], dtype=float)
+        features = np.asarray(value["features"], dtype=float).reshape(len(target), -1)
+        return SeriesHistory(value["name"], target, features, tuple(value["times"]))
+
+
+def _quarter(ts: pd.Timestamp) -> str:
+    return f"{ts.year}Q{ts.quarter}"
+
+
+_FORMATS: tuple[str | Callable[[pd.Timestamp], str], ...] = (
+    "%Y-%m-%d", "%Y-%m", "%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", _quarter)
+
+
+def _show(ts: pd.Timestamp, fmt: str | Callable[[pd.Timestamp], str]) -> str:
+    return fmt(ts) if callable(fmt) else ts.strftime(fmt)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How the data counts time: dates at a pandas frequency, numbers with a step, or
+    only positions (then a time after the end reads `<last>+k`)."""
+
+    kind: str  # "dates", "numbers" or "steps"
+    freq: str | None = None
+    format: str | None = None  # a strftime pattern, or "quarter" (1998Q1)
+    step: float | None = None
+
+    @staticmethod
+    def infer(times: Sequence[str]) -> "Clock":
+        """The clock of a series' times (the data's own strings)."""
+        times = [str(t) for t in times]
+        if len(times) < 3:
+            return Clock("steps")
+        try:
+            numbers = np.array([float(t) for t in times])
+        except ValueError:
+            numbers = None
+        if numbers is not None:
+            steps = np.diff(numbers)
+            return Clock("numbers", step=float(np.median(steps))) if len(steps) else Clock("steps")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            stamps = pd.to_datetime(pd.Series(times), errors="coerce", format="mixed")
+        if stamps.isna().any():
+            return Clock("steps")
+        try:
+            freq = pd.infer_freq(pd.DatetimeIndex(stamps.iloc[-min(len(stamps), 60):]))
+        except (TypeError, ValueError):
+            freq = None
+        if freq is None:
+            return Clock("steps")
+        tail = list(zip(stamps.iloc[-3:], times[-3:]))
+        for fmt in _FORMATS:
+            if all(_show(ts, fmt) == text for ts, text in tail):
+                return Clock("dates", freq, "quarter" if callable(fmt) else fmt)
+        return Clock("steps")
+
+    def after(self, last: str, count: int) -> list[str]:
+        """The `count` times after `last`."""
+        if self.kind == "numbers" and self.step is not None:
+            base = float(last)
+            values = [base + self.step * k for k in range(1, count + 1)]
+            whole = float(self.step).is_integer() and base.is_integer()
+            return [str(int(v)) if whole else f"{v:g}" for v in values]
+        if self.kind == "dates" and self.freq and self.format:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = pd.to_datetime(last, format="mixed")
+                stamps = pd.date_range(start, periods=count + 1, freq=self.freq)[1:]
+            fmt: Any = _quarter if self.format == "quarter" else self.format
+            return [_show(ts, fmt) for ts in stamps]
+        return [f"{last}+{k}" for k in range(1, count + 1)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "freq": self.freq, "format": self.format, "step": self.step}
+
+    @staticmethod
+    def from_json(value: dict[str, Any]) -> "Clock":
+        return Clock(**value)

@@ -1,0 +1,235 @@
+"""Reading what a user hands `predict`: a series history, sequences or texts.
+
+Every problem is one StudyError naming the input, the field and the fix (the CLI prints it
+as one line and exits 2, writing nothing): a missing or extra column, text where numbers
+belong, an unknown series, a history shorter than the model's window, sequences of the
+wrong channel count, a `.ts` file of other dimensions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from lstm_tune.data.load import in_order, numeric_column, read_csv, time_column
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.errors import StudyError
+from lstm_tune.predictor.history import SeriesHistory
+
+if TYPE_CHECKING:
+    from lstm_tune.predictor.predictor import Origin, Predictor
+
+PYTHON_INPUT = "predict input"
+
+
+def _is_path(data: Any) -> bool:
+    return isinstance(data, Path) or (isinstance(data, str) and (
+        Path(data).suffix.lower() in (".csv", ".ts", ".gz") or Path(data).is_file()))
+
+
+def _frame(data: Any) -> tuple[pd.DataFrame, str]:
+    """A DataFrame and what to call it in errors."""
+    if isinstance(data, pd.DataFrame):
+        if data.empty:
+            raise StudyError(PYTHON_INPUT, None, "the frame has no rows", "pass rows of history")
+        return data.copy(), PYTHON_INPUT
+    path = Path(data)
+    return read_csv(DataSettings(source=str(path)), path, "--input"), str(path)
+
+
+def _columns(df: pd.DataFrame, where: str, required: list[str], optional: list[str]) -> None:
+    columns = [str(c) for c in df.columns]
+    df.columns = columns
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise StudyError(where, "columns", f"no column {missing[0]!r} (columns: "
+                         f"{', '.join(columns)})", f"give the columns the model reads: "
+                         f"{', '.join(required)}")
+    extra = [c for c in columns if c not in required and c not in optional]
+    if extra:
+        raise StudyError(where, "columns", f"unexpected column {extra[0]!r}",
+                         f"remove it; the model reads {', '.join(required)}")
+
+
+# --- series --------------------------------------------------------------------------------
+
+
+def read_history(predictor: "Predictor", data: Any) -> list[SeriesHistory]:
+    """The series to forecast from: the predictor's own tails, or a user's history."""
+    if data is None:
+        if not predictor.histories:
+            raise StudyError(PYTHON_INPUT, None, "this predictor keeps no history",
+                             "pass a history with the study's columns")
+        return list(predictor.histories)
+    if not (isinstance(data, pd.DataFrame) or _is_path(data)):
+        raise StudyError(PYTHON_INPUT, None, f"a forecaster reads a history, not "
+                         f"{type(data).__name__}", "pass a DataFrame or a CSV path with the "
+                         "study's columns")
+    df, where = _frame(data)
+    e = predictor.encoder
+    info = predictor.info
+    time, series_col = info.get("time"), info.get("series_column") if predictor.panel else None
+    target = e.target_name
+    needs_target = predictor.task == "forecast" and any(
+        m.encoder.target_as_input or m.encoder.tf.lag for m in predictor.members)
+    required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
+        + list(e.feature_names)
+    _columns(df, where, required, [target])
+    df, parts = in_order(df, where, time, series_col)
+    parts = parts or (("", 0, len(df)),)
+    known = predictor.series
+    if predictor.task == "forecast" and target in df.columns:
+        y = numeric_column(df, target, where, target)
+    else:
+        y = np.zeros(len(df))
+    x = (np.column_stack([numeric_column(df, f, where, f) for f in e.feature_names])
+         if e.feature_names else np.zeros((len(df), 0)))
+    times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
+    out = []
+    for name, start, stop in parts:
+        name = str(name) if series_col else (known[0] if known else "")
+        if name not in known:
+            raise StudyError(where, series_col or "series", f"unknown series {name!r}",
+                             f"use a series the model was trained on ({', '.join(known[:8])}"
+                             f"{', ...' if len(known) > 8 else ''})")
+        if stop - start < predictor.min_history:
+            what = f"series {name!r} has" if predictor.panel else "the history has"
+            raise StudyError(where, "rows", f"{what} {stop - start} steps; the model needs at "
+                             f"least {predictor.min_history} (its window and the target "
+                             "transform's lag)", "pass a longer history")
+        out.append(SeriesHistory(name, y[start:stop], x[start:stop], times[start:stop]))
+    return out
+
+
+def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
+                     origins: Sequence[str] | str | None) -> list["Origin"]:
+    """Where forecasts start: the end of each history, every step with enough history
+    ('all'), or the given times."""
+    first = predictor.min_history - 1
+    if origins is None:
+        return [(h, len(hist) - 1) for h, hist in enumerate(histories)]
+    if isinstance(origins, str) and origins == "all":
+        return [(h, p) for h, hist in enumerate(histories) for p in range(first, len(hist))]
+    wanted = [str(o) for o in ([origins] if isinstance(origins, str) else origins)]
+    out = []
+    for t in wanted:
+        found = [(h, hist.times.index(t)) for h, hist in enumerate(histories) if t in hist.times]
+        if not found:
+            raise StudyError(PYTHON_INPUT, "origins", f"{t!r} is not a time of the history",
+                             "give times as the history writes them")
+        short = [h for h, p in found if p < first]
+        if short:
+            raise StudyError(PYTHON_INPUT, "origins", f"origin {t!r} has fewer than "
+                             f"{predictor.min_history} steps of history behind it",
+                             "give a later origin")
+        out += found
+    return out
+
+
+# --- sequences and texts -------------------------------------------------------------------
+
+
+def read_samples(predictor: "Predictor", data: Any) -> tuple[list[str], list[Any]]:
+    """Ids and values of the sequences or texts to classify."""
+    if predictor.framing == "tokens":
+        return _texts(predictor, data)
+    ids, values, where = _sequences(predictor, data)
+    try:
+        predictor.encoder.check(values)
+    except ValueError as exc:
+        raise StudyError(where, "channels" if "shape" in str(exc) else "steps", str(exc),
+                         "give sequences with the channels (and length) the model reads"
+                         ) from None
+    return ids, values
+
+
+def _sequences(predictor: "Predictor", data: Any) -> tuple[list[str], list[np.ndarray], str]:
+    channels = list(predictor.encoder.channel_names)
+    if _is_path(data):
+        path = Path(data)
+        if path.name.lower().endswith((".ts", ".ts.gz")):
+            return _ts_file(path, len(channels))
+        return _long_csv(predictor, path, channels)
+    if isinstance(data, pd.DataFrame):
+        raise StudyError(PYTHON_INPUT, None, "a DataFrame of sequences is ambiguous",
+                         "pass a list of (steps, channels) arrays, or a long CSV path")
+    try:
+        values = [np.asarray(v, dtype=float) for v in data]
+    except (TypeError, ValueError):
+        raise StudyError(PYTHON_INPUT, None, "sequences must hold numbers",
+                         "pass a list of (steps, channels) arrays of numbers") from None
+    values = [v[:, None] if v.ndim == 1 else v for v in values]
+    if not values:
+        raise StudyError(PYTHON_INPUT, None, "no sequences", "pass at least one sequence")
+    bad = next((i for i, v in enumerate(values) if not np.all(np.isfinite(v))), None)
+    if bad is not None:
+        raise StudyError(PYTHON_INPUT, f"sequence {bad}", "has missing or infinite values",
+                         "fill them first")
+    return [str(i) for i in range(len(values))], values, PYTHON_INPUT
+
+
+def _ts_file(path: Path, channels: int) -> tuple[list[str], list[np.ndarray], str]:
+    from lstm_tune.data.ts_format import TsFormatError, read_ts
+
+    if not path.is_file():
+        raise StudyError(str(path), "--input", "no such file", "check the path")
+    try:
+        ts = read_ts(path, labelled=False)
+    except TsFormatError as exc:
+        raise StudyError(str(path), "--input", f"malformed .ts file: {exc}",
+                         "fix the file (see the UCR/UEA .ts format)") from None
+    if ts.channels != channels:
+        raise StudyError(str(path), "@dimensions", f"{ts.channels} dimension(s), but the "
+                         f"model reads {channels}", f"give cases of {channels} dimension(s)")
+    return [f"case {i + 1}" for i in range(len(ts.sequences))], list(ts.sequences), str(path)
+
+
+def _long_csv(predictor: "Predictor", path: Path, channels: list[str]
+              ) -> tuple[list[str], list[np.ndarray], str]:
+    df, where = _frame(path)
+    info = predictor.info
+    seq, time, label = info.get("sequence_column") or "sequence", info.get("time"), \
+        info.get("target")
+    _columns(df, where, [seq] + channels, [c for c in (time, label) if c])
+    order = np.arange(len(df))
+    if time and time in df.columns:
+        stamps = time_column(df, time, where, "step", "give every row a step")
+        order = np.lexsort((np.arange(len(df)), stamps.to_numpy()))
+    x = np.column_stack([numeric_column(df, c, where, c) for c in channels])
+    ids = df[seq].astype(str).str.strip().to_numpy()
+    rows: dict[str, list[int]] = {}
+    for r in order:
+        rows.setdefault(ids[r], []).append(int(r))
+    first = {k: min(v) for k, v in rows.items()}
+    names = sorted(rows, key=first.__getitem__)
+    return names, [x[rows[n]] for n in names], where
+
+
+def _texts(predictor: "Predictor", data: Any) -> tuple[list[str], list[str]]:
+    if _is_path(data):
+        df, where = _frame(data)
+        column = predictor.info.get("text_column") or "text"
+        _columns(df, where, [column], ["id", predictor.info.get("target") or ""])
+        texts = df[column]
+        blank = texts.isna() | (texts.astype(str).str.strip() == "")
+        if blank.any():
+            row = int(np.flatnonzero(blank.to_numpy())[0])
+            raise StudyError(where, column, f"the text at data row {row + 1} is empty",
+                             "give every row its text, or drop the row")
+        ids = (df["id"].astype(str).tolist() if "id" in df.columns
+               else [f"row {i + 1}" for i in range(len(df))])
+        return ids, texts.astype(str).tolist()
+    if isinstance(data, str) or not isinstance(data, (list, tuple, np.ndarray, pd.Series)):
+        raise StudyError(PYTHON_INPUT, None, "texts come as a list of strings",
+                         "pass a list of texts, or a CSV path")
+    texts = list(data)
+    bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+    if bad is not None:
+        raise StudyError(PYTHON_INPUT, f"text {bad}", f"is {type(texts[bad]).__name__}, not a "
+                         "string", "pass texts as strings")
+    if not texts:
+        raise StudyError(PYTHON_INPUT, None, "no texts", "pass at least one text")
+    return [str(i) for i in range(len(texts))], texts

@@ -1,0 +1,301 @@
+"""The predictor: the model a study tested, with everything it needs to read raw input.
+
+Its members are the final model's Keras models (one, or an ensemble's), each with the
+encoder of the data it was trained on (scalers, transform, vocabulary: data/encoders.py);
+their outputs are averaged as the evaluation averaged them (forecasts in the data's units,
+class probabilities). A forecaster also keeps the tail of every series and the conformal
+calibration of its errors (intervals.py), so `predict()` forecasts past the end of the data
+with intervals and nothing else. The evaluation scores the test part through the same
+`outputs_at`, so what the report tested is what `predict` and `export` hand over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from lstm_tune.data.encoders import Encoder
+from lstm_tune.errors import StudyError
+from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.predictor.intervals import LEVELS, Calibration
+
+Origin = tuple[int, int]  # (which history, the position of the window's last step)
+
+# rows a model reads at once: its compiled predict step on a whole chunk (Keras' `predict`
+# sets up an input pipeline per call, which dominated recursive forecasts: 0.15 s a call)
+CHUNK = 4096
+
+
+def run_model(model: Any, x: np.ndarray) -> np.ndarray:
+    """A Keras model's outputs on `x`, chunk by chunk."""
+    return np.concatenate([np.asarray(model.predict_on_batch(x[i: i + CHUNK]))
+                           for i in range(0, len(x), CHUNK)])
+
+
+@dataclass
+class Member:
+    model: Any  # a keras.Model
+    encoder: Encoder
+
+
+class Predictor:
+    """Predictions from raw input: forecasts past the data (with intervals), or classes
+    with their probabilities. Build it with `Study.predictor()`, or load a saved one with
+    `lstm_tune.load_predictor(DIR)`."""
+
+    def __init__(self, task: str, members: list[Member], histories: Sequence[SeriesHistory] = (),
+                 clock: Clock | None = None, calibration: Calibration | None = None,
+                 info: dict[str, Any] | None = None) -> None:
+        if not members:
+            raise ValueError("a predictor needs at least one member model")
+        self.task = task
+        self.members = members
+        self.histories = list(histories)
+        self.clock = clock or Clock("steps")
+        self.calibration = calibration
+        self.info = dict(info or {})
+
+    # --- what it reads -------------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        return self.members[0].encoder
+
+    @property
+    def framing(self) -> str:
+        return self.encoder.framing
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(self.encoder.classes)
+
+    @property
+    def horizon(self) -> int:
+        return int(getattr(self.encoder, "horizon", 1))
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        return tuple(getattr(self.encoder, "series", ()))
+
+    @property
+    def panel(self) -> bool:
+        return len(self.series) > 1 or self.series not in ((), ("",))
+
+    @property
+    def min_history(self) -> int:
+        """Steps of history every member needs behind a forecast's origin."""
+        return max(int(getattr(m.encoder, "min_history", 1)) for m in self.members)
+
+    @property
+    def recursive(self) -> bool:
+        """Whether forecasts can be fed back as inputs: every member reads only the target."""
+        return self.task == "forecast" and all(
+            m.encoder.target_as_input and not m.encoder.feature_names for m in self.members)
+
+    def input_schema(self) -> dict[str, Any]:
+        """What `predict` reads, for the manifest and for error messages."""
+        e = self.encoder
+        if self.framing == "windows":
+            return {"kind": "series history", "time": self.info.get("time"),
+                    "target": e.target_name, "features": list(e.feature_names),
+                    "series_column": self.info.get("series_column"),
+                    "series": list(self.series) if self.panel else [],
+                    "min_history": self.min_history}
+        if self.framing == "sequences":
+            return {"kind": "sequences", "channels": list(e.channel_names),
+                    "steps": e.window if not e.masked else f"any (trained on up to {e.window})"}
+        return {"kind": "texts", "text_column": self.info.get("text_column"),
+                "max_words": e.max_length}
+
+    # --- array level: what evaluation, calibration and predict share ----------------------
+
+    def outputs_at(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin]
+                   ) -> np.ndarray:
+        """The members' mean output from each origin: forecasts in the data's units
+        (n, horizon), or class probabilities (n, classes)."""
+        outputs = [self._member_outputs(m, histories, origins) for m in self.members]
+        return np.mean(outputs, axis=0)
+
+    def _member_outputs(self, member: Member, histories: Sequence[SeriesHistory],
+                        origins: Sequence[Origin]) -> np.ndarray:
+        e = member.encoder
+        xs, refs, series, order = [], [], [], []
+        for h, hist in enumerate(histories):
+            rows = [i for i, (which, _) in enumerate(origins) if which == h]
+            if not rows:
+                continue
+            s = e.series.index(hist.name)
+            x, ref = e.inputs(s, hist.target, hist.features,
+                              np.array([origins[i][1] for i in rows]))
+            xs.append(x)
+            refs.append(ref)
+            series.append(np.full(len(rows), s))
+            order.extend(rows)
+        raw = run_model(member.model, np.concatenate(xs))
+        out = e.decode(raw, np.concatenate(refs), np.concatenate(series))
+        back = np.empty_like(out)
+        back[np.asarray(order)] = out
+        return back
+
+    def readable(self, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Outputs as people read them: forecasts ((n,) for one step, (n, horizon) for a
+        path) with no probabilities, or classes with their probabilities."""
+        outputs = np.asarray(outputs, dtype=float)
+        if self.classes:
+            return np.asarray(self.classes)[outputs.argmax(axis=1)], outputs
+        return (outputs[:, 0] if self.horizon == 1 else outputs), None
+
+    def proba(self, inputs: Sequence[Any]) -> np.ndarray:
+        """Class probabilities of sequences or texts (already read): the members' mean."""
+        outputs = []
+        for m in self.members:
+            x = m.encoder.encode(list(inputs))
+            outputs.append(run_model(m.model, x).astype(float))
+        return np.mean(outputs, axis=0)
+
+    def recursive_paths(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin],
+                        steps: int) -> np.ndarray:
+        """Forecasts of `steps` steps from each origin, `horizon` at a time, each block's
+        forecasts fed back as the next one's history: (n, steps)."""
+        current = [histories[h].upto(p) for h, p in origins]
+        out = np.zeros((len(current), 0))
+        while out.shape[1] < steps:
+            block = self.outputs_at(current, [(i, len(c) - 1) for i, c in enumerate(current)])
+            take = block[:, : steps - out.shape[1]]
+            out = np.concatenate([out, take], axis=1)
+            current = [c.extended(v, [f"+{k}" for k in range(len(v))])
+                       for c, v in zip(current, take)]
+        return out
+
+    # --- user level ------------------------------------------------------------------------
+
+    def predict(self, data: Any = None, steps: int | None = None,
+                levels: Sequence[float] = LEVELS, origins: Sequence[str] | str | None = None
+                ) -> pd.DataFrame:
+        """Predictions people read, as a table.
+
+        Forecasts: the next `horizon` steps after the end of each series (the data the
+        study saw, or `data`: a DataFrame or CSV path with the study's columns), with
+        intervals at `levels` (%); `steps` more than the horizon forecasts recursively (the
+        model's forecasts fed back as inputs), where the model reads only the target.
+        `origins`: forecast from these times of the history instead ('all': from every
+        step with enough history before it). Classes: `data` holds sequences (arrays, a
+        long CSV or .ts file) or texts (strings, or a CSV of them); one row per input with
+        its class and each class's probability."""
+        from lstm_tune.predictor import inputs
+
+        if self.framing == "windows":
+            histories = inputs.read_history(self, data)
+            return self._series_table(histories, steps, levels, origins)
+        if steps is not None or origins is not None:
+            raise StudyError("predict", "steps" if steps is not None else "origins",
+                             "only forecasts have steps and origins", "leave them out")
+        if data is None:
+            raise StudyError("predict", "input", f"classifying {self.framing} needs them "
+                             "as input", "pass sequences or texts (--input FILE)")
+        ids, values = inputs.read_samples(self, data)
+        return self._class_table(ids, self.proba(values))
+
+    def _series_table(self, histories: list[SeriesHistory], steps: int | None,
+                      levels: Sequence[float], origins: Sequence[str] | str | None
+                      ) -> pd.DataFrame:
+        from lstm_tune.predictor.inputs import origin_positions
+
+        chosen = origin_positions(self, histories, origins)
+        if self.task != "forecast":
+            proba = self.outputs_at(histories, chosen)
+            rows = {"series": [histories[h].name for h, _ in chosen]} if self.panel else {}
+            rows["time"] = [histories[h].times[p] for h, p in chosen]
+            return self._class_table(None, proba, rows)
+        steps = self.horizon if steps is None else int(steps)
+        if steps < 1:
+            raise StudyError("predict", "steps", f"{steps} steps", "ask for 1 or more steps")
+        notes = []
+        if steps <= self.horizon:
+            paths = self.outputs_at(histories, chosen)[:, :steps]
+        elif not self.recursive:
+            raise StudyError("predict", "steps", f"{steps} steps ahead, but the model forecasts "
+                             f"{self.horizon} and reads features whose future values are not "
+                             "known", f"use steps <= {self.horizon}, or a study with horizon "
+                             f"{steps}")
+        else:
+            paths = self.recursive_paths(histories, chosen, steps)
+            notes.append(f"steps {self.horizon + 1}-{steps} are recursive: the model's own "
+                         f"forecasts were fed back as inputs ({self.horizon} step(s) at a time)")
+        table = self._forecast_rows(histories, chosen, paths, levels, origins is not None)
+        notes += self.interval_notes(steps, levels)
+        table.attrs["notes"] = notes
+        return table
+
+    def _forecast_rows(self, histories: list[SeriesHistory], chosen: list[Origin],
+                       paths: np.ndarray, levels: Sequence[float], with_origin: bool
+                       ) -> pd.DataFrame:
+        steps = paths.shape[1]
+        names = [histories[h].name for h, _ in chosen]
+        rows: dict[str, list[Any]] = {}
+        if self.panel:
+            rows["series"] = [n for n in names for _ in range(steps)]
+        if with_origin:
+            rows["origin"] = [histories[h].times[p] for h, p in chosen for _ in range(steps)]
+        rows["time"] = [t for h, p in chosen
+                        for t in self.clock.after(histories[h].times[p], steps)]
+        rows["step"] = [k for _ in chosen for k in range(1, steps + 1)]
+        rows["forecast"] = paths.reshape(-1).tolist()
+        for level in levels:
+            lower, upper = self.bounds(paths, names, level)
+            rows[f"lower_{level:g}"] = lower.reshape(-1).tolist()
+            rows[f"upper_{level:g}"] = upper.reshape(-1).tolist()
+        return pd.DataFrame(rows)
+
+    def bounds(self, paths: np.ndarray, series: Sequence[str], level: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """The `level` (%) interval of forecasts (n, steps) from step 1; NaN without
+        calibration or beyond the calibrated steps."""
+        if self.calibration is None:
+            nan = np.full(np.shape(paths), np.nan)
+            return nan, nan.copy()
+        return self.calibration.bounds(paths, series, level)
+
+    def interval_notes(self, steps: int, levels: Sequence[float]) -> list[str]:
+        """What a reader of the intervals should know: how many errors each rests on."""
+        c = self.calibration
+        if c is None:
+            return ["no intervals: this predictor has no calibration errors"]
+        counts = c.counts()[:steps] or [0]
+        many = (f"{min(counts)}" if min(counts) == max(counts)
+                else f"{min(counts)}-{max(counts)}")
+        notes = [f"intervals: split conformal, from {many} validation errors per step ahead "
+                 f"({c.source})"]
+        if steps > c.steps:
+            notes.append(f"no intervals after step {c.steps}: no validation errors reach "
+                         "that far")
+        for level in levels:
+            coarse = [s for s in c.coarse(level) if s <= steps]
+            if coarse:
+                n = min(c.counts()[s - 1] for s in coarse)
+                which = (f"step {coarse[0]}" if len(coarse) == 1
+                         else f"steps {coarse[0]}-{coarse[-1]}")
+                notes.append(f"{level:g}% intervals of {which} rest on "
+                             f"{n} errors, too few to promise {level:g}%: they use the largest "
+                             f"error, which covers {n / (n + 1):.0%} of new points")
+        return notes
+
+    def _class_table(self, ids: Sequence[str] | None, proba: np.ndarray,
+                     rows: dict[str, list[Any]] | None = None) -> pd.DataFrame:
+        out: dict[str, list[Any]] = dict(rows or {})
+        if ids is not None:
+            out["id"] = list(ids)
+        out["class"] = [self.classes[i] for i in np.asarray(proba).argmax(axis=1)]
+        for j, c in enumerate(self.classes):
+            out[f"p_{c}"] = np.asarray(proba)[:, j].tolist()
+        return pd.DataFrame(out)
+
+    def save(self, path: Any) -> Any:
+        """Write the predictor to a folder (models, encoders, histories, calibration and a
+        manifest); `lstm_tune.load_predictor(path)` reads it back in any process."""
+        from lstm_tune.predictor.bundle import save_predictor
+
+        return save_predictor(self, path)

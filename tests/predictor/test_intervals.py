@@ -1,0 +1,53 @@
+"""Split-conformal intervals: the order statistic, too few errors said so, each series in
+its own scale; and the reliability of class probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_tune.metrics import reliability
+from lstm_tune.predictor.intervals import Calibration, conformal_rank, coverage, series_scale
+
+
+@pytest.mark.parametrize("n, level, rank", [(12, 0.8, 11), (12, 0.95, 13), (19, 0.95, 19),
+                                            (400, 0.95, 381), (4, 0.8, 4), (3, 0.8, 4)])
+def test_the_conformal_rank_is_ceil_n_plus_one_times_the_level(n, level, rank):
+    assert conformal_rank(n, level) == rank
+
+
+def test_bounds_scale_each_series_and_say_when_errors_are_too_few():
+    scores = (tuple(np.arange(1, 13) / 10.0), tuple(np.arange(1, 41) / 10.0))
+    c = Calibration(scores, {"a": 1.0, "b": 100.0}, direct=2, folds=1, source="test")
+    assert c.quantile(1, 80) == pytest.approx(1.1)  # the 11th of 12
+    assert c.quantile(1, 95) == pytest.approx(1.2)  # 13 > 12: the largest
+    assert c.quantile(2, 95) == pytest.approx(3.9)  # the 39th of 40
+    assert c.coarse(95) == [1] and c.coarse(80) == []
+    assert np.isnan(c.quantile(3, 80))  # beyond the calibrated steps
+    lower, upper = c.bounds(np.array([[10.0, 20.0], [1000.0, 2000.0]]), ["a", "b"], 80)
+    np.testing.assert_allclose(upper - lower, [[2.2, 2 * 3.3], [220.0, 2 * 330.0]])
+    again = Calibration.from_json(c.to_json())
+    assert again == c
+
+
+def test_coverage_counts_values_inside_per_step():
+    actual = np.array([[1.0, 5.0], [2.0, 0.0]])
+    lower, upper = np.zeros((2, 2)), np.full((2, 2), 3.0)
+    assert coverage(actual, lower, upper) == [1.0, 0.5]
+
+
+def test_a_series_scale_is_its_seasonal_naive_error_else_its_spread():
+    assert series_scale(np.array([1.0, 2, 3, 4, 5, 6]), 2) == pytest.approx(2.0)
+    assert series_scale(np.array([3.0, 3, 3, 3]), 2) == 1.0  # constant: no scale, use 1
+    assert series_scale(np.array([1.0, 1, 3, 3]), 1) == pytest.approx(2 / 3)
+
+
+def test_reliability_bins_confidence_and_accuracy():
+    proba = np.array([[0.92, 0.08], [0.2, 0.8], [0.6, 0.4], [0.95, 0.05]])
+    out = reliability(np.array(["a", "b", "b", "a"]), proba, ("a", "b"))
+    used = [b for b in out["bins"] if b["count"]]
+    assert [b["count"] for b in used] == [1, 1, 2]
+    assert used[0]["confidence"] == pytest.approx(0.6) and used[0]["accuracy"] == 0.0
+    assert used[2]["confidence"] == pytest.approx(0.935) and used[2]["accuracy"] == 1.0
+    # |0 - .6| + |1 - .8| + 2 |1 - .935|, over 4 samples
+    assert out["ece"] == pytest.approx((0.6 + 0.2 + 0.13) / 4)
