@@ -71,6 +71,20 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite tests what users install: .ci/run sets LSTM_TUNE_REQUIRE_INSTALLED, and
+    then an lstm_tune imported from this checkout (an editable install) is an error."""
+    import lstm_tune
+
+    if os.environ.get("LSTM_TUNE_REQUIRE_INSTALLED") and \
+            Path(lstm_tune.__file__).resolve().is_relative_to(ROOT):
+        raise pytest.UsageError(f"lstm_tune was imported from {lstm_tune.__file__}, the source "
+                                "tree, not the installed package: pip install '.[test]'")
+
+
 @pytest.fixture(autouse=True)
 def _quiet_optuna():
     import optuna
@@ -82,6 +96,9 @@ def _quiet_optuna():
 # test processes (pytest-xdist); every other file's tests share one process, so that its
 # module and session fixtures are built once.
 SPREAD = {"test_robustness.py", "test_benchmarks.py"}
+# files that need another file's costly session fixtures run in that file's process, where
+# the fixtures are built once (tests/explain/conftest.py trains a text model for a minute)
+SAME_PROCESS = {"tests/explain/test_context.py": "tests/explain/test_explainers.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -90,5 +107,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     that no long test is left running alone at the end."""
     for item in items:
         if item.path.name not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            file = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(SAME_PROCESS.get(file, file)))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
