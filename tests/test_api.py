@@ -36,13 +36,21 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert set(ev.baselines) == {"majority_class", "nearest_neighbour"}
     assert len(ev.predictions["test"]["actual"]) == 40  # the published test part, all of it
     predicted = study.predict(X[120:125])
-    assert list(predicted) == list(ev.predictions["test"]["predicted"][:5])
+    assert list(predicted["class"]) == list(ev.predictions["test"]["predicted"][:5])
+    np.testing.assert_allclose(predicted[["p_down", "p_up"]].to_numpy(),
+                               ev.predictions["test"]["probabilities"][:5], atol=1e-6)
+    from lstm_tune import load_predictor
+
+    exported = load_predictor(tmp_path / "updown_model")  # what study.export wrote
+    assert list(exported.predict(X[120:125])["class"]) == list(predicted["class"])
     explained = scope["explained"]
     assert set(explained.attributions) >= {"shap", "lime"}
     assert explained.report_path.is_file()
     page = open_page(tmp_path / "reports" / "updown" / "index.html")
     assert page.broken_images == 0 and "Confusion matrix (test)" in page.text
     assert "one class per sequence" in page.text and "nearest_neighbour" in page.text
+    assert "Calibration of the probabilities (test)" in page.text
+    assert f"Expected calibration error {ev.reliability['ece']:.4g}" in page.text
     page = open_page(explained.report_path)
     assert page.broken_images == 0 and page.console_errors == []
     for words in ("10 sequences explained", "Individual sequences", "class up: predicted",

@@ -97,6 +97,13 @@ def with_texts(frame=None, raw: bytes | None = None):
     return write
 
 
+def with_history(edit):
+    """A history for `predict --input`: the built-in airline series, edited."""
+    from lstm_tune.data.builtin import BUILTINS
+
+    return lambda d: edit(BUILTINS["airline"].load()).to_csv(d / "history.csv", index=False)
+
+
 def panel_study(**settings):
     return {**csv_study(series="store"), "split": {"validation": 8, "test": 8}, **settings}
 
@@ -257,6 +264,28 @@ CASES = [
      None, "run", "space.vocab_size: only for texts"),
     ("texts and sequences", text_study(sequence="id"), with_texts(TEXTS_CSV), "run",
      "data.text: texts have no data.sequence"),
+    # predict and export read the study as it is; their input is what is bad
+    ("a history with an extra column", tiny_study(budget={"trials": 1}),
+     with_history(lambda f: f.assign(price=1.0)), "predict --input history.csv",
+     "history.csv: columns: unexpected column 'price'; fix: remove it"),
+    ("a history without the target", tiny_study(budget={"trials": 1}),
+     with_history(lambda f: f.drop(columns="passengers")), "predict --input history.csv",
+     "columns: no column 'passengers'"),
+    ("text where numbers belong", tiny_study(budget={"trials": 1}),
+     with_history(lambda f: f.astype({"passengers": object}).assign(
+         passengers=["many"] + list(f.passengers[1:]))), "predict --input history.csv",
+     "column 'passengers' has a non-numeric value 'many' at data row 1"),
+    ("a history shorter than the window", tiny_study(budget={"trials": 1}),
+     with_history(lambda f: f.tail(5)), "predict --input history.csv",
+     "the history has 5 steps; the model needs at least"),
+    ("a duplicate month in a history", tiny_study(budget={"trials": 1}),
+     with_history(lambda f: pd.concat([f, f.tail(1)])), "predict --input history.csv",
+     "duplicate time '1960-12'"),
+    ("predictions to an unknown file type", tiny_study(budget={"trials": 1}), None,
+     "predict --out forecasts.txt", "--out: unknown file type"),
+    ("an export into a folder of other files", tiny_study(budget={"trials": 1}),
+     lambda d: (d / "model").mkdir() or (d / "model" / "notes.txt").write_text("mine"),
+     "export model", "the folder is not empty and holds no earlier export"),
 ]
 
 
@@ -290,7 +319,8 @@ def test_bad_input(existing_study, tmp_path, monkeypatch, case, content, files, 
     line = lines[0]
     assert line.startswith("lstm-tune: ") and "Traceback" not in result.output
     assert any(name in line for name in ("tiny.yaml", "sales.csv", "gestures", ".ts",
-                                         "texts.csv")), line
+                                         "texts.csv", "history.csv", "forecasts.txt",
+                                         "model")), line
     assert words in line, line
     assert "fix:" in line, line
     after = tree_digest(work)

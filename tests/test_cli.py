@@ -74,6 +74,11 @@ def test_summary_json_is_machine_readable(finished):
     assert "seasonal ARIMA (0,1,1)(0,1,1,12)" in ev["baseline_methods"]["seasonal_arima"]
     assert "but not seasonal_arima" in ev["verdict"]
     assert info["report"].endswith("index.html")
+    # the test part's interval coverage and width per step, and the forecast past the data
+    iv = ev["intervals"]
+    assert iv["levels"] == [80, 95] and iv["errors_per_step"] == [12]
+    assert all(0 <= iv["coverage"][k][0] <= 1 and iv["width"][k][0] > 0 for k in ("80", "95"))
+    assert ev["future"]["rows"][0]["time"] == "1961-01"
 
 
 def test_report_renders_in_chromium(finished):
@@ -85,7 +90,9 @@ def test_report_renders_in_chromium(finished):
     for words in ("Test split, against baselines", "seasonal_naive", "test MAE",
                   "seasonal ARIMA (0,1,1)(0,1,1,12), fixed orders", "exponential smoothing",
                   "but not seasonal_arima", "Reproduce the best model", "seed=", "fANOVA",
-                  "the ranking is a rough hint", "lstm-tune compare"):
+                  "the ranking is a rough hint", "lstm-tune compare",
+                  "Intervals on the test part", "80% coverage", "rest on 12 validation errors",
+                  "Forecast past the data", "1961-01", "Use the model", "lstm-tune export"):
         assert words in page.text, words
     prose = page.text.split("Reproduce the best model")[0]  # the code keeps exact values
     assert not re.search(r"\d\.\d{7,}", prose), re.search(r".{60}\d\.\d{7,}", prose)

@@ -153,3 +153,31 @@ def test_an_ensemble_is_the_mean_of_its_members_in_data_units(folder):
         forecasts.append(data.units(raw, data.test.ref, data.test.series))
     np.testing.assert_allclose(result.predictions["test"]["predicted"],
                                np.mean(forecasts, axis=0), rtol=1e-5)
+
+
+def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(folder):
+    """Study.predict on the test inputs (the history, from each test origin) gives the
+    evaluation's test forecasts bit for bit: the report tested what predict hands over."""
+    from lstm_tune.api import Study
+
+    spec, study = variant(folder, "ensemble_p", model="ensemble", seeds=1, top=2)
+    test = evaluate(spec, study).predictions["test"]
+    table = load_data(spec.data_settings)
+    origins = [table.times[i - 1] for i in test["target_idx"]]
+    history = pd.DataFrame({"month": table.times, "passengers": table.target})
+    api = Study(spec)
+    predicted = api.predict(history, origins=origins)
+    np.testing.assert_array_equal(predicted["forecast"].to_numpy(), np.asarray(test["predicted"]))
+    predictor = api.predictor()
+    assert len(predictor.members) == 2
+    # intervals from both folds' validation months, each forecast by the mean of the
+    # members' own models of that fold (kept on their trials by the search)
+    calibration = predictor.calibration
+    assert calibration.folds == 2 and calibration.counts()[0] == 24
+    assert calibration.source.startswith("the mean of the search's models of trials #")
+    members = [study.trials[int(t)] for t in calibration.source.split("trials ")[1]
+               .split(" of")[0].replace("#", "").split(", ")]
+    for fold, months in ((0, range(108, 120)), (1, range(96, 108))):
+        mean = np.mean([t.user_attrs["val_forecasts"][fold] for t in members], axis=0)
+        errors = np.abs(table.target[list(months)] - mean) / calibration.scales[""]
+        np.testing.assert_allclose(calibration.scores[0][12 * fold: 12 * (fold + 1)], errors)

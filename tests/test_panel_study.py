@@ -38,7 +38,8 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     page = open_page(tmp_path / "reports" / "stores" / "index.html")
     assert page.broken_images == 0 and page.console_errors == []
     for words in ("Series (6), best first", "Error by step ahead", "cut from each of 6 series",
-                  "the next 2 steps after the window", *names):
+                  "the next 2 steps after the window", "Intervals on the test part",
+                  "Widths are in each series' scale", "Forecast past the data", *names):
         assert words in page.text, words
 
     study.to_yaml(tmp_path / "stores.yaml")

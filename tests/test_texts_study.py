@@ -86,4 +86,4 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
 
     study = Study.from_yaml(tmp_path / "tickets.yaml")
     predicted = study.predict(list(test["message"]))
-    assert list(predicted) == list(study.evaluation.predictions["test"]["predicted"])
+    assert list(predicted["class"]) == list(study.evaluation.predictions["test"]["predicted"])

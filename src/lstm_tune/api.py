@@ -5,7 +5,8 @@ explained and reported. The `lstm-tune` commands call the same functions.
     study = Study.from_arrays("gestures", X_train, y_train, X_test, y_test, budget={"trials": 10})
     study.run()
     study.evaluation.test           # {'accuracy': ..., 'balanced_accuracy': ..., ...}
-    study.predict(new_sequences)    # class labels
+    study.predict(new_sequences)    # a table: each sequence's class and probabilities
+    study.export("gestures_model")  # lstm_tune.load_predictor("gestures_model") elsewhere
 
 Data given as Python objects is written once to a CSV beside the study's storage (one row
 per step), so worker processes, `lstm-tune report` and `lstm-tune explain` read the same
@@ -57,6 +58,7 @@ class Study:
         self._given = spec
         self.spec = with_default_storage(spec, 1)
         self._evaluation: Any = None
+        self._predictors: dict[bool, Any] = {}
 
     # --- building ---------------------------------------------------------------------
 
@@ -173,6 +175,7 @@ class Study:
         from lstm_tune.report.render import render_study_report
 
         self._evaluation = None
+        self._predictors = {}
         study = self.optuna_study
         evaluation = self.evaluation
         path = render_study_report(self.spec, study, evaluation, load_data(self.spec.data_settings))
@@ -196,22 +199,58 @@ class Study:
         settings = self.spec.data_settings
         return frame(settings, load_data(settings), params)
 
-    def predict(self, sequences: Sequence[Any], trial: int | None = None) -> np.ndarray:
-        """Class labels for new sequences (each steps x channels, in the data's units),
-        scaled and padded as in training, or for new texts (strings), read as in training."""
-        from lstm_tune.tasks import get_task
+    def predictor(self, refit_all: bool = False) -> Any:
+        """The model the report tested, with everything it needs to read raw input
+        (scalers, transform, vocabulary, classes, each series' last steps, intervals): a
+        `lstm_tune.predictor.Predictor`. `refit_all`: the same configuration(s) retrained on
+        all the data, test part included, for the epochs the search kept (never tested;
+        trained on first use, then kept on the study)."""
+        if refit_all not in self._predictors:
+            self._predictors[refit_all] = self._predictor(refit_all)
+        return self._predictors[refit_all]
 
-        data = self.dataset(trial)
-        if data.framing == "windows":
-            raise StudyError(self.spec.source, "predict", "this study forecasts series, it "
-                             "does not classify sequences or texts",
-                             "use study.evaluation.predictions for its forecasts")
-        if data.framing == "tokens":
-            x = data.frame([str(t) for t in sequences])
-        else:
-            x = data.frame([np.asarray(s, dtype=float).reshape(len(s), -1) for s in sequences])
-        raw = np.asarray(self.model(trial).predict(x, verbose=0))
-        return get_task(data.task).decode(data, raw, np.zeros(len(x)), None)
+    def _predictor(self, refit_all: bool, validate: Callable[[Any], Any] | None = None) -> Any:
+        """The kept predictor, else one built now and kept once `validate` (if given)
+        accepted it: a bad input to `predict` then leaves the storage as it was."""
+        from lstm_tune.quiet import import_tensorflow
+        from lstm_tune.study_predictor import keep_predictor, study_predictor
+
+        import_tensorflow()
+        study = self.optuna_study
+        predictor, builder = study_predictor(self.spec, study, refit_all, keep=False)
+        if validate is not None:
+            validate(predictor)
+        if builder is not None:
+            keep_predictor(self.spec, study, predictor, builder)
+        return predictor
+
+    def predict(self, data: Any = None, steps: int | None = None,
+                origins: Sequence[str] | str | None = None, levels: Sequence[float] = (80, 95),
+                refit_all: bool = False) -> pd.DataFrame:
+        """Predictions of the model the report tested (see `Predictor.predict`): forecasts
+        past the end of the data (or of a history `data`) with intervals, `steps` ahead
+        (recursively past the model's horizon); or the class and probabilities of each
+        sequence or text in `data`."""
+        if refit_all in self._predictors:
+            return self._predictors[refit_all].predict(data, steps, levels, origins)
+        out: list[pd.DataFrame] = []
+        predictor = self._predictor(
+            refit_all, lambda p: out.append(p.predict(data, steps, levels, origins)))
+        self._predictors[refit_all] = predictor
+        return out[0]
+
+    def export(self, folder: str | Path, refit_all: bool = False,
+               saved_model: bool = True) -> Path:
+        """Write the predictor to `folder` with a manifest (versions, study, final choice,
+        trials, test figures, what it reads) and, unless `saved_model` is False, a
+        TensorFlow SavedModel whose serving signature reads raw input where it can.
+        `lstm_tune.load_predictor(folder)` reads it back in a fresh process."""
+        from lstm_tune.predictor.export import check_folder, export_predictor
+        from lstm_tune.search.attrs import EVALUATION_ATTR
+
+        check_folder(Path(folder))
+        evaluation = self.optuna_study.user_attrs.get(EVALUATION_ATTR)
+        return export_predictor(self.predictor(refit_all), folder, evaluation, saved_model)
 
     def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
                 trial: int | None = None, class_name: str | None = None,

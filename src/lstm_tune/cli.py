@@ -1,5 +1,5 @@
 """The `lstm-tune` command: run, worker, report, explain, summary, compare, dashboard,
-datasets.
+predict, export, datasets.
 
 Bad input exits with code 2 and one line (file, field, problem, fix), never a traceback.
 TensorFlow is imported only by the commands that train or load a model.
@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any, Callable
 
 import click
+import numpy as np
 
 from lstm_tune.errors import StudyError
 from lstm_tune.quiet import import_tensorflow, set_verbose
@@ -219,7 +220,24 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     for name, values in evaluation.baselines.items():
         click.echo(f"  baseline {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
     click.echo(verdict(spec, evaluation))
+    if evaluation.intervals:
+        click.echo(_coverage_line(evaluation.intervals))
+    if evaluation.reliability:
+        click.echo(f"test calibration: expected calibration error "
+                   f"{evaluation.reliability['ece']:.3g}")
     click.echo(f"report: {path}")
+    what = "forecasts past the data" if spec.task == "forecast" else "predictions on new data"
+    click.echo(f"{what}: lstm-tune predict {spec.source}"
+               + (" --input FILE" if spec.task != "forecast" else "")
+               + f"; the model: lstm-tune export {spec.source} FOLDER")
+
+
+def _coverage_line(iv: dict[str, Any]) -> str:
+    """The test part's interval coverage in one line (mean over the steps ahead)."""
+    return ("test intervals: " + ", ".join(
+        f"{level}% cover {100 * float(np.mean(iv['coverage'][str(level)])):.0f}%"
+        for level in iv["levels"]) + " of the test points (calibrated on "
+        f"{min(iv['errors_per_step'])} validation errors per step)")
 
 
 def _short(v: Any) -> str:
@@ -346,6 +364,14 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
                                              for k, v in ev["baselines"].items()))
         if ev.get("verdict"):
             click.echo(ev["verdict"])
+        if ev.get("intervals"):
+            click.echo(_coverage_line(ev["intervals"]))
+        if ev.get("future") and ev["future"]["rows"]:
+            row = ev["future"]["rows"][0]
+            where = f"series {row['series']} " if "series" in row else ""
+            click.echo(f"next: {where}{row['time']} {row['forecast']:.4g} (80% interval "
+                       f"{row['lower_80']:.4g} to {row['upper_80']:.4g}); all of it: "
+                       f"lstm-tune predict {spec.source}")
     if info["report"]:
         click.echo(f"report: {info['report']}")
 
@@ -434,12 +460,111 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
 
 
 @cli.command()
+@STUDY
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=str),
+              help="New data: forecasts, a history with the study's columns (CSV; default: "
+                   "forecast past the end of the study's data); sequences, a long CSV or a "
+                   ".ts file; texts, a CSV with the study's text column.")
+@click.option("--steps", type=click.IntRange(min=1),
+              help="Forecasts: steps ahead (default: the study's horizon). Past the horizon a "
+                   "model that reads only the target forecasts recursively, feeding its own "
+                   "forecasts back; the output says so.")
+@click.option("--origins", default=None,
+              help="Forecasts: forecast from these times of the history (comma-separated, as "
+                   "the data writes them) or from every step ('all'), not only its end.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the table to this .csv or .json file (default: CSV on stdout).")
+@click.option("--refit-all", is_flag=True,
+              help="Use the configuration retrained on all the data, test part included "
+                   "(trained on first use; never tested), not the model the report tested.")
+@STORAGE
+@user_errors
+def predict(study: str, input_path: str | None, steps: int | None, origins: str | None,
+            out_path: str | None, refit_all: bool, storage: str | None) -> None:
+    """Predict with the model STUDY's report tested.
+
+    Forecasts: the next steps after the end of each series, with 80% and 95% conformal
+    intervals (columns: series, time, step, forecast, lower_80, upper_80, lower_95,
+    upper_95). Classes: each input's class and probability of every class (columns: id,
+    class, p_CLASS...). Notes on how the numbers were made go to stderr.
+    """
+    from lstm_tune.api import Study
+    from lstm_tune.predictor.table import write_table
+
+    import_tensorflow()
+    _quiet_optuna()
+    spec = _spec(study, storage=storage)
+    if out_path is not None:
+        check_output(spec, out_path)
+    if refit_all:
+        click.echo("note: --refit-all retrains the final configuration(s) on all the data "
+                   "the first time (then keeps it on the study)", err=True)
+    chosen = None if origins is None else (
+        "all" if origins.strip() == "all" else [o.strip() for o in origins.split(",") if o.strip()])
+    table = Study(spec).predict(input_path, steps, chosen, refit_all=refit_all)
+    for note in table.attrs.get("notes", []):
+        click.echo(f"note: {note}", err=True)
+    text = write_table(table, out_path)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {len(table)} rows to {out_path}", err=True)
+
+
+def check_output(spec: Any, out_path: str) -> None:
+    """A --out file must be .csv or .json in a folder that exists (checked before work)."""
+    from pathlib import Path
+
+    path = Path(out_path)
+    if path.suffix.lower() not in (".csv", ".json"):
+        raise StudyError(out_path, "--out", "unknown file type", "name a .csv or .json file")
+    if not path.parent.is_dir():
+        raise StudyError(out_path, "--out", f"the folder {str(path.parent)!r} does not exist",
+                         "create it or write elsewhere")
+
+
+@cli.command()
+@STUDY
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option("--refit-all", is_flag=True,
+              help="Export the configuration retrained on all the data, test part included "
+                   "(never tested; the manifest says so), not the model the report tested.")
+@click.option("--no-saved-model", is_flag=True, help="Skip the TensorFlow SavedModel.")
+@STORAGE
+@user_errors
+def export(study: str, folder: str, refit_all: bool, no_saved_model: bool,
+           storage: str | None) -> None:
+    """Write the model STUDY's report tested to FOLDER, ready to use without the study.
+
+    FOLDER holds the member models, everything they need to read raw input
+    (predictor.json), a manifest (versions, study, final choice, trials, test figures,
+    input schema) and a TensorFlow SavedModel whose 'serve' signature reads raw input.
+    Read it back with lstm_tune.load_predictor(FOLDER).
+    """
+    from pathlib import Path
+
+    from lstm_tune.api import Study
+    from lstm_tune.predictor.export import check_folder
+
+    import_tensorflow()
+    _quiet_optuna()
+    spec = _spec(study, storage=storage)
+    check_folder(Path(folder))
+    path = Study(spec).export(folder, refit_all=refit_all, saved_model=not no_saved_model)
+    click.echo(f"exported to {path}: predictor.json, members/, manifest.json"
+               + ("" if no_saved_model else ", saved_model/"))
+    click.echo(f"load it with: lstm_tune.load_predictor({str(path)!r})")
+
+
+@cli.command()
+@user_errors
 def datasets() -> None:
-    """List the built-in datasets (use them as `data: {builtin: NAME}`)."""
-    from lstm_tune.data.builtin import BUILTINS
+    """List the built-in datasets (use them as `data: {builtin: NAME}`), each loaded."""
+    from lstm_tune.data.builtin import BUILTINS, builtin_size
 
     for b in BUILTINS.values():
-        click.echo(f"{b.name:20} {b.task:9} {b.description}")
+        size = builtin_size(b)
+        click.echo(f"{b.name:20} {b.task:9} {b.description} [{size}]")
         if b.origin:
             click.echo(f"{'':20} {'':9} source: {b.origin}")
 

@@ -1,5 +1,7 @@
-"""Evaluate the final model (the best trial's, a refit or an ensemble: final.py) on the test
-split, beside the baselines (naive and statistical) on the same points, and over its seeds.
+"""Evaluate the study's predictor (its final model: the best trial's, a refit or an ensemble)
+on the test split, beside the baselines (naive and statistical) on the same points, and over
+the final model's seeds; with the test part's interval coverage (forecasts) or reliability
+(classes). The predictions are the predictor's, read from the raw data as `predict` reads it.
 
 The test split is never seen by the search; this is the only place that scores it. The
 figures are stored on the study (user attribute), so `summary` reads them without TensorFlow.
@@ -14,11 +16,14 @@ import numpy as np
 import optuna
 
 from lstm_tune import metrics
-from lstm_tune.data.framing import AnyDataset, Datasets, frame, load_data
-from lstm_tune.final import combined, describe, final_model, load_member, wanted
+from lstm_tune.data.framing import AnyDataset
+from lstm_tune.final import describe, wanted
+from lstm_tune.predictor.intervals import LEVELS, coverage
+from lstm_tune.predictor.predictor import Predictor
 from lstm_tune.search.attrs import EVALUATION_ATTR
-from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
+from lstm_tune.search.trials import trial_params
 from lstm_tune.spec import StudySpec
+from lstm_tune.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.tasks import get_task
 
 
@@ -45,6 +50,13 @@ class Evaluation:
     # over the final model's seeds: per test metric, the median, range and every value
     spread: dict[str, dict[str, Any]] = field(default_factory=dict)
     model: str = ""  # the tested model in words
+    # forecasts: the test part's conformal intervals (coverage and width per step, per level)
+    intervals: dict[str, Any] = field(default_factory=dict)
+    # classes: the test part's reliability (expected calibration error and its bins)
+    reliability: dict[str, Any] = field(default_factory=dict)
+    # forecasts of one series or a panel: the predictor's forecast past the end of the data
+    # (rows as `predict` gives them), and the step where recursion begins (None: direct)
+    future: dict[str, Any] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -115,39 +127,88 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "values": [float(v[m]) for v in values]} for m in values[0]}
 
 
-def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) -> Evaluation:
-    """Score the final model (default: the best trial's; see final.py) on every split, and
-    over its seeds on the test split; store the summary."""
-    trial = best_trial(spec, study, number)
+def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
+                     ) -> dict[str, Any]:
+    """The test part's intervals: per level, the share of actual values inside them and
+    their mean width, per step ahead (a panel's widths in each series' scale, as MASE)."""
+    c = predictor.calibration
+    if c is None:
+        return {}
+    test = data.test
+    paths = np.asarray(predicted, dtype=float).reshape(len(test), -1)
+    actual = np.asarray(data.actual(test), dtype=float).reshape(paths.shape)
+    names = [data.series_names[int(s)] for s in test.series_index]
+    scale = np.array([c.scales[n] for n in names])[:, None]
+    out: dict[str, Any] = {"levels": list(LEVELS), "coverage": {}, "width": {},
+                           "errors_per_step": c.counts()[: paths.shape[1]],
+                           "coarse": {}, "source": c.source, "folds": c.folds,
+                           "width_unit": "series scale" if predictor.panel else "data units"}
+    for level in LEVELS:
+        lower, upper = c.bounds(paths, names, level)
+        key = f"{level:g}"
+        out["coverage"][key] = coverage(actual, lower, upper)
+        width = (upper - lower) / (scale if predictor.panel else 1.0)
+        out["width"][key] = [float(v) for v in width.mean(axis=0)]
+        out["coarse"][key] = [s for s in c.coarse(level) if s <= paths.shape[1]]
+    return out
+
+
+def test_bounds(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
+                ) -> dict[str, list[list[float]]]:
+    """Each test forecast's interval bounds, per level: {level: [lower, upper]}."""
+    if predictor.calibration is None:
+        return {}
+    paths = np.asarray(predicted, dtype=float)
+    names = [data.series_names[int(s)] for s in data.test.series_index]
+    out = {}
+    for level in LEVELS:
+        lower, upper = predictor.calibration.bounds(paths.reshape(len(paths), -1), names, level)
+        out[f"{level:g}"] = [lower.reshape(paths.shape).tolist(), upper.reshape(paths.shape).tolist()]
+    return out
+
+
+def future_forecast(spec: StudySpec, predictor: Predictor) -> dict[str, Any]:
+    """The forecast past the end of the data: the horizon, or a season recursively where
+    the model reads only the target (within the calibrated steps)."""
+    steps = predictor.horizon
+    calibrated = predictor.calibration.steps if predictor.calibration else steps
+    if predictor.recursive:
+        steps = max(steps, min(spec.season, calibrated))
+    table = predictor.predict(steps=steps)
+    return {"steps": steps, "recursive_from": predictor.horizon + 1
+            if steps > predictor.horizon else None,
+            "rows": table.to_dict(orient="records"), "notes": table.attrs.get("notes", [])}
+
+
+def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
+    """Score the study's predictor (its final model, study_predictor.py) on every split,
+    and the final model's other seeds on the test split; store the summary."""
+    builder = PredictorBuilder(spec, study)
+    predictor, _ = study_predictor(spec, study, builder=builder)
+    final = builder.final
+    first = final.seeds[0][0]
+    trial = study.trials[final.settings.get("best_trial", first.trial)]
     params = trial_params(spec, trial)
-    settings = spec.data_settings
-    loaded = load_data(settings)
-    final = final_model(spec, study) if number is None and wanted(spec) else None
-    if final is None:
-        seeds = [[(frame(settings, loaded, params), load_trial_model(spec, trial))]]
-    else:
-        datasets = Datasets(settings, loaded)
-        seeds = [[(datasets.get(trial_params(spec, study.trials[m.trial]), m.fold),
-                   load_member(spec, study, m)) for m in members] for members in final.seeds]
+    data = builder.builder.data(first.trial, first.fold)
     task = get_task(spec.task)
     predictions = {}
+    proba = None
     for name in ("train", "validation", "test"):
-        data, split, predicted, proba = combined(task, seeds[0], name)
+        split = data.split(name)
+        rows, outputs = split_outputs(predictor, data, split)
+        part = split.take(rows)
+        predicted, proba = predictor.readable(outputs)
         predictions[name] = {
-            "target_idx": split.target_idx.tolist(),
-            "labels": data.labels_at(split.target_idx),
+            "target_idx": part.target_idx.tolist(),
+            "labels": data.labels_at(part.target_idx),
             "predicted": np.asarray(predicted).tolist(),
-            "actual": data.actual(split).tolist(),
+            "actual": data.actual(part).tolist(),
         }
-    data = seeds[0][0][0]
     per_seed = []
-    for members in seeds[1:]:
-        _, split, predicted, seed_proba = combined(task, members, "test")
-        per_seed.append(task.scores(data, split, predicted, seed_proba))
-    del seeds
-    import keras
-
-    keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
+    for seed in range(1, len(final.seeds)):
+        other = builder.seed_predictor(seed)
+        seed_predicted, seed_proba = other.readable(split_outputs(other, data, data.test)[1])
+        per_seed.append(task.scores(data, data.test, seed_predicted, seed_proba))
     test = predictions["test"]
     baselines = task.baselines(data, data.test)
     test["baselines"] = {b.name: b.predicted.tolist() for b in baselines}
@@ -155,7 +216,10 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
         test["probabilities"] = np.round(proba, 6).tolist()
     predicted = np.asarray(test["predicted"])
     forecast = not data.classes
+    if forecast:
+        test["bounds"] = test_bounds(predictor, data, predicted)
     scores = task.scores(data, data.test, predicted, proba)
+    chosen = wanted(spec)
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
         scores,
@@ -167,9 +231,15 @@ def evaluate(spec: StudySpec, study: optuna.Study, number: int | None = None) ->
         by_series=series_table(data, predicted, baselines)
         if forecast and data.loaded.panel else {},
         skipped=list(getattr(data, "skipped", ())),
-        final=final.summary() if final is not None else {},
+        final=final.summary() if chosen else {},
         spread=spread([scores, *per_seed]) if per_seed else {},
-        model=describe(final) if final is not None else "")
-    if number is None:
-        study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
+        model=describe(final) if chosen else "",
+        intervals=interval_figures(predictor, data, predicted) if forecast else {},
+        reliability=metrics.reliability(data.actual(data.test), proba, data.classes)
+        if proba is not None else {},
+        future=future_forecast(spec, predictor) if forecast else {})
+    import keras
+
+    keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
+    study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result

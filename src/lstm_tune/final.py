@@ -34,8 +34,8 @@ import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
 from lstm_tune.data.framing import AnyDataset, Datasets, load_data
-from lstm_tune.data.splits import REFIT
-from lstm_tune.search.attrs import FINAL_ATTR
+from lstm_tune.data.splits import ALL, REFIT
+from lstm_tune.search.attrs import FINAL_ATTR, MODEL_ATTR
 from lstm_tune.search.storage import artifact_store
 from lstm_tune.search.trials import best_trial, load_trial_model, ranked, trial_params
 from lstm_tune.spec import StudySpec
@@ -145,25 +145,32 @@ class Builder:
     def data(self, trial: int, fold: int) -> AnyDataset:
         return self.datasets.get(trial_params(self.spec, self.trials[trial]), fold)
 
-    def model(self, how: str, trial: int, seed: int) -> Any:
-        """how: 'single' (early stopping on fold 0), 'rehearse' (fixed epochs, fold 0's
-        training part), 'rehearse_single' (the same for fold 0's kept epochs) or 'refit'
-        (fixed epochs, everything before the test part)."""
-        key = (how, trial, seed)
+    def model(self, how: str, trial: int, seed: int, fold: int = 0) -> Any:
+        """how: 'single' (early stopping on fold 0), 'search' (the search's own training of
+        fold `fold`: early stopping, the trial's seed; fold 0's is the trial's saved model
+        where it kept one),
+        'rehearse' (fixed epochs, fold `fold`'s training part), 'rehearse_single' (the same
+        for fold 0's kept epochs), 'refit' (fixed epochs, everything before the test part)
+        or 'all' (fixed epochs, everything: a production refit)."""
+        key = (how, trial, seed, fold)
         if key not in self._models:
             from lstm_tune.train import fit, fit_epochs
 
             params = trial_params(self.spec, self.trials[trial])
-            if how == "single" and seed == 0:
+            patience, most = self.spec.training.patience, self.spec.training.max_epochs
+            saved = bool(self.trials[trial].user_attrs.get(MODEL_ATTR))
+            if how in ("single", "search") and seed == 0 and fold == 0 and saved:
                 model = load_trial_model(self.spec, self.trials[trial])
+            elif how == "search":
+                model = fit(params, self.data(trial, fold), most, patience,
+                            self.spec.seed + trial).model
             elif how == "single":
-                model = fit(params, self.data(trial, 0), self.spec.training.max_epochs,
-                            self.spec.training.patience, self.seed(seed)).model
+                model = fit(params, self.data(trial, 0), most, patience, self.seed(seed)).model
             elif how == "rehearse_single":
                 kept = self.trials[trial].user_attrs.get("best_epochs") or [self.epochs[trial]]
                 model = fit_epochs(params, self.data(trial, 0), int(kept[0]), self.seed(seed))
             else:
-                fold = REFIT if how == "refit" else 0
+                fold = {"refit": REFIT, "all": ALL}.get(how, fold)
                 model = fit_epochs(params, self.data(trial, fold), self.epochs[trial],
                                    self.seed(seed))
             self._models[key] = model
@@ -212,9 +219,11 @@ class Builder:
         return out
 
 
-def build_final(spec: StudySpec, study: optuna.Study) -> FinalModel:
-    """Choose and train the final model, and store it on the study."""
-    builder = Builder(spec, study)
+def build_final(spec: StudySpec, study: optuna.Study, builder: Builder | None = None
+                ) -> FinalModel:
+    """Choose and train the final model, and store it on the study. A `builder` given
+    keeps the models it trained (the predictor's calibration reuses the rehearsals)."""
+    builder = builder or Builder(spec, study)
     choice, figures = builder.choose()
     store = artifact_store(spec)
     seeds = [builder.store(choice, s, store) for s in range(spec.final.seeds)]
@@ -222,9 +231,6 @@ def build_final(spec: StudySpec, study: optuna.Study) -> FinalModel:
                        {str(n): builder.epochs[n] for n in builder.members(choice)},
                        {**spec.final.model_dump(), "best_trial": builder.best.number})
     study.set_user_attr(FINAL_ATTR, final.to_attr())
-    import keras
-
-    keras.backend.clear_session()
     return final
 
 
@@ -244,9 +250,21 @@ def final_pending(spec: StudySpec, study: optuna.Study) -> bool:
     return wanted(spec) and stored_final(spec, study) is None
 
 
-def final_model(spec: StudySpec, study: optuna.Study) -> FinalModel:
+def final_model(spec: StudySpec, study: optuna.Study, builder: Builder | None = None
+                ) -> FinalModel:
     """The study's stored final model, else a new one (built and stored)."""
-    return stored_final(spec, study) or build_final(spec, study)
+    return stored_final(spec, study) or build_final(spec, study, builder)
+
+
+def final_or_best(spec: StudySpec, study: optuna.Study, builder: Builder | None = None
+                  ) -> FinalModel:
+    """The final model the study asks for; where it asks for nothing more than the best
+    trial's own model, that model as a final model of one member (nothing is trained)."""
+    if wanted(spec):
+        return final_model(spec, study, builder)
+    best = best_trial(spec, study)
+    return FinalModel("single", [[Member(best.number, 0)]],
+                      settings={**spec.final.model_dump(), "best_trial": best.number})
 
 
 def describe(final: FinalModel) -> str:

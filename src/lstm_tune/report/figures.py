@@ -85,10 +85,26 @@ def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[
     return png(fig)
 
 
+BAND_ALPHA = {"80": 0.28, "95": 0.14}
+
+
+def _bands(ax: Any, x: np.ndarray, bounds: dict[str, Any], colour: str, step: int = 0) -> None:
+    """Interval bands (widest first) of one step ahead of each forecast."""
+    for level in sorted(bounds, key=float, reverse=True):
+        lower, upper = (np.asarray(b, dtype=float) for b in bounds[level])
+        if lower.ndim == 2:
+            lower, upper = lower[:, step], upper[:, step]
+        ax.fill_between(x, lower, upper, color=colour, alpha=BAND_ALPHA.get(level, 0.2), lw=0,
+                        label=f"{level}% interval")
+
+
 def test_zoom(times: Sequence[str], test: dict[str, Any], y_label: str) -> bytes:
-    """The test part only: actual, the model, and every baseline on the same points."""
+    """The test part only: actual, the model (with its intervals), and every baseline on
+    the same points."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.asarray(test["target_idx"])
+    if test.get("bounds"):
+        _bands(ax, x, test["bounds"], SPLIT_COLOURS["test"])
     ax.plot(x, test["actual"], color="black", lw=1.6, marker="o", ms=3, label="actual")
     ax.plot(x, test["predicted"], color=SPLIT_COLOURS["test"], lw=1.8, label="best model")
     for i, (name, pred) in enumerate(test.get("baselines", {}).items()):
@@ -153,6 +169,13 @@ def paths(times: Sequence[str], target: np.ndarray, test: dict[str, Any], y_labe
         ax.plot(np.r_[origin, origin + 1 + np.arange(len(path))], np.r_[target[origin], path],
                 color=SPLIT_COLOURS["test"], lw=1.0, alpha=0.55,
                 label="forecast from each test origin" if n == 0 else None)
+    if len(rows) and test.get("bounds"):  # the last origin's intervals, step by step
+        last = rows[-1]
+        steps = len(np.atleast_1d(predicted[last]))
+        _bands(ax, int(idx[last]) + np.arange(steps),
+               {level: (np.atleast_1d(np.asarray(b[0], float)[last]),
+                        np.atleast_1d(np.asarray(b[1], float)[last]))
+                for level, b in test["bounds"].items()}, SPLIT_COLOURS["test"])
     _time_axis(ax, times, x)
     ax.set_ylabel(y_label)
     ax.legend(fontsize=8)
@@ -230,3 +253,54 @@ def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: b
     ax.set_title("Best so far: median and range over seeds" if several else
                  "Best so far (one seed per strategy)")
     return png(fig)
+
+
+def future(times: Sequence[str], target: np.ndarray, rows: list[dict[str, Any]],
+           y_label: str, context: int, recursive_from: int | None) -> bytes:
+    """The end of the series and the forecast past it, with its intervals."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    n = len(target)
+    first = max(0, n - context)
+    x = np.arange(first, n)
+    ax.plot(x, target[first:], color="black", lw=1.4, marker="o", ms=2.5, label="actual")
+    ahead = np.arange(n, n + len(rows))
+    bounds = {level: ([r[f"lower_{level}"] for r in rows], [r[f"upper_{level}"] for r in rows])
+              for level in ("80", "95") if rows and f"lower_{level}" in rows[0]}
+    _bands(ax, ahead, bounds, "#9467bd")
+    ax.plot(np.r_[n - 1, ahead], np.r_[target[-1], [r["forecast"] for r in rows]],
+            color="#9467bd", lw=1.8, marker="o", ms=3, label="forecast")
+    if recursive_from is not None and recursive_from <= len(rows):
+        ax.axvline(n - 1 + recursive_from - 0.5, color="grey", ls=":", lw=1)
+        ax.text(n - 1 + recursive_from - 0.4, ax.get_ylim()[1], "recursive", fontsize=7,
+                va="top", color="grey")
+    labels = list(times[first:]) + [r["time"] for r in rows]
+    positions = np.r_[x, ahead]
+    step = max(1, len(positions) // 8)
+    ax.set_xticks(positions[::step])
+    ax.set_xticklabels(labels[::step], rotation=30, fontsize=8)
+    ax.set_ylabel(y_label)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title("Forecast past the end of the data")
+    return png(fig)
+
+
+def reliability(bins: list[dict[str, Any]], ece: float) -> bytes:
+    """Mean confidence against accuracy per confidence bin (test), sized by count."""
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="perfectly calibrated")
+    used = [b for b in bins if b["count"]]
+    if used:
+        total = sum(b["count"] for b in used)
+        ax.scatter([b["confidence"] for b in used], [b["accuracy"] for b in used],
+                   s=[20 + 400 * b["count"] / total for b in used], color="#1f77b4",
+                   label="test samples per bin (area)")
+        ax.plot([b["confidence"] for b in used], [b["accuracy"] for b in used],
+                color="#1f77b4", lw=1)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("confidence (probability of the predicted class)")
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"Reliability (test), ECE {ece:.3f}")
+    ax.legend(fontsize=7, loc="upper left")
+    return png(fig)
+

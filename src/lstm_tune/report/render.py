@@ -175,6 +175,13 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
         "confusion": figures.confusion(evaluation.confusion(), evaluation.classes)
         if evaluation.classes else None,
+        "reliability": figures.reliability(evaluation.reliability["bins"],
+                                           evaluation.reliability["ece"])
+        if evaluation.reliability else None,
+        "future": figures.future(table.times, target, evaluation.future["rows"], y_label,
+                                 3 * max(spec.season, spec.outputs, 12) // 2,
+                                 evaluation.future["recursive_from"])
+        if single and table and evaluation.future else None,
     }
     comparison = {"best model": evaluation.test, **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(

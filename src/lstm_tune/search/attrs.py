@@ -10,3 +10,5 @@ OWNER_ATTR = "lstm_tune:owner"  # trial (system): host, pid and start time of it
 TIE_ATTR = "tie_breaker"  # trial: the task's tie breaker at the kept epochs (mean over folds)
 WORKER_ATTR = "worker"  # trial: which worker process ran it
 UPDATES_ATTR = "updates_per_epoch"  # trial: optimizer updates an epoch (successive halving's unit)
+PREDICTOR_ATTR = "lstm_tune:predictor"  # study: artifact ids of its predictor (tested, and refitted on all data)
+VAL_FORECASTS_ATTR = "val_forecasts"  # trial: each fold's validation forecasts (data units), kept epoch

@@ -5,7 +5,8 @@ validation metric in data units. With several validation folds (`split.folds`), 
 per fold, each on that fold's own scaled data: the trial's value is the mean over folds, and
 the pruner hears the running mean after each fold. Every trial records its params, epochs
 run and each one's seconds, each fold's value and kept epoch, the task's tie breaker (a
-classifier's validation cross-entropy), duration and, on failure, the reason. The model of a
+classifier's validation cross-entropy), a forecaster's validation forecasts of each fold (the
+predictor's intervals are calibrated on them), duration and, on failure, the reason. The model of a
 trial that beats or ties the study's best so far (fold 0's: the validation block next to the
 test part) is uploaded as an artifact of that trial, so the best trial always has its model,
 whichever of a tie wins.
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import keras
+import numpy as np
 import optuna
 from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
@@ -30,10 +32,18 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.framing import Datasets
 from lstm_tune.model import save_model
 from lstm_tune.search import interrupt
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR, TIE_ATTR, UPDATES_ATTR
+from lstm_tune.search.attrs import (
+    MODEL_ATTR,
+    PARAMS_ATTR,
+    REASON_ATTR,
+    TIE_ATTR,
+    UPDATES_ATTR,
+    VAL_FORECASTS_ATTR,
+)
 from lstm_tune.search.space import DataSize, SearchSpace
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
+from lstm_tune.tasks import get_task
 from lstm_tune.train import EpochClock, fit, monitor, updates_per_epoch, use_xla
 
 
@@ -62,6 +72,19 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+MAX_STORED_FORECASTS = 50_000  # values per fold; more is left to be recomputed if needed
+
+
+def validation_forecasts(data: Any, model: keras.Model) -> list | None:
+    """A forecaster's validation forecasts in the data's units (its kept epoch's weights),
+    as lists, unless there are too many to keep on a trial."""
+    if data.classes or len(data.val) * data.horizon > MAX_STORED_FORECASTS:
+        return None
+    raw = np.asarray(model.predict_on_batch(data.val.x))
+    task = get_task(data.task)
+    return np.asarray(task.decode(data, raw, data.val.ref, data.val.series)).tolist()
 
 
 class Objective:
@@ -144,6 +167,10 @@ class Objective:
                 raise ValueError(f"validation metric is {result.value} in fold {fold + 1}")
             values.append(result.value)
             kept.append(result.best_epoch)
+            forecasts = validation_forecasts(data, result.model)
+            if forecasts is not None:  # the predictor's intervals are calibrated on them
+                stored = trial.user_attrs.get(VAL_FORECASTS_ATTR, []) if fold else []
+                trial.set_user_attr(VAL_FORECASTS_ATTR, [*stored, forecasts])
             if result.tie is not None:
                 ties.append(result.tie)
                 trial.set_user_attr(TIE_ATTR, sum(ties) / len(ties))

@@ -1,0 +1,281 @@
+"""A study's predictor: its final model (final.py) with every encoder, the series' tails and
+the conformal calibration of its errors, kept on the study as an artifact.
+
+What the evaluation tests is this predictor (evaluate.py scores the test part through it),
+so `predict` and `export` hand over the model the report describes. `refit_all=True` is the
+production variant: the same configuration(s) trained on all the data, test part included,
+for the epochs the search kept; its intervals are the evaluated model's, and its manifest
+says it was never tested.
+
+Calibration (predictor/intervals.py): the errors of the search's own models on each
+validation fold, which never trained on it (their forecasts are kept on each trial; an
+ensemble's are the mean of its members'). A refit or an ensemble is calibrated on the models
+of its configurations, not on itself: it trained on fold 0's validation part. Beyond the
+model's horizon, a model that reads only the target forecasts recursively, and fold 0's
+models are calibrated the same way, from origins whose targets lie in its validation part.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from optuna.artifacts import download_artifact, upload_artifact
+
+from lstm_tune.data.framing import AnyDataset
+from lstm_tune.data.load import Table
+from lstm_tune.data.splits import ALL
+from lstm_tune.final import Builder, FinalModel, describe, final_or_best, load_member
+from lstm_tune.predictor.bundle import from_zip, to_zip
+from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.predictor.intervals import Calibration, series_scale
+from lstm_tune.predictor.predictor import Member, Predictor
+from lstm_tune.search.attrs import PREDICTOR_ATTR, VAL_FORECASTS_ATTR
+from lstm_tune.search.storage import artifact_store
+from lstm_tune.search.trials import trial_params
+from lstm_tune.spec import StudySpec
+
+# recursive forecasts are calibrated this many steps ahead (at least the horizon): two
+# seasons, or 24 steps where the season is short
+RECURSIVE_STEPS = 24
+
+
+def histories(table: Table, names: tuple[str, ...], tail: int | None = None
+              ) -> list[SeriesHistory]:
+    """The kept series of a table (their last `tail` steps, or all)."""
+    spans = {name: (start, stop) for name, start, stop in table.parts}
+    out = []
+    for name in names:
+        start, stop = spans[name]
+        if tail is not None:
+            start = max(start, stop - tail)
+        target = (np.asarray(table.target[start:stop], dtype=float)
+                  if np.issubdtype(np.asarray(table.target).dtype, np.number)
+                  else np.zeros(stop - start))
+        out.append(SeriesHistory(name, target, np.asarray(table.features[start:stop], float),
+                                 tuple(table.times[start:stop])))
+    return out
+
+
+def origins_of(table: Table, names: tuple[str, ...], data: AnyDataset, split: Any
+               ) -> list[tuple[int, int]]:
+    """A split's samples as (series number, position of the window's last step in it)."""
+    starts = {name: start for name, start, _ in table.parts}
+    return [(int(s), int(t) - data.steps_ahead - starts[names[int(s)]])
+            for s, t in zip(split.series_index, split.target_idx)]
+
+
+def split_outputs(predictor: Predictor, data: AnyDataset, split: Any
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The predictor's outputs on a split's samples, read from the raw data as `predict`
+    reads it: (the split's rows it could predict, their outputs). Every test and validation
+    sample is predicted; an ensemble whose members need different amounts of history
+    predicts the training samples all of them can."""
+    if data.framing != "windows":
+        return np.arange(len(split)), predictor.proba(data.raw_samples(split.target_idx))
+    names = tuple(data.series_names)
+    origins = origins_of(data.table, names, data, split)
+    rows = np.array([i for i, (_, p) in enumerate(origins) if p >= predictor.min_history - 1],
+                    dtype=int)
+    full = histories(data.table, names)
+    return rows, predictor.outputs_at(full, [origins[i] for i in rows])
+
+
+class PredictorBuilder:
+    """Builds the study's predictor (and its calibration) from its final model."""
+
+    def __init__(self, spec: StudySpec, study: optuna.Study) -> None:
+        self.spec, self.study = spec, study
+        self.builder = Builder(spec, study)
+        self.final: FinalModel = final_or_best(spec, study, self.builder)
+        self.members = self.final.seeds[0]
+
+    def info(self, refit_all: bool) -> dict[str, Any]:
+        spec, d = self.spec, self.spec.data
+        from lstm_tune.data.builtin import BUILTINS
+
+        builtin = BUILTINS.get(d.builtin or "")
+        return {
+            "study": spec.name, "task": spec.task, "final_model": self.final.choice,
+            "model": describe(self.final), "trials": self.final.trials,
+            "time": d.time or (builtin.time if builtin else None),
+            "series_column": d.series or (builtin.series if builtin else None),
+            "sequence_column": d.sequence, "text_column": d.text or (
+                builtin.text if builtin else None),
+            "target": d.target or (builtin.target if builtin else None),
+            "refit_all": refit_all,
+            "trained_on": "all the data, test part included: a production refit, never tested"
+            if refit_all else "the training part: the model the study's report tested",
+        }
+
+    def members_for(self, how: str | None, fold: int) -> list[Member]:
+        """The final model's members (how None), or its configurations trained as `how`
+        says on fold `fold`."""
+        out = []
+        for m in self.members:
+            if how is None:
+                model, data = load_member(self.spec, self.study, m), self.builder.data(
+                    m.trial, m.fold)
+            else:  # a production refit ('all')
+                model, data = self.builder.model(how, m.trial, 0, fold), self.builder.data(
+                    m.trial, ALL if how == "all" else fold)
+            out.append(Member(model, data.encoder()))
+        return out
+
+    def build(self, refit_all: bool = False) -> Predictor:
+        members = self.members_for("all" if refit_all else None, 0)
+        first = self.builder.data(self.members[0].trial, self.members[0].fold)
+        loaded = self.builder.datasets.loaded
+        predictor = Predictor(self.spec.task, members, info=self.info(refit_all))
+        if first.framing != "windows":
+            return predictor
+        names = tuple(first.series_names)
+        predictor.histories = histories(loaded, names, predictor.min_history + 1)
+        predictor.clock = Clock.infer(histories(loaded, names[:1])[0].times)
+        if self.spec.task == "forecast":
+            predictor.calibration = self.calibrate(loaded, names)
+        return predictor
+
+    def seed_predictor(self, seed: int) -> Predictor:
+        """The final model built with another seed (no calibration): its test figures give
+        the spread over seeds."""
+        members = [Member(load_member(self.spec, self.study, m),
+                          self.builder.data(m.trial, m.fold).encoder())
+                   for m in self.final.seeds[seed]]
+        return Predictor(self.spec.task, members)
+
+    def fold_forecasts(self, fold: int, table: Table, names: tuple[str, ...],
+                       full: list[SeriesHistory]) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The members' mean forecast of fold `fold`'s validation part, each member's made
+        by the search's own model of that fold: kept on its trial, else trained again as
+        the search trained it (its seed, early stopping)."""
+        data = self.builder.data(self.members[0].trial, fold)
+        origins = origins_of(table, names, data, data.val)
+        outputs = []
+        for m in self.members:
+            kept = self.study.trials[m.trial].user_attrs.get(VAL_FORECASTS_ATTR) or []
+            if len(kept) > fold:
+                outputs.append(np.asarray(kept[fold], dtype=float).reshape(len(origins), -1))
+                continue
+            model = self.builder.model("search", m.trial, 0, fold)
+            own = Predictor(self.spec.task, [Member(model, self.builder.data(m.trial, fold)
+                                                    .encoder())])
+            outputs.append(own.outputs_at(full, origins))
+        return origins, np.mean(outputs, axis=0)
+
+    def calibrate(self, table: Table, names: tuple[str, ...]) -> Calibration:
+        spec = self.spec
+        full = histories(table, names)
+        scores: list[list[float]] = [[] for _ in range(spec.outputs)]
+        scales = self.scales(table, names)
+        for fold in range(spec.split.folds):
+            origins, forecast = self.fold_forecasts(fold, table, names, full)
+            data = self.builder.data(self.members[0].trial, fold)
+            actual = np.asarray(data.actual(data.val), float).reshape(forecast.shape)
+            for (s, _), f, a in zip(origins, forecast, actual):
+                for h in range(forecast.shape[1]):
+                    scores[h].append(abs(float(a[h] - f[h])) / scales[names[s]])
+        fold0 = Predictor(spec.task, [
+            Member(self.builder.model("search", m.trial, 0, 0),
+                   self.builder.data(m.trial, 0).encoder()) for m in self.members])
+        recursive = self.recursive_scores(fold0, table, names, full, scales)
+        what = ("the search's model" if len(self.members) == 1
+                else f"the mean of the search's models of trials "
+                     f"{', '.join(f'#{m.trial}' for m in self.members)}")
+        return Calibration(tuple(tuple(s) for s in scores + recursive), scales, spec.outputs,
+                           spec.split.folds, f"{what} of each validation fold")
+
+    def scales(self, table: Table, names: tuple[str, ...]) -> dict[str, float]:
+        """Each series' scale, from its steps before the earliest validation target."""
+        deepest = self.builder.data(self.members[0].trial, self.spec.split.folds - 1)
+        spans = {name: start for name, start, _ in table.parts}
+        out = {}
+        for s, name in enumerate(names):
+            rows = deepest.val.target_idx[deepest.val.series_index == s]
+            first = int(rows.min()) if len(rows) else spans[name]
+            out[name] = series_scale(table.target[spans[name]:first], self.spec.season)
+        return out
+
+    def recursive_scores(self, predictor: Predictor, table: Table, names: tuple[str, ...],
+                         full: list[SeriesHistory], scales: dict[str, float]
+                         ) -> list[list[float]]:
+        """Fold 0's errors of recursive forecasts, for the steps after the horizon."""
+        horizon = self.spec.outputs
+        steps = max(horizon, 2 * self.spec.season, RECURSIVE_STEPS)
+        if not predictor.recursive or steps <= horizon:
+            return []
+        data = self.builder.data(self.members[0].trial, 0)
+        starts = {name: start for name, start, _ in table.parts}
+        positions = data.target_positions(data.val.target_idx)
+        targets = sorted({(int(s), int(t) - starts[names[int(s)]])
+                          for s, row in zip(data.val.series_index, positions) for t in row})
+        first = predictor.min_history - 1
+        origins = sorted({(s, t - h) for s, t in targets for h in range(horizon + 1, steps + 1)
+                          if t - h >= first})
+        if not origins:
+            return []
+        paths = predictor.recursive_paths(full, origins, steps)
+        where = {o: i for i, o in enumerate(origins)}
+        out: list[list[float]] = [[] for _ in range(steps - horizon)]
+        for s, t in targets:
+            actual = float(full[s].target[t])
+            for h in range(horizon + 1, steps + 1):
+                i = where.get((s, t - h))
+                if i is not None:
+                    out[h - horizon - 1].append(abs(actual - float(paths[i, h - 1]))
+                                                / scales[names[s]])
+        return out
+
+
+def _key(spec: StudySpec, final: FinalModel, refit_all: bool) -> dict[str, Any]:
+    return {**final.settings, "trials": final.trials, "choice": final.choice,
+            "refit_all": refit_all}
+
+
+def stored_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = False
+                     ) -> Predictor | None:
+    """The predictor kept on the study, if it was built for its present final model."""
+    stored = (study.user_attrs.get(PREDICTOR_ATTR) or {}).get("all" if refit_all else "tested")
+    if not stored:
+        return None
+    final = final_or_best(spec, study)
+    if stored.get("key") != _key(spec, final, refit_all):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "predictor.zip"
+        download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
+                          artifact_id=stored["artifact"])
+        return from_zip(path)
+
+
+def keep_predictor(spec: StudySpec, study: optuna.Study, predictor: Predictor,
+                   builder: PredictorBuilder) -> None:
+    """Store a built predictor on the study (an artifact and its key)."""
+    refit_all = bool(predictor.info.get("refit_all"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = to_zip(predictor, Path(tmp) / "predictor.zip")
+        artifact = upload_artifact(artifact_store=artifact_store(spec), file_path=str(path),
+                                   study_or_trial=study)
+    kept = dict(study.user_attrs.get(PREDICTOR_ATTR) or {})
+    kept["all" if refit_all else "tested"] = {
+        "artifact": artifact, "key": _key(spec, builder.final, refit_all)}
+    study.set_user_attr(PREDICTOR_ATTR, kept)
+
+
+def study_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = False,
+                    builder: PredictorBuilder | None = None, keep: bool = True
+                    ) -> tuple[Predictor, PredictorBuilder | None]:
+    """The study's predictor: the one kept on it, else built now (and kept, unless `keep`
+    is False: then the builder comes back, for `keep_predictor` once it proved useful)."""
+    found = stored_predictor(spec, study, refit_all)
+    if found is not None:
+        return found, None
+    builder = builder or PredictorBuilder(spec, study)
+    predictor = builder.build(refit_all)
+    if keep:
+        keep_predictor(spec, study, predictor, builder)
+        return predictor, None
+    return predictor, builder
