@@ -111,29 +111,29 @@ class PredictorBuilder:
             if refit_all else "the training part: the model the study's report tested",
         }
 
-    def members_for(self, how: str | None, fold: int) -> list[Member]:
-        """The final model's members (how None), or its configurations trained as `how`
-        says on fold `fold`."""
+    def final_members(self, refit_all: bool) -> list[Member]:
+        """The final model's members, or (a production refit) their configurations trained
+        on all the data for the epochs the search kept."""
         out = []
         for m in self.members:
-            if how is None:
-                model, data = load_member(self.spec, self.study, m), self.builder.data(
-                    m.trial, m.fold)
-            else:  # a production refit ('all')
-                model, data = self.builder.model(how, m.trial, 0, fold), self.builder.data(
-                    m.trial, ALL if how == "all" else fold)
+            if refit_all:
+                model, data = (self.builder.model("all", m.trial, 0),
+                               self.builder.data(m.trial, ALL))
+            else:
+                model, data = (load_member(self.spec, self.study, m),
+                               self.builder.data(m.trial, m.fold))
             out.append(Member(model, data.encoder()))
         return out
 
     def build(self, refit_all: bool = False) -> Predictor:
-        members = self.members_for("all" if refit_all else None, 0)
+        members = self.final_members(refit_all)
         first = self.builder.data(self.members[0].trial, self.members[0].fold)
         loaded = self.builder.datasets.loaded
         predictor = Predictor(self.spec.task, members, info=self.info(refit_all))
         if first.framing != "windows":
             return predictor
         names = tuple(first.series_names)
-        predictor.histories = histories(loaded, names, predictor.min_history + 1)
+        predictor.histories = histories(loaded, names, predictor.min_history)
         predictor.clock = Clock.infer(histories(loaded, names[:1])[0].times)
         if self.spec.task == "forecast":
             predictor.calibration = self.calibrate(loaded, names)
@@ -178,10 +178,7 @@ class PredictorBuilder:
             for (s, _), f, a in zip(origins, forecast, actual):
                 for h in range(forecast.shape[1]):
                     scores[h].append(abs(float(a[h] - f[h])) / scales[names[s]])
-        fold0 = Predictor(spec.task, [
-            Member(self.builder.model("search", m.trial, 0, 0),
-                   self.builder.data(m.trial, 0).encoder()) for m in self.members])
-        recursive = self.recursive_scores(fold0, table, names, full, scales)
+        recursive = self.recursive_scores(table, names, full, scales)
         what = ("the search's model" if len(self.members) == 1
                 else f"the mean of the search's models of trials "
                      f"{', '.join(f'#{m.trial}' for m in self.members)}")
@@ -199,14 +196,19 @@ class PredictorBuilder:
             out[name] = series_scale(table.target[spans[name]:first], self.spec.season)
         return out
 
-    def recursive_scores(self, predictor: Predictor, table: Table, names: tuple[str, ...],
+    def recursive_scores(self, table: Table, names: tuple[str, ...],
                          full: list[SeriesHistory], scales: dict[str, float]
                          ) -> list[list[float]]:
-        """Fold 0's errors of recursive forecasts, for the steps after the horizon."""
+        """The errors of recursive forecasts by the search's fold-0 models, for the steps
+        after the horizon (none where the models read features: they cannot recurse)."""
         horizon = self.spec.outputs
         steps = max(horizon, 2 * self.spec.season, RECURSIVE_STEPS)
-        if not predictor.recursive or steps <= horizon:
+        encoders = [self.builder.data(m.trial, 0).encoder() for m in self.members]
+        if not all(e.target_as_input and not e.feature_names for e in encoders):
             return []
+        predictor = Predictor(self.spec.task, [
+            Member(self.builder.model("search", m.trial, 0, 0), e)
+            for m, e in zip(self.members, encoders)])
         data = self.builder.data(self.members[0].trial, 0)
         starts = {name: start for name, start, _ in table.parts}
         positions = data.target_positions(data.val.target_idx)
