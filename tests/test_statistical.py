@@ -39,3 +39,30 @@ def test_a_seasonal_model_beats_seasonal_naive_on_a_seasonal_random_walk():
               for f in statistical_forecasts(y, targets, 1, 12)}
     naive = np.sqrt(np.mean((y[targets - 12] - y[targets]) ** 2))
     assert errors["seasonal_arima"] < naive and errors["ets"] < naive
+
+
+@pytest.mark.parametrize("kind", ["ets", "arima"])
+def test_paths_from_every_origin_are_statsmodels_dynamic_forecasts(kind):
+    """A path from origin e is what statsmodels forecasts dynamically from e, for every
+    origin at once; and the model survives JSON (a predictor carries it)."""
+    import json
+    import warnings
+
+    from lstm_tune.statistical import StatModel
+
+    y = _seasonal_series()
+    model = StatModel.fit(y, 120, 12, kind)
+    assert model is not None and model.season == 12 and model.log
+    ends = np.array([119, 125, 140])
+    paths = model.paths(y, ends, 1, 6)
+    res = model._filtered(np.log(y[model.anchor: 141]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for row, e in zip(paths, ends):
+            expected = np.exp(res.get_prediction(start=e + 1, end=e + 6, dynamic=True)
+                              .predicted_mean)
+            np.testing.assert_allclose(row, expected, rtol=1e-10)
+    again = StatModel.from_json(json.loads(json.dumps(model.to_json())))
+    np.testing.assert_array_equal(again.paths(y, ends, 1, 6), paths)
+    # two steps ahead of the window: the first target is e + 2
+    np.testing.assert_allclose(model.paths(y, ends, 2, 5), paths[:, 1:], rtol=1e-10)

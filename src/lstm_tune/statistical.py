@@ -1,15 +1,20 @@
-"""Statistical baselines for forecasts: exponential smoothing and a seasonal ARIMA.
+"""Statistical forecasters: exponential smoothing and a seasonal ARIMA, with fixed orders.
 
 A tuned LSTM is only worth it if it beats the classical models a forecaster would try first,
-on the same points. Both are statsmodels state-space models with fixed orders (no automatic
-order search, so the figure is reproducible and cheap): fitted once on everything before the
-first test target, then, with those parameters, filtered over the true history so that
-every test target (or path of `horizon` targets) is forecast from its own origin, exactly as
-the LSTM sees the window before it. On a positive target both run on logs (multiplicative season).
+on the same points; and where they are strong it can lean on them (a hybrid learns what they
+leave; a combination averages with them). Both are statsmodels state-space models with fixed
+orders (no order search, so a figure is reproducible and cheap). A `StatModel` is fitted once
+on a series' first part; with those parameters the model is filtered over the history, and
+the forecast of every step ahead from every origin comes from the state predicted at that
+origin (design · transition^(h-1) · state: what statsmodels' dynamic prediction computes,
+for all origins at once), so a forecast sees the history up to its origin and nothing after.
+On a positive series both run on logs (a multiplicative season). A StatModel is plain values:
+a predictor carries it to forecast past the data.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +24,7 @@ import numpy as np
 
 MIN_SEASONS = 2  # a seasonal component needs at least this many seasons of history
 FIT_POINTS = 600  # long series: fit on the last this-many points before the test (speed)
+KINDS = ("ets", "arima")
 
 
 @dataclass(frozen=True)
@@ -28,55 +34,141 @@ class StatForecast:
     predicted: np.ndarray  # one forecast per target, data units
 
 
-def _ets(season: int | None) -> Any:
-    """Holt(-Winters): smoothing parameters by likelihood with the initial states
-    concentrated out (a few parameters, not season + 2 of them: 5x faster on a weekly
-    season, and a higher likelihood), then filtered over the longer history from those same
-    fitted initial states, so that nothing after the fitting part sets them."""
+def _ets_model(g: np.ndarray, season: int | None, initial: np.ndarray | None) -> Any:
     from statsmodels.tsa.statespace.exponential_smoothing import ExponentialSmoothing
 
-    def fit_then_filter(train: np.ndarray, history: np.ndarray) -> Any:
-        fitted = ExponentialSmoothing(train, trend=True, seasonal=season,
-                                      initialization_method="concentrated").fit(disp=False)
-        state = np.asarray(fitted.initial_state, dtype=float).ravel()
-        known = ExponentialSmoothing(history, trend=True, seasonal=season,
-                                     initialization_method="known", initial_level=state[0],
-                                     initial_trend=state[1],
-                                     initial_seasonal=state[2:] if season else None)
-        return known.filter(fitted.params)
-
-    return fit_then_filter
+    if initial is None:
+        return ExponentialSmoothing(g, trend=True, seasonal=season,
+                                    initialization_method="concentrated")
+    return ExponentialSmoothing(g, trend=True, seasonal=season, initialization_method="known",
+                                initial_level=initial[0], initial_trend=initial[1],
+                                initial_seasonal=initial[2:] if season else None)
 
 
-def _arima(season: int | None) -> Any:
-    """(0,1,1)(0,1,1,s): parameters fitted on the differenced series (a state of
-    ~s instead of ~2s: 5x faster on a weekly season, the same estimates), then the full
-    model filtered over the longer history with them."""
+def _arima_model(g: np.ndarray, season: int | None, differenced: bool = False) -> Any:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     seasonal_order = (0, 1, 1, season) if season else (0, 0, 0, 0)
-
-    def fit_then_filter(train: np.ndarray, history: np.ndarray) -> Any:
-        fitted = SARIMAX(train, order=(0, 1, 1), seasonal_order=seasonal_order,
-                         simple_differencing=True).fit(disp=False)
-        return SARIMAX(history, order=(0, 1, 1), seasonal_order=seasonal_order).filter(
-            fitted.params)
-
-    return fit_then_filter
+    return SARIMAX(g, order=(0, 1, 1), seasonal_order=seasonal_order,
+                   simple_differencing=differenced)
 
 
-def _models(season: int, seasonal: bool) -> dict[str, tuple[str, Any]]:
-    if seasonal:
-        return {
-            "ets": (f"exponential smoothing, additive trend and season ({season}) "
-                    "(Holt-Winters, statsmodels)", _ets(season)),
-            "seasonal_arima": (f"seasonal ARIMA (0,1,1)(0,1,1,{season}), fixed orders "
-                               "(statsmodels SARIMAX)", _arima(season)),
-        }
-    return {
-        "ets": ("exponential smoothing with additive trend (Holt, statsmodels)", _ets(None)),
-        "arima": ("ARIMA (0,1,1), fixed order (statsmodels SARIMAX)", _arima(None)),
-    }
+@dataclass(frozen=True)
+class StatModel:
+    """One series' statistical forecaster with fixed, fitted parameters.
+
+    ETS (Holt-Winters): smoothing parameters by likelihood with the initial states
+    concentrated out, then filtered from those same initial states (nothing after the
+    fitting part sets them). ARIMA (0,1,1)(0,1,1,s): parameters fitted on the differenced
+    series (the same estimates, a state half the size), then the full model filtered. Both
+    are filtered from `anchor`, the first step they were fitted on."""
+
+    kind: str  # "ets" or "arima"
+    season: int  # 0: no seasonal component
+    log: bool
+    anchor: int  # the series position the fit and every filter start at
+    params: tuple[float, ...]
+    initial: tuple[float, ...] = ()  # ETS: the states at `anchor`
+
+    @property
+    def name(self) -> str:
+        return "seasonal_arima" if self.kind == "arima" and self.season else self.kind
+
+    @property
+    def method(self) -> str:
+        if self.kind == "ets":
+            what = (f"exponential smoothing, additive trend and season ({self.season}) "
+                    "(Holt-Winters, statsmodels)" if self.season
+                    else "exponential smoothing with additive trend (Holt, statsmodels)")
+        else:
+            what = (f"seasonal ARIMA (0,1,1)(0,1,1,{self.season}), fixed orders (statsmodels "
+                    "SARIMAX)" if self.season else "ARIMA (0,1,1), fixed order "
+                                                   "(statsmodels SARIMAX)")
+        return what + (" on logs" if self.log else "")
+
+    @staticmethod
+    def fit(y: np.ndarray, until: int, season: int, kind: str) -> "StatModel | None":
+        """Fitted on y[start:until] (start: FIT_POINTS or ten seasons before `until`);
+        None where it cannot be fitted."""
+        y = np.asarray(y, dtype=float)
+        anchor = max(0, until - max(FIT_POINTS, 10 * season))
+        part = y[anchor:until]
+        if len(part) < 4 or not np.all(np.isfinite(part)):
+            return None
+        log = bool(np.all(part > 0))
+        g = np.log(part) if log else part
+        seasonal = season if season > 1 and len(part) >= MIN_SEASONS * season + 2 else 0
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if kind == "ets":
+                    fitted = _ets_model(g, seasonal or None, None).fit(disp=False)
+                    initial = tuple(float(v) for v in np.asarray(fitted.initial_state).ravel())
+                else:
+                    fitted = _arima_model(g, seasonal or None, differenced=True).fit(disp=False)
+                    initial = ()
+        except Exception:  # a model that cannot be fitted is left out, never fatal
+            return None
+        params = tuple(float(v) for v in np.asarray(fitted.params))
+        if not all(math.isfinite(v) for v in params + initial):
+            return None
+        return StatModel(kind, seasonal, log, anchor, params, initial)
+
+    def _filtered(self, g: np.ndarray) -> Any:
+        season = self.season or None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self.kind == "ets":
+                model = _ets_model(g, season, np.asarray(self.initial))
+            else:
+                model = _arima_model(g, season)
+            return model.filter(np.asarray(self.params))
+
+    def paths(self, y: np.ndarray, ends: np.ndarray, steps_ahead: int, horizon: int
+              ) -> np.ndarray:
+        """Forecasts of y[e + steps_ahead .. e + steps_ahead + horizon - 1] from each
+        origin e in `ends` (positions in y, at or after `anchor`), each from y[anchor:e+1]
+        only: (n, horizon), in the data's units (NaN where the filter fails)."""
+        y = np.asarray(y, dtype=float)
+        ends = np.asarray(ends, dtype=int)
+        out = np.full((len(ends), horizon), np.nan)
+        if not len(ends):
+            return out
+        part = y[self.anchor: int(ends.max()) + 1]
+        if self.log and np.any(part <= 0):
+            return out
+        g = np.log(part) if self.log else part
+        try:
+            res = self._filtered(g)
+        except Exception:
+            return out
+        ssm = res.model.ssm
+        design = np.asarray(ssm["design"])[0, :] if np.ndim(ssm["design"]) == 2 else \
+            np.asarray(ssm["design"])[0, :, 0]
+        transition = np.asarray(ssm["transition"])
+        transition = transition[..., 0] if transition.ndim == 3 else transition
+        obs = float(np.ravel(ssm["obs_intercept"])[0])
+        shift = np.ravel(np.asarray(ssm["state_intercept"])[..., 0]
+                         if np.ndim(ssm["state_intercept"]) == 2 else ssm["state_intercept"])
+        # the state predicted for the step after each origin, then stepped ahead
+        state = np.asarray(res.predicted_state)[:, ends - self.anchor + 1]
+        for _ in range(steps_ahead - 1):
+            state = transition @ state + shift[:, None]
+        for h in range(horizon):
+            out[:, h] = design @ state + obs
+            state = transition @ state + shift[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.exp(out) if self.log else out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "season": self.season, "log": self.log,
+                "anchor": self.anchor, "params": list(self.params),
+                "initial": list(self.initial)}
+
+    @staticmethod
+    def from_json(value: dict[str, Any]) -> "StatModel":
+        return StatModel(value["kind"], int(value["season"]), bool(value["log"]),
+                         int(value["anchor"]), tuple(value["params"]), tuple(value["initial"]))
 
 
 def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
@@ -95,39 +187,19 @@ def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: in
 @lru_cache(maxsize=64)
 def _cached(y_bytes: bytes, target_idx: tuple[int, ...], steps_ahead: int, season: int,
             horizon: int) -> tuple[StatForecast, ...]:
-    return tuple(_fit_and_forecast(np.frombuffer(y_bytes, dtype=float), np.asarray(target_idx),
-                                   steps_ahead, season, horizon))
-
-
-def _fit_and_forecast(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,
-                      season: int, horizon: int) -> list[StatForecast]:
-    start = max(0, int(np.min(target_idx)) - max(FIT_POINTS, 10 * season))
-    y = y[start:]
-    target_idx = target_idx - start
-    first = int(target_idx.min())
-    last = int(target_idx.max()) + horizon - 1
-    log = bool(np.all(y > 0))
-    g = np.log(y) if log else y
-    seasonal = season > 1 and first >= MIN_SEASONS * season + 2
-    tail = f", fitted on the last {first} points before the test part" if start else ""
+    y = np.frombuffer(y_bytes, dtype=float)
+    targets = np.asarray(target_idx)
+    first = int(targets.min())
     out = []
-    for name, (method, fit_then_filter) in _models(season, seasonal).items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                full = fit_then_filter(g[:first], g[: last + 1])
-                if steps_ahead == 1 and horizon == 1:  # one step ahead of the true history
-                    pred = full.get_prediction(start=first, end=last)
-                    z = np.asarray(pred.predicted_mean)[target_idx - first]
-                else:  # from each origin, a path with no data after the origin
-                    z = np.array([np.asarray(full.get_prediction(
-                        start=t - steps_ahead + 1, end=t + horizon - 1, dynamic=True
-                    ).predicted_mean)[steps_ahead - 1:] for t in target_idx])
-                    z = z[:, 0] if horizon == 1 else z
-        except Exception:  # a baseline that cannot be fitted is not shown, never fatal
+    for kind in KINDS:
+        model = StatModel.fit(y, first, season, kind)
+        if model is None:
             continue
+        z = model.paths(y, targets - steps_ahead, steps_ahead, horizon)
         if not np.all(np.isfinite(z)):
             continue
-        out.append(StatForecast(name, method + (" on logs" if log else "") + tail,
-                                np.exp(z) if log else z))
+        tail = (f", fitted on the last {first - model.anchor} points before the test part"
+                if model.anchor else "")
+        out.append(StatForecast(model.name, model.method + tail,
+                                z[:, 0] if horizon == 1 else z))
     return out
