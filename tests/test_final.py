@@ -60,7 +60,7 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     spec, study = variant(folder, "auto", model="auto", seeds=2, top=2)
     result = evaluate(spec, study)
     figures = result.final["validation"]
-    assert set(figures) == {"single", "refit", "ensemble"}
+    assert set(figures) == {"single", "combination", "refit", "ensemble"}
     assert all(len(v["values"]) == 2 for v in figures.values())
     medians = {c: v["median"] for c, v in figures.items()}
     assert result.final["choice"] == min(medians, key=medians.get)
@@ -168,16 +168,22 @@ def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(folder):
     api = Study(spec)
     predicted = api.predict(history, origins=origins)
     np.testing.assert_array_equal(predicted["forecast"].to_numpy(), np.asarray(test["predicted"]))
-    predictor = api.predictor()
-    assert len(predictor.members) == 2
-    # intervals from both folds' validation months, each forecast by the mean of the
-    # members' own models of that fold (kept on their trials by the search)
-    calibration = predictor.calibration
+    assert len(api.predictor().members) == 2
+    # intervals from both folds' validation months, each forecast by the members'
+    # configurations retrained with a new seed on that fold's training part
+    from lstm_tune.study_predictor import PredictorBuilder, histories, origins_of
+
+    builder = PredictorBuilder(spec, study)
+    calibration = builder.build().calibration
     assert calibration.folds == 2 and calibration.counts()[0] == 24
-    assert calibration.source.startswith("the mean of the search's models of trials #")
-    members = [study.trials[int(t)] for t in calibration.source.split("trials ")[1]
-               .split(" of")[0].replace("#", "").split(", ")]
+    assert "retrained with a new seed on each validation fold" in calibration.source
+    full = histories(table, ("",))
     for fold, months in ((0, range(108, 120)), (1, range(96, 108))):
-        mean = np.mean([t.user_attrs["val_forecasts"][fold] for t in members], axis=0)
-        errors = np.abs(table.target[list(months)] - mean) / calibration.scales[""]
-        np.testing.assert_allclose(calibration.scores[0][12 * fold: 12 * (fold + 1)], errors)
+        data = builder.builder.data(builder.members[0].trial, fold)
+        rehearsed = builder.calibration_predictor(fold, table, ("",))  # its models, kept
+        assert len(rehearsed.members) == 2
+        forecast = rehearsed.outputs_at(full, origins_of(table, ("",), data, data.val))[:, 0]
+        errors = np.abs(table.target[list(months)] - forecast) / calibration.scales[""]
+        np.testing.assert_allclose(calibration.sets["rehearsed"][0][12 * fold: 12 * (fold + 1)],
+                                   errors)
+    assert set(calibration.sets) == {"rehearsed"}  # the ensemble trained on its validation

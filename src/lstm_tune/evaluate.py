@@ -57,6 +57,8 @@ class Evaluation:
     # forecasts of one series or a panel: the predictor's forecast past the end of the data
     # (rows as `predict` gives them), and the step where recursion begins (None: direct)
     future: dict[str, Any] = field(default_factory=dict)
+    # a combination's parts on their own, on the same test points: {"LSTM alone": metrics}
+    components: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -216,8 +218,13 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
         test["probabilities"] = np.round(proba, 6).tolist()
     predicted = np.asarray(test["predicted"])
     forecast = not data.classes
+    components = {}
     if forecast:
         test["bounds"] = test_bounds(predictor, data, predicted)
+        if predictor.combination is not None:  # the LSTM alone, on the same points
+            alone = Predictor(predictor.task, predictor.members)
+            components["LSTM alone"] = task.scores(data, data.test, alone.readable(
+                split_outputs(alone, data, data.test)[1])[0])
     scores = task.scores(data, data.test, predicted, proba)
     chosen = wanted(spec)
     result = Evaluation(
@@ -237,7 +244,8 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
         intervals=interval_figures(predictor, data, predicted) if forecast else {},
         reliability=metrics.reliability(data.actual(data.test), proba, data.classes)
         if proba is not None else {},
-        future=future_forecast(spec, predictor) if forecast else {})
+        future=future_forecast(spec, predictor) if forecast else {},
+        components=components)
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs

@@ -258,11 +258,13 @@ class TrainingSpec(_Strict):
 class FinalSpec(_Strict):
     """The model tested after the search. single: the best trial's model; refit: its
     configuration retrained on everything before the test part for the epochs its folds
-    kept; ensemble: the mean of the `top` best configurations, each refitted; auto: whichever
-    of the three predicts fold 0's validation part best (never the test part). Each is built
-    `seeds` times, so the test metric comes with its spread over seeds."""
+    kept; ensemble: the mean of the `top` best configurations, each refitted; combination
+    (forecasts): the best trial's model averaged with the better statistical model, the
+    weight chosen on the validation folds (combine.py); auto: whichever predicts fold 0's
+    validation part best (never the test part). Each is built `seeds` times, so the test
+    metric comes with its spread over seeds."""
 
-    model: Literal["single", "refit", "ensemble", "auto"] = "single"
+    model: Literal["single", "refit", "ensemble", "combination", "auto"] = "single"
     seeds: int = Field(1, ge=1, le=20)
     top: int = Field(3, ge=2, le=20)
 

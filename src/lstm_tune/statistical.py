@@ -132,6 +132,10 @@ class StatModel:
         y = np.asarray(y, dtype=float)
         ends = np.asarray(ends, dtype=int)
         out = np.full((len(ends), horizon), np.nan)
+        if np.any(ends < self.anchor):  # before the filter starts: nothing to forecast from
+            after = ends >= self.anchor
+            out[after] = self.paths(y, ends[after], steps_ahead, horizon)
+            return out
         if not len(ends):
             return out
         part = y[self.anchor: int(ends.max()) + 1]

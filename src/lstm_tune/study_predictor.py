@@ -28,12 +28,16 @@ from optuna.artifacts import download_artifact, upload_artifact
 from lstm_tune.data.framing import AnyDataset
 from lstm_tune.data.load import Table
 from lstm_tune.data.splits import ALL
+from lstm_tune.errors import StudyError
+from lstm_tune import combine
+from lstm_tune.combine import CombinationChoice
 from lstm_tune.final import Builder, FinalModel, describe, final_or_best, load_member
 from lstm_tune.predictor.bundle import from_zip, to_zip
+from lstm_tune.predictor.combination import Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration, series_scale
 from lstm_tune.predictor.predictor import Member, Predictor
-from lstm_tune.search.attrs import PREDICTOR_ATTR, VAL_FORECASTS_ATTR
+from lstm_tune.search.attrs import PREDICTOR_ATTR
 from lstm_tune.search.storage import artifact_store
 from lstm_tune.search.trials import trial_params
 from lstm_tune.spec import StudySpec
@@ -72,8 +76,9 @@ def split_outputs(predictor: Predictor, data: AnyDataset, split: Any
                   ) -> tuple[np.ndarray, np.ndarray]:
     """The predictor's outputs on a split's samples, read from the raw data as `predict`
     reads it: (the split's rows it could predict, their outputs). Every test and validation
-    sample is predicted; an ensemble whose members need different amounts of history
-    predicts the training samples all of them can."""
+    sample is predicted; an ensemble whose members need different amounts of history (or a
+    combination whose statistical model starts later) predicts the training samples all of
+    them can."""
     if data.framing != "windows":
         return np.arange(len(split)), predictor.proba(data.raw_samples(split.target_idx))
     names = tuple(data.series_names)
@@ -81,7 +86,9 @@ def split_outputs(predictor: Predictor, data: AnyDataset, split: Any
     rows = np.array([i for i, (_, p) in enumerate(origins) if p >= predictor.min_history - 1],
                     dtype=int)
     full = histories(data.table, names)
-    return rows, predictor.outputs_at(full, [origins[i] for i in rows])
+    outputs = predictor.outputs_at(full, [origins[i] for i in rows])
+    finite = np.all(np.isfinite(outputs), axis=1)  # a combination's model starts later
+    return rows[finite], outputs[finite]
 
 
 class PredictorBuilder:
@@ -133,8 +140,21 @@ class PredictorBuilder:
         if first.framing != "windows":
             return predictor
         names = tuple(first.series_names)
-        predictor.histories = histories(loaded, names, predictor.min_history)
         predictor.clock = Clock.infer(histories(loaded, names[:1])[0].times)
+        choice = self.choice()
+        if choice is not None:  # fitted before the test part, or on everything
+            spans = {name: (start, stop) for name, start, stop in loaded.parts}
+            test = first.test
+            until = {name: spans[name][1] if refit_all else int(
+                test.target_idx[test.series_index == s].min()) for s, name in enumerate(names)}
+            predictor.combination = combine.combination(choice, loaded, names, until,
+                                                        self.spec.season)
+        tail = predictor.min_history
+        if predictor.combination is not None:  # its filter runs from its anchor
+            spans = {name: (start, stop) for name, start, stop in loaded.parts}
+            tail = max(tail, max(spans[n][1] - spans[n][0] - m.anchor
+                                 for n, m in predictor.combination.models.items()))
+        predictor.histories = histories(loaded, names, tail)
         if self.spec.task == "forecast":
             predictor.calibration = self.calibrate(loaded, names)
         return predictor
@@ -147,43 +167,87 @@ class PredictorBuilder:
                    for m in self.final.seeds[seed]]
         return Predictor(self.spec.task, members)
 
-    def fold_forecasts(self, fold: int, table: Table, names: tuple[str, ...],
-                       full: list[SeriesHistory]) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """The members' mean forecast of fold `fold`'s validation part, each member's made
-        by the search's own model of that fold: kept on its trial, else trained again as
-        the search trained it (its seed, early stopping)."""
-        data = self.builder.data(self.members[0].trial, fold)
-        origins = origins_of(table, names, data, data.val)
-        outputs = []
-        for m in self.members:
-            kept = self.study.trials[m.trial].user_attrs.get(VAL_FORECASTS_ATTR) or []
-            if len(kept) > fold:
-                outputs.append(np.asarray(kept[fold], dtype=float).reshape(len(origins), -1))
-                continue
-            model = self.builder.model("search", m.trial, 0, fold)
-            own = Predictor(self.spec.task, [Member(model, self.builder.data(m.trial, fold)
-                                                    .encoder())])
-            outputs.append(own.outputs_at(full, origins))
-        return origins, np.mean(outputs, axis=0)
+    def fold_combination(self, fold: int, table: Table, names: tuple[str, ...]
+                         ) -> Combination | None:
+        """A combination's statistical model as fitted before fold `fold`'s validation
+        part (its weight as chosen): what the fold's forecasts are combined with."""
+        choice = self.choice()
+        if choice is None:
+            return None
+        val = self.builder.data(self.members[0].trial, fold).val
+        starts = {name: start for name, start, _ in table.parts}
+        until = {name: int(val.target_idx[val.series_index == s].min()) if np.any(
+            val.series_index == s) else starts[name] for s, name in enumerate(names)}
+        return combine.combination(choice, table, names, until, self.spec.season)
 
-    def calibrate(self, table: Table, names: tuple[str, ...]) -> Calibration:
-        spec = self.spec
-        full = histories(table, names)
-        scores: list[list[float]] = [[] for _ in range(spec.outputs)]
-        scales = self.scales(table, names)
-        for fold in range(spec.split.folds):
-            origins, forecast = self.fold_forecasts(fold, table, names, full)
-            data = self.builder.data(self.members[0].trial, fold)
+    def choice(self) -> CombinationChoice | None:
+        c = self.final.combination
+        return CombinationChoice.from_attr(c) if self.final.choice == "combination" and c \
+            else None
+
+    def recipe(self) -> str:
+        """How the final model's configurations are rehearsed on a fold: for the epochs
+        early stopping kept there (the best trial's own model), or the refit's epochs."""
+        return "rehearse_single" if self.final.choice in ("single", "combination") \
+            else "rehearse"
+
+    def fold_predictor(self, fold: int, table: Table, names: tuple[str, ...], how: str
+                       ) -> Predictor:
+        """The final model's configurations trained on fold `fold`'s training part as
+        `how` says ('search': the search's own models; a rehearsal: a new seed), with a
+        combination's statistical model fitted on the same steps."""
+        return Predictor(self.spec.task, [
+            Member(self.builder.model(how, m.trial, 0, fold),
+                   self.builder.data(m.trial, fold).encoder()) for m in self.members],
+            info=self.info(False), combination=self.fold_combination(fold, table, names))
+
+    def calibration_predictor(self, fold: int, table: Table, names: tuple[str, ...]
+                              ) -> Predictor:
+        """The rehearsal of the final model on fold `fold` (intervals.py says why)."""
+        return self.fold_predictor(fold, table, names, self.recipe())
+
+    def fold_errors(self, how: str, table: Table, names: tuple[str, ...],
+                    full: list[SeriesHistory], scales: dict[str, float]) -> list[list[float]]:
+        """Per step ahead, the scaled errors on every fold's validation part of the final
+        model's configurations trained as `how` says (the search's own forecasts are kept
+        on each trial)."""
+        scores: list[list[float]] = [[] for _ in range(self.spec.outputs)]
+        trials = [m.trial for m in self.members]
+        for fold in range(self.spec.split.folds):
+            data = self.builder.data(trials[0], fold)
+            origins = origins_of(table, names, data, data.val)
+            if how == "search":
+                forecast = self.builder.fold_forecasts(trials, fold, how)[1]
+                mix = self.fold_combination(fold, table, names)
+                if mix is not None:
+                    stat = mix.paths(full, origins, data.steps_ahead, forecast.shape[1])
+                    forecast = mix.weight * forecast + (1 - mix.weight) * stat
+            else:
+                forecast = self.fold_predictor(fold, table, names, how).outputs_at(full, origins)
             actual = np.asarray(data.actual(data.val), float).reshape(forecast.shape)
             for (s, _), f, a in zip(origins, forecast, actual):
                 for h in range(forecast.shape[1]):
                     scores[h].append(abs(float(a[h] - f[h])) / scales[names[s]])
-        recursive = self.recursive_scores(table, names, full, scales)
-        what = ("the search's model" if len(self.members) == 1
-                else f"the mean of the search's models of trials "
-                     f"{', '.join(f'#{m.trial}' for m in self.members)}")
-        return Calibration(tuple(tuple(s) for s in scores + recursive), scales, spec.outputs,
-                           spec.split.folds, f"{what} of each validation fold")
+        return scores + self.recursive_scores(how, table, names, full, scales)
+
+    def calibrate(self, table: Table, names: tuple[str, ...]) -> Calibration:
+        """Two sets of validation errors where both exist (intervals.py): the model's own,
+        for the best trial's model alone or combined, and its configurations' rehearsals."""
+        full = histories(table, names)
+        scales = self.scales(table, names)
+        hows = {"rehearsed": self.recipe()}
+        if self.final.choice in ("single", "combination"):
+            hows["own"] = "search"
+        sets = {name: tuple(tuple(s) for s in self.fold_errors(how, table, names, full, scales))
+                for name, how in hows.items()}
+        what = ("the final configuration" if len(self.members) == 1
+                else f"the final configurations (trials "
+                     f"{', '.join(f'#{m.trial}' for m in self.members)})")
+        source = (f"{what}, the wider of the model's own errors and those of its "
+                  "configuration retrained with a new seed on each validation fold's training "
+                  "part" if "own" in sets else
+                  f"{what} retrained with a new seed on each validation fold's training part")
+        return Calibration(sets, scales, self.spec.outputs, self.spec.split.folds, source)
 
     def scales(self, table: Table, names: tuple[str, ...]) -> dict[str, float]:
         """Each series' scale, from its steps before the earliest validation target."""
@@ -196,19 +260,18 @@ class PredictorBuilder:
             out[name] = series_scale(table.target[spans[name]:first], self.spec.season)
         return out
 
-    def recursive_scores(self, table: Table, names: tuple[str, ...],
+    def recursive_scores(self, how: str, table: Table, names: tuple[str, ...],
                          full: list[SeriesHistory], scales: dict[str, float]
                          ) -> list[list[float]]:
-        """The errors of recursive forecasts by the search's fold-0 models, for the steps
-        after the horizon (none where the models read features: they cannot recurse)."""
+        """The errors of fold 0's recursive forecasts (its models trained as `how` says),
+        for the steps after the horizon (none where the models read features: they
+        cannot recurse)."""
         horizon = self.spec.outputs
         steps = max(horizon, 2 * self.spec.season, RECURSIVE_STEPS)
         encoders = [self.builder.data(m.trial, 0).encoder() for m in self.members]
         if not all(e.target_as_input and not e.feature_names for e in encoders):
             return []
-        predictor = Predictor(self.spec.task, [
-            Member(self.builder.model("search", m.trial, 0, 0), e)
-            for m, e in zip(self.members, encoders)])
+        predictor = self.fold_predictor(0, table, names, how)
         data = self.builder.data(self.members[0].trial, 0)
         starts = {name: start for name, start, _ in table.parts}
         positions = data.target_positions(data.val.target_idx)
@@ -248,9 +311,12 @@ def stored_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = Fal
         return None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "predictor.zip"
-        download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
-                          artifact_id=stored["artifact"])
-        return from_zip(path)
+        try:
+            download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
+                              artifact_id=stored["artifact"])
+            return from_zip(path)
+        except (StudyError, KeyError, ValueError, OSError):
+            return None  # made by another version, or its file is gone: built again
 
 
 def keep_predictor(spec: StudySpec, study: optuna.Study, predictor: Predictor,

@@ -18,7 +18,7 @@ def test_the_conformal_rank_is_ceil_n_plus_one_times_the_level(n, level, rank):
 
 def test_bounds_scale_each_series_and_say_when_errors_are_too_few():
     scores = (tuple(np.arange(1, 13) / 10.0), tuple(np.arange(1, 41) / 10.0))
-    c = Calibration(scores, {"a": 1.0, "b": 100.0}, direct=2, folds=1, source="test")
+    c = Calibration({"own": scores}, {"a": 1.0, "b": 100.0}, direct=2, folds=1, source="test")
     assert c.quantile(1, 80) == pytest.approx(1.1)  # the 11th of 12
     assert c.quantile(1, 95) == pytest.approx(1.2)  # 13 > 12: the largest
     assert c.quantile(2, 95) == pytest.approx(3.9)  # the 39th of 40
@@ -28,6 +28,17 @@ def test_bounds_scale_each_series_and_say_when_errors_are_too_few():
     np.testing.assert_allclose(upper - lower, [[2.2, 2 * 3.3], [220.0, 2 * 330.0]])
     again = Calibration.from_json(c.to_json())
     assert again == c
+
+
+def test_two_sets_of_errors_give_the_wider_interval():
+    own = (tuple(np.arange(1, 21) / 10.0),)  # 20 errors: 0.1 .. 2.0
+    rehearsed = (tuple(np.arange(1, 21) / 5.0),)  # twice as large
+    c = Calibration({"own": own, "rehearsed": rehearsed}, {"": 1.0}, 1, 1, "test")
+    assert c.quantile(1, 80) == pytest.approx(3.4)  # the 17th of the rehearsed
+    narrow = Calibration({"own": own, "rehearsed": (tuple(np.arange(1, 21) / 20.0),)},
+                         {"": 1.0}, 1, 1, "test")
+    assert narrow.quantile(1, 80) == pytest.approx(1.7)  # the own set is wider here
+    assert c.counts() == [20] and c.coarse(95) == [] and c.steps == 1
 
 
 def test_coverage_counts_values_inside_per_step():

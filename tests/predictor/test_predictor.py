@@ -203,12 +203,14 @@ def test_forecasts_past_the_end_of_the_data_with_intervals(airline):
     assert table["time"].tolist() == ["1961-01"] and table["step"].tolist() == [1]
     row = table.iloc[0]
     assert row.lower_95 <= row.lower_80 < row.forecast < row.upper_80 <= row.upper_95
-    # the conformal half-widths are the 80% and 95% order statistics of 12 validation errors
+    # the conformal half-widths are the 80% and 95% order statistics of 12 validation
+    # errors: of the model's own and of its retrained configuration's, the wider
     calibration = Study(spec).predictor().calibration
-    scores = np.sort(calibration.scores[0]) * calibration.scales[""]  # one series: in units
-    assert len(scores) == 12
-    assert row.upper_80 - row.forecast == pytest.approx(scores[10], rel=1e-9)  # ceil(13*.8)=11
-    assert row.upper_95 - row.forecast == pytest.approx(scores[11], rel=1e-9)  # too few: max
+    assert set(calibration.sets) == {"own", "rehearsed"}
+    scores = [np.sort(s[0]) * calibration.scales[""] for s in calibration.sets.values()]
+    assert [len(s) for s in scores] == [12, 12]
+    assert row.upper_80 - row.forecast == pytest.approx(max(s[10] for s in scores), rel=1e-9)
+    assert row.upper_95 - row.forecast == pytest.approx(max(s[11] for s in scores), rel=1e-9)
     assert any("too few to promise 95%" in n for n in table.attrs["notes"])
 
 
@@ -227,19 +229,34 @@ def test_steps_past_the_horizon_feed_forecasts_back(airline):
         frame_ = pd.concat([frame_, pd.DataFrame({"month": [row.time],
                                                   "passengers": [row.forecast]})])
     np.testing.assert_allclose(table["forecast"], by_hand, rtol=1e-9)
-    # step h's interval rests on the errors of recursive forecasts h steps ahead of each
-    # validation month (1958), made from the history before it
-    calibration = predictor.calibration
-    assert calibration.counts()[:12] == [12] * 12
+    assert np.all(np.isfinite(table[["lower_80", "upper_95"]].to_numpy()))
+
+
+def test_recursive_intervals_rest_on_recursive_validation_errors(airline):
+    """Step h's interval rests on the errors of recursive forecasts h steps ahead of each
+    validation month (1958), each from the history before it, by the final configuration
+    retrained on the training part (1949-1957)."""
+    from lstm_tune.search.storage import load_study
+    from lstm_tune.study_predictor import PredictorBuilder
+
+    _, spec, _ = airline
+    builder = PredictorBuilder(spec, load_study(spec))
+    shipped = builder.build()
+    calibration = shipped.calibration
+    assert calibration.counts()[:24] == [12] * 24 and calibration.direct == 1
+    # the model's own errors, and its configuration's retrained on 1949-1957 (a new seed)
+    makers = {"own": shipped, "rehearsed": builder.calibration_predictor(
+        0, load_data(spec.data_settings), ("",))}
     full = history()
     months = full["month"].tolist()
-    for h, target in ((3, "1958-01"), (7, "1958-12")):
-        t = months.index(target)
-        path = predictor.predict(full.iloc[: t - h + 1], steps=h)
-        error = abs(full["passengers"].iloc[t] - path["forecast"].iloc[-1])
-        assert min(abs(np.asarray(calibration.scores[h - 1]) * calibration.scales[""] - error)
-                   ) < 1e-6 * error
-    assert np.all(np.isfinite(table[["lower_80", "upper_95"]].to_numpy()))
+    for name, model in makers.items():
+        scores = calibration.sets[name]
+        for h, target in ((1, "1958-05"), (3, "1958-01"), (7, "1958-12"), (20, "1958-08")):
+            t = months.index(target)
+            path = model.predict(full.iloc[: t - h + 1], steps=h)
+            error = abs(full["passengers"].iloc[t] - path["forecast"].iloc[-1])
+            assert min(abs(np.asarray(scores[h - 1]) * calibration.scales[""] - error)
+                       ) < 1e-6 * error, (name, h)
 
 
 def test_the_evaluation_scored_the_predictor(airline):

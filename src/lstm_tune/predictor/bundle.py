@@ -20,6 +20,7 @@ from typing import Any
 
 from lstm_tune.data.encoders import encoder_from_json, encoder_json
 from lstm_tune.errors import StudyError
+from lstm_tune.predictor.combination import Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration
 from lstm_tune.predictor.predictor import Member, Predictor
@@ -61,6 +62,10 @@ def manifest(predictor: Predictor) -> dict[str, Any]:
             "errors_per_step": predictor.calibration.counts()},
         "input": predictor.input_schema(),
         "members": len(predictor.members),
+        "combination": None if predictor.combination is None else {
+            "forecast": predictor.combination.describe(),
+            "weight": predictor.combination.weight,
+            "statistical_model": predictor.combination.name},
     }
 
 
@@ -82,6 +87,8 @@ def save_predictor(predictor: Predictor, path: str | Path) -> Path:
         "calibration": None if predictor.calibration is None
         else predictor.calibration.to_json(),
         "info": predictor.info,
+        "combination": None if predictor.combination is None
+        else predictor.combination.to_json(),
     }
     (path / STATE).write_text(json.dumps(state), encoding="utf-8")
     (path / MANIFEST).write_text(json.dumps(manifest(predictor), indent=2), encoding="utf-8")
@@ -114,12 +121,13 @@ def load_predictor(path: str | Path) -> Predictor:
             raise StudyError(str(path), m["model"], "the member model is missing",
                              "copy the whole exported folder")
         members.append(Member(load_model(model_file), encoder_from_json(m["encoder"])))
-    calibration = state.get("calibration")
+    calibration, combination = state.get("calibration"), state.get("combination")
     return Predictor(state["task"], members,
                      [SeriesHistory.from_json(h) for h in state.get("histories", [])],
                      Clock.from_json(state["clock"]),
                      Calibration.from_json(calibration) if calibration else None,
-                     state.get("info", {}))
+                     state.get("info", {}),
+                     Combination.from_json(combination) if combination else None)
 
 
 def to_zip(predictor: Predictor, zip_path: Path) -> Path:

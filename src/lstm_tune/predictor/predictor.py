@@ -19,6 +19,7 @@ import pandas as pd
 
 from lstm_tune.data.encoders import Encoder
 from lstm_tune.errors import StudyError
+from lstm_tune.predictor.combination import Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import LEVELS, Calibration
 
@@ -48,7 +49,8 @@ class Predictor:
 
     def __init__(self, task: str, members: list[Member], histories: Sequence[SeriesHistory] = (),
                  clock: Clock | None = None, calibration: Calibration | None = None,
-                 info: dict[str, Any] | None = None) -> None:
+                 info: dict[str, Any] | None = None,
+                 combination: Combination | None = None) -> None:
         if not members:
             raise ValueError("a predictor needs at least one member model")
         self.task = task
@@ -57,6 +59,7 @@ class Predictor:
         self.clock = clock or Clock("steps")
         self.calibration = calibration
         self.info = dict(info or {})
+        self.combination = combination  # forecasts: averaged with a statistical model
 
     # --- what it reads -------------------------------------------------------------------
 
@@ -115,9 +118,16 @@ class Predictor:
     def outputs_at(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin]
                    ) -> np.ndarray:
         """The members' mean output from each origin: forecasts in the data's units
-        (n, horizon), or class probabilities (n, classes)."""
+        (n, horizon), or class probabilities (n, classes); a combination's forecasts are
+        averaged with its statistical model's (NaN from origins before that model's
+        filter starts)."""
         outputs = [self._member_outputs(m, histories, origins) for m in self.members]
-        return np.mean(outputs, axis=0)
+        mean = np.mean(outputs, axis=0)
+        c = self.combination
+        if c is None:
+            return mean
+        stat = c.paths(histories, origins, self.encoder.steps_ahead, mean.shape[1])
+        return c.weight * mean + (1.0 - c.weight) * stat
 
     def _member_outputs(self, member: Member, histories: Sequence[SeriesHistory],
                         origins: Sequence[Origin]) -> np.ndarray:

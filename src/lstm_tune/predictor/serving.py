@@ -132,11 +132,16 @@ def signature(predictor: Predictor) -> dict[str, Any]:
     output = ("class probabilities, columns " + ", ".join(predictor.classes)
               if predictor.classes else
               f"forecasts (batch, {predictor.horizon}) in the data's units")
+    outside = ("reading files, picking the last steps of a longer history, forecast times, "
+               "recursive forecasts past the horizon and the intervals"
+               if predictor.framing == "windows" else "reading files")
+    c = predictor.combination
+    if c is not None:
+        output = output.replace("forecasts", "the LSTM's forecasts", 1)
+        outside = (f"the combination ({c.describe()}: the predictor's forecast is "
+                   f"{c.weight:.4g} x this output + {1 - c.weight:.4g} x {c.name}'s), " + outside)
     return {"endpoint": ENDPOINT, "inputs": inputs, "output": output,
-            "outside": "reading files, picking the last steps of a longer history, forecast "
-                       "times, recursive forecasts past the horizon and the intervals "
-                       "(Predictor.predict does them)" if predictor.framing == "windows"
-            else "reading files (Predictor.predict does it)"}
+            "outside": outside + " (Predictor.predict does them)"}
 
 
 def needs_target(predictor: Predictor) -> bool:

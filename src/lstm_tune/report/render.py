@@ -183,7 +183,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                                  evaluation.future["recursive_from"])
         if single and table and evaluation.future else None,
     }
-    comparison = {"best model": evaluation.test, **evaluation.baselines}
+    comparison = {"best model": evaluation.test, **evaluation.components,
+                  **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(
         {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
     wins, losses = evaluation.beaten(spec)
@@ -202,7 +203,9 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "test_metric": test_metric,
         "metrics": list(evaluation.test),
         "comparison": comparison,
-        "methods": {"best model": evaluation.model_name, **evaluation.baseline_methods},
+        "methods": {"best model": evaluation.model_name,
+                    **{name: f"trial #{evaluation.trial}'s model, without the combination"
+                       for name in evaluation.components}, **evaluation.baseline_methods},
         "beats_baselines": not losses,
         "verdict": verdict(spec, evaluation),
         "y_label": y_label,

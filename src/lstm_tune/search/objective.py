@@ -6,7 +6,8 @@ per fold, each on that fold's own scaled data: the trial's value is the mean ove
 the pruner hears the running mean after each fold. Every trial records its params, epochs
 run and each one's seconds, each fold's value and kept epoch, the task's tie breaker (a
 classifier's validation cross-entropy), a forecaster's validation forecasts of each fold (the
-predictor's intervals are calibrated on them), duration and, on failure, the reason. The model of a
+predictor's intervals are calibrated on them, among others), duration and, on failure, the
+reason. The model of a
 trial that beats or ties the study's best so far (fold 0's: the validation block next to the
 test part) is uploaded as an artifact of that trial, so the best trial always has its model,
 whichever of a tie wins.

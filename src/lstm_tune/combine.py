@@ -1,0 +1,125 @@
+"""Combining the LSTM with a statistical model: which model, and with what weight, chosen on
+the validation folds, never on the test part.
+
+On each fold the LSTM's validation forecasts are those of the search's own model of that
+fold (kept on its trial), and each statistical model (ETS, seasonal ARIMA) is fitted on
+each series' steps before the fold's validation part and forecasts it from every origin.
+The statistical model with the lower validation metric is kept; the LSTM's weight w (in
+steps of 0.05) minimises the mean validation metric of w x LSTM + (1 - w) x it over the
+folds. On the test part and past the data the statistical model is fitted on everything
+before the test part, as the statistical baselines are (or on everything, for a production
+refit), and filtered over the history with those parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from lstm_tune.data.load import Table
+from lstm_tune.predictor.combination import Combination
+from lstm_tune.statistical import KINDS, StatModel
+from lstm_tune.tasks import get_task
+
+WEIGHTS = tuple(round(w, 2) for w in np.linspace(1.0, 0.0, 21))  # the LSTM's share
+
+
+@dataclass
+class CombinationChoice:
+    kind: str
+    name: str
+    weight: float  # the LSTM's share
+    alone: dict[str, float] = field(default_factory=dict)  # per statistical model: its metric
+    curve: dict[str, float] = field(default_factory=dict)  # per weight: the combined metric
+    folds: int = 1
+
+    def to_attr(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_attr(value: dict[str, Any]) -> "CombinationChoice":
+        return CombinationChoice(**value)
+
+
+def _spans(table: Table) -> dict[str, tuple[int, int]]:
+    return {name: (start, stop) for name, start, stop in table.parts}
+
+
+def fold_paths(data: Any, kind: str) -> np.ndarray | None:
+    """The statistical model `kind`, fitted on each series' steps before the fold's
+    validation part, forecasting its validation samples: (n, horizon); None where it
+    cannot be fitted for some series."""
+    table, val = data.table, data.val
+    spans = _spans(table)
+    out = np.full((len(val), data.horizon), np.nan)
+    for s, name in enumerate(data.series_names):
+        rows = np.flatnonzero(val.series_index == s)
+        if not len(rows):
+            continue
+        start, stop = spans[name]
+        y = table.target[start:stop]
+        model = StatModel.fit(y, int(val.target_idx[rows].min()) - start, data.season, kind)
+        if model is None:
+            return None
+        ends = val.target_idx[rows] - data.steps_ahead - start
+        out[rows] = model.paths(y, ends, data.steps_ahead, data.horizon)
+    return out if np.all(np.isfinite(out)) else None
+
+
+def _metric(data: Any, predicted: np.ndarray) -> float:
+    task = get_task(data.task)
+    actual_shape = np.shape(data.actual(data.val))
+    with np.errstate(all="ignore"):
+        value = task.scores(data, data.val, predicted.reshape(actual_shape))[data.metric]
+    return value if math.isfinite(value) else math.inf
+
+
+def choose(folds: Sequence[tuple[Any, np.ndarray]]) -> CombinationChoice | None:
+    """The statistical model and weight, from each fold's (dataset, LSTM validation
+    forecasts (n, horizon)); None where no statistical model fits every series."""
+    stats: dict[str, list[np.ndarray]] = {}
+    for kind in KINDS:
+        paths = [fold_paths(data, kind) for data, _ in folds]
+        if all(p is not None for p in paths):
+            stats[kind] = paths  # type: ignore[assignment]
+    if not stats:
+        return None
+    alone = {k: float(np.mean([_metric(d, s) for (d, _), s in zip(folds, ps)]))
+             for k, ps in stats.items()}
+    kind = min(alone, key=alone.get)  # type: ignore[arg-type]
+
+    def combined(w: float) -> float:
+        return float(np.mean([_metric(d, w * np.reshape(lstm, s.shape) + (1 - w) * s)
+                              for (d, lstm), s in zip(folds, stats[kind])]))
+
+    curve = {f"{w:.2f}": combined(w) for w in WEIGHTS}
+    weight = float(min(curve, key=lambda w: (curve[w], -float(w))))  # ties: more LSTM
+    data = folds[0][0]
+    return CombinationChoice(kind, _name(kind, data), weight,
+                             {_name(k, data): v for k, v in alone.items()}, curve, len(folds))
+
+
+def _name(kind: str, data: Any) -> str:
+    """The statistical baseline's name in the report (a seasonal ARIMA where the data has
+    a season)."""
+    return "seasonal_arima" if kind == "arima" and data.season > 1 else kind
+
+
+def combination(choice: CombinationChoice, table: Table, names: Sequence[str],
+                until: dict[str, int], season: int) -> Combination | None:
+    """The chosen statistical model fitted on each series up to `until` (a position of the
+    table: the first test target, or the series' end), as a predictor's combination."""
+    spans = _spans(table)
+    models, anchors = {}, {}
+    for name in names:
+        start, stop = spans[name]
+        model = StatModel.fit(table.target[start:stop], until[name] - start, season,
+                              choice.kind)
+        if model is None:
+            return None
+        models[name] = model
+        anchors[name] = table.times[start + model.anchor]
+    return Combination(choice.weight, models[names[0]].name, models, anchors)

@@ -1,0 +1,57 @@
+"""A forecast combination: the LSTM's forecast and a statistical model's, averaged with a
+weight chosen on validation data (Bates & Granger 1969; combinations took most of M4's top
+places). The statistical model of each series is a `StatModel` with fixed parameters,
+filtered over the history from the time it was fitted from (its anchor), so a predictor
+reproduces the forecasts the evaluation scored from the same history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+import numpy as np
+
+from lstm_tune.errors import StudyError
+from lstm_tune.predictor.history import SeriesHistory
+from lstm_tune.statistical import StatModel
+
+
+@dataclass(frozen=True)
+class Combination:
+    weight: float  # the LSTM's share; the statistical model has 1 - weight
+    name: str  # the statistical model's name (ets, seasonal_arima, arima)
+    models: dict[str, StatModel]  # per series
+    anchors: dict[str, str]  # per series: the time its statistical model is filtered from
+
+    def describe(self) -> str:
+        return (f"{self.weight:.2f} x the LSTM + {1 - self.weight:.2f} x {self.name}")
+
+    def paths(self, histories: Sequence[SeriesHistory], origins: Sequence[tuple[int, int]],
+              steps_ahead: int, horizon: int) -> np.ndarray:
+        """The statistical forecasts (n, horizon) from each (history, origin)."""
+        out = np.full((len(origins), horizon), np.nan)
+        for h, hist in enumerate(histories):
+            rows = [i for i, (which, _) in enumerate(origins) if which == h]
+            if not rows:
+                continue
+            anchor = self.anchors[hist.name]
+            if anchor not in hist.times:
+                raise StudyError("predict input", "rows", f"the history of "
+                                 f"{hist.name or 'the series'} starts after {anchor}, where "
+                                 f"its {self.name} model's filter starts",
+                                 f"pass the history from {anchor} on")
+            model = replace(self.models[hist.name], anchor=hist.times.index(anchor))
+            ends = np.array([origins[i][1] for i in rows])
+            out[rows] = model.paths(hist.target, ends, steps_ahead, horizon)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weight": self.weight, "name": self.name,
+                "models": {k: m.to_json() for k, m in self.models.items()},
+                "anchors": self.anchors}
+
+    @staticmethod
+    def from_json(value: dict[str, Any]) -> "Combination":
+        return Combination(float(value["weight"]), str(value["name"]),
+                           {k: StatModel.from_json(m) for k, m in value["models"].items()},
+                           dict(value["anchors"]))
