@@ -88,14 +88,34 @@ class StatModel:
 
     @staticmethod
     def fit(y: np.ndarray, until: int, season: int, kind: str) -> "StatModel | None":
-        """Fitted on y[start:until] (start: FIT_POINTS or ten seasons before `until`);
-        None where it cannot be fitted."""
+        """Fitted on y[start:until] (start: FIT_POINTS or ten seasons before `until`), on
+        logs where the part is positive, else (or where the log model's forecasts run
+        away, as on a series whose relative changes are tiny) on the values; None where it
+        cannot be fitted."""
         y = np.asarray(y, dtype=float)
         anchor = max(0, until - max(FIT_POINTS, 10 * season))
         part = y[anchor:until]
         if len(part) < 4 or not np.all(np.isfinite(part)):
             return None
-        log = bool(np.all(part > 0))
+        for log in ([True, False] if np.all(part > 0) else [False]):
+            model = StatModel._fit(part, anchor, season, kind, log)
+            if model is not None and model._sane(y, until):
+                return model
+        return None
+
+    def _sane(self, y: np.ndarray, until: int) -> bool:
+        """The fitted model's forecasts of its own fitting part stay near the data."""
+        part = y[self.anchor:until]
+        ends = np.arange(self.anchor + max(1, len(part) // 2), until)
+        paths = self.paths(y, ends, 1, 1)
+        low, high = float(part.min()), float(part.max())
+        room = 10 * (high - low) + 1e-9 * max(abs(low), abs(high))
+        return bool(np.all(np.isfinite(paths)) and np.all(paths > low - room)
+                    and np.all(paths < high + room))
+
+    @staticmethod
+    def _fit(part: np.ndarray, anchor: int, season: int, kind: str, log: bool
+             ) -> "StatModel | None":
         g = np.log(part) if log else part
         seasonal = season if season > 1 and len(part) >= MIN_SEASONS * season + 2 else 0
         try:
