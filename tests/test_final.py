@@ -60,7 +60,7 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     spec, study = variant(folder, "auto", model="auto", seeds=2, top=2)
     result = evaluate(spec, study)
     figures = result.final["validation"]
-    assert set(figures) == {"single", "combination", "refit", "ensemble"}
+    assert set(figures) == {"single", "refit", "ensemble"}
     assert all(len(v["values"]) == 2 for v in figures.values())
     medians = {c: v["median"] for c, v in figures.items()}
     assert result.final["choice"] == min(medians, key=medians.get)
@@ -89,15 +89,16 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
 
 def test_the_choice_never_reads_the_test_part(folder):
     """The same search on a copy of airline whose test part is 100x larger: every
-    validation figure is the same, only the test figures change."""
-    spec, study = variant(folder, "auto_a", model="auto", seeds=1, top=2)
+    validation figure is the same (the candidates', the combination's statistical model
+    and weight), only the test figures change."""
+    spec, study = variant(folder, "auto_a", model="auto", seeds=1, top=2, combine=True)
     first = evaluate(spec, study)
     table = load_data(spec.data_settings)
     csv = pd.DataFrame({"month": table.times, "passengers": np.where(
         np.arange(len(table)) >= 120, table.target * 100.0, table.target)})
     csv.to_csv(folder / "bumped.csv", index=False)
     bumped = {**SEARCH, "data": {"csv": "bumped.csv", "target": "passengers", "time": "month"},
-              "final": {"model": "auto", "seeds": 1, "top": 2}}
+              "final": {"model": "auto", "seeds": 1, "top": 2, "combine": True}}
     (folder / "auto_b.yaml").write_text(yaml.safe_dump(bumped))
     spec_b = load_spec(folder / "auto_b.yaml")
     study_b = load_study(spec_b)
@@ -107,6 +108,9 @@ def test_the_choice_never_reads_the_test_part(folder):
         assert second.final["validation"][name]["values"] == pytest.approx(
             figures["values"], rel=1e-3), name
     assert second.final["choice"] == first.final["choice"]
+    mix, mix_b = first.final["combination"], second.final["combination"]
+    assert mix["name"] == mix_b["name"] and mix["weight"] == mix_b["weight"]
+    assert mix_b["curve"] == pytest.approx(mix["curve"], rel=1e-3)
     assert second.test["rmse"] > 10 * first.test["rmse"]
 
 
@@ -187,3 +191,24 @@ def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(folder):
         np.testing.assert_allclose(calibration.sets["rehearsed"][0][12 * fold: 12 * (fold + 1)],
                                    errors)
     assert set(calibration.sets) == {"rehearsed"}  # the ensemble trained on its validation
+
+
+def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_baseline(folder):
+    """With `combine`, the test forecasts are w x the LSTM's + (1 - w) x the statistical
+    baseline's of the same name, on the same points (its model is fitted as the baseline's,
+    on everything before the test part); the report shows both and the weight."""
+    spec, study = variant(folder, "alone", model="single", seeds=1)
+    alone = np.asarray(evaluate(spec, study).predictions["test"]["predicted"])
+    spec, study = variant(folder, "mixed", model="single", seeds=1, combine=True)
+    result = evaluate(spec, study)
+    mix = result.final["combination"]
+    assert mix["name"] in ("ets", "seasonal_arima") and 0.0 <= mix["weight"] <= 1.0
+    assert set(mix["curve"]) == {f"{w:.2f}" for w in np.linspace(0, 1, 21)}
+    assert mix["weight"] == float(min(mix["curve"], key=lambda w: (mix["curve"][w], -float(w))))
+    test = result.predictions["test"]
+    baseline = np.asarray(test["baselines"][mix["name"]])
+    np.testing.assert_allclose(test["predicted"],
+                               mix["weight"] * alone + (1 - mix["weight"]) * baseline, rtol=1e-9)
+    assert result.components["without the combination"]["rmse"] == pytest.approx(
+        float(np.sqrt(np.mean((alone - np.asarray(test["actual"])) ** 2))))
+    assert f"{1 - mix['weight']:.2f} x {mix['name']}" in result.model

@@ -57,7 +57,7 @@ class Evaluation:
     # forecasts of one series or a panel: the predictor's forecast past the end of the data
     # (rows as `predict` gives them), and the step where recursion begins (None: direct)
     future: dict[str, Any] = field(default_factory=dict)
-    # a combination's parts on their own, on the same test points: {"LSTM alone": metrics}
+    # a combination's LSTM on its own, on the same test points: {"without the combination": ...}
     components: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
@@ -223,7 +223,7 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
         test["bounds"] = test_bounds(predictor, data, predicted)
         if predictor.combination is not None:  # the LSTM alone, on the same points
             alone = Predictor(predictor.task, predictor.members)
-            components["LSTM alone"] = task.scores(data, data.test, alone.readable(
+            components["without the combination"] = task.scores(data, data.test, alone.readable(
                 split_outputs(alone, data, data.test)[1])[0])
     scores = task.scores(data, data.test, predicted, proba)
     chosen = wanted(spec)

@@ -43,7 +43,7 @@ from lstm_tune.search.trials import best_trial, load_trial_model, ranked, trial_
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
-CHOICES = ("single", "combination", "refit", "ensemble")
+CHOICES = ("single", "refit", "ensemble")
 SEED_OFFSET = 1_000_003  # final seeds never repeat a trial's seed (spec.seed + number)
 
 
@@ -93,7 +93,8 @@ class FinalModel:
 
 def wanted(spec: StudySpec) -> bool:
     """Whether the study asks for more than the best trial's own model."""
-    return spec.final.model != "single" or spec.final.seeds > 1
+    return spec.final.model != "single" or spec.final.seeds > 1 or (
+        spec.final.combine and spec.task == "forecast")
 
 
 def refit_epochs(trial: optuna.trial.FrozenTrial, patience: int) -> int:
@@ -147,7 +148,7 @@ class Builder:
         self.trials = {t.number: t for t in [self.best, *self.top]}
         self.epochs = {n: refit_epochs(t, spec.training.patience) for n, t in self.trials.items()}
         self._models: dict[tuple[str, int, int, int], Any] = {}
-        self._combination: CombinationChoice | None | bool = False  # False: not chosen yet
+        self._combinations: dict[str, CombinationChoice | None] = {}
 
     def data(self, trial: int, fold: int) -> AnyDataset:
         return self.datasets.get(trial_params(self.spec, self.trials[trial]), fold)
@@ -211,38 +212,36 @@ class Builder:
             outputs.append(np.asarray(own.to_units(own.val, raw)).reshape(len(own.val), -1))
         return data, np.mean(outputs, axis=0)
 
-    def combination(self) -> CombinationChoice | None:
-        """The statistical model and weight of a combination with the best trial's LSTM,
-        chosen on every validation fold from its configuration's rehearsals (combine.py);
-        None for classes, or where no statistical model fits."""
-        if self._combination is False:
-            self._combination = None if self.spec.task != "forecast" else combine.choose(
-                [self.fold_forecasts([self.best.number], f, "rehearse_single")
-                 for f in range(self.spec.split.folds)])
-        return self._combination  # type: ignore[return-value]
+    def recipe(self, choice: str) -> str:
+        """How a candidate's configurations are rehearsed on a fold: for the epochs early
+        stopping kept there (the best trial's own model), or the refit's epochs."""
+        return "rehearse_single" if choice == "single" else "rehearse"
+
+    def combination(self, choice: str) -> CombinationChoice | None:
+        """The statistical model and weight of the candidate's combination, chosen on
+        every validation fold from its configurations' rehearsals (combine.py); None for
+        classes, or where no statistical model fits."""
+        if choice not in self._combinations:
+            self._combinations[choice] = None if self.spec.task != "forecast" else \
+                combine.choose([self.fold_forecasts(self.members(choice), f,
+                                                    self.recipe(choice))
+                                for f in range(self.spec.split.folds)])
+        return self._combinations[choice]
 
     def validation(self, choice: str, seed: int) -> float:
         """The candidate's metric on fold 0's validation part, from models trained for a
-        fixed number of epochs on its training part only (a combination: with the weight
-        chosen on seed 0's rehearsals)."""
-        how = "rehearse_single" if choice in ("single", "combination") else "rehearse"
-        members = [(self.data(n, 0), self.model(how, n, seed)) for n in self.members(choice)]
+        fixed number of epochs on its training part only."""
+        members = [(self.data(n, 0), self.model(self.recipe(choice), n, seed))
+                   for n in self.members(choice)]
         task = get_task(self.spec.task)
         data, split, predicted, proba = combined(task, members, "validation")
-        choice_ = self.combination() if choice == "combination" else None
-        if choice_ is not None:
-            stat = combine.fold_paths(data, choice_.kind)
-            predicted = (choice_.weight * np.reshape(predicted, stat.shape)  # type: ignore
-                         + (1 - choice_.weight) * stat).reshape(np.shape(predicted))
         return float(task.scores(data, split, predicted, proba)[data.metric])
 
     def choose(self) -> tuple[str, dict[str, list[float]]]:
         if self.spec.final.model != "auto":
             return self.spec.final.model, {}
-        possible = [c for c in CHOICES if (c != "ensemble" or len(self.top) > 1)
-                    and (c != "combination" or self.combination() is not None)]
         figures = {c: [self.validation(c, s) for s in range(self.spec.final.seeds)]
-                   for c in possible}
+                   for c in CHOICES if c != "ensemble" or len(self.top) > 1}
         sign = 1 if self.spec.direction == "minimize" else -1
         # ties keep the simpler candidate (CHOICES is in order of cost)
         choice = min(figures, key=lambda c: (sign * statistics.median(figures[c]),
@@ -251,7 +250,7 @@ class Builder:
 
     def store(self, choice: str, seed: int, store: Any) -> list[Member]:
         out = []
-        alone = choice in ("single", "combination")  # the best trial's own model
+        alone = choice == "single"  # the best trial's own model
         for n in self.members(choice):
             if alone and seed == 0:
                 out.append(Member(n, 0))
@@ -273,9 +272,7 @@ def build_final(spec: StudySpec, study: optuna.Study, builder: Builder | None = 
     keeps the models it trained (the predictor's calibration reuses the rehearsals)."""
     builder = builder or Builder(spec, study)
     choice, figures = builder.choose()
-    mix = builder.combination() if choice == "combination" else None
-    if choice == "combination" and mix is None:
-        choice = "single"  # classes, or no statistical model fits every series
+    mix = builder.combination(choice) if spec.final.combine else None
     store = artifact_store(spec)
     seeds = [builder.store(choice, s, store) for s in range(spec.final.seeds)]
     final = FinalModel(choice, seeds, figures,
@@ -324,10 +321,7 @@ def describe(final: FinalModel) -> str:
     trials = final.trials
     if final.choice == "single":
         what = f"trial #{trials[0]}'s model"
-    elif final.choice == "combination":
-        w = float(final.combination["weight"])
-        what = (f"{w:.2f} x trial #{trials[0]}'s model + {1 - w:.2f} x "
-                f"{final.combination['name']}, the weight chosen on validation")
+
     elif final.choice == "refit":
         what = (f"trial #{trials[0]}'s configuration refitted on training + validation for "
                 f"{final.epochs[str(trials[0])]} epochs")
@@ -335,7 +329,12 @@ def describe(final: FinalModel) -> str:
         names = ", ".join(f"#{t}" for t in trials)
         what = f"the mean of trials {names}, each refitted on training + validation"
     n = len(final.seeds)
-    return what + (f" (seed 1 of {n})" if n > 1 else "")
+    what += f" (seed 1 of {n})" if n > 1 else ""
+    if final.combination:
+        w = float(final.combination["weight"])
+        what = (f"{w:.2f} x {what} + {1 - w:.2f} x {final.combination['name']}, the weight "
+                "chosen on validation")
+    return what
 
 
 def load_member(spec: StudySpec, study: optuna.Study, member: Member) -> Any:

@@ -39,6 +39,8 @@ TRANSFORMS = (
 )
 
 
+BASES = ("none", "ets", "arima")  # a hybrid's statistical model
+
 FILE_SCHEMES = ("sqlite:///", "journal:///")
 
 
@@ -176,6 +178,8 @@ class SpaceSpec(_Strict):
     bidirectional: Any = False
     attention: Any = False
     transform: Any = "none"
+    # forecasts: a hybrid learns what a statistical model (ets, arima) leaves (data/window.py)
+    base: Any = "none"
     pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
     # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)
     embedding_dim: Any = None  # size of each token's learned vector
@@ -219,6 +223,11 @@ class SpaceSpec(_Strict):
     def _transform(cls, v: Any) -> ParamDef:
         return parse_param("str", v, allowed=TRANSFORMS)
 
+    @field_validator("base", mode="after")
+    @classmethod
+    def _base(cls, v: Any) -> ParamDef:
+        return parse_param("str", v, allowed=BASES)
+
     @field_serializer("*")
     def _as_yaml(self, p: ParamDef | None) -> Any:
         return None if p is None else param_yaml(p)
@@ -258,15 +267,16 @@ class TrainingSpec(_Strict):
 class FinalSpec(_Strict):
     """The model tested after the search. single: the best trial's model; refit: its
     configuration retrained on everything before the test part for the epochs its folds
-    kept; ensemble: the mean of the `top` best configurations, each refitted; combination
-    (forecasts): the best trial's model averaged with the better statistical model, the
-    weight chosen on the validation folds (combine.py); auto: whichever predicts fold 0's
-    validation part best (never the test part). Each is built `seeds` times, so the test
-    metric comes with its spread over seeds."""
+    kept; ensemble: the mean of the `top` best configurations, each refitted; auto:
+    whichever of the three predicts fold 0's validation part best (never the test part).
+    Each is built `seeds` times, so the test metric comes with its spread over seeds.
+    `combine` (forecasts): the final model averaged with the better statistical model (ETS
+    or seasonal ARIMA), the weight chosen on the validation folds (combine.py)."""
 
-    model: Literal["single", "refit", "ensemble", "combination", "auto"] = "single"
+    model: Literal["single", "refit", "ensemble", "auto"] = "single"
     seeds: int = Field(1, ge=1, le=20)
     top: int = Field(3, ge=2, le=20)
+    combine: bool = False
 
 
 class GASpec(_Strict):
@@ -363,6 +373,9 @@ class StudySpec(_Strict):
             transforms=tuple(param_values(self.space.transform)), metric=self.metric)
         if problem:
             raise ValueError(problem)
+        if self.task != "forecast" and any(b != "none" for b in param_values(self.space.base)):
+            raise ValueError(problem_and_fix("space.base: a statistical base is for forecasts",
+                                             "remove it"))
         for t in param_values(self.space.transform):
             if "seasonal" in t and self.steps_ahead + self.outputs - 1 > self.season:
                 raise ValueError(

@@ -87,13 +87,15 @@ class StatModel:
         return what + (" on logs" if self.log else "")
 
     @staticmethod
-    def fit(y: np.ndarray, until: int, season: int, kind: str) -> "StatModel | None":
-        """Fitted on y[start:until] (start: FIT_POINTS or ten seasons before `until`), on
-        logs where the part is positive, else (or where the log model's forecasts run
-        away, as on a series whose relative changes are tiny) on the values; None where it
-        cannot be fitted."""
+    def fit(y: np.ndarray, until: int, season: int, kind: str, recent: bool = True
+            ) -> "StatModel | None":
+        """Fitted on y[start:until] (`recent`: start FIT_POINTS or ten seasons before
+        `until`, else 0: every step, as a hybrid needs forecasts from all its training
+        origins), on logs where the part is positive, else (or where the log model's
+        forecasts run away, as on a series whose relative changes are tiny) on the values;
+        None where it cannot be fitted."""
         y = np.asarray(y, dtype=float)
-        anchor = max(0, until - max(FIT_POINTS, 10 * season))
+        anchor = max(0, until - max(FIT_POINTS, 10 * season)) if recent else 0
         part = y[anchor:until]
         if len(part) < 4 or not np.all(np.isfinite(part)):
             return None

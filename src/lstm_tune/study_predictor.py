@@ -149,15 +149,23 @@ class PredictorBuilder:
                 test.target_idx[test.series_index == s].min()) for s, name in enumerate(names)}
             predictor.combination = combine.combination(choice, loaded, names, until,
                                                         self.spec.season)
-        tail = predictor.min_history
-        if predictor.combination is not None:  # its filter runs from its anchor
-            spans = {name: (start, stop) for name, start, stop in loaded.parts}
-            tail = max(tail, max(spans[n][1] - spans[n][0] - m.anchor
-                                 for n, m in predictor.combination.models.items()))
-        predictor.histories = histories(loaded, names, tail)
+        predictor.histories = histories(loaded, names, self.tail(predictor, loaded))
         if self.spec.task == "forecast":
             predictor.calibration = self.calibrate(loaded, names)
         return predictor
+
+    @staticmethod
+    def tail(predictor: Predictor, table: Table) -> int:
+        """The steps of each series a predictor keeps: its windows', and a statistical
+        model's from the step its filter starts at (a hybrid's base, a combination's)."""
+        spans = {name: (start, stop) for name, start, stop in table.parts}
+        starts = [times_index for m in predictor.members
+                  for times_index in (spans[n][1] - spans[n][0] - b.model.anchor
+                                      for n, b in getattr(m.encoder, "base", {}).items())]
+        if predictor.combination is not None:
+            starts += [spans[n][1] - spans[n][0] - m.anchor
+                       for n, m in predictor.combination.models.items()]
+        return max([predictor.min_history, *starts])
 
     def seed_predictor(self, seed: int) -> Predictor:
         """The final model built with another seed (no calibration): its test figures give
@@ -182,14 +190,11 @@ class PredictorBuilder:
 
     def choice(self) -> CombinationChoice | None:
         c = self.final.combination
-        return CombinationChoice.from_attr(c) if self.final.choice == "combination" and c \
-            else None
+        return CombinationChoice.from_attr(c) if c else None
 
     def recipe(self) -> str:
-        """How the final model's configurations are rehearsed on a fold: for the epochs
-        early stopping kept there (the best trial's own model), or the refit's epochs."""
-        return "rehearse_single" if self.final.choice in ("single", "combination") \
-            else "rehearse"
+        """How the final model's configurations are rehearsed on a fold (final.Builder)."""
+        return self.builder.recipe(self.final.choice)
 
     def fold_predictor(self, fold: int, table: Table, names: tuple[str, ...], how: str
                        ) -> Predictor:
@@ -232,11 +237,12 @@ class PredictorBuilder:
 
     def calibrate(self, table: Table, names: tuple[str, ...]) -> Calibration:
         """Two sets of validation errors where both exist (intervals.py): the model's own,
-        for the best trial's model alone or combined, and its configurations' rehearsals."""
+        for the best trial's model (alone or combined), and its configurations'
+        rehearsals."""
         full = histories(table, names)
         scales = self.scales(table, names)
         hows = {"rehearsed": self.recipe()}
-        if self.final.choice in ("single", "combination"):
+        if self.final.choice == "single":
             hows["own"] = "search"
         sets = {name: tuple(tuple(s) for s in self.fold_errors(how, table, names, full, scales))
                 for name, how in hows.items()}

@@ -11,12 +11,13 @@ neither the study nor its training data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Sequence, Union
 
 import numpy as np
 
 from lstm_tune.data.transform import Transform
+from lstm_tune.statistical import StatModel
 
 PAD = 0.0  # padded sequence steps (data/padded.py explains why zero)
 NUDGE = 1e-6
@@ -52,6 +53,31 @@ def references(target: np.ndarray, ends: np.ndarray, steps_ahead: int, horizon: 
     ends = np.asarray(ends, dtype=int)
     targets = (ends + steps_ahead)[:, None] + np.arange(horizon)[None, :]
     return transform.reference(np.asarray(target, dtype=float), targets, ends)
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """A hybrid's statistical model of one series, and the time its filter starts at (a
+    history passed later is read from that time on)."""
+
+    model: StatModel
+    anchor_time: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.model.to_json(), "anchor_time": self.anchor_time}
+
+    @staticmethod
+    def from_json(value: dict[str, Any]) -> "BaseModel":
+        return BaseModel(StatModel.from_json(value["model"]), str(value["anchor_time"]))
+
+
+def base_references(model: StatModel, target: np.ndarray, ends: np.ndarray, steps_ahead: int,
+                    horizon: int, transform: Transform) -> np.ndarray:
+    """A hybrid's references: the transform's level (log or value) of the statistical
+    model's forecast of each target, from its origin: (n, horizon)."""
+    paths = model.paths(np.asarray(target, dtype=float), ends, steps_ahead, horizon)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return transform.level(paths)
 
 
 def to_units(y_scaled: np.ndarray, ref: np.ndarray, series: np.ndarray | None,
@@ -96,6 +122,7 @@ class SeriesEncoder:
     y_mean: np.ndarray  # (series,)
     y_std: np.ndarray
     classes: tuple[str, ...] = ()
+    base: dict[str, BaseModel] = field(default_factory=dict)  # a hybrid's, per series
 
     framing = "windows"
 
@@ -107,15 +134,23 @@ class SeriesEncoder:
     def min_history(self) -> int:
         return min_history(self.window, self.steps_ahead, self.tf.lag, self.target_as_input)
 
-    def inputs(self, s: int, target: np.ndarray, features: np.ndarray, ends: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def inputs(self, s: int, target: np.ndarray, features: np.ndarray, ends: np.ndarray,
+               times: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
         """Scaled windows ending at `ends` of series number `s` (its target and features
-        from its first step), and their references (n, horizon)."""
+        from its first step), and their references (n, horizon): a hybrid's from its
+        statistical model, filtered from its anchor time (`times` name the steps)."""
         values = input_values(target, features, self.tf, self.target_as_input)
         x = scaled(cut_windows(values, ends, self.window), self.x_mean[s], self.x_std[s])
         if self.classes:
             return x, np.zeros((len(x), 1))
-        return x, references(target, ends, self.steps_ahead, self.horizon, self.tf)
+        base = self.base.get(self.series[s])
+        if base is None:
+            return x, references(target, ends, self.steps_ahead, self.horizon, self.tf)
+        if base.anchor_time not in times:
+            raise ValueError(f"the history of {self.series[s] or 'the series'} starts after "
+                             f"{base.anchor_time}, where its {base.model.name} base starts")
+        model = replace(base.model, anchor=list(times).index(base.anchor_time))
+        return x, base_references(model, target, ends, self.steps_ahead, self.horizon, self.tf)
 
     def decode(self, raw: np.ndarray, ref: np.ndarray, series: np.ndarray) -> np.ndarray:
         """Forecasts in the data's units, (n, horizon); class probabilities as they are."""
@@ -236,6 +271,8 @@ def encoder_json(encoder: Encoder) -> dict[str, Any]:
     out: dict[str, Any] = {"framing": encoder.framing}
     for f in fields(encoder):
         v = getattr(encoder, f.name)
+        if f.name == "base":
+            v = {k: b.to_json() for k, b in v.items()}
         out[f.name] = v.tolist() if isinstance(v, np.ndarray) else (
             list(v) if isinstance(v, tuple) else v)
     return out
@@ -245,8 +282,10 @@ def encoder_from_json(value: dict[str, Any]) -> Encoder:
     cls = _KINDS[value["framing"]]
     kwargs = {}
     for f in fields(cls):
-        v = value[f.name]
-        if f.name in ("x_mean", "x_std", "y_mean", "y_std"):
+        v = value.get(f.name, {}) if f.name == "base" else value[f.name]
+        if f.name == "base":
+            v = {k: BaseModel.from_json(b) for k, b in v.items()}
+        elif f.name in ("x_mean", "x_std", "y_mean", "y_std"):
             v = np.asarray(v, dtype=np.float64)
         elif isinstance(v, list):
             v = tuple(v)

@@ -36,14 +36,15 @@ def load_data(settings: DataSettings) -> Loaded:
 
 
 def framing_key(loaded: Loaded, how: How = "none") -> tuple:
-    """What of a trial's params its samples depend on: the target transform of a series,
-    the vocabulary size and maximum length of texts, nothing for sequences."""
+    """What of a trial's params its samples depend on: the target transform and the
+    statistical base (a hybrid) of a series, the vocabulary size and maximum length of
+    texts, nothing for sequences."""
     params = {"transform": how} if isinstance(how, str) else how
     if isinstance(loaded, Texts):
         return int(params["vocab_size"]), int(params["max_length"])
     if isinstance(loaded, Sequences):
         return ()
-    return (str(params.get("transform", "none")),)
+    return str(params.get("transform", "none")), str(params.get("base", "none"))
 
 
 def frame(settings: DataSettings, loaded: Loaded, how: How = "none", fold: int = 0
@@ -55,7 +56,8 @@ def frame(settings: DataSettings, loaded: Loaded, how: How = "none", fold: int =
         return make_token_dataset(settings, loaded, *key, fold=fold)
     if isinstance(loaded, Sequences):
         return make_sequence_dataset(settings, loaded, fold=fold)
-    return make_dataset(settings, loaded, *key, fold=fold)
+    transform, base = key
+    return make_dataset(settings, loaded, transform, fold=fold, base=base)
 
 
 class Datasets:

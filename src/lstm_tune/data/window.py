@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from lstm_tune.data.encoders import (
+    BaseModel,
     SeriesEncoder,
+    base_references,
     cut_windows,
     input_values,
     min_history,
@@ -129,6 +131,8 @@ class Dataset(FramedData):
     series_names: tuple[str, ...] = ("",)  # the series kept, in the order of Split.series
     skipped: tuple[str, ...] = ()  # series too short for one window, left out on request
     target_as_input: bool = True
+    base: str = "none"  # a hybrid's statistical model (ets, arima), whose forecast is the ref
+    base_models: tuple[Any, ...] = ()  # its StatModel of each kept series
 
     framing = "windows"
     masked = False
@@ -139,11 +143,14 @@ class Dataset(FramedData):
 
     def encoder(self) -> SeriesEncoder:
         """What reads a new history as this dataset read its series (data/encoders.py)."""
+        spans = {name: start for name, start, _ in self.table.parts}
+        base = {name: BaseModel(m, self.table.times[spans[name] + m.anchor])
+                for name, m in zip(self.series_names, self.base_models)}
         return SeriesEncoder(
             self.task, self.window, self.steps_ahead, self.horizon, self.season,
             self.transform.name, self.target_as_input, self.table.target_name,
             tuple(self.table.feature_names), tuple(self.series_names), self.x_mean, self.x_std,
-            self.y_mean, self.y_std, tuple(self.classes))
+            self.y_mean, self.y_std, tuple(self.classes), base)
 
     def to_units(self, split: Split, y_scaled: np.ndarray) -> np.ndarray:
         """Model output for a forecast split, back in the data's own units."""
@@ -265,10 +272,25 @@ def check_horizon(spec: DataSettings, table: Table) -> None:
                                  f"use horizon <= {size} or a larger {field}")
 
 
-def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold: int = 0
-                 ) -> Dataset:
+def fit_base(y: np.ndarray, spec: DataSettings, base: str, stop: int, fold: int) -> Any:
+    """A hybrid's statistical model of one series (its positions from 0 to stop), fitted
+    on every step before the fold's validation part (the REFIT fold: before the test part;
+    ALL: every step), the steps the fold's training windows forecast."""
+    from lstm_tune.statistical import StatModel
+
+    n_val, n_test = holdout_sizes(spec.validation, spec.test, stop)
+    until = {REFIT: stop - n_test, ALL: stop}.get(fold, stop - n_test - max(fold, 0) * n_val
+                                                  - n_val)
+    return StatModel.fit(y, until, spec.season, base, recent=False)
+
+
+def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold: int = 0,
+                 base: str = "none") -> Dataset:
     """Window, split and scale the table for one target transform and validation fold
-    (the scalers see that fold's training windows only)."""
+    (the scalers see that fold's training windows only). A hybrid (`base` ets or arima)
+    learns what a statistical model leaves: its target is the transformed value less the
+    transformed forecast of that model (fitted per series on the fold's training steps,
+    forecasting from each origin with what was observed up to it), added back to invert."""
     tf = Transform(transform, spec.season)
     forecast = spec.task == "forecast"
     horizon = spec.horizon if forecast else 1
@@ -286,6 +308,7 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
 
     parts: dict[str, list[Split]] = {"train": [], "val": [], "test": []}
     x_mean, x_std, y_mean, y_std, skipped, kept = [], [], [], [], [], []
+    models: list[Any] = []  # a hybrid's statistical model of each kept series
     deepest = spec.folds - 1  # the fold with the least to train on
     for name, start, stop in table.parts:
         if any(_too_short(_origins(start, stop, t, spec, horizon, deepest)) for t in tried):
@@ -302,8 +325,18 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
                 + (", or set data.skip_short: true to leave such series out" if table.panel
                    else ", or a longer series"))
         origins = _origins(start, stop, tf, spec, horizon, fold)
-        kept.append(name)
         chunk = y[start:stop]
+        model = fit_base(chunk, spec, base, stop - start, fold) if base != "none" else None
+        if base != "none":
+            if model is None:
+                raise StudyError(table.source, "space.base", f"the {base} model cannot be "
+                                 f"fitted on {'series ' + repr(name) if table.panel else 'the series'}"
+                                 , "leave this base out of space.base")
+            # windows before the statistical model's first fitted step have no base
+            origins = _Origins(*(e[e - start >= model.anchor] for e in
+                                 (origins.train, origins.val, origins.test)))
+            models.append(model)
+        kept.append(name)
         values = input_values(chunk, table.features[start:stop], tf, spec.target_as_input)
         s = len(x_mean)  # this series' index among the kept ones
         ends = {k: getattr(origins, k) for k in parts}
@@ -318,7 +351,9 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
             first = e + spec.steps_ahead
             targets = first[:, None] + np.arange(horizon)[None, :]
             if forecast:
-                refs[k] = references(chunk, e - start, spec.steps_ahead, horizon, tf)
+                refs[k] = (references(chunk, e - start, spec.steps_ahead, horizon, tf)
+                           if model is None else base_references(model, chunk, e - start,
+                                                                 spec.steps_ahead, horizon, tf))
                 zs[k] = tf.forward(y, targets, refs[k])
             else:
                 refs[k] = np.zeros((len(e), 1))
@@ -348,4 +383,5 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
         y_mean=np.asarray(y_mean), y_std=np.asarray(y_std), classes=classes,
         metric=spec.metric if forecast else "accuracy", series_names=tuple(kept),
         skipped=tuple(skipped), target_as_input=spec.target_as_input,
+        base=base, base_models=tuple(models),
     )

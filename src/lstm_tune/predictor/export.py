@@ -40,8 +40,16 @@ def export_predictor(predictor: Predictor, folder: str | Path,
     if saved_model:
         from lstm_tune.predictor.serving import signature, write_saved_model
 
-        write_saved_model(predictor, folder / SAVED_MODEL)
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        manifest["saved_model"] = {"path": SAVED_MODEL, **signature(predictor)}
+        hybrid = [m.encoder.base for m in predictor.members if getattr(m.encoder, "base", {})]
+        if hybrid:  # its statistical base is statsmodels, not TensorFlow ops
+            name = next(iter(hybrid[0].values())).model.name
+            manifest["saved_model"] = {
+                "path": None, "why": f"a hybrid model learns what {name} leaves, and {name}'s "
+                                     "forecasts (statsmodels) cannot be TensorFlow ops: use "
+                                     "lstm_tune.load_predictor"}
+        else:
+            write_saved_model(predictor, folder / SAVED_MODEL)
+            manifest["saved_model"] = {"path": SAVED_MODEL, **signature(predictor)}
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder

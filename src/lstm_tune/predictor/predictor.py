@@ -138,8 +138,12 @@ class Predictor:
             if not rows:
                 continue
             s = e.series.index(hist.name)
-            x, ref = e.inputs(s, hist.target, hist.features,
-                              np.array([origins[i][1] for i in rows]))
+            try:
+                x, ref = e.inputs(s, hist.target, hist.features,
+                                  np.array([origins[i][1] for i in rows]), hist.times)
+            except ValueError as exc:  # a hybrid's history starts after its base does
+                raise StudyError("predict input", "rows", str(exc),
+                                 "pass the history from that time on") from None
             xs.append(x)
             refs.append(ref)
             series.append(np.full(len(rows), s))

@@ -204,7 +204,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "metrics": list(evaluation.test),
         "comparison": comparison,
         "methods": {"best model": evaluation.model_name,
-                    **{name: f"trial #{evaluation.trial}'s model, without the combination"
+                    **{name: "the final model's LSTM alone, on the same points"
                        for name in evaluation.components}, **evaluation.baseline_methods},
         "beats_baselines": not losses,
         "verdict": verdict(spec, evaluation),

@@ -1,0 +1,133 @@
+"""Forecast quality against the statistical models: LSTM alone, hybrid, combination.
+
+    python -m benchmarks.forecasts [--studies airline,airline_h12,us_macro,weekly]
+                                   [--variants shipped,hybrid] [--seeds 3] [--keep DIR]
+
+For each shipped forecasting study (and the built-in weekly series with a study file that
+gives no search space), each search-space variant and each seed, one study runs through
+`lstm-tune run --no-report` as a user runs it (default workers), and its search is then
+tested with each final model: `single` (the best trial's LSTM), `ensemble` (the three best
+configurations refitted), `auto` (chosen on validation), each also combined (`combine`:
+averaged with the better statistical model, the weight chosen on validation). Variants: `shipped` (the study
+file as shipped), `hybrid` (its space with `base: [none, ets, arima]`, an LSTM learning what
+a statistical model leaves). Prints the test metric's median and range over seeds beside
+every baseline on the same points, and each run's wall time. These are measurements, not
+tests: compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+STUDIES = Path(__file__).resolve().parents[1] / "studies"
+# the weekly series as a new user writes it: the data, its season and split, no space
+WEEKLY = {"name": "weekly", "data": {"builtin": "weekly"}, "window": 52, "season": 52,
+          "split": {"validation": 104, "test": 104}}
+HYBRID_BASES = ["none", "ets", "arima"]
+FINALS = {"single": {"model": "single"},
+          "single + combine": {"model": "single", "combine": True},
+          "ensemble": {"model": "ensemble"},
+          "ensemble + combine": {"model": "ensemble", "combine": True},
+          "auto + combine": {"model": "auto", "combine": True}}
+
+
+def study_file(name: str) -> dict[str, Any]:
+    if name == "weekly":
+        return dict(WEEKLY)
+    return yaml.safe_load((STUDIES / f"{name}.yaml").read_text())
+
+
+def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
+    if how == "hybrid":
+        return {**study, "space": {**study.get("space", {}), "base": HYBRID_BASES}}
+    return study
+
+
+def run_one(folder: Path, name: str, how: str, seed: int) -> list[dict[str, Any]]:
+    """One search, then each final model's test metric (and the baselines')."""
+    import optuna
+
+    from lstm_tune.api import Study
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
+    path = folder / f"{study['name']}.yaml"
+    path.write_text(yaml.safe_dump(study))
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "lstm_tune.cli", "run", path.name,
+                             "--no-report"], cwd=folder, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    rows = []
+    for final, settings in FINALS.items():
+        spec_path = folder / f"{study['name']}.{final.replace(' + ', '_')}.yaml"
+        spec_path.write_text(yaml.safe_dump({**study, "final": settings}))
+        ev = Study.from_yaml(spec_path).evaluation
+        metric = next(iter(ev.test))
+        rows.append({"study": name, "variant": how, "final": final, "seed": seed,
+                     "metric": metric, "test": ev.test[metric], "wall_s": round(wall, 1),
+                     "chosen": ev.final.get("choice", "single"),
+                     "weight": (ev.final.get("combination") or {}).get("weight"),
+                     **{f"baseline {b}": v[metric] for b, v in ev.baselines.items()}})
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    keys = dict.fromkeys((r["study"], r["variant"], r["final"]) for r in rows)
+    for study, how, final in keys:
+        mine = [r for r in rows if (r["study"], r["variant"], r["final"]) == (study, how, final)]
+        values = [r["test"] for r in mine]
+        out.append({"study": study, "variant": how, "final": final, "seeds": len(mine),
+                    f"test {mine[0]['metric']} median": statistics.median(values),
+                    "range": f"{min(values):.4g}-{max(values):.4g}",
+                    "wall s median": statistics.median(r["wall_s"] for r in mine)})
+    for study in dict.fromkeys(r["study"] for r in rows):
+        first = next(r for r in rows if r["study"] == study)
+        for key, value in first.items():
+            if key.startswith("baseline "):
+                out.append({"study": study, "variant": "", "final": key,
+                            f"test {first['metric']} median": value})
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks.table import markdown, write_csv
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--studies", default="airline,airline_h12,us_macro,weekly")
+    ap.add_argument("--variants", default="shipped,hybrid")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--keep", type=Path, help="keep the studies here (and resume them)")
+    args = ap.parse_args(argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_forecasts_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    for name in args.studies.split(","):
+        for how in args.variants.split(","):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                rows += run_one(folder, name, how, seed)
+                print(f"done: {name} {how} seed {seed}: " + ", ".join(
+                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(FINALS):]),
+                    file=sys.stderr, flush=True)
+    write_csv(rows, folder / "forecasts__every_run.csv")
+    print(markdown(summary(rows)))
+    print(f"\nevery run: {folder / 'forecasts__every_run.csv'}")
+
+
+if __name__ == "__main__":
+    main()
