@@ -29,7 +29,8 @@ def series_inputs(data, encoder, split):
         start, stop = next((a, b) for n, a, b in table.parts if n == name)
         rows = split.series_index == s
         ends = split.target_idx[rows] - data.steps_ahead - start
-        x, ref = encoder.inputs(s, table.target[start:stop], table.features[start:stop], ends)
+        x, ref = encoder.inputs(s, table.target[start:stop], table.features[start:stop], ends,
+                                table.times[start:stop])
         xs.append(x)
         refs.append(ref)
     return np.concatenate(xs), np.concatenate(refs)
@@ -37,6 +38,9 @@ def series_inputs(data, encoder, split):
 
 @pytest.mark.parametrize("study, transform", [
     (tiny_study(), "none"), (tiny_study(), "log_diff"), (tiny_study(), "log_seasonal_diff"),
+    (tiny_study(), {"transform": "log", "base": "arima"}),
+    (tiny_study(horizon=3, split={"validation": 12, "test": 12}),
+     {"transform": "none", "base": "ets"}),
     (tiny_study(data={"builtin": "airline"}, horizon=6, split={"validation": 12, "test": 12}),
      "log_seasonal_diff"),
     (tiny_study(data={"builtin": "synthetic_panel"}, window=6, horizon=3,
