@@ -177,7 +177,7 @@ class SpaceSpec(_Strict):
     batch_size: Any = "auto"  # powers of two that give 12-64 batches an epoch (measured)
     bidirectional: Any = False
     attention: Any = False
-    transform: Any = "none"
+    transform: Any = AUTO  # forecasts: the transforms the data allows (data/window.py)
     # forecasts: a hybrid learns what a statistical model (ets, arima) leaves (data/window.py)
     base: Any = "none"
     pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
@@ -221,6 +221,8 @@ class SpaceSpec(_Strict):
     @field_validator("transform", mode="after")
     @classmethod
     def _transform(cls, v: Any) -> ParamDef:
+        if v == AUTO:
+            return FromData()
         return parse_param("str", v, allowed=TRANSFORMS)
 
     @field_validator("base", mode="after")

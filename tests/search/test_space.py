@@ -10,6 +10,7 @@ import optuna
 import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
+from lstm_tune.params import FromData
 from lstm_tune.search.space import DataSize, SearchSpace, from_vector, to_vector
 from lstm_tune.spec import load_spec
 
@@ -21,7 +22,33 @@ def test_space_expands_units_per_layer_and_keeps_fixed_values(write_study):
     space = SearchSpace(spec.space)
     assert set(space.distributions) == {"layers", "units_1", "units_2", "learning_rate",
                                         "batch_size", "attention", "transform"}
-    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "pool": 1}
+    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "pool": 1, "base": "none"}
+
+
+def test_a_space_without_transforms_tries_those_the_data_allows(write_study, tmp_path):
+    """`transform: auto` (the default): the level, its change and its change over a season,
+    on logs for a positive series; no seasonal change where a path outruns a season."""
+    import pandas as pd
+
+    from lstm_tune.data.framing import candidate_transforms, load_data
+
+    space = {k: v for k, v in tiny_study()["space"].items() if k != "transform"}
+    cases = [(tiny_study(space=space), ("none", "log_diff", "log_seasonal_diff")),
+             (tiny_study(space=space, horizon=13, split={"validation": 13, "test": 24}),
+              ("none", "log_diff"))]
+    n = 100
+    pd.DataFrame({"t": range(n), "y": np.sin(np.arange(n) / 3.0)}).to_csv(
+        tmp_path / "signed.csv", index=False)
+    cases.append((tiny_study(space=space, data={"csv": "signed.csv", "target": "y", "time": "t"},
+                             split={"validation": 8, "test": 8}),
+                  ("none", "diff", "seasonal_diff")))
+    for i, (study, expected) in enumerate(cases):
+        spec = load_spec(write_study(study, f"s{i}.yaml"))
+        assert spec.space.transform == FromData()
+        found = candidate_transforms(spec.data_settings, load_data(spec.data_settings))
+        assert found == expected, i
+        auto = SearchSpace(spec.space, DataSize(100, 12, found))
+        assert auto.distributions["transform"].choices == expected
 
 
 def test_suggestions_respect_bounds_types_and_choices(write_study):

@@ -19,7 +19,7 @@ from lstm_tune.data.sequences import Sequences, load_sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.texts import Texts, load_texts
 from lstm_tune.data.tokens import TokenDataset, make_token_dataset
-from lstm_tune.data.window import Dataset, make_dataset
+from lstm_tune.data.window import Dataset, allowed_transforms, make_dataset
 
 Loaded = Union[Table, Sequences, Texts]
 AnyDataset = Union[Dataset, SequenceDataset, TokenDataset]
@@ -44,7 +44,7 @@ def framing_key(loaded: Loaded, how: How = "none") -> tuple:
         return int(params["vocab_size"]), int(params["max_length"])
     if isinstance(loaded, Sequences):
         return ()
-    return str(params.get("transform", "none")), str(params.get("base", "none"))
+    return str(params.get("transform") or "none"), str(params.get("base") or "none")
 
 
 def frame(settings: DataSettings, loaded: Loaded, how: How = "none", fold: int = 0
@@ -73,3 +73,14 @@ class Datasets:
         if key not in self._built:
             self._built[key] = frame(self.settings, self.loaded, how, fold)
         return self._built[key]
+
+
+def candidate_transforms(settings: DataSettings, loaded: Loaded) -> tuple[str, ...]:
+    """The target transforms a study may try: those its file names, else (`auto`) those
+    the data allows (window.allowed_transforms)."""
+    if settings.transforms:
+        return settings.transforms
+    if isinstance(loaded, Table):
+        return allowed_transforms(settings, loaded)
+    return ("none",)
+

@@ -30,7 +30,7 @@ from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
 
 from lstm_tune.data.load import Table
-from lstm_tune.data.framing import Datasets
+from lstm_tune.data.framing import Datasets, candidate_transforms
 from lstm_tune.model import save_model
 from lstm_tune.search import interrupt
 from lstm_tune.search.attrs import (
@@ -103,7 +103,8 @@ class Objective:
         first = {name: (param_values(p) or [None])[0]
                  for name, p in self.spec.space.params().items()}
         data = self.datasets.get(first)
-        return DataSize(len(data.train), int(data.window))
+        return DataSize(len(data.train), int(data.window),
+                        candidate_transforms(self.spec.data_settings, self.table))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()

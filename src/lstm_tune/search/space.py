@@ -72,6 +72,7 @@ class DataSize:
 
     samples: int  # training samples
     steps: int = 1  # steps the LSTM reads in one sample
+    transforms: tuple[str, ...] = ("none",)  # the target transforms the data allows
 
 
 def auto_batch_sizes(size: DataSize) -> tuple[int, ...]:
@@ -100,6 +101,9 @@ class SearchSpace:
             if isinstance(p, FromData):
                 if size is None:
                     del defs[name]
+                elif name == "transform":
+                    defs[name] = (Choice(size.transforms) if len(size.transforms) > 1
+                                  else FixedParam(size.transforms[0]))
                 else:
                     defs[name] = Choice(auto_batch_sizes(size))
         units = defs.pop("units")

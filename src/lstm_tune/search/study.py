@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import optuna
 
-from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.framing import candidate_transforms, frame, load_data
 from lstm_tune.errors import StudyError
 from lstm_tune.search.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
@@ -41,7 +41,7 @@ def check_inputs(spec: StudySpec) -> None:
     settings = spec.data_settings
     loaded = load_data(settings)
     first = {name: (param_values(p) or [None])[0] for name, p in spec.space.params().items()}
-    for transform in param_values(spec.space.transform):
+    for transform in candidate_transforms(settings, loaded):
         data = frame(settings, loaded, {**first, "transform": transform})
         if data.masked and max(param_values(spec.space.pool)) > 1:
             raise StudyError(spec.source, "space.pool", "the sequences have different lengths, "
