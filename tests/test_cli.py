@@ -45,7 +45,9 @@ def test_run_trains_stores_and_reports(finished):
     assert "best trial #" in out and "test rmse:" in out
     assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
     assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
-    assert "but not seasonal_arima (15.28)" in out  # a 3-trial study does not beat it
+    # a 3-trial study does not beat it: a Diebold-Mariano test says tie or loss
+    assert "seasonal_arima (15.28, p" in out and "Diebold-Mariano (HLN) test at 5%" in out
+    assert "ties with" in out or "loses to" in out
     # not a terminal: one line per finished trial instead of a bar, and no TensorFlow noise
     err = result.stderr
     assert [line.split(":")[0] for line in err.splitlines() if line.startswith("trial ")] == [
@@ -72,7 +74,10 @@ def test_summary_json_is_machine_readable(finished):
     assert ev["baselines"]["seasonal_naive"]["rmse"] == pytest.approx(49.99, abs=0.01)
     assert ev["baselines"]["seasonal_arima"]["rmse"] == pytest.approx(15.28, abs=0.01)
     assert "seasonal ARIMA (0,1,1)(0,1,1,12)" in ev["baseline_methods"]["seasonal_arima"]
-    assert "but not seasonal_arima" in ev["verdict"]
+    test = ev["significance"]["seasonal_arima"]
+    assert test["verdict"] in ("ties", "loses") and 0 <= test["p_value"] <= 1
+    assert test["n"] == 24 and test["low"] <= test["difference"] <= test["high"]
+    assert ev["significance"]["persistence"]["verdict"] == "beats"
     assert info["report"].endswith("index.html")
     # the test part's interval coverage and width per step, and the forecast past the data
     iv = ev["intervals"]
@@ -89,10 +94,11 @@ def test_report_renders_in_chromium(finished):
     assert page.console_errors == [] and page.failed_requests == []
     for words in ("Test split, against baselines", "seasonal_naive", "test MAE",
                   "seasonal ARIMA (0,1,1)(0,1,1,12), fixed orders", "exponential smoothing",
-                  "but not seasonal_arima", "Reproduce the best model", "seed=", "fANOVA",
+                  "seasonal_arima (15.28, p", "Reproduce the best model", "seed=", "fANOVA",
                   "the ranking is a rough hint", "lstm-tune compare",
                   "Intervals on the test part", "80% coverage", "rest on 12 validation errors",
-                  "Forecast past the data", "1961-01", "Use the model", "lstm-tune export"):
+                  "Forecast past the data", "1961-01", "Use the model", "lstm-tune export",
+                  "Is the difference more than noise?", "Harvey, Leybourne", "95% interval"):
         assert words in page.text, words
     prose = page.text.split("Reproduce the best model")[0]  # the code keeps exact values
     assert not re.search(r"\d\.\d{7,}", prose), re.search(r".{60}\d\.\d{7,}", prose)
@@ -225,7 +231,7 @@ def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
         assert len(detail["trials"]) == stored >= 3
         assert detail["objective_names"] == ["val_rmse"]  # not "Objective 0"
         note = detail["note"]["body"]
-        assert "but not seasonal_arima" in note and "index.html" in note, note
+        assert "seasonal_arima (15.28, p" in note and "index.html" in note, note
     finally:
         proc.terminate()
         proc.wait(10)

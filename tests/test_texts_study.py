@@ -64,6 +64,8 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     assert page.broken_images == 0 and page.console_errors == []
     # 15 words at most, 12 read: the report says how many texts were cut
     assert "were longer and truncated" in page.text and "tfidf_logistic" in page.text
+    # classes are compared by McNemar's test on the same texts, not by the sign
+    assert "McNemar" in page.text and "Is the difference more than noise?" in page.text
 
     result = run_cli("explain", "tickets.yaml", "--samples", "9", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]

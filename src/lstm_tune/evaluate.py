@@ -22,6 +22,7 @@ from lstm_tune.predictor.intervals import LEVELS, coverage
 from lstm_tune.predictor.predictor import Predictor
 from lstm_tune.search.attrs import EVALUATION_ATTR
 from lstm_tune.search.trials import trial_params
+from lstm_tune.significance import forecast_comparison, mcnemar
 from lstm_tune.spec import StudySpec
 from lstm_tune.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.tasks import get_task
@@ -59,6 +60,8 @@ class Evaluation:
     future: dict[str, Any] = field(default_factory=dict)
     # a combination's LSTM on its own, on the same test points: {"without the combination": ...}
     components: dict[str, dict[str, float]] = field(default_factory=dict)
+    # per baseline: the model against it on the same test points (significance.Comparison)
+    significance: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -77,32 +80,65 @@ class Evaluation:
         test = self.predictions["test"]
         return metrics.confusion(test["actual"], test["predicted"], tuple(self.classes))
 
-    def beaten(self, spec: StudySpec) -> tuple[list[str], list[str]]:
-        """Baselines the model beats on the test metric, and those it does not."""
+    def outcomes(self, spec: StudySpec) -> dict[str, str]:
+        """Per baseline: beats, ties or loses, by the significance test at 5% (an
+        evaluation stored before the tests existed: by the sign of the difference)."""
         metric, mine = spec.test_metric, self.test[spec.test_metric]
-        better = (lambda v: mine < v) if spec.direction == "minimize" else (lambda v: mine > v)
-        names = list(self.baselines)
-        return ([n for n in names if better(self.baselines[n][metric])],
-                [n for n in names if not better(self.baselines[n][metric])])
+        out = {}
+        for name, scores in self.baselines.items():
+            test = self.significance.get(name)
+            if test:
+                out[name] = test["verdict"]
+                continue
+            better = mine < scores[metric] if spec.direction == "minimize" \
+                else mine > scores[metric]
+            out[name] = "beats" if better else "loses"
+        return out
+
+    def beaten(self, spec: StudySpec) -> tuple[list[str], list[str]]:
+        """Baselines the model beats significantly, and those it does not."""
+        outcomes = self.outcomes(spec)
+        return ([n for n, v in outcomes.items() if v == "beats"],
+                [n for n, v in outcomes.items() if v != "beats"])
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "p unknown"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
 
 
 def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
-    """One plain sentence: which baselines the model beats on the test split, which not."""
+    """One plain sentence: which baselines the model beats, ties and loses to on the test
+    split, each decided by a significance test at 5%, not by the sign of a difference."""
     metric = spec.test_metric
+    outcomes = evaluation.outcomes(spec)
 
     def listed(names: list[str]) -> str:
-        items = [f"{n} ({evaluation.baselines[n][metric]:.4g})" for n in names]
+        items = [f"{n} ({evaluation.baselines[n][metric]:.4g}"
+                 + (f", {_p(evaluation.significance[n].get('p_value'))})"
+                    if n in evaluation.significance else ")") for n in names]
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
-    wins, losses = evaluation.beaten(spec)
     mine = (f"The {'final' if evaluation.final else 'best'} model "
             f"(test {metric} {evaluation.test[metric]:.4g})")
-    if not losses:
-        said = f"{mine} beats every baseline on the same test points: {listed(wins)}."
-    elif not wins:
-        said = f"{mine} beats no baseline: {listed(losses)} are as good or better."
-    else:
-        said = f"{mine} beats {listed(wins)}, but not {listed(losses)}."
+    parts = []
+    for word, text in (("beats", "beats"), ("ties", "ties with"), ("loses", "loses to")):
+        names = [n for n, v in outcomes.items() if v == word]
+        if names:
+            parts.append(f"{text} {listed(names)}")
+    said = mine + " " + ("; ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+                         else parts[0]) + "."
+    first = next(iter(evaluation.significance.values()), None)
+    if first:
+        points = "test origins" if not evaluation.classes else "test samples"
+        said += (f" Each by a {first['test']} test at 5% on the same {first['n']} "
+                 f"{points}; a tie is a difference the test part cannot tell from noise.")
+        h = spec.outputs
+        if not evaluation.classes and h > 1 and first["n"] < 3 * h:
+            said += (f" Their paths of {h} steps overlap: the test part holds about "
+                     f"{max(1, round(first['n'] / h))} independent one(s), so only large "
+                     "differences can be told apart.")
     spread = evaluation.spread.get(metric)
     if spread:
         said += (f" Over {len(spread['values'])} seeds its test {metric} has median "
@@ -127,6 +163,21 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "min": float(min(v[m] for v in values)),
                 "max": float(max(v[m] for v in values)),
                 "values": [float(v[m]) for v in values]} for m in values[0]}
+
+
+def compare(data: AnyDataset, predicted: np.ndarray, baseline: np.ndarray) -> dict[str, Any]:
+    """The model against one baseline on the test part (significance.py): Diebold-Mariano
+    on the study metric's loss over the test origins, or McNemar on the test samples."""
+    test = data.test
+    if data.classes:
+        return mcnemar(data.actual(test), predicted, baseline).to_json()
+    spans = {name: stop for name, _, stop in data.table.parts}
+    stops = np.array([spans[data.series_names[int(s)]] for s in test.series_index])
+    # origins are matched across series by their distance from each series' end
+    times = (np.asarray(test.target_idx) - stops).tolist()
+    scales = data.history_scales(test)[test.series_index]
+    return forecast_comparison(data.metric, data.actual(test), predicted, baseline, times,
+                               scales, data.horizon).to_json()
 
 
 def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
@@ -226,6 +277,7 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
             components["without the combination"] = task.scores(data, data.test, alone.readable(
                 split_outputs(alone, data, data.test)[1])[0])
     scores = task.scores(data, data.test, predicted, proba)
+    significance = {b.name: compare(data, predicted, b.predicted) for b in baselines}
     chosen = wanted(spec)
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
@@ -245,7 +297,7 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
         reliability=metrics.reliability(data.actual(data.test), proba, data.classes)
         if proba is not None else {},
         future=future_forecast(spec, predictor) if forecast else {},
-        components=components)
+        components=components, significance=significance)
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs

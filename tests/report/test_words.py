@@ -26,20 +26,37 @@ def evaluation(rmse: float) -> Evaluation:
     return Evaluation(7, {}, "val_rmse", 11.9, {"rmse": rmse, "mae": 14.1}, base, methods)
 
 
-def test_the_verdict_names_what_the_model_beats_and_what_it_does_not(spec):
+def judged(rmse: float, outcomes: dict[str, tuple[str, float]]) -> Evaluation:
+    ev = evaluation(rmse)
+    ev.significance = {name: {"test": "Diebold-Mariano (HLN)", "verdict": word,
+                              "p_value": p, "n": 24} for name, (word, p) in outcomes.items()}
+    return ev
+
+
+def test_the_verdict_is_decided_by_the_test_not_the_sign(spec):
+    ev = judged(18.33, {"persistence": ("beats", 0.0001), "ets": ("ties", 0.41),
+                        "seasonal_arima": ("loses", 0.012)})
+    assert verdict(spec, ev) == (
+        "The best model (test rmse 18.33) beats persistence (51.78, p < 0.001); ties with "
+        "ets (19.87, p = 0.41) and loses to seasonal_arima (15.28, p = 0.012). Each by a "
+        "Diebold-Mariano (HLN) test at 5% on the same 24 test origins; a tie is a difference "
+        "the test part cannot tell from noise.")
+    # lower than ets but not significantly: a tie, not a win
+    assert "ties with ets" in verdict(spec, judged(18.33, {"ets": ("ties", 0.3)}))
+    assert ev.beaten(spec) == (["persistence"], ["seasonal_arima", "ets"])
+
+
+def test_an_evaluation_without_tests_falls_back_to_signs(spec):
+    """Evaluations stored before the tests existed still read."""
     assert verdict(spec, evaluation(18.33)) == (
-        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87), "
-        "but not seasonal_arima (15.28).")
-    assert verdict(spec, evaluation(12.0)).endswith(
-        "beats every baseline on the same test points: persistence (51.78), "
-        "seasonal_arima (15.28) and ets (19.87).")
-    assert "beats no baseline" in verdict(spec, evaluation(60.0))
-    assert "but not" in verdict(spec, evaluation(15.28))  # a tie is not a win
+        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87) and "
+        "loses to seasonal_arima (15.28).")
 
 
 def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):
-    text = note_text(spec, evaluation(18.33), tmp_path / "index.html")
-    assert "but not seasonal_arima (15.28)" in text
+    ev = judged(18.33, {"persistence": ("beats", 0.0001), "seasonal_arima": ("loses", 0.01)})
+    text = note_text(spec, ev, tmp_path / "index.html")
+    assert "loses to seasonal_arima (15.28, p = 0.01)" in text
     assert "| seasonal_arima | 15.28 | seasonal_arima method |" in text
     assert str((tmp_path / "index.html").resolve()) in text
 
