@@ -15,7 +15,7 @@ SYNTHETIC = {
     "name": "synthetic", "data": {"builtin": "synthetic"}, "window": 6,
     "split": {"validation": 100, "test": 100},
     "space": {"layers": 1, "units": 32, "learning_rate": 0.005, "dropout": 0.0,
-              "batch_size": 32, "attention": True},
+              "batch_size": 32, "attention": True, "transform": "none"},
 }
 
 

@@ -16,7 +16,7 @@ STUDY = {
     "name": "coverage", "data": {"builtin": "synthetic"}, "window": 8,
     "split": {"validation": 400, "test": 1000},
     "space": {"layers": 1, "units": 16, "learning_rate": 0.01, "dropout": 0.0,
-              "batch_size": 64},
+              "batch_size": 64, "transform": "none"},
     "training": {"max_epochs": 12, "patience": 3}, "budget": {"trials": 1}, "pruner": "none",
 }
 
