@@ -2,6 +2,7 @@
 
     python -m benchmarks.forecasts [--studies airline,airline_h12,us_macro,weekly]
                                    [--variants shipped,hybrid] [--seeds 3] [--keep DIR]
+                                   [--finals "single,single + combine,..."]
 
 For each shipped forecasting study (and the built-in weekly series with a study file that
 gives no search space), each search-space variant and each seed, one study runs through
@@ -55,7 +56,8 @@ def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
     return study
 
 
-def run_one(folder: Path, name: str, how: str, seed: int) -> list[dict[str, Any]]:
+def run_one(folder: Path, name: str, how: str, seed: int, finals: list[str]
+            ) -> list[dict[str, Any]]:
     """One search, then each final model's test metric (and the baselines')."""
     import optuna
 
@@ -72,7 +74,8 @@ def run_one(folder: Path, name: str, how: str, seed: int) -> list[dict[str, Any]
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-2000:])
     rows = []
-    for final, settings in FINALS.items():
+    for final in finals:
+        settings = FINALS[final]
         spec_path = folder / f"{study['name']}.{final.replace(' + ', '_')}.yaml"
         spec_path.write_text(yaml.safe_dump({**study, "final": settings}))
         ev = Study.from_yaml(spec_path).evaluation
@@ -113,18 +116,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="keep the studies here (and resume them)")
+    ap.add_argument("--finals", default=",".join(FINALS),
+                    help=f"final models to test, of: {', '.join(FINALS)}")
     args = ap.parse_args(argv)
+    finals = [f.strip() for f in args.finals.split(",")]
+    unknown = set(finals) - set(FINALS)
+    if unknown:
+        ap.error(f"--finals: unknown {sorted(unknown)}; choose from {', '.join(FINALS)}")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_forecasts_"))
     folder.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     for name in args.studies.split(","):
         for how in args.variants.split(","):
             for seed in range(args.first_seed, args.first_seed + args.seeds):
-                rows += run_one(folder, name, how, seed)
+                rows += run_one(folder, name, how, seed, finals)
                 print(f"done: {name} {how} seed {seed}: " + ", ".join(
-                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(FINALS):]),
+                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(finals):]),
                     file=sys.stderr, flush=True)
-    write_csv(rows, folder / "forecasts__every_run.csv")
+                write_csv(rows, folder / "forecasts__every_run.csv")  # a stopped run keeps these
     print(markdown(summary(rows)))
     print(f"\nevery run: {folder / 'forecasts__every_run.csv'}")
 

@@ -42,7 +42,9 @@ def test_run_trains_stores_and_reports(finished):
     root, _, result = finished
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
-    assert "best trial #" in out and "test rmse:" in out
+    assert "best trial #" in out and "test rmse:" in out and "validation rmse" in out
+    # the sampler's choices apart from what the space fixed (tiny's space fixes some)
+    assert "val_rmse" not in out and "\nfixed: " in out
     assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
     assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
     # a 3-trial study does not beat it: a Diebold-Mariano test says tie or loss
@@ -98,7 +100,8 @@ def test_report_renders_in_chromium(finished):
                   "the ranking is a rough hint", "lstm-tune compare",
                   "Intervals on the test part", "80% coverage", "rest on 12 validation errors",
                   "Forecast past the data", "1961-01", "Use the model", "lstm-tune export",
-                  "Is the difference more than noise?", "Harvey, Leybourne", "95% interval"):
+                  "Is the difference more than noise?", "Harvey, Leybourne", "95% interval",
+                  "fixed (one value in the space)", "the epoch early stopping kept"):
         assert words in page.text, words
     prose = page.text.split("Reproduce the best model")[0]  # the code keeps exact values
     assert not re.search(r"\d\.\d{7,}", prose), re.search(r".{60}\d\.\d{7,}", prose)
@@ -235,3 +238,11 @@ def test_optuna_dashboard_opens_the_storage_and_lists_every_trial(finished):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_help_lists_every_command_with_its_whole_description(tmp_path):
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    commands = result.stdout.split("Commands:")[1]
+    assert "..." not in commands  # click cuts at 45 characters by default
+    assert "reports/NAME/compare.html" in commands and "ready to use" in commands

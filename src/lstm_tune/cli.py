@@ -81,7 +81,22 @@ STORAGE = click.option("--storage", type=str,
                        help="Storage URL, if not the study file's (e.g. postgresql://...).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class WholeHelpGroup(click.Group):
+    """Lists each command with its whole first paragraph, wrapped, not cut at 45 characters
+    with an ellipsis (click's default)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=WholeHelpGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lstm-tune")
 @click.option("--verbose", is_flag=True,
               help="Show TensorFlow's own messages (CUDA probing, retracing warnings).")
@@ -195,7 +210,7 @@ def _search(spec: Any, workers: int) -> Any:
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.api import Study
-    from lstm_tune.evaluate import verdict
+    from lstm_tune.evaluate import validation_drop, verdict
     from lstm_tune.final import final_pending
 
     import_tensorflow()
@@ -210,9 +225,16 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
     click.echo(f"\nStudy {spec.name}: {sum(states.values())} trials "
                f"({', '.join(f'{n} {s}' for s, n in states.items())}) in {spec.storage_url}")
-    click.echo(f"best trial #{evaluation.trial}: validation {evaluation.metric} "
-               f"{evaluation.validation:.4g}")
-    click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()))
+    click.echo(f"best trial #{evaluation.trial}: validation "
+               f"{evaluation.metric.removeprefix('val_')} {evaluation.validation:.4g}")
+    best = next((t for t in study.get_trials(deepcopy=False) if t.number == evaluation.trial),
+                None)
+    searched = set(best.params) if best is not None else set(evaluation.params)
+    click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()
+                                           if k in searched))
+    fixed = {k: v for k, v in evaluation.params.items() if k not in searched}
+    if fixed:
+        click.echo("fixed: " + ", ".join(f"{k}={_short(v)}" for k, v in fixed.items()))
     if evaluation.final:
         click.echo(f"final model: {evaluation.model}")
     for name, value in evaluation.test.items():
@@ -220,6 +242,9 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     for name, values in evaluation.baselines.items():
         click.echo(f"  baseline {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
     click.echo(verdict(spec, evaluation))
+    drop = validation_drop(spec, evaluation)
+    if drop:
+        click.echo(drop)
     if evaluation.intervals:
         click.echo(_coverage_line(evaluation.intervals))
     if evaluation.reliability:
@@ -355,7 +380,8 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
     click.echo("trials: " + ", ".join(f"{n} {s}" for s, n in info["trials"].items()))
     best = info["best_trial"]
     if best:
-        click.echo(f"best trial #{best['number']}: {info['metric']} {best['value']:.4g}")
+        click.echo(f"best trial #{best['number']}: validation "
+                   f"{info['metric'].removeprefix('val_')} {best['value']:.4g}")
     ev = info["evaluation"]
     if ev:
         click.echo("test: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["test"].items()))
@@ -364,6 +390,8 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
                                              for k, v in ev["baselines"].items()))
         if ev.get("verdict"):
             click.echo(ev["verdict"])
+        if ev.get("validation_drop"):
+            click.echo(ev["validation_drop"])
         if ev.get("intervals"):
             click.echo(_coverage_line(ev["intervals"]))
         if ev.get("future") and ev["future"]["rows"]:

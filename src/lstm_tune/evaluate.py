@@ -71,6 +71,7 @@ class Evaluation:
         out = asdict(self)
         out.pop("predictions")
         out["verdict"] = verdict(spec, self)
+        out["validation_drop"] = validation_drop(spec, self)
         if self.classes:
             out["confusion"] = self.confusion()
         return out
@@ -155,6 +156,45 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
         for name, errors in task.per_series(data, data.test, b.predicted).items():
             table[name][f"{b.name}_{data.metric}"] = errors[data.metric]
     return table
+
+
+# a test metric this much worse than the validation metric it was chosen on is flagged:
+# 25% more error (forecasts), 5 points less accuracy (classes)
+DROP_RATIO = 1.25
+DROP_POINTS = 0.05
+
+
+def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
+    """A warning when the test metric is much worse than the best trial's validation metric,
+    saying what usually causes it and what the study file can do; None when it holds."""
+    name = evaluation.metric.removeprefix("val_")
+    test, val = evaluation.test.get(name), evaluation.validation
+    if test is None or not np.isfinite(val) or not np.isfinite(test):
+        return None
+    if spec.direction == "minimize":
+        if val <= 0 or test <= DROP_RATIO * val:
+            return None
+        worse = f"{test / val - 1:.0%} worse than"
+    else:
+        if val - test <= DROP_POINTS:
+            return None
+        worse = f"{(val - test) * 100:.3g} points below"
+    points = len(evaluation.predictions.get("validation", {}).get("actual", []))
+    folds = spec.split.folds
+    where = (f"{points} validation {'points' if spec.task == 'forecast' else 'samples'}"
+             + (f" (of the last of {folds} folds)" if folds > 1 else "")) if points else \
+        "the validation part"
+    fixes = [f for f in (
+        "split.folds: 3 (each trial scored on several validation parts)" if folds == 1 else "",
+        "final.model: ensemble (average the best configurations)"
+        if spec.final.model == "single" else "",
+        "a larger split.validation") if f]
+    shown = name.upper() if spec.task == "forecast" else name.replace("_", " ")
+    return (f"Test {shown} {test:.4g} is {worse} the best trial's validation {shown} "
+            f"{val:.4g}. The search picked the trial that scored best on {where}: "
+            f"the fewer they are, the more that score owes to luck, and the test part shows "
+            f"what to expect. To make the choice sturdier, in the study file: "
+            + "; ".join(fixes) + ".")
 
 
 def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:

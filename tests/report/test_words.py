@@ -6,7 +6,7 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.evaluate import Evaluation, validation_drop, verdict
 from lstm_tune.progress import TrialLog
 from lstm_tune.report.note import note_text
 from lstm_tune.search.strategies import evolution_warning
@@ -51,6 +51,17 @@ def test_an_evaluation_without_tests_falls_back_to_signs(spec):
     assert verdict(spec, evaluation(18.33)) == (
         "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87) and "
         "loses to seasonal_arima (15.28).")
+
+
+def test_a_test_metric_far_below_validation_is_flagged_with_what_to_do(spec):
+    ev = evaluation(18.75)  # validation 11.9: 58% worse
+    ev.predictions = {"validation": {"actual": [0.0] * 12}}
+    said = validation_drop(spec, ev)
+    assert said.startswith("Test RMSE 18.75 is 58% worse than the best trial's validation "
+                           "RMSE 11.9") and "12 validation points" in said
+    assert "split.folds: 3" in said and "final.model: ensemble" in said
+    assert validation_drop(spec, evaluation(14.8)) is None  # 24% worse: within reach of luck
+    assert validation_drop(spec, evaluation(9.0)) is None  # better on test
 
 
 def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):

@@ -6,6 +6,7 @@ missing columns, non-numeric values, NaN/inf, duplicate or unordered timestamps.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,10 +117,38 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
     return values
 
 
+_QUARTER = r"^\s*\d{4}\s*-?\s*Q[1-4]\s*$"
+
+
+def compact_dates(values: pd.Series) -> bool:
+    """Whole numbers that are all dates written YYYYMMDD (20000108), as exports often give."""
+    if not pd.api.types.is_integer_dtype(values) or values.empty:
+        return False
+    if values.min() < 10000101 or values.max() > 99991231:
+        return False
+    return not pd.to_datetime(values.astype(str), format="%Y%m%d", errors="coerce").isna().any()
+
+
+def parse_times(values: pd.Series) -> pd.Series:
+    """A time column as timestamps (NaT where unreadable), or its numbers when it counts
+    steps. Quarters (1998Q1) and compact dates (20000108) are read as dates; anything else
+    element by element without the warning pandas prints for it (a user cannot act on it)."""
+    if compact_dates(values):
+        return pd.to_datetime(values.astype(str), format="%Y%m%d")
+    if pd.api.types.is_numeric_dtype(values):
+        return values
+    text = values.astype(str)
+    if len(text) and text.str.match(_QUARTER, case=False).all():
+        periods = pd.PeriodIndex(text.str.replace(r"[\s-]", "", regex=True).str.upper(), freq="Q")
+        return pd.Series(periods.to_timestamp(), index=values.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(values, errors="coerce", format="mixed")
+
+
 def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) -> pd.Series:
     """The time (or step) column as dates or numbers; an unreadable or empty one refused."""
-    numeric = pd.api.types.is_numeric_dtype(df[time])
-    stamps = df[time] if numeric else pd.to_datetime(df[time], errors="coerce")
+    stamps = parse_times(df[time])
     if stamps.isna().any():
         row = int(np.flatnonzero(stamps.isna().to_numpy())[0])
         raise StudyError(where, "data.time", f"column {time!r} has an unreadable or empty "
@@ -167,7 +196,10 @@ def load_table(spec: DataSettings) -> Table:
                          "list feature columns or set data.target_as_input: true")
 
     df, parts = in_order(df, where, time, series)
-    times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
+    if time and compact_dates(df[time]):  # shown as dates, not as 20000108
+        times = tuple(parse_times(df[time]).dt.strftime("%Y-%m-%d"))
+    else:
+        times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
 
     if spec.task == "forecast":
         y = numeric_column(df, target, where, "data.target")

@@ -15,6 +15,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from lstm_tune.data.load import parse_times
+
 
 @dataclass(frozen=True)
 class SeriesHistory:
@@ -94,9 +96,7 @@ class Clock:
         if numbers is not None:
             steps = np.diff(numbers)
             return Clock("numbers", step=float(np.median(steps))) if len(steps) else Clock("steps")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            stamps = pd.to_datetime(pd.Series(times), errors="coerce", format="mixed")
+        stamps = parse_times(pd.Series(list(times), dtype=str))
         if stamps.isna().any():
             return Clock("steps")
         try:

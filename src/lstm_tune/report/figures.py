@@ -54,6 +54,27 @@ def history(trials: Sequence[FrozenTrial], metric: str, minimize: bool) -> bytes
     return png(fig)
 
 
+def learning_curve(values: dict[int, float], kept: int | None, metric: str,
+                   test: float | None) -> bytes:
+    """The best trial's validation metric after each epoch, the epoch it kept and the test
+    metric beside it: how uneven the curve is tells how much luck the choice held."""
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    epochs = sorted(values)
+    ax.plot([e + 1 for e in epochs], [values[e] for e in epochs], marker="o", ms=3,
+            color=SPLIT_COLOURS["validation"], label=f"validation {metric}")
+    if kept is not None and kept - 1 in values:
+        ax.scatter([kept], [values[kept - 1]], s=70, facecolors="none", edgecolors="black",
+                   zorder=3, label=f"kept (epoch {kept})")
+    if test is not None and np.isfinite(test):
+        ax.axhline(test, color=SPLIT_COLOURS["test"], ls="--", label=f"test {metric}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.set_title("The best trial's learning curve")
+    return png(fig)
+
+
 def importances(values: dict[str, float], method: str) -> bytes:
     fig, ax = plt.subplots(figsize=(6, 0.4 * max(len(values), 2) + 1))
     names = list(values)[::-1]

@@ -22,7 +22,7 @@ from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.tokens import words
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.evaluate import Evaluation, validation_drop, verdict
 from lstm_tune.report import figures
 from lstm_tune.search.attrs import REASON_ATTR, TIE_ATTR
 from lstm_tune.search.strategies import evolution_warning
@@ -183,6 +183,12 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                                  evaluation.future["recursive_from"])
         if single and table and evaluation.future else None,
     }
+    best = next((t for t in trials if t.number == evaluation.trial), None)
+    name = evaluation.metric.removeprefix("val_")
+    if best is not None and len(best.intermediate_values) > 1 and spec.split.folds == 1:
+        kept = (best.user_attrs.get("best_epochs") or [None])[0]
+        images["learning_curve"] = figures.learning_curve(
+            dict(best.intermediate_values), kept, name, evaluation.test.get(name))
     comparison = {"best model": evaluation.test, **evaluation.components,
                   **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(
@@ -208,6 +214,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                        for name in evaluation.components}, **evaluation.baseline_methods},
         "beats_baselines": not losses,
         "verdict": verdict(spec, evaluation),
+        "drop": validation_drop(spec, evaluation),
         "y_label": y_label,
         "importances": imps,
         "importance_method": IMPORTANCE_METHOD,
@@ -219,6 +226,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
             False))),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
+        # what the sampler chose, apart from the values the space fixed
+        "searched": set(next((t.params for t in trials if t.number == evaluation.trial), {})),
         # a classifier's trials tie on accuracy; the column shows what ordered them
         "tie_breaker": get_task(spec.task).tie_breaker,
         "tie_attr": TIE_ATTR,

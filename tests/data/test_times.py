@@ -1,0 +1,41 @@
+"""Time columns as users' files write them: quarters and compact dates read as dates,
+without warnings a user cannot act on."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_tune.data.load import load_table, parse_times
+from lstm_tune.data.settings import DataSettings
+
+
+@pytest.mark.parametrize("values, first, second", [
+    (["1998Q1", "1998Q2"], "1998-01-01", "1998-04-01"),
+    ([20000108, 20000115], "2000-01-08", "2000-01-15"),
+    (["1949-01", "1949-02"], "1949-01-01", "1949-02-01"),
+])
+def test_dates_are_read_without_a_warning(values, first, second):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stamps = parse_times(pd.Series(values))
+    assert [str(s.date()) for s in stamps] == [first, second]
+
+
+def test_step_numbers_stay_numbers():
+    assert parse_times(pd.Series([1, 2, 3])).tolist() == [1, 2, 3]
+    assert parse_times(pd.Series([1, 50000101])).tolist() == [1, 50000101]  # not all dates
+
+
+def test_a_table_shows_compact_dates_as_dates(tmp_path):
+    days = pd.date_range("2000-01-08", periods=30, freq="W-SAT")
+    frame = pd.DataFrame({"day": days.strftime("%Y%m%d").astype(int),
+                          "y": np.arange(30.0)})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    settings = DataSettings(source="d.yaml", csv=str(tmp_path / "d.csv"), target="y",
+                            time="day", target_as_input=True)
+    table = load_table(settings)
+    assert table.times[:2] == ("2000-01-08", "2000-01-15")
