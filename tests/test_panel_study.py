@@ -41,6 +41,10 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
                   "the next 2 steps after the window", "Intervals on the test part",
                   "Widths are in each series' scale", "Forecast past the data", *names):
         assert words in page.text, words
+    # no mean over series of different units: RMSE and MAE are per series only
+    summary_table = page.text.split("Test split, against baselines")[1].split("Intervals")[0]
+    assert "test MASE" in summary_table and "test RMSE" not in summary_table
+    assert "given per series below" in summary_table
 
     study.to_yaml(tmp_path / "stores.yaml")
     result = run_cli("summary", "stores.yaml", "--json", cwd=tmp_path)

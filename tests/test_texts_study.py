@@ -66,6 +66,12 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     assert "were longer and truncated" in page.text and "tfidf_logistic" in page.text
     # classes are compared by McNemar's test on the same texts, not by the sign
     assert "McNemar" in page.text and "Is the difference more than noise?" in page.text
+    # classes as written, per-class figures, and the baselines' log loss where they have one
+    assert "np.str_" not in page.text and "Per class (test)" in page.text
+    assert "distinct words" in page.text and "recall" in page.text
+    ev = json.loads(run_cli("summary", "tickets.yaml", "--json", cwd=tmp_path).stdout)["evaluation"]
+    assert ev["baselines"]["tfidf_logistic"]["log_loss"] > 0
+    assert ev["baselines"]["majority_class"]["log_loss"] > 0
 
     result = run_cli("explain", "tickets.yaml", "--samples", "9", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]

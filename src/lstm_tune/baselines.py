@@ -22,6 +22,12 @@ class Baseline:
     name: str
     method: str  # in words, for the report
     predicted: np.ndarray  # one per test point: data units, or class labels
+    proba: np.ndarray | None = None  # classes: (n, classes) in the data's class order
+
+
+def _label(value: Any) -> str:
+    """A class as the user wrote it: 'fresh', not np.str_('fresh')."""
+    return str(value.item() if hasattr(value, "item") else value)
 
 
 def _paths(data: Dataset, split: Split) -> tuple[np.ndarray, np.ndarray]:
@@ -113,10 +119,14 @@ def flat_inputs(data: Any, split: Split) -> np.ndarray:
 
 
 def _majority(data: Any, split: Split) -> Baseline:
-    train = list(data.actual(data.train))
+    """The training part's most frequent class, with the training part's class shares as
+    its probabilities (so it has a log loss too)."""
+    train = [_label(v) for v in data.actual(data.train)]
     majority = max(sorted(set(train)), key=train.count)
+    shares = np.array([train.count(c) for c in data.classes], dtype=float) / len(train)
     return Baseline("majority_class", f"always the training part's most frequent class "
-                    f"({majority!r})", np.array([majority] * len(split)))
+                    f"('{majority}'), with the training part's class shares as probabilities",
+                    np.array([majority] * len(split)), np.tile(shares, (len(split), 1)))
 
 
 def text_baselines(data: Any, split: Split) -> list[Baseline]:
@@ -131,10 +141,14 @@ def text_baselines(data: Any, split: Split) -> list[Baseline]:
     model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
                           LogisticRegression(max_iter=1000))
     model.fit(texts[seen], data.texts.labels[seen])
+    proba = np.zeros((len(split), len(data.classes)))
+    found = model.predict_proba(texts[split.target_idx])
+    for column, name in enumerate(model.classes_):  # the data's class order
+        proba[:, list(data.classes).index(_label(name))] = found[:, column]
     return [_majority(data, split),
             Baseline("tfidf_logistic", "TF-IDF of words and word pairs, logistic regression "
                      "(scikit-learn defaults, C=1), fitted on the training and validation texts",
-                     model.predict(texts[split.target_idx]))]
+                     model.predict(texts[split.target_idx]), proba)]
 
 
 def class_baselines(data: Any, split: Split) -> list[Baseline]:

@@ -322,7 +322,7 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
         scores,
-        {b.name: task.scores(data, data.test, b.predicted) for b in baselines},
+        {b.name: task.scores(data, data.test, b.predicted, b.proba) for b in baselines},
         {b.name: b.method for b in baselines}, predictions, list(data.classes),
         by_step={"model": task.by_step(data, data.test, predicted),
                  **{b.name: task.by_step(data, data.test, b.predicted) for b in baselines}}

@@ -24,6 +24,23 @@ def balanced_accuracy(actual: np.ndarray, predicted: np.ndarray) -> float:
     return float(balanced_accuracy_score(np.asarray(actual), np.asarray(predicted)))
 
 
+def per_class(actual: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...],
+              train: np.ndarray | None = None) -> list[dict[str, float | int | str]]:
+    """Each class's share of the test part (and of the training part), its precision and
+    recall: what accuracy alone hides on unbalanced classes."""
+    a, p = np.asarray(actual).astype(str), np.asarray(predicted).astype(str)
+    rows = []
+    for c in classes:
+        hits = int(np.sum((a == c) & (p == c)))
+        said, true = int(np.sum(p == c)), int(np.sum(a == c))
+        rows.append({"class": c, "test": true, "test_share": true / len(a) if len(a) else 0.0,
+                     "train_share": (float(np.mean(np.asarray(train).astype(str) == c))
+                                     if train is not None and len(train) else None),
+                     "precision": hits / said if said else None,
+                     "recall": hits / true if true else None})
+    return rows
+
+
 def macro_f1(actual: np.ndarray, predicted: np.ndarray) -> float:
     from sklearn.metrics import f1_score
 

@@ -21,6 +21,7 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.tokens import words
+from lstm_tune import metrics
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, validation_drop, verdict
 from lstm_tune.report import figures
@@ -99,15 +100,26 @@ def write_page(path: Path, text: str, spec: StudySpec) -> Path:
 
 def text_description(loaded: Texts, params: dict[str, Any]) -> dict[str, Any]:
     """Texts: their words, the best model's vocabulary and length, and how many it cut."""
-    counts = np.array([len(words(t)) for t in loaded.texts])
+    tokens = [words(t) for t in loaded.texts]
+    counts = np.array([len(t) for t in tokens])
     longest = int(params.get("max_length", counts.max()))
+    distinct = len({w for t in tokens for w in t})
+    size = params.get("vocab_size")
+    if size is None:
+        kept = "keeps its most frequent training words"
+    elif int(size) - 2 >= distinct:  # padding and unknown take two ids
+        kept = (f"has room for every word (vocab_size {size}; the texts hold {distinct} "
+                "distinct words)")
+    else:
+        kept = (f"keeps the {int(size) - 2} most frequent training words of the "
+                f"{distinct} distinct words in the texts (vocab_size {size}, with padding "
+                "and unknown)")
     cut = int(np.sum(counts > longest))
     split = ("the published test part" if loaded.has_published_split
              else "a stratified held-out part")
     return {"inputs": f"{len(loaded)} texts ({loaded.text_name}) of {counts.min()}-"
                       f"{counts.max()} words (median {int(np.median(counts))}); the best model "
-                      f"keeps the {params.get('vocab_size')} most frequent training words and "
-                      f"reads the first {longest} words of a text: {cut} text(s) "
+                      f"{kept}, and reads the first {longest} words of a text: {cut} text(s) "
                       f"({cut / len(counts):.1%}) were longer and truncated",
             "target": f"one class per text ({loaded.target_name}); test on {split}",
             "channels": ["word"], "y_label": loaded.target_name, "source": loaded.source}
@@ -207,7 +219,11 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "states": dict(states),
         "evaluation": evaluation,
         "test_metric": test_metric,
-        "metrics": list(evaluation.test),
+        # across series of different units only scale-free figures are averaged; RMSE and
+        # MAE stay per series (the series table)
+        "metrics": [m for m in evaluation.test
+                    if m == test_metric
+                    or not (table is not None and table.panel and m in ("rmse", "mae"))],
         "comparison": comparison,
         "methods": {"best model": evaluation.model_name,
                     **{name: "the final model's LSTM alone, on the same points"
@@ -238,6 +254,10 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "explain_link": EXPLAIN_LINK,
         "channels": described["channels"],
         "confusion": evaluation.confusion() if evaluation.classes else None,
+        "per_class": metrics.per_class(
+            evaluation.predictions["test"]["actual"], evaluation.predictions["test"]["predicted"],
+            tuple(evaluation.classes), evaluation.predictions.get("train", {}).get("actual"))
+        if evaluation.classes else None,
         "series_rows": series_rows(evaluation, test_metric),
         "series_images": series_images(spec, evaluation, table, y_label)
         if table is not None and table.panel else [],
