@@ -39,3 +39,8 @@ def test_a_table_shows_compact_dates_as_dates(tmp_path):
                             time="day", target_as_input=True)
     table = load_table(settings)
     assert table.times[:2] == ("2000-01-08", "2000-01-15")
+
+
+def test_data_paths_are_shown_normalised():
+    settings = DataSettings(source="studies/s.yaml", base_dir="studies", csv="../data/x.csv")
+    assert str(settings.data_path(settings.csv)) == "data/x.csv"

@@ -171,8 +171,8 @@ def load_table(spec: DataSettings) -> Table:
         units = d.units or b.units
         series = d.series or b.series
     else:
-        df = read_csv(spec, Path(spec.base_dir) / (spec.csv or ""))
-        where = str(Path(spec.base_dir) / (d.csv or ""))
+        df = read_csv(spec, spec.data_path(spec.csv or ""))
+        where = str(spec.data_path(d.csv or ""))
         target, features, time, informative = d.target or "", list(d.features), d.time, ()
         units = d.units or ""
         series = d.series

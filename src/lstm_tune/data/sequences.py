@@ -95,7 +95,7 @@ def check_test_classes(seqs: Sequences, where: str, field: str) -> None:
 
 
 def _read_ts(settings: DataSettings, name: str, field: str) -> tuple[TsFile, str]:
-    path = Path(settings.base_dir) / name
+    path = settings.data_path(name)
     if not path.is_file():
         raise StudyError(settings.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
@@ -185,12 +185,12 @@ def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str
 
 
 def _from_csv(settings: DataSettings) -> Sequences:
-    path = Path(settings.base_dir) / (settings.csv or "")
+    path = settings.data_path(settings.csv or "")
     df = read_csv(settings, path, "data.csv")
     where = str(path)
     ids, values, labels, part = _long_frame(df, settings, where, "data.csv")
     if settings.test_csv:
-        tpath = Path(settings.base_dir) / settings.test_csv
+        tpath = settings.data_path(settings.test_csv)
         tdf = read_csv(settings, tpath, "data.test_csv")
         tids, tvalues, tlabels, _ = _long_frame(tdf, settings, str(tpath), "data.test_csv")
         if tvalues[0].shape[1] != values[0].shape[1]:
@@ -209,7 +209,7 @@ def _from_csv(settings: DataSettings) -> Sequences:
                      tuple(features), settings.target or "", np.asarray(part),
                      settings.units or "")
     if settings.test_csv:
-        check_test_classes(seqs, str(Path(settings.base_dir) / settings.test_csv), "data.test_csv")
+        check_test_classes(seqs, str(settings.data_path(settings.test_csv)), "data.test_csv")
     elif settings.split_column:
         if not seqs.has_published_split or np.all(seqs.part == "test"):
             raise StudyError(where, "split.column", f"column {settings.split_column!r} must "

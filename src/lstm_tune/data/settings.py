@@ -7,7 +7,9 @@ used and tested on its own, and keeps the layers one-way (docs/architecture.md).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,8 @@ class DataSettings:
     folds: int = 1  # validation folds: rolling origins (series) or stratified k-fold (labels)
     split_column: str | None = None  # "train"/"test" per sequence: a published split
     seed: int = 0
+
+    def data_path(self, name: str) -> Path:
+        """A data file named in the study file, from the study file's folder, normalised
+        (`data/x.csv`, not `studies/../data/x.csv`, in messages and reports)."""
+        return Path(os.path.normpath(Path(self.base_dir) / name))

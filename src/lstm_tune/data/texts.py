@@ -89,13 +89,13 @@ def _check_classes(texts: Texts, where: str) -> None:
 
 
 def _from_csv(settings: DataSettings) -> Texts:
-    path = Path(settings.base_dir) / (settings.csv or "")
+    path = settings.data_path(settings.csv or "")
     where = str(path)
     texts, labels, parts = _frame(read_csv(settings, path, "data.csv"), settings, where)
     ids = [f"row {i + 1}" for i in range(len(texts))]
     test_where = where
     if settings.test_csv:
-        tpath = Path(settings.base_dir) / settings.test_csv
+        tpath = settings.data_path(settings.test_csv)
         test_where = str(tpath)
         ttexts, tlabels, _ = _frame(read_csv(settings, tpath, "data.test_csv"), settings,
                                     test_where)

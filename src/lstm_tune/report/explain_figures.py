@@ -78,7 +78,7 @@ def deletion_curves(curves: dict[str, DeletionCurve]) -> bytes:
     ax.set_xlabel("cells replaced by the training mean (top-ranked first)")
     ax.set_ylabel("mean |prediction change|")
     ax.set_title("Deletion curves: steeper is more faithful")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     return png(fig)
 
 

@@ -15,6 +15,18 @@ import numpy as np  # noqa: E402
 from optuna.trial import FrozenTrial, TrialState  # noqa: E402
 
 SPLIT_COLOURS = {"train": "#1f77b4", "validation": "#ff7f0e", "test": "#d62728"}
+# baselines never take the best model's red (nor the splits' blue and orange)
+BASELINE_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+DENSE = 120  # a test chart with more points than this shows its last this many
+
+
+def baseline_colour(i: int) -> str:
+    return BASELINE_COLOURS[i % len(BASELINE_COLOURS)]
+
+
+def _legend(ax: Any) -> None:
+    """The legend beside the plot, never over the data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
 
 
 def png(fig: Any) -> bytes:
@@ -49,7 +61,7 @@ def history(trials: Sequence[FrozenTrial], metric: str, minimize: bool) -> bytes
     values = [t.value for t in done] + [v for _, v in pruned]
     if values and minimize and max(values) > 20 * min(values) > 0:
         ax.set_yscale("log")
-    ax.legend(loc="upper right", fontsize=8)
+    _legend(ax)
     ax.set_title("Optimisation history")
     return png(fig)
 
@@ -70,7 +82,7 @@ def learning_curve(values: dict[int, float], kept: int | None, metric: str,
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    _legend(ax)
     ax.set_title("The best trial's learning curve")
     return png(fig)
 
@@ -101,7 +113,7 @@ def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[
                 label=f"{name} prediction")
     _time_axis(ax, times, x)
     ax.set_ylabel(y_label)
-    ax.legend(fontsize=8)
+    _legend(ax)
     ax.set_title("Predictions of the best model")
     return png(fig)
 
@@ -124,16 +136,24 @@ def test_zoom(times: Sequence[str], test: dict[str, Any], y_label: str) -> bytes
     the same points."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.asarray(test["target_idx"])
+    keep = slice(max(0, len(x) - DENSE), len(x))  # a dense test part: its last DENSE points
+    x = x[keep]
     if test.get("bounds"):
-        _bands(ax, x, test["bounds"], SPLIT_COLOURS["test"])
-    ax.plot(x, test["actual"], color="black", lw=1.6, marker="o", ms=3, label="actual")
-    ax.plot(x, test["predicted"], color=SPLIT_COLOURS["test"], lw=1.8, label="best model")
+        _bands(ax, x, {level: tuple(np.asarray(b, dtype=float)[keep] for b in bounds)
+                       for level, bounds in test["bounds"].items()}, SPLIT_COLOURS["test"])
+    ax.plot(x, np.asarray(test["actual"])[keep], color="black", lw=1.6, marker="o",
+            ms=3 if len(x) <= 60 else 1.5, label="actual")
+    ax.plot(x, np.asarray(test["predicted"])[keep], color=SPLIT_COLOURS["test"], lw=1.8,
+            label="best model")
     for i, (name, pred) in enumerate(test.get("baselines", {}).items()):
-        ax.plot(x, pred, lw=1.0, ls="--", color=f"C{i + 2}", label=name)
+        ax.plot(x, np.asarray(pred)[keep], lw=1.0, ls="--", color=baseline_colour(i),
+                label=name)
     _time_axis(ax, times, x)
     ax.set_ylabel(y_label)
-    ax.legend(fontsize=8, ncol=2)
-    ax.set_title("Test part: the best model and the baselines")
+    _legend(ax)
+    total = len(test["target_idx"])
+    ax.set_title("Test part: the best model and the baselines" + (
+        f" (its last {DENSE} of {total} points)" if total > DENSE else ""))
     return png(fig)
 
 
@@ -152,7 +172,7 @@ def residuals(times: Sequence[str], preds: dict[str, dict[str, list]], y_label: 
                           if n in preds])
     _time_axis(axes[0], times, idx)
     axes[0].set_ylabel(f"actual - predicted ({y_label})")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.08), ncol=2, frameon=False)
     axes[0].set_title("Residuals of the best model")
     axes[1].set_title("spread", fontsize=9)
     fig.tight_layout()
@@ -199,7 +219,7 @@ def paths(times: Sequence[str], target: np.ndarray, test: dict[str, Any], y_labe
                 for level, b in test["bounds"].items()}, SPLIT_COLOURS["test"])
     _time_axis(ax, times, x)
     ax.set_ylabel(y_label)
-    ax.legend(fontsize=8)
+    _legend(ax)
     ax.set_title(title)
     return png(fig)
 
@@ -207,15 +227,19 @@ def paths(times: Sequence[str], target: np.ndarray, test: dict[str, Any], y_labe
 def error_by_step(by_step: dict[str, list[float]], metric: str) -> bytes:
     """The test metric for each step ahead: the model and every baseline."""
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    for i, (name, values) in enumerate(by_step.items()):
+    others = [name for name in by_step if name != "model"]
+    for name, values in by_step.items():
         steps = np.arange(1, len(values) + 1)
         if name == "model":
-            ax.plot(steps, values, color="#d62728", lw=2.2, marker="o", ms=4, label="best model")
+            ax.plot(steps, values, color=SPLIT_COLOURS["test"], lw=2.2, marker="o", ms=4,
+                    label="best model")
         else:
-            ax.plot(steps, values, color=f"C{i + 1}", lw=1.1, ls="--", marker=".", label=name)
+            ax.plot(steps, values, color=baseline_colour(others.index(name)), lw=1.1, ls="--",
+                    marker=".", label=name)
     ax.set_xlabel("steps ahead")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(f"test {metric} (lower is better)")
-    ax.legend(fontsize=8, ncol=2)
+    _legend(ax)
     ax.set_title("Error by step ahead")
     return png(fig)
 
@@ -270,7 +294,7 @@ def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: b
                                 alpha=0.15)
     ax.set_xlabel("trial")
     ax.set_ylabel(f"best {metric} so far")
-    ax.legend(fontsize=8)
+    _legend(ax)
     ax.set_title("Best so far: median and range over seeds" if several else
                  "Best so far (one seed per strategy)")
     return png(fig)
@@ -300,7 +324,7 @@ def future(times: Sequence[str], target: np.ndarray, rows: list[dict[str, Any]],
     ax.set_xticks(positions[::step])
     ax.set_xticklabels(labels[::step], rotation=30, fontsize=8)
     ax.set_ylabel(y_label)
-    ax.legend(fontsize=8, loc="upper left")
+    _legend(ax)
     ax.set_title("Forecast past the end of the data")
     return png(fig)
 
@@ -322,6 +346,6 @@ def reliability(bins: list[dict[str, Any]], ece: float) -> bytes:
     ax.set_xlabel("confidence (probability of the predicted class)")
     ax.set_ylabel("accuracy")
     ax.set_title(f"Reliability (test), ECE {ece:.3f}")
-    ax.legend(fontsize=7, loc="upper left")
+    _legend(ax)
     return png(fig)
 
