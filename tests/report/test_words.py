@@ -69,6 +69,12 @@ def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):
     text = note_text(spec, ev, tmp_path / "index.html")
     assert "loses to seasonal_arima (15.28, p = 0.01)" in text
     assert "| seasonal_arima | 15.28 | seasonal_arima method |" in text
+    assert f"]({(tmp_path / 'index.html').resolve().as_uri()})" in text  # a link, not a path
+    # the report's importances, named, and why the dashboard's panel may order them otherwise
+    text = note_text(spec, ev, tmp_path / "index.html", {"learning_rate": 0.61, "units_1": 0.2},
+                     "abc-123")
+    assert "fANOVA" in text and "learning_rate 0.61, units_1 0.20" in text
+    assert "PED-ANOVA" in text and "study artifact `abc-123`" in text
     assert str((tmp_path / "index.html").resolve()) in text
 
 

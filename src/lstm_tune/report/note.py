@@ -8,10 +8,15 @@ from pathlib import Path
 import optuna
 
 from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.report.render import IMPORTANCE_METHOD, param_importances
+from lstm_tune.search.attrs import PREDICTOR_ATTR
 from lstm_tune.spec import StudySpec
 
 
-def note_text(spec: StudySpec, evaluation: Evaluation, report: Path) -> str:
+def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
+              importances: dict[str, float] | None = None, model: str | None = None) -> str:
+    """The note: the verdict, the test figures, the report's importances (the dashboard's
+    own panel ranks by another method, so they may differ) and where the model is."""
     metric = spec.test_metric
     lines = [f"## {spec.name}: best trial #{evaluation.trial}", "",
              verdict(spec, evaluation), "",
@@ -30,7 +35,16 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path) -> str:
         ranked = sorted(evaluation.by_series, key=lambda n: evaluation.by_series[n][metric])
         lines += ["", f"{len(ranked)} series; best {ranked[0]}, worst {ranked[-1]} "
                   f"(test {metric}); the report lists every one."]
-    lines += ["", f"Report: `{report.resolve()}`", "",
+    if importances:
+        lines += ["", f"Parameter importances in the report ({IMPORTANCE_METHOD}): "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in list(importances.items())[:5])
+                  + ". The dashboard's own importance panel uses Optuna's default evaluator "
+                  "(PED-ANOVA), a different method, so its order can differ."]
+    if model:
+        lines += ["", f"The model the report tested: study artifact `{model}` (below); "
+                  f"`lstm-tune export {spec.source} FOLDER` writes it out with a manifest."]
+    uri = report.resolve().as_uri()
+    lines += ["", f"Report: [{report.name}]({uri}) (`{report.resolve()}`)", "",
               f"Explain the model: `lstm-tune explain {spec.source}`"]
     return "\n".join(lines)
 
@@ -39,4 +53,6 @@ def save_study_note(spec: StudySpec, study: optuna.Study, evaluation: Evaluation
                     report: Path) -> None:
     from optuna_dashboard import save_note
 
-    save_note(study, note_text(spec, evaluation, report))
+    kept = (study.user_attrs.get(PREDICTOR_ATTR) or {}).get("tested") or {}
+    save_note(study, note_text(spec, evaluation, report, param_importances(study),
+                               kept.get("artifact")))
