@@ -58,6 +58,7 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     assert page.broken_images == 0 and page.console_errors == []
     assert "2 step(s) ahead" in page.text and "series 's4'" in page.text
     assert "windows ending at 120 and before" in page.text
+    assert "errors over each series' scale" in page.text  # ranked across units by MASE's scale
     assert json.loads(result.stdout)["windows"] == 6
     result = run_cli("explain", "stores.yaml", "--series", "s9", cwd=tmp_path)
     assert result.returncode == 2 and "--series: no series 's9'" in result.stderr

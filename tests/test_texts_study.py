@@ -81,8 +81,12 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     page = open_page(tmp_path / "reports" / "tickets" / "explain.html")
     assert not page.scripts_run and page.console_errors == [] and page.broken_images == 0
     for words in ("The texts, word by word", "The words that push each class most",
-                  "Mass on informative words", "LimeTextExplainer", "Partition explainer"):
+                  "LimeTextExplainer", "Partition explainer", "Deletion area",
+                  "in a text, averaged over texts"):
         assert words in page.text, words
+    # which words decide a user's texts is not known: no column that needs it
+    assert "Mass on informative words" not in page.text and "time steps" not in page.text
+    assert "is not known for this data" in page.text
     assert "<script>window.__pwned=true</script>" in page.text  # shown as text
     figures = json.loads((tmp_path / "reports" / "tickets" / "explain.json").read_text())
     assert set(figures["explainers"]) == {"shap", "lime", "attention"}

@@ -34,6 +34,11 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
         assert figures[name]["sign_agreement"]["worst"] >= 0.95, figures[name]
         assert figures[name]["sign_agreement"]["correlation"] > 0.9, figures[name]
     assert figures["attention"]["sign_agreement"] is None  # weights have no sign
+    # expected gradients are sampled: the same windows again with the next seed agree
+    stability = figures["shap"]["stability"]
+    assert stability["seeds"] == [0, 1] and stability["windows"] == 40, stability
+    assert stability["mean"] >= 0.9 and stability["min"] <= stability["mean"], stability
+    assert figures["lime"]["stability"] is None
     assert set(figures["shap"]["agreement"]) == {"lime", "attention"}
     for noise in ("CUDA", "cuInit", "E0000"):
         assert noise not in result.stderr, result.stderr

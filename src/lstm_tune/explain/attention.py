@@ -28,8 +28,9 @@ def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = N
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
         feature_names=ctx.feature_names if ctx.texts else ("all features",),
         step_names=ctx.step_names,
-        method=METHOD + (f", the mean of the ensemble's {len(models)} members' weights"
-                         if len(models) > 1 else ""),
+        method=(METHOD.replace("time steps", "words") if ctx.texts else METHOD) + (
+            f", the mean of the ensemble's {len(models)} members' weights"
+            if len(models) > 1 else ""),
         output="attention weight" + (" (one set for the whole path: the same for every "
                                      "step ahead)" if ctx.paths else ""),
         predictions=ctx.output(x, output), additivity=None,

@@ -187,9 +187,16 @@ def deletion_curve(predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
 
 
 TOP_MASS = 0.8
-AGREEMENT_TEXT = (f"Overlap (Jaccard) of the cells that hold {TOP_MASS:.0%} of each explainer's "
-                  "absolute attribution in a window, averaged over windows: 1 means both point "
-                  "at the same cells, 0 at different ones (with attention, of time steps).")
+def agreement_text(sample: str = "window", cell: str = "cell") -> str:
+    """What the agreement table means, in the task's words (a window's cells, a text's
+    words)."""
+    whole = "time steps" if cell == "cell" else f"{cell}s"
+    return (f"Overlap (Jaccard) of the {cell}s that hold {TOP_MASS:.0%} of each explainer's "
+            f"absolute attribution in a {sample}, averaged over {sample}s: 1 means both point "
+            f"at the same {cell}s, 0 at different ones (with attention, of {whole}).")
+
+
+AGREEMENT_TEXT = agreement_text()
 
 
 def _top_mass_sets(mass: np.ndarray, share: float = TOP_MASS) -> np.ndarray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -60,6 +60,24 @@ class Faithfulness:
     deletion: DeletionCurve
     informative_share: float | None  # None where the informative cells are not known
     signs: SignCheck | None = None  # None where unknown or the values are unsigned
+    # sampled explainers (SHAP's expected gradients): the same windows explained again with
+    # another seed; per-window correlation of the two, {"mean", "min", "seeds"}
+    stability: dict[str, Any] | None = None
+
+
+def stability(first: Attribution, second: Attribution, seeds: tuple[int, int]
+              ) -> dict[str, Any]:
+    """How far a sampled explanation is the model's and not the sampler's: the Pearson
+    correlation of each window's values from two seeds, their mean and the worst."""
+    a = first.values.reshape(len(first.values), -1)
+    b = second.values.reshape(len(second.values), -1)
+    found = []
+    for row_a, row_b in zip(a, b):
+        if np.std(row_a) > 0 and np.std(row_b) > 0:
+            found.append(float(np.corrcoef(row_a, row_b)[0, 1]))
+    return {"mean": float(np.mean(found)) if found else None,
+            "min": float(np.min(found)) if found else None,
+            "seeds": list(seeds), "windows": len(found)}
 
 
 @dataclass
@@ -72,6 +90,8 @@ class ExplainResult:
     seconds: dict[str, float]
     errors: np.ndarray  # |prediction - actual| per explained window, data units (or 0/1)
     labels: list[str]  # the time of each explained window's target
+    # a panel's errors over each series' scale (MASE's): what ranks windows across series
+    scaled_errors: np.ndarray | None = None
     informative: list[tuple[int, str, float]] = field(default_factory=list)
     per_class: dict[str, Attribution] = field(default_factory=dict)
     # per explained window, for people: inputs in the data's units (samples, steps, channels)
@@ -90,6 +110,12 @@ class ExplainResult:
     true_probability: list[float] = field(default_factory=list)
     informative_mask: np.ndarray | None = None
     model: str = ""  # the explained model in words
+
+    @property
+    def truth_known(self) -> bool:
+        """Whether the figures that need the data's truth (which cells decide) exist."""
+        return any(f.informative_share is not None or f.signs is not None
+                   for f in self.faithfulness.values())
 
     @property
     def noun(self) -> str:
@@ -118,6 +144,9 @@ class ExplainResult:
                     "per_cell": {k: num(v) for k, v in f.signs.agreement.items()},
                     "correlation": num(f.signs.correlation)},
                 "deletion_ratio": num(f.deletion.ratio),
+                "stability": None if f.stability is None else {
+                    **f.stability, "mean": num(f.stability["mean"]),
+                    "min": num(f.stability["min"])},
                 "agreement": {pair.replace(name, "").replace(" vs ", ""): num(v)
                               for pair, v in self.agreement.items() if name in pair.split(" vs ")},
                 "seconds": num(self.seconds[name]),
@@ -193,6 +222,12 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
         faith[name] = Faithfulness(
             deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
             share, sign_agreement(attr, x, cells))
+    if "shap" in attributions:  # expected gradients are sampled: explained again, reseeded
+        start = time.perf_counter()
+        again = explain_shap(replace(ctx, seed=ctx.seed + 1, cache={}), x, output)
+        faith["shap"].stability = stability(attributions["shap"], again,
+                                            (ctx.seed, ctx.seed + 1))
+        seconds["shap"] += time.perf_counter() - start
     return attributions, faith, _agreement(attributions), seconds
 
 
@@ -314,6 +349,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                          lengths=lengths, cache={}, series=chosen.series, step=step - 1,
                          sample_idx=target_idx, members=tuple(members or ()))
     informative = list(data.informative)
+    scaled: np.ndarray | None = None
     output: Output = None
     per_class: dict[str, Attribution] = {}
     raw = ctx.raw_output(x)
@@ -332,6 +368,8 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         scale = ctx.output_name(output)
     else:
         errors = np.abs(predicted - actual)
+        if data.table.panel:  # series of different units: errors in MASE's scale
+            scaled = errors / data.history_scales(data.test)[chosen.series_index]
         label = data.transform.label
         ahead = f" {step} step(s) ahead" if horizon > 1 else ""
         each = " of each series" if data.table.panel else ""
@@ -355,7 +393,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                  "informative_mask": deciding_words(ctx, x)}
     return ExplainResult(
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
-        agreement=agreement, seconds=seconds, errors=errors,
+        agreement=agreement, seconds=seconds, errors=errors, scaled_errors=scaled,
         labels=data.labels_at(target_idx + step - 1), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),

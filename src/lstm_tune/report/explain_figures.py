@@ -69,13 +69,14 @@ def attention_map(attr: Attribution, labels: Sequence[str]) -> bytes:
     return png(fig)
 
 
-def deletion_curves(curves: dict[str, DeletionCurve]) -> bytes:
+def deletion_curves(curves: dict[str, DeletionCurve],
+                    removed: str = "cells replaced by the training mean") -> bytes:
     fig, ax = plt.subplots(figsize=(7, 3.4))
     for i, (name, c) in enumerate(curves.items()):
         ax.plot(c.k, c.explainer, marker="o", ms=3, color=f"C{i}", label=f"{name} ranking")
     first = next(iter(curves.values()))
     ax.plot(first.k, first.random, ls="--", color="grey", label="random ranking")
-    ax.set_xlabel("cells replaced by the training mean (top-ranked first)")
+    ax.set_xlabel(f"{removed} (top-ranked first)")
     ax.set_ylabel("mean |prediction change|")
     ax.set_title("Deletion curves: steeper is more faithful")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)

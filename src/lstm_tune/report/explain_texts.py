@@ -64,9 +64,9 @@ def picked(result: Any) -> list[dict[str, Any]]:
 
 
 def class_words(result: Any) -> dict[str, list[tuple[str, float, int]]]:
-    """Per class, the words whose SHAP contribution to its probability is largest on
-    average over their occurrences in the explained texts (occurring at least MIN_COUNT
-    times): (word as the model reads it, mean contribution, occurrences)."""
+    """Per class, the words whose SHAP contribution to its probability is largest (and
+    positive) on average over their occurrences in the explained texts (occurring at least
+    MIN_COUNT times): (word as the model reads it, mean contribution, occurrences)."""
     from lstm_tune.data.tokens import words as tokenise
 
     out = {}
@@ -76,14 +76,16 @@ def class_words(result: Any) -> dict[str, list[tuple[str, float, int]]]:
         for i, toks in enumerate(tokens):
             for j, t in enumerate(toks[: attr.values.shape[1]]):
                 sums.setdefault(t, []).append(float(attr.values[i, j, 0]))
+        # only words that raise the class: those that lower it are another class's pushes
+        # (with two classes, the mirror of the other column)
         ranked = sorted(((t, float(np.mean(v)), len(v)) for t, v in sums.items()
-                         if len(v) >= MIN_COUNT), key=lambda r: -r[1])
+                         if len(v) >= MIN_COUNT and np.mean(v) > 0), key=lambda r: -r[1])
         out[cls] = ranked[:TOP_WORDS]
     return out
 
 
 def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
-    from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
+    from lstm_tune.explain.faithfulness import agreement_text
     from lstm_tune.report import figures
     from lstm_tune.report.render import _env, faithfulness_terms, value_texts, write_page
 
@@ -94,10 +96,11 @@ def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, A
                            json.dumps(result.to_json(), indent=2), spec)
     text = _env.get_template("explain_texts.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        version=__version__, agreement_text=AGREEMENT_TEXT, json_name=json_path.name,
+        version=__version__, agreement_text=agreement_text("text", "word"),
+        json_name=json_path.name,
         word="text", cells="words", value_texts=value_texts(result, "text"),
         faithfulness_terms=faithfulness_terms("text", informative, True),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        texts=picked(result), class_words=class_words(result),
+        texts=picked(result), class_words=class_words(result), min_count=MIN_COUNT,
         images={"deletion": figures.data_uri(images["deletion"])})
     return write_page(spec.report_path / "explain.html", text, spec)

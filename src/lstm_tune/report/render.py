@@ -323,7 +323,8 @@ def explain_images(result: Any) -> dict[str, Any]:
 
     if result.framing == "tokens":
         return {"deletion": ef.deletion_curves({k: f.deletion
-                                                for k, f in result.faithfulness.items()}),
+                                                for k, f in result.faithfulness.items()},
+                                               "words masked as unknown"),
                 "globals": {}, "classes": {}, "attention": None, "samples": [],
                 "waterfalls": []}
     images: dict[str, Any] = {
@@ -335,7 +336,8 @@ def explain_images(result: Any) -> dict[str, Any]:
         "attention": ef.attention_map(result.attributions["attention"], result.labels)
         if "attention" in result.attributions else None,
     }
-    order = np.argsort(-result.errors, kind="stable")
+    ranked = result.errors if result.scaled_errors is None else result.scaled_errors
+    order = np.argsort(-ranked, kind="stable")
     samples = []
     if result.framing == "sequences":  # per class: one the model gets right, one it misses
         for c in dict.fromkeys(result.actual):
@@ -351,8 +353,10 @@ def explain_images(result: Any) -> dict[str, Any]:
         picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
         for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
             kind = "large error" if rank < 2 else "typical"
+            scaled = ("" if result.scaled_errors is None
+                      else f", {result.scaled_errors[i]:.3g} of its series' scale")
             title = (f"window for the target at {result.labels[i]} ({kind}: |error| "
-                     f"{result.errors[i]:.3g})")
+                     f"{result.errors[i]:.3g}{scaled})")
             samples.append((title, ef.sample_maps(result.attributions, i, title)))
     images["samples"] = samples
     images["waterfalls"] = []
@@ -453,7 +457,7 @@ def link_explanation(spec: StudySpec) -> bool:
 
 
 def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
-    from lstm_tune.explain.faithfulness import AGREEMENT_TEXT
+    from lstm_tune.explain.faithfulness import agreement_text
 
     if result.framing == "tokens":
         from lstm_tune.report.explain_texts import render_text_explain_report
@@ -471,7 +475,8 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
                            json.dumps(result.to_json(), indent=2), spec)
     text = _env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        informative_text=informative, version=__version__, agreement_text=AGREEMENT_TEXT,
+        informative_text=informative, version=__version__,
+        agreement_text=agreement_text("sequence" if sequences else "window"),
         json_name=json_path.name, word="sequence" if sequences else "window", cells="cells",
         value_texts=value_texts(result, "sequence" if sequences else "window"),
         faithfulness_terms=faithfulness_terms("sequence" if sequences else "window",
@@ -480,7 +485,9 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
         else "the most recent ones, test split first",
         picks_how="For each class, a sequence the model gets right and one it gets wrong, "
         "where there is one." if sequences
-        else "The windows with the largest errors and typical ones (median error).",
+        else "The windows with the largest errors and typical ones (median error)"
+        + (", errors over each series' scale (MASE's), as the series differ in units."
+           if result.scaled_errors is not None else "."),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         images={
             "deletion": uri(images["deletion"]),
