@@ -48,7 +48,7 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
     for words in ("SHAP GradientExplainer", "LIME RecurrentTabularExplainer", "Deletion area",
                   "Mass on informative cells", "x0 at t-1", "Sign agreement",
                   "Agreement where the mass is", "so they read like SHAP's",
-                  "One window, in the data's units", "base value", "pushes it"):
+                  "One window, step by step", "base value", "pushes it"):
         assert words in page.text, words
     index = (tmp_path / "reports" / "synthetic" / "index.html").read_text()
     assert 'href="explain.html"' in index

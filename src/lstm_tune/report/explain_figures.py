@@ -16,11 +16,12 @@ from lstm_tune.report.figures import png  # noqa: E402
 
 
 def _heatmap(ax: plt.Axes, grid: np.ndarray, steps: Sequence[str], features: Sequence[str],
-             title: str, signed: bool = False) -> None:
-    """grid: (steps, features), drawn with features as rows and time left to right."""
+             title: str, signed: bool = False, lim: float | None = None) -> None:
+    """grid: (steps, features), drawn with features as rows and time left to right; signed
+    maps on a scale from -lim to lim (their own largest |value| when not given)."""
     data = grid.T
     if signed:
-        lim = float(np.abs(data).max()) or 1.0
+        lim = lim or float(np.abs(data).max()) or 1.0
         im = ax.imshow(data, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim)
     else:
         im = ax.imshow(data, aspect="auto", cmap="viridis")
@@ -84,23 +85,37 @@ def deletion_curves(curves: dict[str, DeletionCurve],
 
 
 def sample_maps(attrs: dict[str, Attribution], index: int, title: str) -> bytes:
-    """One window: each explainer's map side by side (signed where values have a sign)."""
+    """One window: each explainer's map side by side, the signed ones on one colour scale
+    (so a cell twice as red is twice the contribution in either), each with the part of the
+    output it leaves unattributed."""
     fig, axes = plt.subplots(1, len(attrs), figsize=(4.2 * len(attrs), 2.6 + 0.15 * max(
         len(a.feature_names) for a in attrs.values())), squeeze=False)
+    signed = {n: a for n, a in attrs.items() if a.kind != "weight"}
+    lim = max((float(np.abs(a.values[index]).max()) for a in signed.values()), default=0.0)
     for ax, (name, a) in zip(axes[0], attrs.items()):
-        _heatmap(ax, a.values[index], a.step_names, a.feature_names, name,
-                 signed=name != "attention")
-    fig.suptitle(title, fontsize=10)
+        label = name
+        if name in signed and len(a.predictions):
+            rest = float(a.predictions[index] - a.base_values[index] - a.values[index].sum())
+            label += f" (not attributed: {rest:+.3g})"
+        _heatmap(ax, a.values[index], a.step_names, a.feature_names, label,
+                 signed=name in signed, lim=lim or None)
+    fig.suptitle(title + ("\nSHAP and LIME share one colour scale" if len(signed) > 1
+                          else ""), fontsize=10)
     fig.tight_layout()
     return png(fig)
 
 
 def _cell_label(attr: Attribution, inputs: np.ndarray, names: Sequence[str], index: int,
                 step: int, feature: int) -> str:
-    """'passengers at t-12 = 405': the cell and what it held, in the data's units."""
-    shown = names[feature] if feature < len(names) else attr.feature_names[feature]
-    value = inputs[index, step, feature] if inputs.size else attr.data[index, step, feature]
-    return f"{shown} at {attr.step_names[step]} = {value:.4g}"
+    """'passengers (log change) at t-12 = 0.031 (raw 405)': the cell, the value the model
+    read (before scaling) and, where that is a transform, the data's own value beside it."""
+    read = float(attr.data[index, step, feature])
+    label = f"{attr.feature_names[feature]} at {attr.step_names[step]} = {read:.4g}"
+    if inputs.size and feature < inputs.shape[2]:
+        raw = float(inputs[index, step, feature])
+        if not np.isclose(raw, read, rtol=1e-6, atol=1e-9):
+            label += f" ({names[feature] if feature < len(names) else 'raw'} {raw:.4g})"
+    return label
 
 
 def top_cells(attr: Attribution, index: int, k: int = 8) -> list[tuple[int, int]]:
@@ -111,7 +126,7 @@ def top_cells(attr: Attribution, index: int, k: int = 8) -> list[tuple[int, int]
 
 
 def waterfall(attr: Attribution, index: int, inputs: np.ndarray, names: Sequence[str],
-              title: str, k: int = 8) -> bytes:
+              title: str, k: int = 8, scale: str = "") -> bytes:
     """One window as SHAP users know it: from the base value, each top cell's contribution
     in turn, the rest together, to the explained output; cells labelled with their values."""
     v = attr.values[index]
@@ -145,7 +160,7 @@ def waterfall(attr: Attribution, index: int, inputs: np.ndarray, names: Sequence
     ax.set_yticklabels(labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.6)
-    ax.set_xlabel(attr.output)
+    ax.set_xlabel(scale or attr.output, fontsize=8)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return png(fig)

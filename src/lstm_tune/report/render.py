@@ -362,20 +362,32 @@ def explain_images(result: Any) -> dict[str, Any]:
     images["waterfalls"] = []
     signed = [k for k in ("shap", "lime") if k in result.attributions]
     if signed:
-        from lstm_tune.report.explain_words import describe_window, fmt
+        from lstm_tune.report.explain_words import describe_window
 
         name = signed[0]
         latest = len(result.errors) - 1
         for i in dict.fromkeys((latest, int(order[0]))):
-            what = (result.labels[i] if result.framing == "sequences"
-                    else f"window for {result.target_name} at {result.labels[i]}")
-            title = (f"{name.upper()}, {what}: predicted {fmt(result.predicted[i])}, "
-                     f"actual {fmt(result.actual[i])}")
             images["waterfalls"].append((
                 describe_window(result, name, i),
                 ef.waterfall(result.attributions[name], i, result.inputs, result.input_names,
-                             title)))
+                             waterfall_title(result, name, i), scale=result.output_scale)))
     return images
+
+
+def waterfall_title(result: Any, name: str, i: int) -> str:
+    """A waterfall's title: which sample, and for a forecast how the explained output f(x),
+    in the model's scale, maps to the prediction in the data's units."""
+    from lstm_tune.report.explain_words import fmt
+
+    what = (result.labels[i] if result.framing == "sequences"
+            else f"window for {result.target_name} at {result.labels[i]}")
+    attr = result.attributions[name]
+    if result.framing == "windows" and len(attr.predictions):
+        return (f"{name.upper()}, {what}\nf(x) = {float(attr.predictions[i]):.4g} in the "
+                f"model's scale (below) \u2192 predicted {fmt(result.predicted[i])} "
+                f"{result.target_name}, actual {fmt(result.actual[i])}")
+    return (f"{name.upper()}, {what}: predicted {fmt(result.predicted[i])}, "
+            f"actual {fmt(result.actual[i])}")
 
 
 def value_texts(result: Any, word: str) -> dict[str, str]:
