@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,14 @@ class PageCheck:
     failed_requests: list[str] = field(default_factory=list)
     text: str = ""
     scripts_run: bool = False
+
+    def long_numbers(self, before: str | None = None) -> list[str]:
+        """Numbers printed with more than 6 significant digits (0.017443275631643943), in
+        the page's prose (up to `before`: code a reader copies keeps exact values)."""
+        prose = self.text.split(before)[0] if before else self.text
+        found = re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?", prose)
+        return [n for n in found if len(re.sub(r"^-?0*\.?0*", "", n.split("e")[0])
+                                            .replace(".", "")) > 6]
 
 
 def chromium_path() -> str | None:

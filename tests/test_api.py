@@ -51,11 +51,14 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert "one class per sequence" in page.text and "nearest_neighbour" in page.text
     assert "Calibration of the probabilities (test)" in page.text
     assert f"Expected calibration error {ev.reliability['ece']:.4g}" in page.text
+    assert "Per class (test)" in page.text and "McNemar" in page.text
+    assert page.long_numbers(before="Reproduce the best model") == []
     page = open_page(explained.report_path)
     assert page.broken_images == 0 and page.console_errors == []
     for words in ("10 sequences explained", "Individual sequences", "class up: predicted",
                   "step 10"):
         assert words in page.text, words
+    assert page.long_numbers() == []
     # the commands work on the same study, through its study file
     result = run_cli("summary", "updown/updown.yaml", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-1500:]

@@ -45,6 +45,7 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     summary_table = page.text.split("Test split, against baselines")[1].split("Intervals")[0]
     assert "test MASE" in summary_table and "test RMSE" not in summary_table
     assert "given per series below" in summary_table
+    assert page.long_numbers(before="Reproduce the best model") == []
 
     study.to_yaml(tmp_path / "stores.yaml")
     result = run_cli("summary", "stores.yaml", "--json", cwd=tmp_path)
@@ -59,6 +60,7 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     assert "2 step(s) ahead" in page.text and "series 's4'" in page.text
     assert "windows ending at 120 and before" in page.text
     assert "errors over each series' scale" in page.text  # ranked across units by MASE's scale
+    assert page.long_numbers() == []
     assert json.loads(result.stdout)["windows"] == 6
     result = run_cli("explain", "stores.yaml", "--series", "s9", cwd=tmp_path)
     assert result.returncode == 2 and "--series: no series 's9'" in result.stderr

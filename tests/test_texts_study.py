@@ -69,6 +69,7 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     # classes as written, per-class figures, and the baselines' log loss where they have one
     assert "np.str_" not in page.text and "Per class (test)" in page.text
     assert "distinct words" in page.text and "recall" in page.text
+    assert page.long_numbers(before="Reproduce the best model") == []
     ev = json.loads(run_cli("summary", "tickets.yaml", "--json", cwd=tmp_path).stdout)["evaluation"]
     assert ev["baselines"]["tfidf_logistic"]["log_loss"] > 0
     assert ev["baselines"]["majority_class"]["log_loss"] > 0
@@ -87,6 +88,7 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     # which words decide a user's texts is not known: no column that needs it
     assert "Mass on informative words" not in page.text and "time steps" not in page.text
     assert "is not known for this data" in page.text
+    assert page.long_numbers() == []
     assert "<script>window.__pwned=true</script>" in page.text  # shown as text
     figures = json.loads((tmp_path / "reports" / "tickets" / "explain.json").read_text())
     assert set(figures["explainers"]) == {"shap", "lime", "attention"}
