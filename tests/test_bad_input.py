@@ -184,7 +184,7 @@ CASES = [
      "budget.trials: expected a number"),
     ("seed: true", {**tiny_study(), "seed": True}, None, "run", "seed: expected a number"),
     ("a value holding '; '", {**tiny_study(), "space": {**TINY_SPACE, "layers": "1; 2"}}, None,
-     "run", "space.layers: expected a number, got '1; 2'; fix: see the README"),
+     "run", "space.layers: expected a number, got '1; 2'; fix: see docs/study-file.md"),
     # independent labelled sequences (long CSV, .ts files)
     ("label changing within a sequence", seq_study(), with_seq(SEQ_CSV.assign(
         label=SEQ_CSV.label.where(SEQ_CSV.index != 2, "left"))), "run",

@@ -509,7 +509,7 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
     value = error.get("input")
     shown = "" if kind == "missing" or isinstance(value, dict) or "got " in msg \
         else f" (got {value!r})"
-    fix = _FIXES.get(kind, "see the README section 'Study file' for allowed values")
+    fix = _FIXES.get(kind, "see docs/study-file.md for allowed values")
     if FIX_SEP in msg:  # our own checks say problem_and_fix(problem, what to do)
         msg, fix = msg.split(FIX_SEP, 1)
     # errors raised by a model-level check name their own field first
@@ -536,11 +536,11 @@ def load_spec(path: str | Path, **overrides: Any) -> StudySpec:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise StudyError(where, None, f"malformed YAML{at}: {problem}", "fix the YAML syntax") from None
     if raw is None:
-        raise StudyError(where, None, "the file is empty", "write a study (see README, 'Study file')")
+        raise StudyError(where, None, "the file is empty", "write a study (see docs/study-file.md)")
     if not isinstance(raw, dict):
         raise StudyError(
             where, None, f"expected a mapping of keys, got {type(raw).__name__}",
-            "write the study as 'key: value' lines (see README)",
+            "write the study as 'key: value' lines (see docs/study-file.md)",
         )
     data = dict(raw)
     for key, value in overrides.items():

@@ -135,7 +135,7 @@ class FitResult:
 # the train step again and XLA compiled it again (in the first epoch, and more in the second).
 # Measured on the weekly windows, one core, 8-epoch fits: LSTM(16) at batch 64 13.5 ->
 # 7.5-8.1 s, two layers of LSTM(16) 26 -> 12-16 s (benchmarks.weekly.epoch_times, with
-# this function's partial batch kept for the 'before'; README, speed on the weekly case).
+# this function's partial batch kept for the 'before'; docs/benchmarks.md, speed on the weekly case).
 WHOLE_BATCHES_MIN = 16
 
 
@@ -161,7 +161,7 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, xla: bool 
     # a minute between rounds. An iterator is destroyed only when that thread wakes, so a
     # trial's leftover iterator, collected during a later trial, stalled that trial for as
     # long (py-spy: 8-78 s with no CPU in 1-3 trials of each weekly study; and the worker
-    # that waited 3 minutes in TensorFlow's teardown, README "Speed on a long series").
+    # that waited 3 minutes in TensorFlow's teardown, docs/benchmarks.md "Speed on a long series").
     options = tf.data.Options()
     options.autotune.enabled = False
     return (tf.data.Dataset.from_tensor_slices((x, y))

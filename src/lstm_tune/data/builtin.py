@@ -163,7 +163,7 @@ REVIEW_FILLER = (
 # texts whose adjective word dropout had masked from their filler words, and explainers
 # found that. Measured on one model of the shipped space (two configurations, seeds 0-2,
 # 60 test texts): SHAP put 81.4-96.7% of its mass on the deciding words at 4,000 texts,
-# 90.3-97.6% at 12,000, 94.3-96.7% at 20,000 (README, "Classifying texts").
+# 90.3-97.6% at 12,000, 94.3-96.7% at 20,000 (docs/guides/texts.md).
 REVIEWS = 20000
 
 

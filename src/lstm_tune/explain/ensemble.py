@@ -4,7 +4,7 @@ study tested.
 The final model's test figures are those of the members' combined prediction, so that is
 the model to explain. Explaining one member instead measured worse on the built-in reviews:
 each model leans on filler words in its own way, and the mean of three put more of SHAP's
-and LIME's mass on the deciding words than its weakest member (README, "Texts").
+and LIME's mass on the deciding words than its weakest member (docs/guides/texts.md).
 
 An explainer perturbs one input, so the members must read the explained samples alike
 (the same framing: window, vocabulary, scaling), and the mean of their raw outputs must be

@@ -4,7 +4,7 @@ its folds instead.
 
 Successive halving counts the optimizer's updates, not epochs. In batches of 128 an epoch
 is a quarter of the updates it is in batches of 32, so a trial judged after 5 epochs of
-large batches has had a quarter of the learning. Measured on the weekly case (README,
+large batches has had a quarter of the learning. Measured on the weekly case (docs/benchmarks.md,
 "Speed on a long series"): counting updates found a better best validation RMSE on each
 of five seeds, for 1.5x the epochs.
 """
