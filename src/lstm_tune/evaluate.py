@@ -128,8 +128,8 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
         names = [n for n, v in outcomes.items() if v == word]
         if names:
             parts.append(f"{text} {listed(names)}")
-    said = mine + " " + ("; ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
-                         else parts[0]) + "."
+    said = mine + " " + ("; ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 2
+                         else "; ".join(parts)) + "."
     first = next(iter(evaluation.significance.values()), None)
     if first:
         points = "test origins" if not evaluation.classes else "test samples"

@@ -49,7 +49,7 @@ def test_the_verdict_is_decided_by_the_test_not_the_sign(spec):
 def test_an_evaluation_without_tests_falls_back_to_signs(spec):
     """Evaluations stored before the tests existed still read."""
     assert verdict(spec, evaluation(18.33)) == (
-        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87) and "
+        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87); "
         "loses to seasonal_arima (15.28).")
 
 
