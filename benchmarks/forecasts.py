@@ -126,9 +126,10 @@ def main(argv: list[str] | None = None) -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_forecasts_"))
     folder.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
-    for name in args.studies.split(","):
-        for how in args.variants.split(","):
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
+    # seeds outermost: a run stopped early has every study at its first seeds
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        for name in args.studies.split(","):
+            for how in args.variants.split(","):
                 rows += run_one(folder, name, how, seed, finals)
                 print(f"done: {name} {how} seed {seed}: " + ", ".join(
                     f"{r['final']} {r['test']:.4g}" for r in rows[-len(finals):]),
