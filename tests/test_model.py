@@ -74,3 +74,51 @@ def test_pooling_averages_neighbouring_steps():
     assert "pool" in [layer.name for layer in model.layers]
     assert model.get_layer("pool").compute_output_shape((None, 10, 2)) == (None, 4, 2)
     assert model.predict(np.zeros((2, 10, 2), "float32"), verbose=0).shape == (2, 1)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_an_lstm_fcn_reads_padded_sequences_as_alone_and_reloads(tmp_path, masked):
+    """LSTM-FCN: the convolutional branch beside the LSTM. With padding, a sequence's
+    prediction is the same alone and in a batch of longer ones (the branch zeroes padded
+    steps after each convolution and averages over the real ones)."""
+    params = {**PARAMS, "conv": "fcn"}
+    rng = np.random.default_rng(2)
+    model = build_model(params, window=9, channels=3, task="classify", n_outputs=3,
+                        masked=masked)
+    names = [layer.name for layer in model.layers]
+    assert {"fcn_conv_1", "fcn_conv_3", "fcn_norm_2", "fcn_average", "lstm_fcn"} <= set(names)
+    assert model.get_layer("fcn_conv_2").filters == 256
+    # weights away from their initial values, so padded steps would show if not handled
+    model.set_weights([np.abs(rng.normal(size=w.shape)).astype("float32") + 0.1
+                       for w in model.get_weights()])
+    short = rng.standard_normal((4, 3)).astype("float32")
+    batch = np.zeros((2, 9, 3), "float32")
+    batch[0, :4], batch[1] = short, rng.standard_normal((9, 3))
+    out = model.predict(batch, verbose=0)
+    assert out.shape == (2, 3)
+    if masked:  # the branch's features (the softmax of such weights saturates)
+        import keras
+
+        branch = keras.Model(model.inputs, model.get_layer("fcn_average").output)
+        alone = branch.predict(short[None], verbose=0)
+        assert np.abs(alone).max() > 1.0
+        np.testing.assert_allclose(branch.predict(batch, verbose=0)[:1], alone, rtol=1e-4)
+        np.testing.assert_allclose(out[:1], model.predict(short[None], verbose=0), atol=1e-5)
+    again = load_model(save_model(model, tmp_path / "m.keras"))
+    np.testing.assert_allclose(again.predict(batch, verbose=0), out, rtol=1e-5, atol=1e-6)
+
+
+def test_a_pooled_models_attention_is_spread_back_over_the_input_steps():
+    """Attention over pooled steps (each the mean of `pool` input steps) maps back to the
+    input's steps for the explainers: each input step its pooled step's share."""
+    from lstm_tune.explain.attention import steps_of
+
+    model = build_model({**PARAMS, "pool": 3}, window=10, channels=2)
+    x = np.random.default_rng(3).standard_normal((2, 10, 2)).astype("float32")
+    pooled = attention_weights(model, x)
+    assert pooled.shape == (2, 4)
+    spread = steps_of(pooled, 10)
+    assert spread.shape == (2, 10)
+    np.testing.assert_allclose(spread.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(spread[:, 0], spread[:, 2])  # one pooled step, three inputs
+    assert np.allclose(steps_of(spread, 10), spread)

@@ -80,6 +80,51 @@ class WordDropout(layers.Layer):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
+# LSTM-FCN (Karim et al. 2017): three 1-D convolutions (filters, kernel) with batch
+# normalisation and ReLU, averaged over time, beside the LSTM and joined before the head
+FCN_BLOCKS = ((128, 8), (256, 5), (128, 3))
+
+
+@keras.saving.register_keras_serializable(package="lstm_tune")
+class PaddedSteps(layers.Layer):
+    """[features, input] -> features with the input's padded steps (every channel 0) set
+    to 0, or (`average`) averaged over the steps that hold data: a padded sequence then
+    reads as it does alone, where a convolution pads with zeros too."""
+
+    def __init__(self, average: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.average = average
+
+    def call(self, inputs: list[Any]) -> Any:
+        h, x = inputs
+        valid = ops.cast(ops.any(ops.not_equal(x, 0.0), axis=-1, keepdims=True), h.dtype)
+        if not self.average:
+            return h * valid
+        return ops.sum(h * valid, axis=1) / ops.maximum(ops.sum(valid, axis=1), 1.0)
+
+    def compute_output_shape(self, input_shape: list[tuple]) -> tuple:
+        shape = tuple(input_shape[0])
+        return (shape[0], shape[2]) if self.average else shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "average": self.average}
+
+
+def fcn_branch(x: Any, masked: bool) -> Any:
+    """The FCN block of LSTM-FCN on the raw input: each convolution's output is zero on
+    padded steps (masked input) and the average skips them."""
+    h = x
+    for i, (filters, kernel) in enumerate(FCN_BLOCKS):
+        h = layers.Conv1D(filters, kernel, padding="same", name=f"fcn_conv_{i + 1}")(h)
+        h = layers.BatchNormalization(name=f"fcn_norm_{i + 1}")(h)
+        h = layers.Activation("relu", name=f"fcn_relu_{i + 1}")(h)
+        if masked:
+            h = PaddedSteps(name=f"fcn_padding_{i + 1}")([h, x])
+    if masked:
+        return PaddedSteps(average=True, name="fcn_average")([h, x])
+    return layers.GlobalAveragePooling1D(name="fcn_average")(h)
+
+
 def layer_units(params: dict[str, Any]) -> list[int]:
     """Units of each stacked layer: `units_1`, `units_2`, ... (or one shared `units`)."""
     n = int(params["layers"])
@@ -91,7 +136,7 @@ def build_model(
     n_outputs: int = 1, masked: bool = False, jit_compile: bool = False, vocabulary: int = 0,
 ) -> keras.Model:
     """A compiled model: optional pooling of steps, stacked (optionally bidirectional) LSTMs,
-    optional attention, the task's head. `masked`: inputs are sequences of any length,
+    optional attention, an optional FCN branch beside them (`conv: fcn`), the task's head. `masked`: inputs are sequences of any length,
     padded with zeros at the end, which the LSTMs skip (data/padded.py). `jit_compile`:
     the train and predict steps are compiled with XLA (train.use_xla says when it pays).
     `vocabulary` > 0: inputs are token ids (0 pads), each embedded in `embedding_dim`
@@ -127,6 +172,8 @@ def build_model(
             h = layers.Dropout(dropout, name=f"dropout_{i + 1}")(h)
     if attention:
         h, _ = TemporalAttention(name="attention")(h)
+    if params.get("conv", "none") == "fcn" and not vocabulary:
+        h = layers.Concatenate(name="lstm_fcn")([h, fcn_branch(inputs, masked)])
     outputs = the_task.head(h, n_outputs)
     model = keras.Model(inputs, outputs, name="lstm_tune")
     # no compiled metrics: the validation metric is measured in data units by train.UnitMetric,

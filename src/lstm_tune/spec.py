@@ -40,6 +40,7 @@ TRANSFORMS = (
 
 
 BASES = ("none", "ets", "arima")  # a hybrid's statistical model
+CONVS = ("none", "fcn")  # fcn: LSTM-FCN's convolutional branch beside the LSTM (model.py)
 
 FILE_SCHEMES = ("sqlite:///", "journal:///")
 
@@ -181,6 +182,7 @@ class SpaceSpec(_Strict):
     # forecasts: a hybrid learns what a statistical model (ets, arima) leaves (data/window.py)
     base: Any = "none"
     pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
+    conv: Any = "none"  # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model.py)
     # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)
     embedding_dim: Any = None  # size of each token's learned vector
     vocab_size: Any = None  # the most frequent training words kept (with padding and unknown)
@@ -229,6 +231,11 @@ class SpaceSpec(_Strict):
     @classmethod
     def _base(cls, v: Any) -> ParamDef:
         return parse_param("str", v, allowed=BASES)
+
+    @field_validator("conv", mode="after")
+    @classmethod
+    def _conv(cls, v: Any) -> ParamDef:
+        return parse_param("str", v, allowed=CONVS)
 
     @field_serializer("*")
     def _as_yaml(self, p: ParamDef | None) -> Any:
@@ -398,6 +405,9 @@ class StudySpec(_Strict):
             raise ValueError(problem_and_fix("task: texts are classified", "set task: classify"))
         if max(param_values(self.space.pool)) > 1:
             raise ValueError(problem_and_fix("space.pool: words are not pooled", "remove it"))
+        if "fcn" in param_values(self.space.conv):
+            raise ValueError(problem_and_fix("space.conv: texts have no convolutional branch",
+                                             "remove it"))
         parse = {"word_dropout": SpaceSpec._dropout}
         missing = {n: parse.get(n, SpaceSpec._int)(TEXT_DEFAULTS[n], _Named(n))
                    for n in TEXT_PARAMS if n not in given}

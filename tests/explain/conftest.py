@@ -78,6 +78,35 @@ def synthetic_sequences(tmp_path_factory):
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(seqs.informative)
 
 
+def lstm_fcn(study: dict, folder, min_value: float, max_epochs: int, patience: int):
+    """(context, samples, informative cells) for `study` with LSTM-FCN's convolutional
+    branch beside its LSTM: the explainers must read that model as well."""
+    path = folder / "fcn.yaml"
+    path.write_text(yaml.safe_dump({**study, "space": {**study["space"], "conv": "fcn"}}))
+    spec = load_spec(path)
+    loaded = load_data(spec.data_settings)
+    data = frame(spec.data_settings, loaded, "none") if spec.task == "forecast" else \
+        frame(spec.data_settings, loaded)
+    result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=max_epochs,
+                 patience=patience, seed=0)
+    print(f"{study['name']} LSTM-FCN: validation {result.value:.3f} after {result.epochs} epochs")
+    good = result.value < min_value if spec.task == "forecast" else result.value > min_value
+    assert good, f"the LSTM-FCN did not learn ({result.value})"
+    return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(loaded.informative)
+
+
+@pytest.fixture(scope="session")
+def synthetic_fcn(tmp_path_factory):
+    """The synthetic forecast, y = x0[t-1] - 0.8 x0[t-5], by an LSTM-FCN."""
+    return lstm_fcn(SYNTHETIC, tmp_path_factory.mktemp("synthetic_fcn"), 0.2, 100, 15)
+
+
+@pytest.fixture(scope="session")
+def synthetic_sequences_fcn(tmp_path_factory):
+    """The padded synthetic sequences by an LSTM-FCN (its branch must skip the padding)."""
+    return lstm_fcn(SYNTHETIC_SEQUENCES, tmp_path_factory.mktemp("sequences_fcn"), 0.8, 40, 8)
+
+
 SYNTHETIC_PANEL = {
     "name": "panel", "data": {"builtin": "synthetic_panel"}, "window": 6, "horizon": 2,
     "split": {"validation": 30, "test": 30},

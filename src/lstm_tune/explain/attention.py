@@ -16,13 +16,24 @@ from lstm_tune.model import attention_weights, has_attention
 METHOD = "attention weights (softmax over time steps)"
 
 
+def steps_of(weights: np.ndarray, steps: int) -> np.ndarray:
+    """Weights over a pooled model's steps (each the average of `pool` input steps) spread
+    back over the input's steps, each input step its pooled step's share; rows sum to 1."""
+    pooled = weights.shape[1]
+    if pooled == steps:
+        return weights
+    pool = int(np.ceil(steps / pooled))
+    spread = np.repeat(weights, pool, axis=1)[:, :steps] / pool
+    return spread / np.maximum(spread.sum(axis=1, keepdims=True), 1e-12)
+
+
 def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = None
                       ) -> Attribution | None:
     models = ctx.members or (ctx.model,)
     if not all(has_attention(m) for m in models):
         return None
     # (samples, steps), rows sum to 1; an ensemble's: the mean of its members' weights
-    weights = np.mean([attention_weights(m, x) for m in models], axis=0)
+    weights = np.mean([steps_of(attention_weights(m, x), x.shape[1]) for m in models], axis=0)
     return Attribution(
         values=weights[..., None].astype(np.float64), base_values=np.zeros(len(x)),
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
