@@ -212,3 +212,11 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     assert result.components["without the combination"]["rmse"] == pytest.approx(
         float(np.sqrt(np.mean((alone - np.asarray(test["actual"])) ** 2))))
     assert f"{1 - mix['weight']:.2f} x {mix['name']}" in result.model
+    # the predictor (what predict and export use) forecasts the same from raw history
+    from lstm_tune.api import Study
+    from lstm_tune.data.builtin import BUILTINS
+
+    times = load_data(spec.data_settings).times
+    origins = [times[i - 1] for i in test["target_idx"]]
+    table = Study(spec).predict(BUILTINS["airline"].load(), origins=origins)
+    np.testing.assert_allclose(table["forecast"].to_numpy(), test["predicted"], rtol=1e-9)
