@@ -169,6 +169,11 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
     saying what usually causes it and what the study file can do; None when it holds."""
     name = evaluation.metric.removeprefix("val_")
     test, val = evaluation.test.get(name), evaluation.validation
+    whose = "the best trial's"
+    mix = (evaluation.final or {}).get("combination") or {}
+    if mix.get("curve") and f"{mix.get('weight', -1):.2f}" in mix["curve"]:
+        # a combination is judged against its own validation figure, at its weight
+        val, whose = float(mix["curve"][f"{mix['weight']:.2f}"]), "the combination's"
     if test is None or not np.isfinite(val) or not np.isfinite(test):
         return None
     if spec.direction == "minimize":
@@ -190,7 +195,7 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
         if spec.final.model == "single" else "",
         "a larger split.validation") if f]
     shown = name.upper() if spec.task == "forecast" else name.replace("_", " ")
-    return (f"Test {shown} {test:.4g} is {worse} the best trial's validation {shown} "
+    return (f"Test {shown} {test:.4g} is {worse} {whose} validation {shown} "
             f"{val:.4g}. The search picked the trial that scored best on {where}: "
             f"the fewer they are, the more that score owes to luck, and the test part shows "
             f"what to expect. To make the choice sturdier, in the study file: "
