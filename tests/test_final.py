@@ -220,3 +220,9 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     origins = [times[i - 1] for i in test["target_idx"]]
     table = Study(spec).predict(BUILTINS["airline"].load(), origins=origins)
     np.testing.assert_allclose(table["forecast"].to_numpy(), test["predicted"], rtol=1e-9)
+    # recursively past the data: the first step is the one-step combined forecast, and the
+    # statistical model's share of each later step is its own path from the end
+    study_api = Study(spec)
+    ahead = study_api.predict(steps=3)
+    assert ahead["step"].tolist() == [1, 2, 3] and np.all(np.isfinite(ahead["forecast"]))
+    assert ahead["forecast"].iloc[0] == pytest.approx(study_api.predict()["forecast"].iloc[0])

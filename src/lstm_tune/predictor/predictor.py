@@ -115,8 +115,8 @@ class Predictor:
 
     # --- array level: what evaluation, calibration and predict share ----------------------
 
-    def outputs_at(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin]
-                   ) -> np.ndarray:
+    def outputs_at(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin],
+                   combine: bool = True) -> np.ndarray:
         """The members' mean output from each origin: forecasts in the data's units
         (n, horizon), or class probabilities (n, classes); a combination's forecasts are
         averaged with its statistical model's (NaN from origins before that model's
@@ -124,7 +124,7 @@ class Predictor:
         outputs = [self._member_outputs(m, histories, origins) for m in self.members]
         mean = np.mean(outputs, axis=0)
         c = self.combination
-        if c is None:
+        if c is None or not combine:
             return mean
         stat = c.paths(histories, origins, self.encoder.steps_ahead, mean.shape[1])
         return c.weight * mean + (1.0 - c.weight) * stat
@@ -173,11 +173,24 @@ class Predictor:
     def recursive_paths(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin],
                         steps: int) -> np.ndarray:
         """Forecasts of `steps` steps from each origin, `horizon` at a time, each block's
-        forecasts fed back as the next one's history: (n, steps)."""
+        forecasts fed back as the next one's history: (n, steps). A combination's
+        statistical model gives its own path of `steps` from each origin, filtered once
+        (re-filtering every fed-back history took minutes on a long seasonal series); the
+        LSTM's blocks read the combined forecasts fed back."""
         current = [histories[h].upto(p) for h, p in origins]
+        mix = self.combination
+        # one filter per series, over its true history, for every origin at once
+        stat = None if mix is None else mix.paths(histories, origins, self.encoder.steps_ahead,
+                                                  steps)
         out = np.zeros((len(current), 0))
         while out.shape[1] < steps:
-            block = self.outputs_at(current, [(i, len(c) - 1) for i, c in enumerate(current)])
+            block = self.outputs_at(current, [(i, len(h) - 1) for i, h in enumerate(current)],
+                                    combine=False)
+            if stat is not None:
+                done = out.shape[1]
+                width = min(block.shape[1], steps - done)
+                block = block[:, :width]
+                block = mix.weight * block + (1.0 - mix.weight) * stat[:, done: done + width]
             take = block[:, : steps - out.shape[1]]
             out = np.concatenate([out, take], axis=1)
             current = [c.extended(v, [f"+{k}" for k in range(len(v))])
