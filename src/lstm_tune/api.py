@@ -262,7 +262,7 @@ class Study:
         from lstm_tune.explain.dashboard import attach
         from lstm_tune.explain.run import explain_trial
         from lstm_tune.quiet import import_tensorflow
-        from lstm_tune.report.render import explain_images, render_explain_report
+        from lstm_tune.report.explain_page import explain_images, render_explain_report
 
         import_tensorflow()
         study = self.optuna_study

@@ -339,7 +339,7 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     path = result.report_path
     st = api.optuna_study
     if (spec.report_path / "index.html").is_file() and number is None:  # link it here
-        from lstm_tune.report.render import link_explanation
+        from lstm_tune.report.explain_page import link_explanation
 
         if not link_explanation(spec):
             _evaluate_and_report(spec, st, quiet=True)

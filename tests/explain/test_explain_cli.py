@@ -52,7 +52,7 @@ def test_explain_writes_a_faithful_report_and_attaches_it(tmp_path):
         assert words in page.text, words
     index = (tmp_path / "reports" / "synthetic" / "index.html").read_text()
     assert 'href="explain.html"' in index
-    assert "<!-- explain-link -->" in index  # linked in place (report.render.link_explanation)
+    assert "<!-- explain-link -->" in index  # linked in place (report.explain_page.link_explanation)
 
     storage = optuna.storages.RDBStorage(f"sqlite:///{tmp_path / 'synthetic.db'}")
     st = optuna.load_study(study_name="synthetic", storage=storage)

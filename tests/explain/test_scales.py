@@ -9,7 +9,7 @@ import pytest
 
 from lstm_tune.explain.run import explain_trial
 from lstm_tune.report.explain_words import describe_window
-from lstm_tune.report.render import waterfall_title
+from lstm_tune.report.explain_page import waterfall_title
 
 from tests.searched import searched
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from lstm_tune.report.render import EXPLAIN_LINK, link_explanation
+from lstm_tune.report.explain_page import EXPLAIN_LINK, link_explanation
 
 UNLINKED = ('<ul>\n<!-- explain-link -->\n<li class="note">Explain the best model with '
             '<code>lstm-tune explain s.yaml</code>.</li>\n<!-- /explain-link -->\n'

@@ -212,10 +212,10 @@ class Predictor:
         step with enough history before it). Classes: `data` holds sequences (arrays, a
         long CSV or .ts file) or texts (strings, or a CSV of them); one row per input with
         its class and each class's probability."""
-        from lstm_tune.predictor import inputs
+        from lstm_tune.predictor.inputs import read_history, read_samples
 
         if self.framing == "windows":
-            histories = inputs.read_history(self, data)
+            histories = read_history(self, data)
             return self._series_table(histories, steps, levels, origins)
         if steps is not None or origins is not None:
             raise StudyError("predict", "steps" if steps is not None else "origins",
@@ -223,7 +223,7 @@ class Predictor:
         if data is None:
             raise StudyError("predict", "input", f"classifying {self.framing} needs them "
                              "as input", "pass sequences or texts (--input FILE)")
-        ids, values = inputs.read_samples(self, data)
+        ids, values = read_samples(self, data)
         return self._class_table(ids, self.proba(values))
 
     def _series_table(self, histories: list[SeriesHistory], steps: int | None,

@@ -87,14 +87,15 @@ def class_words(result: Any) -> dict[str, list[tuple[str, float, int]]]:
 def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
     from lstm_tune.explain.faithfulness import agreement_text
     from lstm_tune.report import figures
-    from lstm_tune.report.render import _env, faithfulness_terms, value_texts, write_page
+    from lstm_tune.report.explain_terms import faithfulness_terms, value_texts
+    from lstm_tune.report.pages import env, write_page
 
     informative = ("each review's sentiment adjective, and 'not' right before one"
                    if result.informative_mask is not None else "not known here")
     first = next(iter(result.attributions.values()))
     json_path = write_page(spec.report_path / "explain.json",
                            json.dumps(result.to_json(), indent=2), spec)
-    text = _env.get_template("explain_texts.html").render(
+    text = env.get_template("explain_texts.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         version=__version__, agreement_text=agreement_text("text", "word"),
         json_name=json_path.name,

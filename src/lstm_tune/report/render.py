@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import warnings
 from collections import Counter
 from datetime import datetime, timezone
@@ -12,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import optuna
-from jinja2 import Environment, PackageLoader, select_autoescape
 from optuna.trial import TrialState
 
 from lstm_tune import __version__
@@ -25,19 +22,13 @@ from lstm_tune import metrics
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, validation_drop, verdict
 from lstm_tune.report import figures
+from lstm_tune.report.explain_page import EXPLAIN_LINK
+from lstm_tune.report.pages import env, write_page
 from lstm_tune.search.attrs import REASON_ATTR, TIE_ATTR
 from lstm_tune.search.strategies import evolution_warning
 from lstm_tune.search.trials import rank_key
 from lstm_tune.tasks import get_task
 from lstm_tune.spec import StudySpec
-
-_env = Environment(
-    loader=PackageLoader("lstm_tune.report", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["num"] = lambda v: f"{v:.4g}" if isinstance(v, float) else v
 
 IMPORTANCE_METHOD = "fANOVA, Optuna's FanovaImportanceEvaluator (random forest, seed 0)"
 RELIABLE_IMPORTANCE_TRIALS = 30  # below this many complete trials, the ranking is a hint
@@ -86,16 +77,6 @@ def check_report_dir(spec: StudySpec) -> None:
         raise StudyError(spec.source, "report_dir", f"cannot write reports to {str(path)!r} "
                          f"({exc.strerror or exc})", "make the folder writable or set "
                          "report_dir in the study file") from None
-
-
-def write_page(path: Path, text: str, spec: StudySpec) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StudyError(spec.source, "report_dir", f"cannot write {str(path)!r} ({exc.strerror})",
-                         "make the folder writable or set report_dir") from None
-    return path
 
 
 def text_description(loaded: Texts, params: dict[str, Any]) -> dict[str, Any]:
@@ -295,7 +276,7 @@ def series_images(spec: StudySpec, evaluation: Evaluation, table: Table, y_label
 
 def render_study_report(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                         loaded: Loaded) -> Path:
-    text = _env.get_template("study.html").render(**study_context(spec, study, evaluation, loaded))
+    text = env.get_template("study.html").render(**study_context(spec, study, evaluation, loaded))
     return write_page(spec.report_path / "index.html", text, spec)
 
 
@@ -307,206 +288,10 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
                           warnings_: list[str] | None = None) -> Path:
     seeds = len({r.seed for r in rows})
     image = figures.data_uri(figures.compare_curves(curves, spec.metric_name, seeds > 1))
-    text = _env.get_template("compare.html").render(
+    text = env.get_template("compare.html").render(
         spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name, seeds=seeds,
         baselines=baselines or {}, warnings=warnings_ or [],
         study_report=(spec.report_path / "index.html").is_file(),
         test_metric=spec.test_metric, version=__version__,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return write_page(spec.report_path / "compare.html", text, spec)
-
-
-def explain_images(result: Any) -> dict[str, Any]:
-    """Every figure of the explain report, as PNG bytes, keyed by a file-like name. Texts
-    have only the deletion curves: their words are shown highlighted, in HTML."""
-    from lstm_tune.report import explain_figures as ef
-
-    if result.framing == "tokens":
-        return {"deletion": ef.deletion_curves({k: f.deletion
-                                                for k, f in result.faithfulness.items()},
-                                               "words masked as unknown"),
-                "globals": {}, "classes": {}, "attention": None, "samples": [],
-                "waterfalls": []}
-    images: dict[str, Any] = {
-        "deletion": ef.deletion_curves({k: f.deletion for k, f in result.faithfulness.items()}),
-        "globals": {k: ef.global_importance(a, k) for k, a in result.attributions.items()
-                    if k != "attention"},
-        "classes": {c: ef.global_importance(a, f"SHAP, class {c}")
-                    for c, a in result.per_class.items()},
-        "attention": ef.attention_map(result.attributions["attention"], result.labels)
-        if "attention" in result.attributions else None,
-    }
-    ranked = result.errors if result.scaled_errors is None else result.scaled_errors
-    order = np.argsort(-ranked, kind="stable")
-    samples = []
-    if result.framing == "sequences":  # per class: one the model gets right, one it misses
-        for c in dict.fromkeys(result.actual):
-            for right in (True, False):
-                hit = [i for i in range(len(result.errors)) if result.actual[i] == c
-                       and (result.errors[i] == 0) == right]
-                if hit:
-                    i = hit[0]
-                    title = (f"{result.labels[i]}, class {c}: predicted "
-                             f"{result.predicted[i]} ({'right' if right else 'wrong'})")
-                    samples.append((title, ef.sample_maps(result.attributions, i, title)))
-    else:
-        picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
-        for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
-            kind = "large error" if rank < 2 else "typical"
-            scaled = ("" if result.scaled_errors is None
-                      else f", {result.scaled_errors[i]:.3g} of its series' scale")
-            title = (f"window for the target at {result.labels[i]} ({kind}: |error| "
-                     f"{result.errors[i]:.3g}{scaled})")
-            samples.append((title, ef.sample_maps(result.attributions, i, title)))
-    images["samples"] = samples
-    images["waterfalls"] = []
-    signed = [k for k in ("shap", "lime") if k in result.attributions]
-    if signed:
-        from lstm_tune.report.explain_words import describe_window
-
-        name = signed[0]
-        latest = len(result.errors) - 1
-        for i in dict.fromkeys((latest, int(order[0]))):
-            images["waterfalls"].append((
-                describe_window(result, name, i),
-                ef.waterfall(result.attributions[name], i, result.inputs, result.input_names,
-                             waterfall_title(result, name, i), scale=result.output_scale)))
-    return images
-
-
-def waterfall_title(result: Any, name: str, i: int) -> str:
-    """A waterfall's title: which sample, and for a forecast how the explained output f(x),
-    in the model's scale, maps to the prediction in the data's units."""
-    from lstm_tune.report.explain_words import fmt
-
-    what = (result.labels[i] if result.framing == "sequences"
-            else f"window for {result.target_name} at {result.labels[i]}")
-    attr = result.attributions[name]
-    if result.framing == "windows" and len(attr.predictions):
-        return (f"{name.upper()}, {what}\nf(x) = {float(attr.predictions[i]):.4g} in the "
-                f"model's scale (below) \u2192 predicted {fmt(result.predicted[i])} "
-                f"{result.target_name}, actual {fmt(result.actual[i])}")
-    return (f"{name.upper()}, {what}: predicted {fmt(result.predicted[i])}, "
-            f"actual {fmt(result.actual[i])}")
-
-
-def value_texts(result: Any, word: str) -> dict[str, str]:
-    """What each explainer's values are, in words, for the methods table."""
-    out = {}
-    for name, a in result.attributions.items():
-        if a.kind == "weight":
-            out[name] = "unsigned weights (where the model looks), not contributions"
-        elif result.framing == "tokens":
-            out[name] = ("contributions: how much the word moves the output against the word "
-                         "masked as an unknown word; base value = every word masked"
-                         + ("; intercept + contributions = LIME's local prediction"
-                            if name == "lime" else "; base value + contributions = the output"))
-        elif name == "lime":
-            out[name] = ("contributions: LIME's local slope × (input − training mean), so they "
-                         "read like SHAP's; intercept + contributions = LIME's local prediction")
-        else:
-            out[name] = ("contributions relative to the average output over a background of "
-                         f"training {word}s")
-    return out
-
-
-def faithfulness_terms(word: str, informative_text: str, texts: bool
-                       ) -> list[tuple[str, str]]:
-    """The faithfulness table's columns explained, for the report under it."""
-    if texts:
-        return [
-            ("Mass on informative words", "where the truth is known (the built-in reviews: "
-             f"{informative_text}), the share of all absolute attribution over the explained "
-             "texts that falls on the words that decide each text's label; 100% is perfect. "
-             "Attention counts its weights."),
-            ("Sign agreement", "the share of texts whose deciding words, summed, push the "
-             "explained class's probability the way the truth says: up when it is the text's "
-             "true class, down when not. Correlation: between that sum and the true direction "
-             "(+1 or −1). Attention weights have no sign."),
-            ("Deletion area", "the mean change of the explained probability as the explainer's "
-             "top-ranked words of each text are masked (read as unknown words), averaged over "
-             "the curve; larger means the ranking found the words the model really uses."),
-            ("Random", "the same for words masked in a random order. Ratio above 1 means the "
-             "explainer beats chance."),
-        ]
-    return [
-        ("Mass on informative cells", "where the truth is known (built-in synthetic tasks: "
-         f"{informative_text}), the share of all absolute attribution over the explained "
-         f"{word}s that falls on those cells; 100% is perfect. Attention is over time steps "
-         "only, so its figure counts whole steps."),
-        ("Sign agreement", f"where the truth is known, the share of {word}s in which an "
-         "informative cell's contribution has the sign of its true contribution, coefficient "
-         "× (input − the explainer's reference input); the worst cell is shown. Correlation: "
-         "between the attributions and the true contributions on those cells. Attention "
-         "weights have no sign."),
-        ("Deletion area", "the mean change of the model's output (model scale) as the "
-         f"explainer's top-ranked cells of each {word} are replaced by the training mean, "
-         "averaged over the curve; larger means the ranking found the cells the model really "
-         "uses."),
-        ("Random", "the same for a random ranking of the cells. Ratio above 1 means the "
-         "explainer beats chance."),
-    ]
-
-
-EXPLAIN_LINK = ('<li><a href="explain.html">Why the best model predicts what it predicts: SHAP, '
-                'LIME and attention, with their faithfulness</a></li>')
-_EXPLAIN_MARK = re.compile(r"<!-- explain-link -->.*?<!-- /explain-link -->", re.S)
-
-
-def link_explanation(spec: StudySpec) -> bool:
-    """Point the study report at explain.html where it marks the place, without evaluating
-    the study again (for an ensemble that reloads every member: about 7 s of `explain`).
-    False where there is no report or no mark (a report older than the mark)."""
-    index = spec.report_path / "index.html"
-    if not index.is_file():
-        return False
-    html = index.read_text(encoding="utf-8")
-    linked, found = _EXPLAIN_MARK.subn(
-        lambda _: f"<!-- explain-link -->\n{EXPLAIN_LINK}\n<!-- /explain-link -->", html, count=1)
-    if found:
-        index.write_text(linked, encoding="utf-8")
-    return bool(found)
-
-
-def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
-    from lstm_tune.explain.faithfulness import agreement_text
-
-    if result.framing == "tokens":
-        from lstm_tune.report.explain_texts import render_text_explain_report
-
-        return render_text_explain_report(spec, result, images)
-    uri = figures.data_uri
-    from lstm_tune.explain.attribution import lag_name, position_name
-
-    name_of = position_name if result.framing == "sequences" else lag_name
-    informative = ", ".join(f"{f} at {name_of(step)} (coefficient {c:+g})"
-                            for step, f, c in result.informative) or "not known here"
-    sequences = result.framing == "sequences"
-    first = next(iter(result.attributions.values()))
-    json_path = write_page(spec.report_path / "explain.json",
-                           json.dumps(result.to_json(), indent=2), spec)
-    text = _env.get_template("explain.html").render(
-        spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        informative_text=informative, version=__version__,
-        agreement_text=agreement_text("sequence" if sequences else "window"),
-        json_name=json_path.name, word="sequence" if sequences else "window", cells="cells",
-        value_texts=value_texts(result, "sequence" if sequences else "window"),
-        faithfulness_terms=faithfulness_terms("sequence" if sequences else "window",
-                                              informative, False),
-        chosen_how="test sequences, each class in turn" if sequences
-        else "the most recent ones, test split first",
-        picks_how="For each class, a sequence the model gets right and one it gets wrong, "
-        "where there is one." if sequences
-        else "The windows with the largest errors and typical ones (median error)"
-        + (", errors over each series' scale (MASE's), as the series differ in units."
-           if result.scaled_errors is not None else "."),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        images={
-            "deletion": uri(images["deletion"]),
-            "globals": {k: uri(v) for k, v in images["globals"].items()},
-            "classes": {k: uri(v) for k, v in images["classes"].items()},
-            "attention": uri(images["attention"]) if images["attention"] else None,
-            "samples": [(t, uri(v)) for t, v in images["samples"]],
-            "waterfalls": [(t, uri(v)) for t, v in images["waterfalls"]],
-        })
-    return write_page(spec.report_path / "explain.html", text, spec)
