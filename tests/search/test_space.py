@@ -22,7 +22,8 @@ def test_space_expands_units_per_layer_and_keeps_fixed_values(write_study):
     space = SearchSpace(spec.space)
     assert set(space.distributions) == {"layers", "units_1", "units_2", "learning_rate",
                                         "batch_size", "attention", "transform"}
-    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "pool": 1, "base": "none"}
+    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "pool": 1, "base": "none",
+                           "conv": "none"}
 
 
 def test_a_space_without_transforms_tries_those_the_data_allows(write_study, tmp_path):
