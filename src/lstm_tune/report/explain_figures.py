@@ -84,7 +84,8 @@ def deletion_curves(curves: dict[str, DeletionCurve],
     return png(fig)
 
 
-def sample_maps(attrs: dict[str, Attribution], index: int, title: str) -> bytes:
+def sample_maps(attrs: dict[str, Attribution], index: int, title: str,
+                scale: str = "") -> bytes:
     """One window: each explainer's map side by side, the signed ones on one colour scale
     (so a cell twice as red is twice the contribution in either), each with the part of the
     output it leaves unattributed."""
@@ -99,8 +100,9 @@ def sample_maps(attrs: dict[str, Attribution], index: int, title: str) -> bytes:
             label += f" (not attributed: {rest:+.3g})"
         _heatmap(ax, a.values[index], a.step_names, a.feature_names, label,
                  signed=name in signed, lim=lim or None)
-    fig.suptitle(title + ("\nSHAP and LIME share one colour scale" if len(signed) > 1
-                          else ""), fontsize=10)
+    said = title + (f"\ncontributions to {scale}" if scale and signed else "")
+    fig.suptitle(said + ("\nSHAP and LIME share one colour scale" if len(signed) > 1
+                         else ""), fontsize=10)
     fig.tight_layout()
     return png(fig)
 

@@ -50,7 +50,8 @@ def explain_images(result: Any) -> dict[str, Any]:
                     i = hit[0]
                     title = (f"{result.labels[i]}, class {c}: predicted "
                              f"{result.predicted[i]} ({'right' if right else 'wrong'})")
-                    samples.append((title, ef.sample_maps(result.attributions, i, title)))
+                    samples.append((title, ef.sample_maps(
+                        result.attributions, i, title, result.output_scale)))
     else:
         picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
         for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
@@ -59,7 +60,8 @@ def explain_images(result: Any) -> dict[str, Any]:
                       else f", {result.scaled_errors[i]:.3g} of its series' scale")
             title = (f"window for the target at {result.labels[i]} ({kind}: |error| "
                      f"{result.errors[i]:.3g}{scaled})")
-            samples.append((title, ef.sample_maps(result.attributions, i, title)))
+            samples.append((title, ef.sample_maps(
+                result.attributions, i, title, result.output_scale)))
     images["samples"] = samples
     images["waterfalls"] = []
     signed = [k for k in ("shap", "lime") if k in result.attributions]
