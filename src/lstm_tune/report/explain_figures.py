@@ -111,13 +111,23 @@ def _cell_label(attr: Attribution, inputs: np.ndarray, names: Sequence[str], ind
                 step: int, feature: int) -> str:
     """'passengers (log change) at t-12 = 0.031 (raw 405)': the cell, the value the model
     read (before scaling) and, where that is a transform, the data's own value beside it."""
-    read = float(attr.data[index, step, feature])
+    read, raw = cell_values(attr, inputs, index, step, feature)
     label = f"{attr.feature_names[feature]} at {attr.step_names[step]} = {read:.4g}"
+    if raw is not None:
+        label += f" ({names[feature] if feature < len(names) else 'raw'} {raw:.4g})"
+    return label
+
+
+def cell_values(attr: Attribution, inputs: np.ndarray, index: int, step: int, feature: int
+                ) -> tuple[float, float | None]:
+    """The value the model read in a cell (before scaling) and the data's own value where
+    that differs (the model read a transform), else None."""
+    read = float(attr.data[index, step, feature])
     if inputs.size and feature < inputs.shape[2]:
         raw = float(inputs[index, step, feature])
         if not np.isclose(raw, read, rtol=1e-6, atol=1e-9):
-            label += f" ({names[feature] if feature < len(names) else 'raw'} {raw:.4g})"
-    return label
+            return read, raw
+    return read, None
 
 
 def top_cells(attr: Attribution, index: int, k: int = 8) -> list[tuple[int, int]]:

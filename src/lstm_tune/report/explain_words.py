@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from lstm_tune.explain.attribution import Attribution
-from lstm_tune.report.explain_figures import top_cells
+from lstm_tune.report.explain_figures import cell_values, top_cells
 
 
 def fmt(v: Any) -> str:
@@ -32,12 +30,8 @@ def describe_window(result: Any, name: str, index: int) -> str:
         d = float(v[s, f])
         if d == 0:
             continue
-        read = float(attr.data[index, s, f])
-        value = f"value {read:.4g}"
-        if result.inputs.size and f < result.inputs.shape[2]:
-            raw = float(result.inputs[index, s, f])
-            if not np.isclose(raw, read, rtol=1e-6, atol=1e-9):  # the model read a transform
-                value += f"; {raw:.4g} in the data"
+        read, raw = cell_values(attr, result.inputs, index, s, f)
+        value = f"value {read:.4g}" + (f"; {raw:.4g} in the data" if raw is not None else "")
         pushes.append(f"{attr.feature_names[f]} at {attr.step_names[s]} ({value}) pushes it "
                       f"{'up' if d > 0 else 'down'} by {abs(d):.3g}")
     if pushes:
