@@ -59,12 +59,20 @@ def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
 def run_one(folder: Path, name: str, how: str, seed: int, finals: list[str]
             ) -> list[dict[str, Any]]:
     """One search, then each final model's test metric (and the baselines')."""
+    study = {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
+    return run_with_finals(folder, study, {f: FINALS[f] for f in finals},
+                           {"study": name, "variant": how})
+
+
+def run_with_finals(folder: Path, study: dict[str, Any], finals: dict[str, dict[str, Any]],
+                    labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """`lstm-tune run --no-report` on the study as a user runs it, then its search tested
+    with each final model's settings: one row each, with the baselines on the same points."""
     import optuna
 
     from lstm_tune.api import Study
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
     path = folder / f"{study['name']}.yaml"
     path.write_text(yaml.safe_dump(study))
     start = time.perf_counter()
@@ -74,13 +82,12 @@ def run_one(folder: Path, name: str, how: str, seed: int, finals: list[str]
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-2000:])
     rows = []
-    for final in finals:
-        settings = FINALS[final]
+    for final, settings in finals.items():
         spec_path = folder / f"{study['name']}.{final.replace(' + ', '_')}.yaml"
         spec_path.write_text(yaml.safe_dump({**study, "final": settings}))
         ev = Study.from_yaml(spec_path).evaluation
         metric = next(iter(ev.test))
-        rows.append({"study": name, "variant": how, "final": final, "seed": seed,
+        rows.append({**labels, "final": final, "seed": study["seed"],
                      "metric": metric, "test": ev.test[metric], "wall_s": round(wall, 1),
                      "chosen": ev.final.get("choice", "single"),
                      "weight": (ev.final.get("combination") or {}).get("weight"),

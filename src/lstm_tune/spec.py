@@ -181,7 +181,9 @@ class SpaceSpec(_Strict):
     transform: Any = AUTO  # forecasts: the transforms the data allows (data/window.py)
     # forecasts: a hybrid learns what a statistical model (ets, arima) leaves (data/window.py)
     base: Any = "none"
-    pool: Any = 1  # average this many neighbouring steps before the LSTM (long sequences)
+    # average this many neighbouring steps before the LSTM; auto: long classified sequences
+    # are brought to 25-50 steps (search/space.py, auto_pools), others are not pooled
+    pool: Any = AUTO
     conv: Any = "none"  # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model.py)
     # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)
     embedding_dim: Any = None  # size of each token's learned vector
@@ -193,7 +195,7 @@ class SpaceSpec(_Strict):
                      "max_length", mode="after")
     @classmethod
     def _int(cls, v: Any, info: Any) -> ParamDef | None:
-        if info.field_name == "batch_size" and v == AUTO:
+        if info.field_name in ("batch_size", "pool") and v == AUTO:
             return FromData()
         if v is None and info.field_name in TEXT_PARAMS:
             return None
@@ -403,7 +405,7 @@ class StudySpec(_Strict):
             return
         if self.task != "classify":
             raise ValueError(problem_and_fix("task: texts are classified", "set task: classify"))
-        if max(param_values(self.space.pool)) > 1:
+        if max(param_values(self.space.pool), default=1) > 1:
             raise ValueError(problem_and_fix("space.pool: words are not pooled", "remove it"))
         if "fcn" in param_values(self.space.conv):
             raise ValueError(problem_and_fix("space.conv: texts have no convolutional branch",

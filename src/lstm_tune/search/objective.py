@@ -41,7 +41,7 @@ from lstm_tune.search.attrs import (
     UPDATES_ATTR,
     VAL_FORECASTS_ATTR,
 )
-from lstm_tune.search.space import DataSize, SearchSpace
+from lstm_tune.search.space import DataSize, SearchSpace, auto_pools
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
 from lstm_tune.tasks import get_task
@@ -104,7 +104,9 @@ class Objective:
                  for name, p in self.spec.space.params().items()}
         data = self.datasets.get(first)
         return DataSize(len(data.train), int(data.window),
-                        candidate_transforms(self.spec.data_settings, self.table))
+                        candidate_transforms(self.spec.data_settings, self.table),
+                        auto_pools(int(data.window), self.spec.task == "classify",
+                                   bool(getattr(data, "masked", False))))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()

@@ -65,6 +65,14 @@ AUTO_BATCH_RANGE = (8, 512)
 # 128 with larger layers.
 MAX_EPOCH_STEPS = 2000
 
+# `pool: auto`. An LSTM reads a long sequence step by step and forgets its start: on GunPoint
+# (150 steps) one plain LSTM scored 0.65 test accuracy reading every step and 0.92 on the
+# means of 5 neighbouring steps (30 steps). Classified sequences longer than POOL_ABOVE
+# steps are pooled to about each of POOL_LENGTHS steps; forecasts are not pooled (the last
+# steps matter one by one), nor padded sequences (a mean would mix in the padding).
+POOL_ABOVE = 64
+POOL_LENGTHS = (50, 25)
+
 
 @dataclass(frozen=True)
 class DataSize:
@@ -73,6 +81,15 @@ class DataSize:
     samples: int  # training samples
     steps: int = 1  # steps the LSTM reads in one sample
     transforms: tuple[str, ...] = ("none",)  # the target transforms the data allows
+    pools: tuple[int, ...] = (1,)  # the poolings the data calls for (auto_pools)
+
+
+def auto_pools(steps: int, classify: bool, padded: bool) -> tuple[int, ...]:
+    """The poolings `pool: auto` searches: those that bring a long classified sequence to
+    about POOL_LENGTHS steps; 1 (none) for short sequences, forecasts and padded data."""
+    if not classify or padded or steps <= POOL_ABOVE:
+        return (1,)
+    return tuple(sorted({max(2, math.ceil(steps / n)) for n in POOL_LENGTHS}))
 
 
 def auto_batch_sizes(size: DataSize) -> tuple[int, ...]:
@@ -101,11 +118,10 @@ class SearchSpace:
             if isinstance(p, FromData):
                 if size is None:
                     del defs[name]
-                elif name == "transform":
-                    defs[name] = (Choice(size.transforms) if len(size.transforms) > 1
-                                  else FixedParam(size.transforms[0]))
                 else:
-                    defs[name] = Choice(auto_batch_sizes(size))
+                    values = {"transform": size.transforms, "pool": size.pools}.get(
+                        name) or auto_batch_sizes(size)
+                    defs[name] = Choice(values) if len(values) > 1 else FixedParam(values[0])
         units = defs.pop("units")
         max_layers = int(max(param_values(defs["layers"])))
         for i in range(max_layers):

@@ -43,7 +43,7 @@ def check_inputs(spec: StudySpec) -> None:
     first = {name: (param_values(p) or [None])[0] for name, p in spec.space.params().items()}
     for transform in candidate_transforms(settings, loaded):
         data = frame(settings, loaded, {**first, "transform": transform})
-        if data.masked and max(param_values(spec.space.pool)) > 1:
+        if data.masked and max(param_values(spec.space.pool), default=1) > 1:
             raise StudyError(spec.source, "space.pool", "the sequences have different lengths, "
                              "and padded sequences cannot be pooled", "set space.pool: 1")
 

@@ -1,0 +1,81 @@
+"""Classifier quality against the baselines: the default study, the shipped one, LSTM-FCN.
+
+    python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews]
+                                     [--variants default,fcn,shipped] [--seeds 3]
+                                     [--finals "single,single + combine"] [--keep DIR]
+
+For each built-in and variant and seed, one study runs through `lstm-tune run --no-report`
+as a user runs it (default workers), then is tested with each final model. Variants:
+`default` (what a new user writes: the data, `task: classify`, 20 trials, a seed; no
+space), `fcn` (the same with `space.conv: [none, fcn]`, LSTM-FCN searched), `shipped` (the
+study file in studies/, where there is one). Prints the test accuracy's median and range
+over seeds beside every baseline on the same points (1-NN for sequences, TF-IDF + logistic
+regression for texts, the majority class), and each run's wall time. Measurements, not
+tests: compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.forecasts import STUDIES, run_with_finals, summary
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+FINALS = {"single": {"model": "single"},
+          "single + combine": {"model": "single", "combine": True}}
+
+
+def study_file(data: str, how: str) -> dict[str, Any] | None:
+    """The study of a variant; None where the variant does not apply (no shipped file)."""
+    if how == "shipped":
+        path = STUDIES / f"{data}.yaml"
+        return yaml.safe_load(path.read_text()) if path.exists() else None
+    study: dict[str, Any] = {"name": data, "task": "classify", "data": {"builtin": data},
+                             "budget": {"trials": 20}}
+    if how == "fcn":
+        study["space"] = {"conv": ["none", "fcn"]}
+    return study
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks.table import markdown, write_csv
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="gunpoint,japanese_vowels,reviews")
+    ap.add_argument("--variants", default="default,fcn,shipped")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--keep", type=Path, help="keep the studies here")
+    ap.add_argument("--finals", default="single",
+                    help=f"final models to test, of: {', '.join(FINALS)}")
+    args = ap.parse_args(argv)
+    finals = {f.strip(): FINALS[f.strip()] for f in args.finals.split(",")}
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_classifiers_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    for seed in range(args.first_seed, args.first_seed + args.seeds):  # seeds outermost
+        for data in args.data.split(","):
+            for how in args.variants.split(","):
+                study = study_file(data, how)
+                if study is None or (how == "fcn" and data == "reviews"):  # texts: no FCN
+                    continue
+                study = {**study, "seed": seed, "name": f"{data}_{how}_s{seed}"}
+                rows += run_with_finals(folder, study, finals, {"study": data, "variant": how})
+                print(f"done: {data} {how} seed {seed}: " + ", ".join(
+                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(finals):]),
+                    file=sys.stderr, flush=True)
+                write_csv(rows, folder / "classifiers__every_run.csv")
+    print(markdown(summary(rows)))
+    print(f"\nevery run: {folder / 'classifiers__every_run.csv'}")
+
+
+if __name__ == "__main__":
+    main()
