@@ -33,7 +33,7 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     ev = study.evaluation
     assert list(ev.test)[:3] == ["accuracy", "balanced_accuracy", "macro_f1"]
     assert ev.test["accuracy"] >= 0.8, ev.test  # the class is the sign of one cell
-    assert set(ev.baselines) == {"majority_class", "nearest_neighbour"}
+    assert set(ev.baselines) == {"majority_class", "logistic_regression", "nearest_neighbour"}
     assert len(ev.predictions["test"]["actual"]) == 40  # the published test part, all of it
     predicted = study.predict(X[120:125])
     assert list(predicted["class"]) == list(ev.predictions["test"]["predicted"][:5])

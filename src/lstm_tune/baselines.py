@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from lstm_tune.data.window import Dataset, Split
+from lstm_tune.predictor.linear import fit_on, resampled
 from lstm_tune.statistical import statistical_forecasts
 
 
@@ -109,13 +110,8 @@ def flat_inputs(data: Any, split: Split) -> np.ndarray:
     sequences of different lengths resampled (linearly, per channel) to the padded length."""
     if not getattr(data, "masked", False):
         return split.x.reshape(len(split), -1)
-    steps = data.window
-    rows = []
-    for x, n in zip(split.x, data.lengths_at(split.target_idx)):
-        grid = np.linspace(0, n - 1, steps)
-        rows.append(np.stack([np.interp(grid, np.arange(n), x[:n, c])
-                              for c in range(x.shape[1])], axis=1).reshape(-1))
-    return np.asarray(rows)
+    return resampled([x[:n] for x, n in zip(split.x, data.lengths_at(split.target_idx))],
+                     data.window)
 
 
 def _majority(data: Any, split: Split) -> Baseline:
@@ -129,44 +125,30 @@ def _majority(data: Any, split: Split) -> Baseline:
                     np.array([majority] * len(split)), np.tile(shares, (len(split), 1)))
 
 
-def text_baselines(data: Any, split: Split) -> list[Baseline]:
-    """The majority class, and TF-IDF of words and word pairs with a logistic regression,
-    fitted on the training and validation texts: what a text classifier must beat."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    texts = np.asarray(data.texts.texts, dtype=object)
-    seen = np.concatenate([data.train.target_idx, data.val.target_idx])
-    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                          LogisticRegression(max_iter=1000))
-    model.fit(texts[seen], data.texts.labels[seen])
-    proba = np.zeros((len(split), len(data.classes)))
-    found = model.predict_proba(texts[split.target_idx])
-    for column, name in enumerate(model.classes_):  # the data's class order
-        proba[:, list(data.classes).index(_label(name))] = found[:, column]
-    return [_majority(data, split),
-            Baseline("tfidf_logistic", "TF-IDF of words and word pairs, logistic regression "
-                     "(scikit-learn defaults, C=1), fitted on the training and validation texts",
-                     model.predict(texts[split.target_idx]), proba)]
-
-
 def class_baselines(data: Any, split: Split) -> list[Baseline]:
-    """The majority class and 1-nearest-neighbour (Euclidean) of the samples before `split`
-    (training and validation: a baseline has nothing to select); for texts, TF-IDF with a
-    logistic regression instead of 1-NN."""
+    """The majority class, the linear classifier a combination uses (predictor/linear.py:
+    logistic regression on the flattened sequence, or on TF-IDF of words and word pairs)
+    and, for sequences and windows, 1-nearest-neighbour (Euclidean); each fitted on the
+    samples before `split` (training and validation: a baseline has nothing to select)."""
+    seen = [data.train, data.val]
+    out = [_majority(data, split)]
+    linear = fit_on(data, seen)
+    if linear is not None:
+        proba = linear.proba(data.raw_samples(split.target_idx))
+        out.append(Baseline(linear.name, linear.method + ", fitted on the training and "
+                            "validation " + ("texts" if linear.kind == "texts" else
+                                             "sequences"),
+                            np.asarray(data.classes)[proba.argmax(axis=1)], proba))
+    if data.framing == "tokens":
+        return out
     from sklearn.neighbors import KNeighborsClassifier
 
-    if data.framing == "tokens":
-        return text_baselines(data, split)
-    seen = [data.train, data.val]
     knn = KNeighborsClassifier(n_neighbors=1, algorithm="brute").fit(
         np.concatenate([flat_inputs(data, s) for s in seen]),
         np.concatenate([data.actual(s) for s in seen]))
-    resampled = " resampled to one length," if getattr(data, "masked", False) else ""
-    return [
-        _majority(data, split),
+    resampled_ = " resampled to one length," if getattr(data, "masked", False) else ""
+    return out + [
         Baseline("nearest_neighbour", "the class of the closest training or validation "
-                 f"sample (1-NN, Euclidean distance on the scaled{resampled} inputs)",
+                 f"sample (1-NN, Euclidean distance on the scaled{resampled_} inputs)",
                  knn.predict(flat_inputs(data, split))),
     ]

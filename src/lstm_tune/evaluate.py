@@ -171,7 +171,8 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
     test, val = evaluation.test.get(name), evaluation.validation
     whose = "the best trial's"
     mix = (evaluation.final or {}).get("combination") or {}
-    if mix.get("curve") and f"{mix.get('weight', -1):.2f}" in mix["curve"]:
+    if mix.get("curve") and f"{mix.get('weight', -1):.2f}" in mix["curve"] and \
+            not mix.get("criterion"):  # a classes' curve is of log loss, not the metric
         # a combination is judged against its own validation figure, at its weight
         val, whose = float(mix["curve"][f"{mix['weight']:.2f}"]), "the combination's"
     if test is None or not np.isfinite(val) or not np.isfinite(test):
@@ -317,10 +318,10 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
     components = {}
     if forecast:
         test["bounds"] = test_bounds(predictor, data, predicted)
-        if predictor.combination is not None:  # the LSTM alone, on the same points
-            alone = Predictor(predictor.task, predictor.members)
-            components["without the combination"] = task.scores(data, data.test, alone.readable(
-                split_outputs(alone, data, data.test)[1])[0])
+    if predictor.combination is not None:  # the LSTM alone, on the same points
+        alone = Predictor(predictor.task, predictor.members)
+        components["without the combination"] = task.scores(data, data.test, *alone.readable(
+            split_outputs(alone, data, data.test)[1]))
     scores = task.scores(data, data.test, predicted, proba)
     significance = {b.name: compare(data, predicted, b.predicted) for b in baselines}
     chosen = wanted(spec)

@@ -39,7 +39,8 @@ from lstm_tune import combine
 from lstm_tune.combine import CombinationChoice
 from lstm_tune.search.attrs import FINAL_ATTR, MODEL_ATTR, VAL_FORECASTS_ATTR
 from lstm_tune.search.storage import artifact_store
-from lstm_tune.search.trials import best_trial, load_trial_model, ranked, trial_params
+from lstm_tune.search.trials import (
+    best_trial, load_trial_model, ranked, trial_params, trial_training)
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -93,8 +94,7 @@ class FinalModel:
 
 def wanted(spec: StudySpec) -> bool:
     """Whether the study asks for more than the best trial's own model."""
-    return spec.final.model != "single" or spec.final.seeds > 1 or (
-        spec.final.combine and spec.task == "forecast")
+    return spec.final.model != "single" or spec.final.seeds > 1 or spec.final.combine
 
 
 def refit_epochs(trial: optuna.trial.FrozenTrial, patience: int) -> int:
@@ -146,7 +146,8 @@ class Builder:
         self.top = top_trials(spec, study, spec.final.top) if spec.final.model in (
             "ensemble", "auto") else [self.best]
         self.trials = {t.number: t for t in [self.best, *self.top]}
-        self.epochs = {n: refit_epochs(t, spec.training.patience) for n, t in self.trials.items()}
+        self.epochs = {n: refit_epochs(t, trial_training(spec, t)[1])
+                       for n, t in self.trials.items()}
         self._models: dict[tuple[str, int, int, int], Any] = {}
         self._combinations: dict[str, CombinationChoice | None] = {}
 
@@ -165,7 +166,7 @@ class Builder:
             from lstm_tune.train import fit, fit_epochs
 
             params = trial_params(self.spec, self.trials[trial])
-            patience, most = self.spec.training.patience, self.spec.training.max_epochs
+            most, patience = trial_training(self.spec, self.trials[trial])
             saved = bool(self.trials[trial].user_attrs.get(MODEL_ATTR))
             if how in ("single", "search") and seed == 0 and fold == 0 and saved:
                 model = load_trial_model(self.spec, self.trials[trial])
@@ -212,20 +213,34 @@ class Builder:
             outputs.append(np.asarray(own.to_units(own.val, raw)).reshape(len(own.val), -1))
         return data, np.mean(outputs, axis=0)
 
+    def fold_proba(self, trials: list[int], fold: int, how: str
+                   ) -> tuple[AnyDataset, np.ndarray]:
+        """The trials' mean class probabilities on fold `fold`'s validation part, by their
+        models of that fold trained as `how` says (seed 0)."""
+        data = self.data(trials[0], fold)
+        outputs = [np.asarray(self.model(how, n, 0, fold).predict(self.data(n, fold).val.x,
+                                                                  verbose=0), dtype=float)
+                   for n in trials]
+        return data, np.mean(outputs, axis=0)
+
     def recipe(self, choice: str) -> str:
         """How a candidate's configurations are rehearsed on a fold: for the epochs early
         stopping kept there (the best trial's own model), or the refit's epochs."""
         return "rehearse_single" if choice == "single" else "rehearse"
 
     def combination(self, choice: str) -> CombinationChoice | None:
-        """The statistical model and weight of the candidate's combination, chosen on
-        every validation fold from its configurations' rehearsals (combine.py); None for
-        classes, or where no statistical model fits."""
+        """The statistical model (forecasts) or linear classifier (classes) and the weight
+        of the candidate's combination, chosen on every validation fold from its
+        configurations' rehearsals (combine.py); None where no such model fits."""
         if choice not in self._combinations:
-            self._combinations[choice] = None if self.spec.task != "forecast" else \
-                combine.choose([self.fold_forecasts(self.members(choice), f,
-                                                    self.recipe(choice))
-                                for f in range(self.spec.split.folds)])
+            folds, members = range(self.spec.split.folds), self.members(choice)
+            if self.spec.task == "forecast":
+                how = self.recipe(choice)
+                self._combinations[choice] = combine.choose(
+                    [self.fold_forecasts(members, f, how) for f in folds])
+            else:  # the search's own models (combine.py, "Classes", says why)
+                self._combinations[choice] = combine.choose_classes(
+                    [self.fold_proba(members, f, "search") for f in folds])
         return self._combinations[choice]
 
     def validation(self, choice: str, seed: int) -> float:

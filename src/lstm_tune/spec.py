@@ -268,11 +268,24 @@ TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
 
 
 class TrainingSpec(_Strict):
-    max_epochs: int = Field(60, ge=1, le=10000)
-    patience: int = Field(8, ge=1, le=10000)
+    """Epochs per trial, early stopping's patience and XLA. `auto` (the default) counts the
+    optimizer's updates rather than epochs (search/space.py, training_length): at least 60
+    epochs and 750 updates, and a patience of at least 8 epochs and 150 updates, in the
+    space's smallest batches, so that 40 training sequences (5 batches an epoch) train as
+    long as 2,000 windows do."""
+
+    max_epochs: Literal["auto"] | int = "auto"
+    patience: Literal["auto"] | int = "auto"
     # compile the train and predict steps with XLA: auto = where the measured break-even
     # says it pays (train.use_xla), on, or off
     xla: Literal["auto", "on", "off"] = "auto"
+
+    @field_validator("max_epochs", "patience", mode="after")
+    @classmethod
+    def _epochs(cls, v: Any) -> Any:
+        if v != AUTO and not 1 <= int(v) <= 10000:
+            raise ValueError("must be auto or a whole number from 1 to 10000")
+        return v
 
 
 class FinalSpec(_Strict):
@@ -281,8 +294,10 @@ class FinalSpec(_Strict):
     kept; ensemble: the mean of the `top` best configurations, each refitted; auto:
     whichever of the three predicts fold 0's validation part best (never the test part).
     Each is built `seeds` times, so the test metric comes with its spread over seeds.
-    `combine` (forecasts): the final model averaged with the better statistical model (ETS
-    or seasonal ARIMA), the weight chosen on the validation folds (combine.py)."""
+    `combine`: the final model averaged with the better statistical model (forecasts: ETS
+    or seasonal ARIMA) or a logistic regression (classified sequences: on the flattened
+    sequence; texts: on TF-IDF of words and word pairs), the weight chosen on the
+    validation folds (combine.py)."""
 
     model: Literal["single", "refit", "ensemble", "auto"] = "single"
     seeds: int = Field(1, ge=1, le=20)
@@ -384,6 +399,11 @@ class StudySpec(_Strict):
             transforms=tuple(param_values(self.space.transform)), metric=self.metric)
         if problem:
             raise ValueError(problem)
+        if self.final.combine and self.task != "forecast" and not (
+                self.data.is_sequences or self.data.is_texts):
+            raise ValueError(problem_and_fix(
+                "final.combine: classified windows of one series have no linear classifier "
+                "to combine with (sequences and texts do)", "remove it"))
         if self.task != "forecast" and any(b != "none" for b in param_values(self.space.base)):
             raise ValueError(problem_and_fix("space.base: a statistical base is for forecasts",
                                              "remove it"))

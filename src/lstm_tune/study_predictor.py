@@ -33,8 +33,9 @@ from lstm_tune import combine
 from lstm_tune.combine import CombinationChoice
 from lstm_tune.final import Builder, FinalModel, describe, final_or_best, load_member
 from lstm_tune.predictor.bundle import from_zip, to_zip
-from lstm_tune.predictor.combination import Combination
+from lstm_tune.predictor.combination import ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.predictor.linear import fit_on
 from lstm_tune.predictor.intervals import Calibration, series_scale
 from lstm_tune.predictor.predictor import Member, Predictor
 from lstm_tune.search.attrs import PREDICTOR_ATTR
@@ -138,6 +139,12 @@ class PredictorBuilder:
         loaded = self.builder.datasets.loaded
         predictor = Predictor(self.spec.task, members, info=self.info(refit_all))
         if first.framing != "windows":
+            choice = self.choice()
+            if choice is not None:  # fitted as the baselines are, or on everything
+                parts = [first.train, first.val, *([first.test] if refit_all else [])]
+                linear = fit_on(first, parts)
+                if linear is not None:
+                    predictor.combination = ClassCombination(choice.weight, linear)
             return predictor
         names = tuple(first.series_names)
         predictor.clock = Clock.infer(histories(loaded, names[:1])[0].times)

@@ -155,3 +155,23 @@ def test_auto_pools_bring_long_classified_sequences_to_a_length_an_lstm_carries(
             assert space.distributions["pool"].choices == pools
         else:
             assert space.fixed["pool"] == pools[0]
+
+
+def test_auto_training_counts_updates_so_few_sequences_train_long_enough(write_study):
+    """`training: auto` (the default): GunPoint's 40 training sequences in batches of 8 (5
+    updates an epoch) train up to 150 epochs with a patience of 30, and successive halving
+    judges them first after 30 epochs; 2,039 windows keep 60 and 8; numbers given stay."""
+    from lstm_tune.search.pruners import first_rung_updates
+    from lstm_tune.search.space import training_length
+
+    spec = load_spec(write_study({"name": "g", "task": "classify",
+                                  "data": {"builtin": "gunpoint"}}, "g.yaml"))
+    assert spec.training.max_epochs == "auto" and spec.training.patience == "auto"
+    gunpoint = DataSize(40, 150)  # batch sizes auto: (8, 16)
+    assert training_length(spec.training, spec.space, gunpoint) == (150, 30)
+    assert first_rung_updates(spec, gunpoint) == 30 * 5
+    assert training_length(spec.training, spec.space, DataSize(2039, 52)) == (60, 8)
+    given = load_spec(write_study({"name": "g", "task": "classify", "data": {
+        "builtin": "gunpoint"}, "training": {"max_epochs": 20, "patience": 4}}, "h.yaml"))
+    assert training_length(given.training, given.space, gunpoint) == (20, 4)
+    assert first_rung_updates(given, gunpoint) == 5 * 5

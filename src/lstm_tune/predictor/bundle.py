@@ -20,7 +20,7 @@ from typing import Any
 
 from lstm_tune.data.encoders import encoder_from_json, encoder_json
 from lstm_tune.errors import StudyError
-from lstm_tune.predictor.combination import Combination
+from lstm_tune.predictor.combination import combination_from_json
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration
 from lstm_tune.predictor.predictor import Member, Predictor
@@ -63,9 +63,11 @@ def manifest(predictor: Predictor) -> dict[str, Any]:
         "input": predictor.input_schema(),
         "members": len(predictor.members),
         "combination": None if predictor.combination is None else {
-            "forecast": predictor.combination.describe(),
+            ("forecast" if predictor.task == "forecast" else "probabilities"):
+                predictor.combination.describe(),
             "weight": predictor.combination.weight,
-            "statistical_model": predictor.combination.name},
+            ("statistical_model" if predictor.task == "forecast" else "linear_classifier"):
+                predictor.combination.name},
     }
 
 
@@ -127,7 +129,7 @@ def load_predictor(path: str | Path) -> Predictor:
                      Clock.from_json(state["clock"]),
                      Calibration.from_json(calibration) if calibration else None,
                      state.get("info", {}),
-                     Combination.from_json(combination) if combination else None)
+                     combination_from_json(combination) if combination else None)
 
 
 def to_zip(predictor: Predictor, zip_path: Path) -> Path:

@@ -1,18 +1,20 @@
-"""A forecast combination: the LSTM's forecast and a statistical model's, averaged with a
-weight chosen on validation data (Bates & Granger 1969; combinations took most of M4's top
-places). The statistical model of each series is a `StatModel` with fixed parameters,
-filtered over the history from the time it was fitted from (its anchor), so a predictor
-reproduces the forecasts the evaluation scored from the same history."""
+"""Combinations, with a weight chosen on validation data (combine.py). Forecasts: the LSTM's
+forecast and a statistical model's, averaged (Bates & Granger 1969; combinations took most
+of M4's top places); the statistical model of each series is a `StatModel` with fixed
+parameters, filtered over the history from the time it was fitted from (its anchor), so a
+predictor reproduces the forecasts the evaluation scored from the same history. Classes:
+the LSTM's class probabilities and a linear classifier's, averaged."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Sequence, Union
 
 import numpy as np
 
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
+from lstm_tune.predictor.linear import LinearClassifier
 from lstm_tune.statistical import StatModel
 
 
@@ -46,7 +48,7 @@ class Combination:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"weight": self.weight, "name": self.name,
+        return {"kind": "forecasts", "weight": self.weight, "name": self.name,
                 "models": {k: m.to_json() for k, m in self.models.items()},
                 "anchors": self.anchors}
 
@@ -55,3 +57,33 @@ class Combination:
         return Combination(float(value["weight"]), str(value["name"]),
                            {k: StatModel.from_json(m) for k, m in value["models"].items()},
                            dict(value["anchors"]))
+
+
+@dataclass(frozen=True)
+class ClassCombination:
+    weight: float  # the LSTM's share; the linear classifier has 1 - weight
+    linear: LinearClassifier
+
+    @property
+    def name(self) -> str:
+        return self.linear.name
+
+    def describe(self) -> str:
+        return f"{self.weight:.2f} x the LSTM + {1 - self.weight:.2f} x {self.name}"
+
+    def proba(self, inputs: Sequence[Any], lstm: np.ndarray) -> np.ndarray:
+        """The combined class probabilities of raw sequences or texts, given the LSTM's."""
+        return self.weight * np.asarray(lstm, float) + (1 - self.weight) * \
+            self.linear.proba(inputs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "classes", "weight": self.weight, "linear": self.linear.to_json()}
+
+
+AnyCombination = Union[Combination, ClassCombination]
+
+
+def combination_from_json(value: dict[str, Any]) -> AnyCombination:
+    if value.get("kind") == "classes":
+        return ClassCombination(float(value["weight"]), LinearClassifier.from_json(value["linear"]))
+    return Combination.from_json(value)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from lstm_tune.data.encoders import Encoder
 from lstm_tune.errors import StudyError
-from lstm_tune.predictor.combination import Combination
+from lstm_tune.predictor.combination import AnyCombination, ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import LEVELS, Calibration
 
@@ -50,7 +50,7 @@ class Predictor:
     def __init__(self, task: str, members: list[Member], histories: Sequence[SeriesHistory] = (),
                  clock: Clock | None = None, calibration: Calibration | None = None,
                  info: dict[str, Any] | None = None,
-                 combination: Combination | None = None) -> None:
+                 combination: AnyCombination | None = None) -> None:
         if not members:
             raise ValueError("a predictor needs at least one member model")
         self.task = task
@@ -59,7 +59,8 @@ class Predictor:
         self.clock = clock or Clock("steps")
         self.calibration = calibration
         self.info = dict(info or {})
-        self.combination = combination  # forecasts: averaged with a statistical model
+        # averaged with a statistical model (forecasts) or a linear classifier (classes)
+        self.combination = combination
 
     # --- what it reads -------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Predictor:
         outputs = [self._member_outputs(m, histories, origins) for m in self.members]
         mean = np.mean(outputs, axis=0)
         c = self.combination
-        if c is None or not combine:
+        if not isinstance(c, Combination) or not combine:
             return mean
         stat = c.paths(histories, origins, self.encoder.steps_ahead, mean.shape[1])
         return c.weight * mean + (1.0 - c.weight) * stat
@@ -162,13 +163,17 @@ class Predictor:
             return np.asarray(self.classes)[outputs.argmax(axis=1)], outputs
         return (outputs[:, 0] if self.horizon == 1 else outputs), None
 
-    def proba(self, inputs: Sequence[Any]) -> np.ndarray:
-        """Class probabilities of sequences or texts (already read): the members' mean."""
+    def proba(self, inputs: Sequence[Any], combine: bool = True) -> np.ndarray:
+        """Class probabilities of sequences or texts (already read): the members' mean,
+        averaged with a combination's linear classifier's."""
         outputs = []
         for m in self.members:
             x = m.encoder.encode(list(inputs))
             outputs.append(run_model(m.model, x).astype(float))
-        return np.mean(outputs, axis=0)
+        mean = np.mean(outputs, axis=0)
+        if isinstance(self.combination, ClassCombination) and combine:
+            return self.combination.proba(list(inputs), mean)
+        return mean
 
     def recursive_paths(self, histories: Sequence[SeriesHistory], origins: Sequence[Origin],
                         steps: int) -> np.ndarray:
@@ -178,7 +183,7 @@ class Predictor:
         (re-filtering every fed-back history took minutes on a long seasonal series); the
         LSTM's blocks read the combined forecasts fed back."""
         current = [histories[h].upto(p) for h, p in origins]
-        mix = self.combination
+        mix = self.combination if isinstance(self.combination, Combination) else None
         # one filter per series, over its true history, for every origin at once
         stat = None if mix is None else mix.paths(histories, origins, self.encoder.steps_ahead,
                                                   steps)

@@ -137,8 +137,10 @@ def signature(predictor: Predictor) -> dict[str, Any]:
                if predictor.framing == "windows" else "reading files")
     c = predictor.combination
     if c is not None:
-        output = output.replace("forecasts", "the LSTM's forecasts", 1)
-        outside = (f"the combination ({c.describe()}: the predictor's forecast is "
+        what = "forecasts" if predictor.classes == () else "probabilities"
+        output = output.replace("forecasts", "the LSTM's forecasts", 1).replace(
+            "class probabilities", "the LSTM's class probabilities", 1)
+        outside = (f"the combination ({c.describe()}: the predictor's {what} are "
                    f"{c.weight:.4g} x this output + {1 - c.weight:.4g} x {c.name}'s), " + outside)
     return {"endpoint": ENDPOINT, "inputs": inputs, "output": output,
             "outside": outside + " (Predictor.predict does them)"}

@@ -26,7 +26,7 @@ from lstm_tune.report.explain_page import EXPLAIN_LINK
 from lstm_tune.report.pages import env, write_page
 from lstm_tune.search.attrs import REASON_ATTR, TIE_ATTR
 from lstm_tune.search.strategies import evolution_warning
-from lstm_tune.search.trials import rank_key
+from lstm_tune.search.trials import rank_key, trial_training
 from lstm_tune.tasks import get_task
 from lstm_tune.spec import StudySpec
 
@@ -48,7 +48,8 @@ def param_importances(study: optuna.Study) -> dict[str, float]:
         return {}
 
 
-def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False) -> str:
+def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False,
+                      training: tuple[int, int] = (60, 8)) -> str:
     """Python that retrains the best trial's configuration as the search did (its seed is
     the study seed + the trial number, and XLA as the trial had it)."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in evaluation.params.items())
@@ -59,8 +60,8 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False
         f"spec = load_spec({spec.source!r})\n"
         f"params = {{{params}}}\n"
         "data = frame(spec.data_settings, load_data(spec.data_settings), params)\n"
-        f"result = fit(params, data, max_epochs={spec.training.max_epochs}, "
-        f"patience={spec.training.patience}, seed={spec.seed + evaluation.trial}"
+        f"result = fit(params, data, max_epochs={training[0]}, "
+        f"patience={training[1]}, seed={spec.seed + evaluation.trial}"
         + (", xla=True" if xla else "") + ")\n"
         "print(result.value)  # the validation metric; result.model is the Keras model\n")
 
@@ -140,6 +141,7 @@ def data_description(spec: StudySpec, loaded: Loaded,
 def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                   loaded: Loaded) -> dict[str, Any]:
     trials = study.get_trials(deepcopy=False)
+    tested = next(t for t in trials if t.number == evaluation.trial)
     minimize = spec.direction == "minimize"
     states = Counter(t.state.name.lower() for t in trials)
     imps = param_importances(study)
@@ -218,9 +220,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "n_complete": len(done),
         "reliable_importance_trials": RELIABLE_IMPORTANCE_TRIALS,
         "evolution_warning": evolution_warning(spec),
-        "reproduce": reproduce_snippet(spec, evaluation, bool(next(
-            (t.user_attrs.get("xla", False) for t in trials if t.number == evaluation.trial),
-            False))),
+        "reproduce": reproduce_snippet(spec, evaluation, bool(tested.user_attrs.get(
+            "xla", False)), trial_training(spec, tested)),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
         # what the sampler chose, apart from the values the space fixed

@@ -3,6 +3,7 @@
 MODEL_ATTR = "model_artifact_id"  # trial: artifact id of the trial's saved .keras model
 REASON_ATTR = "fail_reason"  # trial: why it failed (diverged, crashed)
 PARAMS_ATTR = "params"  # trial: every parameter, fixed ones included
+TRAINING_ATTR = "training"  # trial: [max_epochs, patience] it trained with (`auto` resolved)
 EVALUATION_ATTR = "lstm_tune:evaluation"  # study: test metrics of the best trial, baselines
 FINAL_ATTR = "lstm_tune:final"  # study: the final model's choice, members and validation figures
 SPEC_ATTR = "lstm_tune:spec"  # study: the study file as validated

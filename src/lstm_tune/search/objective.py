@@ -38,10 +38,11 @@ from lstm_tune.search.attrs import (
     PARAMS_ATTR,
     REASON_ATTR,
     TIE_ATTR,
+    TRAINING_ATTR,
     UPDATES_ATTR,
     VAL_FORECASTS_ATTR,
 )
-from lstm_tune.search.space import DataSize, SearchSpace, auto_pools
+from lstm_tune.search.space import DataSize, SearchSpace, auto_pools, training_length
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
 from lstm_tune.tasks import get_task
@@ -94,7 +95,9 @@ class Objective:
         self.table = table
         self.store = store
         self.datasets = Datasets(spec.data_settings, table)
-        self.space = SearchSpace(spec.space, self.data_size)
+        size = self.data_size
+        self.space = SearchSpace(spec.space, size)
+        self.max_epochs, self.patience = training_length(spec.training, spec.space, size)
 
     @property
     def data_size(self) -> DataSize:
@@ -112,6 +115,8 @@ class Objective:
         start = time.perf_counter()
         params = self.space.suggest(trial)
         trial.set_user_attr(PARAMS_ATTR, params)
+        # what `training: auto` came to on this data (the final model trains the same)
+        trial.set_user_attr(TRAINING_ATTR, [self.max_epochs, self.patience])
         trial.set_user_attr("strategy", self.spec.strategy)
         epochs = {"run": 0}
         clock: list[float] = []
@@ -164,7 +169,7 @@ class Objective:
                 trial.set_user_attr(UPDATES_ATTR, updates_per_epoch(
                     len(data.train), int(params["batch_size"]), xla))
             result = fit(
-                params, data, self.spec.training.max_epochs, self.spec.training.patience,
+                params, data, self.max_epochs, self.patience,
                 seed=self.spec.seed + trial.number, extra_callbacks=callbacks, xla=xla,
             )
             if not math.isfinite(result.value):

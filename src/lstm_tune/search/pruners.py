@@ -18,7 +18,7 @@ import optuna
 
 from lstm_tune.params import param_values
 from lstm_tune.search.attrs import UPDATES_ATTR
-from lstm_tune.search.space import DataSize, SearchSpace
+from lstm_tune.search.space import DataSize, SearchSpace, declared_length, training_length
 from lstm_tune.spec import StudySpec
 
 REDUCTION_FACTOR = 3  # each rung keeps the best third
@@ -80,8 +80,11 @@ def first_rung_updates(spec: StudySpec, size: DataSize) -> int:
         return max(1, math.ceil(size.samples / batch))
 
     smallest = min(param_values(SearchSpace(spec.space, size).defs["batch_size"]))
+    most, patience = training_length(spec.training, spec.space, size)
     reference = FIRST_RUNG_EPOCHS * per_epoch(min(REFERENCE_BATCH, smallest))
-    latest = max(1, int(spec.training.max_epochs * LATEST_FIRST_RUNG)) * per_epoch(smallest)
+    if spec.training.patience == "auto":  # not before early stopping could judge the trial
+        reference = max(reference, patience * per_epoch(smallest))
+    latest = max(1, int(most * LATEST_FIRST_RUNG)) * per_epoch(smallest)
     return min(reference, latest)
 
 
@@ -106,7 +109,8 @@ def make_pruner(spec: StudySpec, size: DataSize | None = None) -> optuna.pruners
         return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
     if spec.pruner == "hyperband":
         return optuna.pruners.HyperbandPruner(
-            min_resource=1, max_resource=spec.training.max_epochs,
+            min_resource=1, max_resource=training_length(spec.training, spec.space, size)[0]
+            if size is not None else declared_length(spec.training)[0],
             reduction_factor=REDUCTION_FACTOR)
     return optuna.pruners.NopPruner()
 

@@ -74,6 +74,15 @@ POOL_ABOVE = 64
 POOL_LENGTHS = (50, 25)
 
 
+# `training: auto`. Epochs are a poor unit on small data: 40 training sequences in batches of
+# 8 make 5 updates an epoch, so 60 epochs with a patience of 8 stopped GunPoint's LSTMs at
+# chance (benchmarks/classifiers.py: default study 0.67 test accuracy, every trial stopped
+# by epoch 17), where 150 epochs with a patience of 30 (750 and 150 updates) reached 1.0 on
+# validation (studies/gunpoint.yaml: test 0.93). Larger data keeps 60 and 8.
+MIN_EPOCHS, MIN_UPDATES = 60, 750
+MIN_PATIENCE, PATIENCE_UPDATES = 8, 150
+
+
 @dataclass(frozen=True)
 class DataSize:
     """What `auto` search-space entries are fitted to."""
@@ -105,6 +114,26 @@ def auto_batch_sizes(size: DataSize) -> tuple[int, ...]:
     if len(sizes) < 2:  # small data: the two smallest sizes; huge data: the two largest
         sizes = [low, 2 * low] if n / low < most else [high // 2, high]
     return tuple(sizes)
+
+
+def training_length(training: Any, space: SpaceSpec, size: DataSize) -> tuple[int, int]:
+    """(max_epochs, patience) of a study's `training` on data of `size`: its own numbers,
+    or for `auto` at least MIN_UPDATES and PATIENCE_UPDATES updates in the space's
+    smallest batches."""
+    batches = param_values(SearchSpace(space, size).defs["batch_size"])
+    per_epoch = max(1, math.ceil(size.samples / max(1, int(min(batches)))))
+    most = training.max_epochs if training.max_epochs != "auto" else max(
+        MIN_EPOCHS, math.ceil(MIN_UPDATES / per_epoch))
+    patience = training.patience if training.patience != "auto" else max(
+        MIN_PATIENCE, math.ceil(PATIENCE_UPDATES / per_epoch))
+    return int(most), int(min(patience, most))
+
+
+def declared_length(training: Any) -> tuple[int, int]:
+    """(max_epochs, patience) where the data is not known: the study file's numbers, or
+    `auto`'s least."""
+    return (MIN_EPOCHS if training.max_epochs == "auto" else int(training.max_epochs),
+            MIN_PATIENCE if training.patience == "auto" else int(training.patience))
 
 
 class SearchSpace:

@@ -13,8 +13,8 @@ from optuna.artifacts import download_artifact
 from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, TIE_ATTR
-from lstm_tune.search.space import SearchSpace
+from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, TIE_ATTR, TRAINING_ATTR
+from lstm_tune.search.space import SearchSpace, declared_length
 from lstm_tune.search.storage import artifact_store
 from lstm_tune.spec import StudySpec
 
@@ -73,3 +73,12 @@ def load_trial_model(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> Any:
         download_artifact(artifact_store=artifact_store(spec), file_path=str(path),
                           artifact_id=artifact_id)
         return load_model(path)
+
+
+def trial_training(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> tuple[int, int]:
+    """(max_epochs, patience) the trial trained with: `training: auto` as it came to on the
+    data (kept on the trial), else the study file's numbers."""
+    kept = trial.user_attrs.get(TRAINING_ATTR)
+    if kept:
+        return int(kept[0]), int(kept[1])
+    return declared_length(spec.training)
