@@ -184,7 +184,9 @@ class SpaceSpec(_Strict):
     # average this many neighbouring steps before the LSTM; auto: long classified sequences
     # are brought to 25-50 steps (search/space.py, auto_pools), others are not pooled
     pool: Any = AUTO
-    conv: Any = "none"  # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model.py)
+    # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model.py); auto: searched
+    # (none or fcn) for classified sequences, none elsewhere (search/space.py, auto_convs)
+    conv: Any = AUTO
     # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)
     embedding_dim: Any = None  # size of each token's learned vector
     vocab_size: Any = None  # the most frequent training words kept (with padding and unknown)
@@ -237,6 +239,8 @@ class SpaceSpec(_Strict):
     @field_validator("conv", mode="after")
     @classmethod
     def _conv(cls, v: Any) -> ParamDef:
+        if v == AUTO:
+            return FromData()
         return parse_param("str", v, allowed=CONVS)
 
     @field_serializer("*")

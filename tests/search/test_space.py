@@ -22,8 +22,8 @@ def test_space_expands_units_per_layer_and_keeps_fixed_values(write_study):
     space = SearchSpace(spec.space)
     assert set(space.distributions) == {"layers", "units_1", "units_2", "learning_rate",
                                         "batch_size", "attention", "transform"}
-    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "base": "none",
-                           "conv": "none"}  # `pool: auto` is fitted to the data
+    assert space.fixed == {"dropout": 0.0, "bidirectional": False, "base": "none"}
+    # `pool: auto` and `conv: auto` are fitted to the data
 
 
 def test_a_space_without_transforms_tries_those_the_data_allows(write_study, tmp_path):
@@ -129,7 +129,7 @@ def test_auto_batch_sizes_keep_an_epochs_step_loop_short():
 
 
 
-def test_auto_pools_bring_long_classified_sequences_to_a_length_an_lstm_carries(write_study):
+def test_auto_pools_and_convs_fit_long_classified_sequences(write_study):
     """`pool: auto` (the default): GunPoint's 150 steps are pooled to 50 and 25 steps; short
     sequences, forecasts and padded sequences are never pooled."""
     from lstm_tune.data.framing import load_data
@@ -141,15 +141,17 @@ def test_auto_pools_bring_long_classified_sequences_to_a_length_an_lstm_carries(
     assert auto_pools(64, classify=True, padded=False) == (1,)
     assert auto_pools(500, classify=False, padded=False) == (1,)
     assert auto_pools(500, classify=True, padded=True) == (1,)
-    cases = [({"builtin": "gunpoint"}, "classify", (3, 6)),
-             ({"builtin": "japanese_vowels"}, "classify", (1,)),
-             ({"builtin": "airline"}, "forecast", (1,))]
-    for i, (data, task, pools) in enumerate(cases):
+    fcn = ("none", "fcn")  # `conv: auto`: LSTM-FCN searched for classified sequences
+    cases = [({"builtin": "gunpoint"}, "classify", (3, 6), fcn),
+             ({"builtin": "japanese_vowels"}, "classify", (1,), fcn),
+             ({"builtin": "synthetic_class"}, "classify", (1,), ("none",)),
+             ({"builtin": "airline"}, "forecast", (1,), ("none",))]
+    for i, (data, task, pools, convs) in enumerate(cases):
         study = {"name": f"s{i}", "data": data, "task": task, "seed": 1}
         spec = load_spec(write_study(study, f"s{i}.yaml"))
-        assert spec.space.pool == FromData()
+        assert spec.space.pool == FromData() and spec.space.conv == FromData()
         size = Objective(spec, load_data(spec.data_settings), None).data_size
-        assert size.pools == pools, data
+        assert size.pools == pools and size.convs == convs, data
         space = SearchSpace(spec.space, size)
         if len(pools) > 1:
             assert space.distributions["pool"].choices == pools

@@ -42,7 +42,8 @@ from lstm_tune.search.attrs import (
     UPDATES_ATTR,
     VAL_FORECASTS_ATTR,
 )
-from lstm_tune.search.space import DataSize, SearchSpace, auto_pools, training_length
+from lstm_tune.search.space import (
+    DataSize, SearchSpace, auto_convs, auto_pools, training_length)
 from lstm_tune.spec import StudySpec
 from lstm_tune.params import param_values
 from lstm_tune.tasks import get_task
@@ -106,10 +107,12 @@ class Objective:
         first = {name: (param_values(p) or [None])[0]
                  for name, p in self.spec.space.params().items()}
         data = self.datasets.get(first)
+        classify = self.spec.task == "classify"
         return DataSize(len(data.train), int(data.window),
                         candidate_transforms(self.spec.data_settings, self.table),
-                        auto_pools(int(data.window), self.spec.task == "classify",
-                                   bool(getattr(data, "masked", False))))
+                        auto_pools(int(data.window), classify,
+                                   bool(getattr(data, "masked", False))),
+                        auto_convs(data.framing == "sequences", classify))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()
