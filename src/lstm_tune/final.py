@@ -234,13 +234,11 @@ class Builder:
         configurations' rehearsals (combine.py); None where no such model fits."""
         if choice not in self._combinations:
             folds, members = range(self.spec.split.folds), self.members(choice)
-            if self.spec.task == "forecast":
-                how = self.recipe(choice)
-                self._combinations[choice] = combine.choose(
-                    [self.fold_forecasts(members, f, how) for f in folds])
-            else:  # the search's own models (combine.py, "Classes", says why)
-                self._combinations[choice] = combine.choose_classes(
-                    [self.fold_proba(members, f, "search") for f in folds])
+            how = self.recipe(choice)
+            self._combinations[choice] = combine.choose(
+                [self.fold_forecasts(members, f, how) for f in folds]
+            ) if self.spec.task == "forecast" else combine.choose_classes(
+                [self.fold_proba(members, f, how) for f in folds])
         return self._combinations[choice]
 
     def validation(self, choice: str, seed: int) -> float:
