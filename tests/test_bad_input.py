@@ -180,6 +180,8 @@ CASES = [
      "window: expected a number, got true"),
     ("max_epochs: yes", yaml.safe_dump(tiny_study()).replace("max_epochs: 3", "max_epochs: yes"),
      None, "run", "training.max_epochs: expected a number, got true"),
+    ("max_epochs: many", {**tiny_study(), "training": {"max_epochs": "many"}}, None, "run",
+     "training.max_epochs: must be auto or a whole number from 1 to 10000 (got 'many')"),
     ("trials: true", {**tiny_study(), "budget": {"trials": True}}, None, "run",
      "budget.trials: expected a number"),
     ("seed: true", {**tiny_study(), "seed": True}, None, "run", "seed: expected a number"),

@@ -284,12 +284,14 @@ class TrainingSpec(_Strict):
     # says it pays (train.use_xla), on, or off
     xla: Literal["auto", "on", "off"] = "auto"
 
-    @field_validator("max_epochs", "patience", mode="after")
+    @field_validator("max_epochs", "patience", mode="before")
     @classmethod
     def _epochs(cls, v: Any) -> Any:
-        if v != AUTO and not 1 <= int(v) <= 10000:
-            raise ValueError("must be auto or a whole number from 1 to 10000")
-        return v
+        if v == AUTO or (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 10000):
+            return v
+        if isinstance(v, bool):
+            return v  # the model's check names a YAML boolean
+        raise ValueError("must be auto or a whole number from 1 to 10000")
 
 
 class FinalSpec(_Strict):
