@@ -131,7 +131,10 @@ def test_auto_batch_sizes_keep_an_epochs_step_loop_short():
 
 def test_auto_pools_and_convs_fit_long_classified_sequences(write_study):
     """`pool: auto` (the default): GunPoint's 150 steps are pooled to 50 and 25 steps; short
-    sequences, forecasts and padded sequences are never pooled."""
+    sequences, forecasts, padded sequences and texts are never pooled. `conv: auto`:
+    LSTM-FCN's branch is searched for classified sequences only."""
+    import pandas as pd
+
     from lstm_tune.data.framing import load_data
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.space import auto_pools
@@ -141,8 +144,13 @@ def test_auto_pools_and_convs_fit_long_classified_sequences(write_study):
     assert auto_pools(64, classify=True, padded=False) == (1,)
     assert auto_pools(500, classify=False, padded=False) == (1,)
     assert auto_pools(500, classify=True, padded=True) == (1,)
+    long_texts = [" ".join(["good" if i % 2 else "bad"] + ["word"] * 80) for i in range(40)]
+    pd.DataFrame({"text": long_texts, "label": ["pos", "neg"] * 20}).to_csv(
+        write_study({}, "x.yaml").parent / "texts.csv", index=False)
     fcn = ("none", "fcn")  # `conv: auto`: LSTM-FCN searched for classified sequences
-    cases = [({"builtin": "gunpoint"}, "classify", (3, 6), fcn),
+    cases = [({"csv": "texts.csv", "text": "text", "target": "label"}, "classify", (1,),
+              ("none",)),  # 81 words a text: texts are padded, never pooled
+             ({"builtin": "gunpoint"}, "classify", (3, 6), fcn),
              ({"builtin": "japanese_vowels"}, "classify", (1,), fcn),
              ({"builtin": "synthetic_class"}, "classify", (1,), ("none",)),
              ({"builtin": "airline"}, "forecast", (1,), ("none",))]
