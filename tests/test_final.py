@@ -226,3 +226,15 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     ahead = study_api.predict(steps=3)
     assert ahead["step"].tolist() == [1, 2, 3] and np.all(np.isfinite(ahead["forecast"]))
     assert ahead["forecast"].iloc[0] == pytest.approx(study_api.predict()["forecast"].iloc[0])
+
+
+def test_an_explanation_of_a_combination_says_only_its_lstm_part_is_explained():
+    from lstm_tune.explain.run import explained_model
+    from lstm_tune.final import Member
+
+    final = FinalModel("single", [[Member(3, 0)]],
+                       combination={"weight": 0.5, "name": "logistic_regression"})
+    text = explained_model(final, 3)
+    assert "0.50 x trial #3's model + 0.50 x logistic_regression" in text
+    assert "its LSTM part (weight 0.50) is what is explained" in text
+    assert "not attributed" not in explained_model(FinalModel("single", [[Member(3, 0)]]), 3)

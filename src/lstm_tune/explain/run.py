@@ -286,12 +286,18 @@ def explained_model(final: FinalModel | None, trial: int, whole: bool = False) -
     if final is None:
         return f"trial #{trial}'s model"
     if final.choice == "ensemble" and whole:
-        return f"the final model, {describe(final)}, explained as one model"
-    if final.choice == "ensemble":
-        return (f"trial #{trial}'s refitted member of the final model, {describe(final)} "
+        what = f"the final model, {describe(final)}, explained as one model"
+    elif final.choice == "ensemble":
+        what = (f"trial #{trial}'s refitted member of the final model, {describe(final)} "
                 "(its members frame or decode the data differently, so their mean is not "
                 "one model's output: one member is explained)")
-    return f"the final model, {describe(final)}"
+    else:
+        what = f"the final model, {describe(final)}"
+    mix = final.combination
+    if mix:  # the explainers read the network; the other model's share is not attributed
+        what += (f"; its LSTM part (weight {float(mix['weight']):.2f}) is what is explained, "
+                 f"{mix['name']}'s share is not attributed")
+    return what
 
 
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
