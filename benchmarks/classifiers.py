@@ -1,14 +1,15 @@
-"""Classifier quality against the baselines: the default study, the shipped one, LSTM-FCN.
+"""Classifier quality against the baselines: the default study, the plain LSTM, the shipped one.
 
     python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews]
-                                     [--variants default,fcn,shipped] [--seeds 3]
+                                     [--variants default,plain,shipped] [--seeds 3]
                                      [--finals "single,single + combine"] [--keep DIR]
 
 For each built-in and variant and seed, one study runs through `lstm-tune run --no-report`
 as a user runs it (default workers), then is tested with each final model. Variants:
 `default` (what a new user writes: the data, `task: classify`, 20 trials, a seed; no
-space), `fcn` (the same with `space.conv: [none, fcn]`, LSTM-FCN searched), `shipped` (the
-study file in studies/, where there is one). Prints the test accuracy's median and range
+space: for sequences LSTM-FCN's branch is searched), `plain` (the same with
+`space.conv: none`, the plain LSTM), `shipped` (the study file in studies/, where there is
+one). Prints the test accuracy's median and range
 over seeds beside every baseline on the same points (1-NN for sequences, TF-IDF + logistic
 regression for texts, the majority class), and each run's wall time. Measurements, not
 tests: compare within one run.
@@ -40,8 +41,8 @@ def study_file(data: str, how: str) -> dict[str, Any] | None:
         return yaml.safe_load(path.read_text()) if path.exists() else None
     study: dict[str, Any] = {"name": data, "task": "classify", "data": {"builtin": data},
                              "budget": {"trials": 20}}
-    if how == "fcn":
-        study["space"] = {"conv": ["none", "fcn"]}
+    if how == "plain":
+        study["space"] = {"conv": "none"}
     return study
 
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="gunpoint,japanese_vowels,reviews")
-    ap.add_argument("--variants", default="default,fcn,shipped")
+    ap.add_argument("--variants", default="default,plain,shipped")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="keep the studies here")
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         for data in args.data.split(","):
             for how in args.variants.split(","):
                 study = study_file(data, how)
-                if study is None or (how == "fcn" and data == "reviews"):  # texts: no FCN
+                if study is None or (how == "plain" and data == "reviews"):  # texts: no FCN
                     continue
                 study = {**study, "seed": seed, "name": f"{data}_{how}_s{seed}"}
                 rows += run_with_finals(folder, study, finals, {"study": data, "variant": how})
