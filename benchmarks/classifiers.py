@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from benchmarks.forecasts import STUDIES, run_with_finals, summary
+from benchmarks.forecasts import STUDIES, grid_arguments, run_grid
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -47,35 +44,19 @@ def study_file(data: str, how: str) -> dict[str, Any] | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from benchmarks.table import markdown, write_csv
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="gunpoint,japanese_vowels,reviews")
     ap.add_argument("--variants", default="default,plain,shipped")
-    ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--first-seed", type=int, default=0)
-    ap.add_argument("--keep", type=Path, help="keep the studies here")
-    ap.add_argument("--finals", default="single",
-                    help=f"final models to test, of: {', '.join(FINALS)}")
+    grid_arguments(ap, FINALS, "single")
     args = ap.parse_args(argv)
-    finals = {f.strip(): FINALS[f.strip()] for f in args.finals.split(",")}
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_classifiers_"))
-    folder.mkdir(parents=True, exist_ok=True)
-    rows: list[dict[str, Any]] = []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):  # seeds outermost
-        for data in args.data.split(","):
-            for how in args.variants.split(","):
-                study = study_file(data, how)
-                if study is None or (how == "plain" and data == "reviews"):  # texts: no FCN
-                    continue
-                study = {**study, "seed": seed, "name": f"{data}_{how}_s{seed}"}
-                rows += run_with_finals(folder, study, finals, {"study": data, "variant": how})
-                print(f"done: {data} {how} seed {seed}: " + ", ".join(
-                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(finals):]),
-                    file=sys.stderr, flush=True)
-                write_csv(rows, folder / "classifiers__every_run.csv")
-    print(markdown(summary(rows)))
-    print(f"\nevery run: {folder / 'classifiers__every_run.csv'}")
+
+    def study(data: str, how: str, seed: int) -> dict[str, Any] | None:
+        found = study_file(data, how)
+        if found is None or (how == "plain" and data == "reviews"):  # texts: no FCN
+            return None
+        return {**found, "seed": seed, "name": f"{data}_{how}_s{seed}"}
+
+    run_grid(ap, args, args.data, FINALS, "classifiers", study)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -54,14 +54,6 @@ def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
     if how == "hybrid":
         return {**study, "space": {**study.get("space", {}), "base": HYBRID_BASES}}
     return study
-
-
-def run_one(folder: Path, name: str, how: str, seed: int, finals: list[str]
-            ) -> list[dict[str, Any]]:
-    """One search, then each final model's test metric (and the baselines')."""
-    study = {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
-    return run_with_finals(folder, study, {f: FINALS[f] for f in finals},
-                           {"study": name, "variant": how})
 
 
 def run_with_finals(folder: Path, study: dict[str, Any], finals: dict[str, dict[str, Any]],
@@ -114,36 +106,61 @@ def summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    from benchmarks.table import markdown, write_csv
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--studies", default="airline,airline_h12,us_macro,weekly")
-    ap.add_argument("--variants", default="shipped,hybrid")
+def grid_arguments(ap: argparse.ArgumentParser, finals: dict[str, Any], default: str
+                   ) -> None:
+    """The options every final-model benchmark shares: seeds, where to keep the studies,
+    which final models to test."""
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="keep the studies here (and resume them)")
-    ap.add_argument("--finals", default=",".join(FINALS),
-                    help=f"final models to test, of: {', '.join(FINALS)}")
-    args = ap.parse_args(argv)
-    finals = [f.strip() for f in args.finals.split(",")]
-    unknown = set(finals) - set(FINALS)
+    ap.add_argument("--finals", default=default,
+                    help=f"final models to test, of: {', '.join(finals)}")
+
+
+def run_grid(ap: argparse.ArgumentParser, args: argparse.Namespace, names: str,
+             finals: dict[str, Any], kind: str,
+             study: Callable[[str, str, int], dict[str, Any] | None]) -> None:
+    """Each seed (outermost: a run stopped early has every study at its first seeds), name
+    and variant: `study(name, variant, seed)` searched and tested with each final model
+    (None: the variant does not apply); a CSV of every run kept as it goes, then the
+    medians over seeds."""
+    from benchmarks.table import markdown, write_csv
+
+    chosen = [f.strip() for f in args.finals.split(",")]
+    unknown = set(chosen) - set(finals)
     if unknown:
-        ap.error(f"--finals: unknown {sorted(unknown)}; choose from {', '.join(FINALS)}")
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="lstm_tune_forecasts_"))
+        ap.error(f"--finals: unknown {sorted(unknown)}; choose from {', '.join(finals)}")
+    folder = args.keep or Path(tempfile.mkdtemp(prefix=f"lstm_tune_{kind}_"))
     folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / f"{kind}__every_run.csv"
     rows: list[dict[str, Any]] = []
-    # seeds outermost: a run stopped early has every study at its first seeds
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        for name in args.studies.split(","):
+        for name in names.split(","):
             for how in args.variants.split(","):
-                rows += run_one(folder, name, how, seed, finals)
+                settings = study(name, how, seed)
+                if settings is None:
+                    continue
+                rows += run_with_finals(folder, settings, {f: finals[f] for f in chosen},
+                                        {"study": name, "variant": how})
                 print(f"done: {name} {how} seed {seed}: " + ", ".join(
-                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(finals):]),
+                    f"{r['final']} {r['test']:.4g}" for r in rows[-len(chosen):]),
                     file=sys.stderr, flush=True)
-                write_csv(rows, folder / "forecasts__every_run.csv")  # a stopped run keeps these
+                write_csv(rows, csv)  # a stopped run keeps these
     print(markdown(summary(rows)))
-    print(f"\nevery run: {folder / 'forecasts__every_run.csv'}")
+    print(f"\nevery run: {csv}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--studies", default="airline,airline_h12,us_macro,weekly")
+    ap.add_argument("--variants", default="shipped,hybrid")
+    grid_arguments(ap, FINALS, ",".join(FINALS))
+    args = ap.parse_args(argv)
+
+    def study(name: str, how: str, seed: int) -> dict[str, Any]:
+        return {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
+
+    run_grid(ap, args, args.studies, FINALS, "forecasts", study)
 
 
 if __name__ == "__main__":
