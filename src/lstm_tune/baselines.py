@@ -146,9 +146,9 @@ def class_baselines(data: Any, split: Split) -> list[Baseline]:
     knn = KNeighborsClassifier(n_neighbors=1, algorithm="brute").fit(
         np.concatenate([flat_inputs(data, s) for s in seen]),
         np.concatenate([data.actual(s) for s in seen]))
-    resampled_ = " resampled to one length," if getattr(data, "masked", False) else ""
+    padded = " resampled to one length," if getattr(data, "masked", False) else ""
     return out + [
         Baseline("nearest_neighbour", "the class of the closest training or validation "
-                 f"sample (1-NN, Euclidean distance on the scaled{resampled_} inputs)",
+                 f"sample (1-NN, Euclidean distance on the scaled{padded} inputs)",
                  knn.predict(flat_inputs(data, split))),
     ]
