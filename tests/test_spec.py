@@ -11,7 +11,7 @@ from lstm_tune.errors import StudyError
 from lstm_tune.params import Choice, FixedParam, FloatRange, IntRange, parse_param
 from lstm_tune.spec import load_spec
 
-from tests.conftest import tiny_study
+from tests.conftest import ROOT, tiny_study
 
 
 def test_defaults_and_derived_values(write_study):
@@ -130,3 +130,9 @@ def test_any_document_validates_or_raises_study_error(write_study, doc):
         load_spec(path)
     except StudyError as exc:
         assert "\n" not in exc.line()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "studies").glob("*.yaml")))
+def test_every_shipped_study_file_loads(name):
+    spec = load_spec(ROOT / "studies" / f"{name}.yaml")
+    assert spec.name == name

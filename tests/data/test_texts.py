@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune.data.builtin import REVIEW_NEGATION, _reviews
+from lstm_tune.data.builtin import (MIXED_CONTRAST, REVIEW_NEGATION, REVIEW_NEGATIVE,
+                                    REVIEW_POSITIVE, _mixed_reviews, _reviews)
 from lstm_tune.data.framing import Datasets, frame, load_data
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.tokens import PAD, UNKNOWN, fit_vocabulary, words
@@ -92,6 +93,30 @@ def test_builtin_reviews_are_decided_by_their_sentiment_phrase():
         at = tokens.index(adjective)
         negated = at > 0 and tokens[at - 1] == REVIEW_NEGATION
         assert label == ("positive" if (adjective in positive) != negated else "negative")
+
+
+def _phrases(tokens: list[str]) -> list[bool]:
+    """Each sentiment phrase of a text in order, as True where it reads positive."""
+    return [(t in REVIEW_POSITIVE) != (i > 0 and tokens[i - 1] == REVIEW_NEGATION)
+            for i, t in enumerate(tokens) if t in REVIEW_POSITIVE or t in REVIEW_NEGATIVE]
+
+
+def test_mixed_reviews_are_decided_by_the_last_clause_with_a_tenth_of_labels_wrong():
+    """The noisier corpus is what its description says: on two-clause texts the words
+    are balanced between the sentiments and only their order tells the label."""
+    df = _mixed_reviews()
+    agree, two = [], 0
+    for text, label in zip(df["review"], df["sentiment"]):
+        tokens = [t for _, t in words(text)]
+        phrases = _phrases(tokens)
+        contrast = [t for t in tokens if t in MIXED_CONTRAST]
+        assert len(phrases) == len(contrast) + 1 and len(contrast) <= 1
+        if contrast:
+            two += 1
+            assert phrases[0] != phrases[1]
+        agree.append(label == ("positive" if phrases[-1] else "negative"))
+    assert 0.45 < two / len(df) < 0.55
+    assert 0.88 < float(np.mean(agree)) < 0.92
 
 
 def _csv(tmp_path, frame_: pd.DataFrame, name: str = "texts.csv") -> DataSettings:

@@ -189,6 +189,48 @@ def _reviews() -> pd.DataFrame:
     return pd.DataFrame({"review": [t for t, _ in rows], "sentiment": [y for _, y in rows]})
 
 
+# Reviews where the order of words decides and a tenth of the labels are wrong: a second
+# clause after a contrast word overrides the first, so every word's count is the same for
+# both labels on those texts, and a bag of words or word pairs can only guess them.
+MIXED_REVIEWS = 10000
+MIXED_CONTRAST = ("but", "however", "yet", "though", "still")
+MIXED_TWO_CLAUSES = 0.5
+MIXED_NOISE = 0.1
+MIXED_FILLER = tuple(w for w in REVIEW_FILLER if w not in MIXED_CONTRAST)
+
+
+def _clause(rng: np.random.Generator, positive: bool) -> list[str]:
+    """Filler words with one sentiment phrase that reads `positive`: an adjective of that
+    sentiment, or `not` before one of the other (so word pairs, not words, decide)."""
+    words = [str(w) for w in rng.choice(MIXED_FILLER, int(rng.integers(2, 7)))]
+    negated = bool(rng.random() < 0.35)
+    pool = REVIEW_POSITIVE if positive != negated else REVIEW_NEGATIVE
+    at = int(rng.integers(0, len(words) + 1))
+    words[at:at] = [REVIEW_NEGATION, str(rng.choice(pool))] if negated else [str(rng.choice(pool))]
+    return words
+
+
+def mixed_review(rng: np.random.Generator) -> tuple[str, str, str]:
+    """(text, label as written, true label): one clause, or two of opposite sentiment joined
+    by a contrast word, where the second decides; then a tenth of the labels flipped."""
+    positive = bool(rng.random() < 0.5)
+    words = _clause(rng, positive)
+    if rng.random() < MIXED_TWO_CLAUSES:
+        words = _clause(rng, not positive) + [str(rng.choice(MIXED_CONTRAST))] + words
+    words[0] = words[0].capitalize()
+    text = " ".join(words) + str(rng.choice([".", "!", "...", ""]))
+    truth = "positive" if positive else "negative"
+    flipped = {"positive": "negative", "negative": "positive"}[truth]
+    return text, flipped if rng.random() < MIXED_NOISE else truth, truth
+
+
+def _mixed_reviews() -> pd.DataFrame:
+    """The noisier corpus: word order and word pairs decide, a tenth of labels are wrong."""
+    rng = np.random.default_rng(20261206)
+    rows = [mixed_review(rng) for _ in range(MIXED_REVIEWS)]
+    return pd.DataFrame({"review": [t for t, _, _ in rows], "sentiment": [y for _, y, _ in rows]})
+
+
 BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in (
@@ -262,6 +304,13 @@ BUILTINS: dict[str, Builtin] = {
             "classify", "sentiment", framing="texts", text="review", load=_reviews,
             lexicon=tuple([(w, 1.0) for w in REVIEW_POSITIVE]
                           + [(w, -1.0) for w in REVIEW_NEGATIVE] + [(REVIEW_NEGATION, 0.0)]),
+        ),
+        Builtin(
+            "mixed_reviews",
+            f"{MIXED_REVIEWS} noisier synthetic reviews: half have two clauses of opposite "
+            f"sentiment joined by a contrast word ('but', 'however', ...), and the second "
+            f"decides; 'not' flips an adjective; {MIXED_NOISE:.0%} of the labels are flipped",
+            "classify", "sentiment", framing="texts", text="review", load=_mixed_reviews,
         ),
     )
 }
