@@ -39,15 +39,15 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         import optuna
         import shap
 
-        from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
         from lstm_tune.data.framing import load_data
         from lstm_tune.data.framing import frame
         from lstm_tune.explain.context import ExplainContext
+        from lstm_tune.explain.lime_explainer import explain_lime
         from lstm_tune.explain.run import windows
         from lstm_tune.explain.shap_explainer import explain_shap
-        from lstm_tune.explain.lime_explainer import explain_lime
-        from lstm_tune.spec import load_spec
+        from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
         from lstm_tune.search.storage import load_study
+        from lstm_tune.spec import load_spec
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         spec = load_spec(study)

@@ -211,9 +211,9 @@ def each_trial(study_file: Path, texts: int = 60) -> list[dict[str, Any]]:
     from lstm_tune.data.framing import frame, load_data
     from lstm_tune.explain.context import ExplainContext
     from lstm_tune.explain.run import explain_model
-    from lstm_tune.search.attrs import PARAMS_ATTR, TIE_ATTR
+    from lstm_tune.records.attrs import PARAMS_ATTR, TIE_ATTR
+    from lstm_tune.records.trials import best_trial
     from lstm_tune.search.storage import load_study, with_default_storage
-    from lstm_tune.search.trials import best_trial
     from lstm_tune.spec import load_spec
     from lstm_tune.train import fit
 

@@ -42,8 +42,8 @@ def cheap_export(folder: Path, name: str) -> tuple[Any, Path]:
 
     from lstm_tune.api import Study
     from lstm_tune.data.framing import load_data
+    from lstm_tune.records.artifacts import artifact_store
     from lstm_tune.search.objective import Objective
-    from lstm_tune.search.storage import artifact_store
     from lstm_tune.search.study import open_study
     from lstm_tune.spec import load_spec
 

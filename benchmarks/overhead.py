@@ -29,8 +29,9 @@ def run(epochs: int = 30, repeats: int = 2) -> list[dict[str, float | str]]:
     from lstm_tune.data.framing import load_data
     from lstm_tune.data.framing import frame
     from lstm_tune.model import build_model
+    from lstm_tune.records.artifacts import artifact_store
     from lstm_tune.search.objective import Objective
-    from lstm_tune.search.storage import artifact_store, open_storage
+    from lstm_tune.search.storage import open_storage
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     rows: list[dict[str, float | str]] = []

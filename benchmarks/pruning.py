@@ -30,7 +30,7 @@ import optuna
 import yaml
 
 from benchmarks.weekly import SHIPPED_SPACE, WEEKLY
-from lstm_tune.search.attrs import UPDATES_ATTR
+from lstm_tune.records.attrs import UPDATES_ATTR
 from lstm_tune.search.pruners import UpdateHalvingPruner
 
 CASES = {
@@ -186,9 +186,10 @@ def main() -> None:
 def first_rung(study_file: Path) -> int:
     """Successive halving's first rung for this study file, as a worker computes it."""
     from lstm_tune.data.framing import load_data
+    from lstm_tune.records.artifacts import artifact_store
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.pruners import first_rung_updates
-    from lstm_tune.search.storage import artifact_store, with_default_storage
+    from lstm_tune.search.storage import with_default_storage
     from lstm_tune.spec import load_spec
 
     spec = with_default_storage(load_spec(study_file), 1)

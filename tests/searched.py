@@ -10,8 +10,8 @@ import optuna
 import yaml
 
 from lstm_tune.data.framing import load_data
+from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.objective import Objective
-from lstm_tune.search.storage import artifact_store
 from lstm_tune.search.study import open_study
 from lstm_tune.spec import StudySpec, load_spec
 

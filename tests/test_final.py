@@ -16,12 +16,13 @@ from lstm_tune.data.splits import REFIT
 from lstm_tune.evaluate import evaluate
 from lstm_tune.explain.run import explain_trial
 from lstm_tune.final import FinalModel, load_member
+from lstm_tune.records.artifacts import artifact_store
+from lstm_tune.records.attrs import FINAL_ATTR
+from lstm_tune.records.trials import trial_params
 from lstm_tune.report.render import render_study_report
-from lstm_tune.search.attrs import FINAL_ATTR
 from lstm_tune.search.objective import Objective
-from lstm_tune.search.storage import artifact_store, load_study
+from lstm_tune.search.storage import load_study
 from lstm_tune.search.study import open_study
-from lstm_tune.search.trials import trial_params
 from lstm_tune.spec import load_spec
 from lstm_tune.tasks import get_task
 

@@ -153,7 +153,7 @@ class Study:
 
     @property
     def best_trial(self) -> Any:
-        from lstm_tune.search.trials import best_trial
+        from lstm_tune.records.trials import best_trial
 
         return best_trial(self.spec, self.optuna_study)
 
@@ -185,7 +185,7 @@ class Study:
     def model(self, trial: int | None = None) -> Any:
         """The Keras model of the best trial (or of trial number `trial`, if it kept one)."""
         from lstm_tune.quiet import import_tensorflow
-        from lstm_tune.search.trials import best_trial, load_trial_model
+        from lstm_tune.records.trials import best_trial, load_trial_model
 
         import_tensorflow()
         return load_trial_model(self.spec, best_trial(self.spec, self.optuna_study, trial))
@@ -193,7 +193,7 @@ class Study:
     def dataset(self, trial: int | None = None) -> Any:
         """The trial's data as its model reads it (splits, scalers, classes)."""
         from lstm_tune.data.framing import frame, load_data
-        from lstm_tune.search.trials import best_trial, trial_params
+        from lstm_tune.records.trials import best_trial, trial_params
 
         params = trial_params(self.spec, best_trial(self.spec, self.optuna_study, trial))
         settings = self.spec.data_settings
@@ -246,7 +246,7 @@ class Study:
         TensorFlow SavedModel whose serving signature reads raw input where it can.
         `lstm_tune.load_predictor(folder)` reads it back in a fresh process."""
         from lstm_tune.predictor.export import check_folder, export_predictor
-        from lstm_tune.search.attrs import EVALUATION_ATTR
+        from lstm_tune.records.attrs import EVALUATION_ATTR
 
         check_folder(Path(folder))
         evaluation = self.optuna_study.user_attrs.get(EVALUATION_ATTR)

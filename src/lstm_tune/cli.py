@@ -135,7 +135,7 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
     """
     spec, n_workers = _spec_and_workers(study, workers, trials=trials, strategy=strategy,
                                         seed=seed, storage=storage)
-    from lstm_tune.search.strategies import evolution_warning
+    from lstm_tune.spec import evolution_warning
 
     if warning := evolution_warning(spec):
         click.echo(f"warning: {warning}", err=True)
@@ -462,7 +462,7 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     spec = _spec(study)
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     budget = trials or spec.budget.trials or 20
-    from lstm_tune.search.strategies import evolution_warning
+    from lstm_tune.spec import evolution_warning
 
     notes = [w for w in (evolution_warning(spec.model_copy(update={"strategy": n}), budget)
                          for n in names) if w]

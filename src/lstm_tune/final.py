@@ -33,13 +33,13 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune.data.framing import AnyDataset, Datasets, load_data
-from lstm_tune.data.splits import ALL, REFIT
 from lstm_tune import combine
 from lstm_tune.combine import CombinationChoice
-from lstm_tune.search.attrs import FINAL_ATTR, MODEL_ATTR, VAL_FORECASTS_ATTR
-from lstm_tune.search.storage import artifact_store
-from lstm_tune.search.trials import (
+from lstm_tune.data.framing import AnyDataset, Datasets, load_data
+from lstm_tune.data.splits import ALL, REFIT
+from lstm_tune.records.artifacts import artifact_store
+from lstm_tune.records.attrs import FINAL_ATTR, MODEL_ATTR, VAL_FORECASTS_ATTR
+from lstm_tune.records.trials import (
     best_trial, load_trial_model, ranked, trial_params, trial_training)
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task

@@ -14,9 +14,9 @@ from typing import Any, Callable
 import optuna
 from optuna.trial import TrialState
 
-from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.records.attrs import REASON_ATTR
+from lstm_tune.records.trials import rank_key
 from lstm_tune.search.budget import is_finished
-from lstm_tune.search.trials import rank_key
 
 
 def trial_line(t: optuna.trial.FrozenTrial, best: tuple[int, float] | None, metric: str,

@@ -26,8 +26,8 @@ from pydantic import (
 from lstm_tune.data.builtin import BUILTINS, is_sequences, is_texts
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
-from lstm_tune.tasks import get_task
 from lstm_tune.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
+from lstm_tune.tasks import get_task
 
 TRANSFORMS = (
     "none",
@@ -271,6 +271,15 @@ TEXT_DEFAULTS = {"embedding_dim": {"low": 16, "high": 128, "log": True},
                  "word_dropout": 0.25}
 
 
+# `training: auto`. Epochs are a poor unit on small data: 40 training sequences in batches of
+# 8 make 5 updates an epoch, so 60 epochs with a patience of 8 stopped every trial of a
+# default GunPoint study by epoch 17, none above 0.75 on validation (benchmarks/classifiers.py:
+# test 0.67), where 150 epochs with a patience of 30 (750 and 150 updates) reached 1.0 on
+# validation (studies/gunpoint.yaml: test 0.93-0.97). Larger data keeps 60 and 8.
+MIN_EPOCHS, MIN_UPDATES = 60, 750
+MIN_PATIENCE, PATIENCE_UPDATES = 8, 150
+
+
 class TrainingSpec(_Strict):
     """Epochs per trial, early stopping's patience and XLA. `auto` (the default) counts the
     optimizer's updates rather than epochs (search/space.py, training_length): at least 60
@@ -292,6 +301,12 @@ class TrainingSpec(_Strict):
         if isinstance(v, bool):
             return v  # the model's check names a YAML boolean
         raise ValueError("must be auto or a whole number from 1 to 10000")
+
+    def declared(self) -> tuple[int, int]:
+        """(max_epochs, patience) where the data is not known (search/space.py,
+        training_length, fits `auto` to it): these numbers, or `auto`'s least."""
+        return (MIN_EPOCHS if self.max_epochs == AUTO else int(self.max_epochs),
+                MIN_PATIENCE if self.patience == AUTO else int(self.patience))
 
 
 class FinalSpec(_Strict):
@@ -517,6 +532,22 @@ class StudySpec(_Strict):
 
 
 # --- reading a file ------------------------------------------------------------------------
+
+def evolution_warning(spec: StudySpec, trials: int | None = None) -> str | None:
+    """GA and PSO learn only from a finished generation: a budget that ends inside the first
+    one is random search under another name. Say so, and what budget would evolve."""
+    size = {"ga": spec.ga.population_size, "pso": spec.pso.swarm_size}.get(spec.strategy)
+    budget = trials if trials is not None else spec.budget.trials
+    if size is None or budget is None or budget >= 2 * size:
+        return None
+    group = "population" if spec.strategy == "ga" else "swarm"
+    evolved = max(0, budget - size)
+    return (f"{spec.strategy.upper()} with a {group} of {size} and a budget of {budget} trials: "
+            + ("every trial is in generation 0 (random search); " if evolved == 0 else
+               f"only {evolved} trial(s) evolve beyond generation 0; ")
+            + f"give at least {2 * size} trials (--trials {2 * size}) for one full evolved "
+              f"generation, or a smaller {'population_size' if spec.strategy == 'ga' else 'swarm_size'}")
+
 
 _FIXES = {
     "extra_forbidden": "remove it or check its spelling",

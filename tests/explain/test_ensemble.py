@@ -10,8 +10,9 @@ import yaml
 from lstm_tune.data.framing import load_data
 from lstm_tune.evaluate import evaluate
 from lstm_tune.explain.run import explain_trial
+from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.objective import Objective
-from lstm_tune.search.storage import artifact_store, load_study
+from lstm_tune.search.storage import load_study
 from lstm_tune.search.study import open_study
 from lstm_tune.spec import load_spec
 

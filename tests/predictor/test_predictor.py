@@ -22,8 +22,8 @@ from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import evaluate
+from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.search.storage import load_study
-from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.tasks import get_task
 
 from tests.conftest import run_cli

@@ -16,11 +16,11 @@ import pytest
 import yaml
 from optuna.trial import TrialState
 
-from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.params import Choice, FloatRange, IntRange
+from lstm_tune.records.attrs import REASON_ATTR
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.search.strategies import make_sampler
 from lstm_tune.search.study import sampler_seed
-from lstm_tune.params import Choice, FloatRange, IntRange
 from lstm_tune.spec import StudySpec, load_spec
 
 MIXED_SPACE = {

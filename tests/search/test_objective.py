@@ -9,13 +9,14 @@ import pytest
 from optuna.trial import TrialState
 
 from lstm_tune.data.framing import load_data
+from lstm_tune.records.artifacts import artifact_store
+from lstm_tune.records.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search import interrupt
 from lstm_tune.search import objective as objective_module
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, REASON_ATTR
 from lstm_tune.search.budget import budget
 from lstm_tune.search.objective import Objective
-from lstm_tune.search.storage import artifact_store, open_storage
 from lstm_tune.search.pruners import make_pruner
+from lstm_tune.search.storage import open_storage
 from lstm_tune.spec import load_spec
 from lstm_tune.train import Diverged, UnitMetric
 

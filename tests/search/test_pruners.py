@@ -10,7 +10,7 @@ from optuna.study import StudyDirection
 from optuna.trial import TrialState
 
 from lstm_tune.data.framing import load_data
-from lstm_tune.search.attrs import UPDATES_ATTR
+from lstm_tune.records.attrs import UPDATES_ATTR
 from lstm_tune.search.objective import Objective
 from lstm_tune.search.pruners import (
     UpdateHalvingPruner,
@@ -18,8 +18,9 @@ from lstm_tune.search.pruners import (
     make_pruner,
     updates_curve,
 )
+from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.space import DataSize
-from lstm_tune.search.storage import artifact_store, open_storage
+from lstm_tune.search.storage import open_storage
 from lstm_tune.spec import load_spec
 from lstm_tune.train import updates_per_epoch
 

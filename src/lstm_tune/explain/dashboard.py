@@ -12,7 +12,7 @@ from typing import Any
 import optuna
 from optuna.artifacts import upload_artifact
 
-from lstm_tune.search.storage import artifact_store
+from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.spec import StudySpec
 
 

@@ -38,7 +38,7 @@ from lstm_tune.explain.words import (
 )
 from lstm_tune.final import FinalModel, describe, load_member, stored_final
 from lstm_tune.model import mean_model
-from lstm_tune.search.trials import best_trial, load_trial_model, trial_params
+from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 

@@ -13,22 +13,21 @@ import optuna
 from optuna.trial import TrialState
 
 from lstm_tune import __version__
+from lstm_tune import metrics
 from lstm_tune.data.framing import Loaded
 from lstm_tune.data.load import Table
 from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.tokens import words
-from lstm_tune import metrics
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate import Evaluation, validation_drop, verdict
+from lstm_tune.records.attrs import REASON_ATTR, TIE_ATTR
+from lstm_tune.records.trials import rank_key, trial_training
 from lstm_tune.report import figures
 from lstm_tune.report.explain_page import EXPLAIN_LINK
 from lstm_tune.report.pages import env, write_page
-from lstm_tune.search.attrs import REASON_ATTR, TIE_ATTR
-from lstm_tune.search.strategies import evolution_warning
-from lstm_tune.search.trials import rank_key, trial_training
+from lstm_tune.spec import StudySpec, evolution_warning
 from lstm_tune.tasks import get_task
-from lstm_tune.spec import StudySpec
 
 IMPORTANCE_METHOD = "fANOVA, Optuna's FanovaImportanceEvaluator (random forest, seed 0)"
 RELIABLE_IMPORTANCE_TRIALS = 30  # below this many complete trials, the ranking is a hint

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from lstm_tune.search.attrs import REASON_ATTR
+from lstm_tune.records.attrs import REASON_ATTR
 from lstm_tune.spec import StudySpec
 
 

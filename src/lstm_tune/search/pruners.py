@@ -17,8 +17,8 @@ import math
 import optuna
 
 from lstm_tune.params import param_values
-from lstm_tune.search.attrs import UPDATES_ATTR
-from lstm_tune.search.space import DataSize, SearchSpace, declared_length, training_length
+from lstm_tune.records.attrs import UPDATES_ATTR
+from lstm_tune.search.space import DataSize, SearchSpace, training_length
 from lstm_tune.spec import StudySpec
 
 REDUCTION_FACTOR = 3  # each rung keeps the best third
@@ -110,7 +110,7 @@ def make_pruner(spec: StudySpec, size: DataSize | None = None) -> optuna.pruners
     if spec.pruner == "hyperband":
         return optuna.pruners.HyperbandPruner(
             min_resource=1, max_resource=training_length(spec.training, spec.space, size)[0]
-            if size is not None else declared_length(spec.training)[0],
+            if size is not None else spec.training.declared()[0],
             reduction_factor=REDUCTION_FACTOR)
     return optuna.pruners.NopPruner()
 

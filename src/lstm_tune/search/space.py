@@ -38,7 +38,7 @@ from lstm_tune.params import (
     ParamDef,
     param_values,
 )
-from lstm_tune.spec import SpaceSpec
+from lstm_tune.spec import MIN_EPOCHS, MIN_PATIENCE, MIN_UPDATES, PATIENCE_UPDATES, SpaceSpec
 
 
 def _distribution(p: ParamDef) -> BaseDistribution | None:
@@ -74,13 +74,6 @@ POOL_ABOVE = 64
 POOL_LENGTHS = (50, 25)
 
 
-# `training: auto`. Epochs are a poor unit on small data: 40 training sequences in batches of
-# 8 make 5 updates an epoch, so 60 epochs with a patience of 8 stopped every trial of a
-# default GunPoint study by epoch 17, none above 0.75 on validation (benchmarks/classifiers.py:
-# test 0.67), where 150 epochs with a patience of 30 (750 and 150 updates) reached 1.0 on
-# validation (studies/gunpoint.yaml: test 0.93-0.97). Larger data keeps 60 and 8.
-MIN_EPOCHS, MIN_UPDATES = 60, 750
-MIN_PATIENCE, PATIENCE_UPDATES = 8, 150
 
 
 @dataclass(frozen=True)
@@ -136,13 +129,6 @@ def training_length(training: Any, space: SpaceSpec, size: DataSize) -> tuple[in
     patience = training.patience if training.patience != "auto" else max(
         MIN_PATIENCE, math.ceil(PATIENCE_UPDATES / per_epoch))
     return int(most), int(min(patience, most))
-
-
-def declared_length(training: Any) -> tuple[int, int]:
-    """(max_epochs, patience) where the data is not known: the study file's numbers, or
-    `auto`'s least."""
-    return (MIN_EPOCHS if training.max_epochs == "auto" else int(training.max_epochs),
-            MIN_PATIENCE if training.patience == "auto" else int(training.patience))
 
 
 class SearchSpace:

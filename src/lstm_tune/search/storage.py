@@ -11,12 +11,11 @@ import warnings
 from pathlib import Path
 
 import optuna
-from optuna.artifacts import FileSystemArtifactStore
 from optuna.exceptions import ExperimentalWarning
 from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import OWNER_ATTR
+from lstm_tune.records.attrs import OWNER_ATTR
 from lstm_tune.spec import StudySpec, storage_file
 
 # heartbeats, stale-trial checks and artifacts are marked experimental; we rely on them knowingly
@@ -148,11 +147,6 @@ def claim(trial: optuna.Trial) -> None:
     me = psutil.Process()
     trial.storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, {
         "host": socket.gethostname(), "pid": me.pid, "started": me.create_time()})
-
-
-def artifact_store(spec: StudySpec) -> FileSystemArtifactStore:
-    spec.artifact_dir.mkdir(parents=True, exist_ok=True)
-    return FileSystemArtifactStore(str(spec.artifact_dir))
 
 
 def load_study(spec: StudySpec) -> optuna.Study:

@@ -45,19 +45,3 @@ def make_sampler(spec: StudySpec, seed: int, size: DataSize | None = None
     """The study's sampler (the strategy name is checked by the study file's schema, and by
     `compare` for its --strategies list); `size` fits `auto` entries to the data."""
     return STRATEGIES[spec.strategy](spec, seed, size)
-
-
-def evolution_warning(spec: StudySpec, trials: int | None = None) -> str | None:
-    """GA and PSO learn only from a finished generation: a budget that ends inside the first
-    one is random search under another name. Say so, and what budget would evolve."""
-    size = {"ga": spec.ga.population_size, "pso": spec.pso.swarm_size}.get(spec.strategy)
-    budget = trials if trials is not None else spec.budget.trials
-    if size is None or budget is None or budget >= 2 * size:
-        return None
-    group = "population" if spec.strategy == "ga" else "swarm"
-    evolved = max(0, budget - size)
-    return (f"{spec.strategy.upper()} with a {group} of {size} and a budget of {budget} trials: "
-            + ("every trial is in generation 0 (random search); " if evolved == 0 else
-               f"only {evolved} trial(s) evolve beyond generation 0; ")
-            + f"give at least {2 * size} trials (--trials {2 * size}) for one full evolved "
-              f"generation, or a smaller {'population_size' if spec.strategy == 'ga' else 'swarm_size'}")

@@ -7,9 +7,9 @@ from typing import Any
 
 from optuna.trial import TrialState
 
-from lstm_tune.search.attrs import EVALUATION_ATTR, PARAMS_ATTR
+from lstm_tune.records.attrs import EVALUATION_ATTR, PARAMS_ATTR
+from lstm_tune.records.trials import best_trial, ranked
 from lstm_tune.search.storage import load_study
-from lstm_tune.search.trials import best_trial, ranked
 from lstm_tune.spec import StudySpec
 
 

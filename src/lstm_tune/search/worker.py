@@ -129,11 +129,12 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     import optuna
 
     from lstm_tune.data.framing import load_data
-    from lstm_tune.search.attrs import WORKER_ATTR
+    from lstm_tune.records.artifacts import artifact_store
+    from lstm_tune.records.attrs import WORKER_ATTR
     from lstm_tune.search.budget import budget
     from lstm_tune.search.objective import Objective
-    from lstm_tune.search.storage import artifact_store, claim, fail_dead_trials, open_storage
     from lstm_tune.search.pruners import make_pruner
+    from lstm_tune.search.storage import claim, fail_dead_trials, open_storage
     from lstm_tune.search.strategies import make_sampler
 
     # failures are recorded on their trials (and shown in the report), not logged with tracebacks

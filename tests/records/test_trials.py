@@ -11,10 +11,11 @@ from optuna.trial import TrialState, create_trial
 from lstm_tune.data.framing import load_data
 from lstm_tune.final import top_trials
 from lstm_tune.progress import TrialLog
-from lstm_tune.search.attrs import PARAMS_ATTR, TIE_ATTR
+from lstm_tune.records.artifacts import artifact_store
+from lstm_tune.records.attrs import PARAMS_ATTR, TIE_ATTR
+from lstm_tune.records.trials import best_trial, ranked
 from lstm_tune.search.objective import Objective
-from lstm_tune.search.storage import artifact_store, open_storage
-from lstm_tune.search.trials import best_trial, ranked
+from lstm_tune.search.storage import open_storage
 from lstm_tune.spec import load_spec
 
 from tests.conftest import TINY_SPACE, tiny_study

@@ -1,5 +1,6 @@
-"""Finding a study's trials and their saved models: what evaluation, explanation and the
-Python API look up after a search."""
+"""Reading a study's trials back: the best by the study's ranking, their parameters, training
+length and saved models, for the final model, evaluation, explanation, the report and the
+Python API."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from optuna.artifacts import download_artifact
 from optuna.trial import TrialState
 
 from lstm_tune.errors import StudyError
-from lstm_tune.search.attrs import MODEL_ATTR, PARAMS_ATTR, TIE_ATTR, TRAINING_ATTR
-from lstm_tune.search.space import SearchSpace, declared_length
-from lstm_tune.search.storage import artifact_store
+from lstm_tune.records.artifacts import artifact_store
+from lstm_tune.records.attrs import MODEL_ATTR, PARAMS_ATTR, TIE_ATTR, TRAINING_ATTR
 from lstm_tune.spec import StudySpec
 
 
@@ -57,7 +57,14 @@ def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) 
 
 
 def trial_params(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
-    return trial.user_attrs.get(PARAMS_ATTR) or SearchSpace(spec.space).complete(trial.params)
+    """Every parameter the trial trained with, fixed ones included (the objective keeps
+    them on the trial before training)."""
+    params = trial.user_attrs.get(PARAMS_ATTR)
+    if params is None:
+        raise StudyError(spec.source, "--trial", f"trial {trial.number} of study {spec.name!r} "
+                         "has no recorded parameters (it was not run by lstm-tune)",
+                         "choose a trial lstm-tune ran")
+    return dict(params)
 
 
 def load_trial_model(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> Any:
@@ -81,4 +88,4 @@ def trial_training(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> tuple[in
     kept = trial.user_attrs.get(TRAINING_ATTR)
     if kept:
         return int(kept[0]), int(kept[1])
-    return declared_length(spec.training)
+    return spec.training.declared()
