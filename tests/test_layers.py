@@ -1,0 +1,46 @@
+"""The flow in docs/architecture.md, checked on the installed package: lower layers never
+import upper ones, and no stage after the search reads the search's internals."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import lstm_tune
+
+PACKAGE = Path(lstm_tune.__file__).resolve().parent
+
+# (package, what it must not import): a module there may not import these, even lazily
+RULES = [
+    ("data", ("tasks", "search", "records", "model", "train", "final", "evaluate", "explain",
+              "report", "predictor", "api", "cli")),
+    ("records", ("search", "final", "evaluate", "explain", "report", "api", "cli")),
+    ("explain", ("search", "report", "api", "cli")),
+    ("report", ("search", "api", "cli")),
+    ("search", ("final", "evaluate", "explain", "report", "api", "cli")),
+]
+
+
+def imports(path: Path) -> set[str]:
+    """Every lstm_tune module a file imports, at its top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "lstm_tune":
+                found.update(f"lstm_tune.{a.name}" for a in node.names)
+            elif node.module.startswith("lstm_tune."):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("lstm_tune."))
+    return found
+
+
+@pytest.mark.parametrize("layer, above", RULES, ids=[r[0] for r in RULES])
+def test_a_layer_imports_nothing_above_it(layer, above):
+    wrong = sorted(
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in (PACKAGE / layer).rglob("*.py") for name in imports(path)
+        if name.split(".")[1].removesuffix(".py") in above)
+    assert not wrong, "\n".join(wrong)
