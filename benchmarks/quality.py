@@ -53,7 +53,7 @@ def airline_spec(folder: Path, name: str, seed: int, budget: Budget, **changes: 
 
 
 def run_lstm_tune(spec: StudySpec, label: str) -> Row:
-    from lstm_tune.evaluate import evaluate
+    from lstm_tune.evaluate.evaluation import evaluate
     from lstm_tune.search.study import run_study
 
     start = time.perf_counter()
@@ -222,7 +222,7 @@ def baselines(spec: StudySpec) -> list[tuple[str, float]]:
     """Naive and statistical forecasts on the same test points, data units: the very
     baselines of the study report."""
     from lstm_tune import metrics
-    from lstm_tune.baselines import forecast_baselines
+    from lstm_tune.tasks.baselines import forecast_baselines
 
     data = _Data(spec).get("none")
     return [(f"baseline {b.name}", metrics.rmse(data.actual(data.test), b.predicted))

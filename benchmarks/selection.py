@@ -71,7 +71,7 @@ def study_file(folder: Path, task: str, seed: int, folds: int, p: dict[str, Any]
 
 def measure(task: str, seed: int, p: dict[str, Any], folder: Path, workers: int,
             cost_only: bool = False) -> list[dict[str, Any]]:
-    from lstm_tune.evaluate import evaluate
+    from lstm_tune.evaluate.evaluation import evaluate
     from lstm_tune.search.storage import load_study
     from lstm_tune.search.study import run_study
     from lstm_tune.spec import load_spec

@@ -161,7 +161,7 @@ class Study:
     def evaluation(self) -> Any:
         """The best model on the test split beside the baselines (computed once)."""
         if self._evaluation is None:
-            from lstm_tune.evaluate import evaluate
+            from lstm_tune.evaluate.evaluation import evaluate
             from lstm_tune.quiet import import_tensorflow
 
             import_tensorflow()
@@ -213,7 +213,7 @@ class Study:
         """The kept predictor, else one built now and kept once `validate` (if given)
         accepted it: a bad input to `predict` then leaves the storage as it was."""
         from lstm_tune.quiet import import_tensorflow
-        from lstm_tune.study_predictor import keep_predictor, study_predictor
+        from lstm_tune.evaluate.study_predictor import keep_predictor, study_predictor
 
         import_tensorflow()
         study = self.optuna_study

@@ -210,8 +210,8 @@ def _search(spec: Any, workers: int) -> Any:
 
 def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
     from lstm_tune.api import Study
-    from lstm_tune.evaluate import validation_drop, verdict
-    from lstm_tune.final import final_pending
+    from lstm_tune.evaluate.evaluation import validation_drop, verdict
+    from lstm_tune.evaluate.final import final_pending
 
     import_tensorflow()
     api = Study(spec)
@@ -454,9 +454,14 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     Every (strategy, seed) is its own study, NAME.STRATEGY.sSEED, in the study's storage, so
     an interrupted comparison resumes and the dashboard shows every run.
     """
-    from lstm_tune.compare import compare as run_compare
-    from lstm_tune.compare import medians, write_csv
+    from lstm_tune.evaluate.evaluation import evaluate
     from lstm_tune.report.render import render_compare_report
+    from lstm_tune.search.compare import compare as run_compare
+    from lstm_tune.search.compare import medians, write_csv
+
+    def test(sub: Any, searched: Any) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+        evaluation = evaluate(sub, searched)
+        return evaluation.test, evaluation.baselines
 
     _quiet_optuna()
     spec = _spec(study)
@@ -469,7 +474,7 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     for w in notes:
         click.echo(f"warning: {w}", err=True)
     rows, curves, baselines = run_compare(
-        spec, names, seeds, budget, on_run=lambda name: click.echo(f"running {name}", err=True))
+        spec, names, seeds, budget, test, on_run=lambda name: click.echo(f"running {name}", err=True))
     summary = medians(rows)
     csv_path = write_csv(rows, spec.report_path / "compare.csv")
     path = render_compare_report(spec, rows, curves, summary, csv_path.name, baselines, notes)

@@ -1,4 +1,4 @@
-"""Metrics in the data's own units (baselines live in baselines.py)."""
+"""Metrics in the data's own units (baselines live in tasks/baselines.py)."""
 
 from __future__ import annotations
 

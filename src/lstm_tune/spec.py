@@ -318,7 +318,7 @@ class FinalSpec(_Strict):
     `combine`: the final model averaged with the better statistical model (forecasts: ETS
     or seasonal ARIMA) or a logistic regression (classified sequences: on the flattened
     sequence; texts: on TF-IDF of words and word pairs), the weight chosen on the
-    validation folds (combine.py)."""
+    validation folds (evaluate/combine.py)."""
 
     model: Literal["single", "refit", "ensemble", "auto"] = "single"
     seeds: int = Field(1, ge=1, le=20)

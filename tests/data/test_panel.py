@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune.baselines import forecast_baselines
+from lstm_tune.tasks.baselines import forecast_baselines
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError

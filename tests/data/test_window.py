@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lstm_tune import metrics
-from lstm_tune.baselines import forecast_baselines
+from lstm_tune.tasks.baselines import forecast_baselines
 from lstm_tune.data.framing import load_data
 from lstm_tune.data.transform import Transform
 from lstm_tune.data.framing import frame

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from lstm_tune.data.framing import load_data
-from lstm_tune.evaluate import evaluate
+from lstm_tune.evaluate.evaluation import evaluate
 from lstm_tune.explain.run import explain_trial
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.objective import Objective

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_tune.evaluate import evaluate
+from lstm_tune.evaluate.evaluation import evaluate
 
 from tests.searched import searched
 

@@ -21,7 +21,7 @@ from lstm_tune.api import Study
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate import evaluate
+from lstm_tune.evaluate.evaluation import evaluate
 from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.search.storage import load_study
 from lstm_tune.tasks import get_task
@@ -238,7 +238,7 @@ def test_recursive_intervals_rest_on_recursive_validation_errors(airline):
     validation month (1958), each from the history before it, by the final configuration
     retrained on the training part (1949-1957)."""
     from lstm_tune.search.storage import load_study
-    from lstm_tune.study_predictor import PredictorBuilder
+    from lstm_tune.evaluate.study_predictor import PredictorBuilder
 
     _, spec, _ = airline
     builder = PredictorBuilder(spec, load_study(spec))

@@ -9,7 +9,7 @@ import pytest
 from lstm_tune.api import Study
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.data.framing import load_data
-from lstm_tune.evaluate import evaluate
+from lstm_tune.evaluate.evaluation import evaluate
 
 from tests.searched import searched
 

@@ -9,7 +9,7 @@ import optuna
 from optuna.trial import TrialState, create_trial
 
 from lstm_tune.data.framing import load_data
-from lstm_tune.final import top_trials
+from lstm_tune.evaluate.final import top_trials
 from lstm_tune.progress import TrialLog
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import PARAMS_ATTR, TIE_ATTR

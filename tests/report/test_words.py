@@ -6,7 +6,7 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from lstm_tune.evaluate import Evaluation, validation_drop, verdict
+from lstm_tune.evaluate.evaluation import Evaluation, validation_drop, verdict
 from lstm_tune.progress import TrialLog
 from lstm_tune.report.note import note_text
 from lstm_tune.spec import evolution_warning

@@ -22,7 +22,7 @@ import numpy as np
 
 from lstm_tune.data.framing import AnyDataset, frame
 from lstm_tune.data.window import Split
-from lstm_tune.final import Member, load_member
+from lstm_tune.evaluate.final import Member, load_member
 from lstm_tune.records.trials import trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task

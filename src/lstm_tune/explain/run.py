@@ -36,7 +36,7 @@ from lstm_tune.explain.words import (
     explain_words_shap,
     explain_words_shap_classes,
 )
-from lstm_tune.final import FinalModel, describe, load_member, stored_final
+from lstm_tune.evaluate.final import FinalModel, describe, load_member, stored_final
 from lstm_tune.model import mean_model
 from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
@@ -314,7 +314,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if trial.state != optuna.trial.TrialState.COMPLETE:
         raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
                          ", not complete", "explain a completed trial (default: best)")
-    # the model the study report tested: the final model, if one was built (final.py)
+    # the model the study report tested: the final model, if one was built (evaluate/final.py)
     final = stored_final(spec, study) if number is None else None
     member = final.seeds[0][0] if final is not None else None
     if member is not None:

@@ -1,4 +1,4 @@
-"""Combinations, with a weight chosen on validation data (combine.py). Forecasts: the LSTM's
+"""Combinations, with a weight chosen on validation data (evaluate/combine.py). Forecasts: the LSTM's
 forecast and a statistical model's, averaged (Bates & Granger 1969; combinations took most
 of M4's top places); the statistical model of each series is a `StatModel` with fixed
 parameters, filtered over the history from the time it was fitted from (its anchor), so a

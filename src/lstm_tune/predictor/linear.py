@@ -6,7 +6,7 @@ predictor holds no pickle, and read from raw input as the LSTM's encoder reads i
 For short texts with little data a linear model on n-grams is hard to beat, and for
 sequences it sees every step at once where the LSTM reads them in order: averaging its
 probabilities with the network's is the classification counterpart of a forecast
-combination (combine.py says how the weight is chosen).
+combination (evaluate/combine.py says how the weight is chosen).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-# scikit-learn's defaults, as the reported TF-IDF baseline (baselines.py)
+# scikit-learn's defaults, as the reported TF-IDF baseline (tasks/baselines.py)
 NGRAMS = (1, 2)
 C = 1.0
 

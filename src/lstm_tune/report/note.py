@@ -7,7 +7,7 @@ from pathlib import Path
 
 import optuna
 
-from lstm_tune.evaluate import Evaluation, verdict
+from lstm_tune.evaluate.evaluation import Evaluation, verdict
 from lstm_tune.records.attrs import PREDICTOR_ATTR
 from lstm_tune.report.render import IMPORTANCE_METHOD, param_importances
 from lstm_tune.spec import StudySpec

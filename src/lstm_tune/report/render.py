@@ -20,7 +20,7 @@ from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.texts import Texts
 from lstm_tune.data.tokens import words
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate import Evaluation, validation_drop, verdict
+from lstm_tune.evaluate.evaluation import Evaluation, validation_drop, verdict
 from lstm_tune.records.attrs import REASON_ATTR, TIE_ATTR
 from lstm_tune.records.trials import rank_key, trial_training
 from lstm_tune.report import figures

@@ -82,6 +82,6 @@ class Classify:
         return self.decode(members[0][0], proba, np.zeros(len(proba))), proba
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
-        from lstm_tune.baselines import class_baselines
+        from lstm_tune.tasks.baselines import class_baselines
 
         return class_baselines(data, split)

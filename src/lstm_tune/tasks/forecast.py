@@ -100,6 +100,6 @@ class Forecast:
         return np.mean(units, axis=0), None
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
-        from lstm_tune.baselines import forecast_baselines
+        from lstm_tune.tasks.baselines import forecast_baselines
 
         return forecast_baselines(data, split)

@@ -33,8 +33,8 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune import combine
-from lstm_tune.combine import CombinationChoice
+from lstm_tune.evaluate import combine
+from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.data.framing import AnyDataset, Datasets, load_data
 from lstm_tune.data.splits import ALL, REFIT
 from lstm_tune.records.artifacts import artifact_store

@@ -13,9 +13,9 @@ import yaml
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
-from lstm_tune.evaluate import evaluate
+from lstm_tune.evaluate.evaluation import evaluate
 from lstm_tune.explain.run import explain_trial
-from lstm_tune.final import FinalModel, load_member
+from lstm_tune.evaluate.final import FinalModel, load_member
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import FINAL_ATTR
 from lstm_tune.records.trials import trial_params
@@ -176,7 +176,7 @@ def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(folder):
     assert len(api.predictor().members) == 2
     # intervals from both folds' validation months, each forecast by the members'
     # configurations retrained with a new seed on that fold's training part
-    from lstm_tune.study_predictor import PredictorBuilder, histories, origins_of
+    from lstm_tune.evaluate.study_predictor import PredictorBuilder, histories, origins_of
 
     builder = PredictorBuilder(spec, study)
     calibration = builder.build().calibration
@@ -231,7 +231,7 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
 
 def test_an_explanation_of_a_combination_says_only_its_lstm_part_is_explained():
     from lstm_tune.explain.run import explained_model
-    from lstm_tune.final import Member
+    from lstm_tune.evaluate.final import Member
 
     final = FinalModel("single", [[Member(3, 0)]],
                        combination={"weight": 0.5, "name": "logistic_regression"})

@@ -25,13 +25,13 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune import combine
-from lstm_tune.combine import CombinationChoice
+from lstm_tune.evaluate import combine
+from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.data.framing import AnyDataset
 from lstm_tune.data.load import Table
 from lstm_tune.data.splits import ALL
 from lstm_tune.errors import StudyError
-from lstm_tune.final import Builder, FinalModel, describe, final_or_best, load_member
+from lstm_tune.evaluate.final import Builder, FinalModel, describe, final_or_best, load_member
 from lstm_tune.predictor.bundle import from_zip, to_zip
 from lstm_tune.predictor.combination import ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory

@@ -56,13 +56,16 @@ def best_so_far(study: optuna.Study, minimize: bool, n: int) -> list[float]:
     return out + [best] * (n - len(out))
 
 
-def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
+# what testing one searched study gives: its test metrics and the baselines' (by name)
+Tester = Callable[[StudySpec, optuna.Study], tuple[dict[str, float], dict[str, dict[str, float]]]]
+
+
+def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int, test: Tester,
             on_run: Callable[[str], None] | None = None
             ) -> tuple[list[RunRow], dict[str, list[list[float]]], dict[str, dict[str, float]]]:
-    """Run (or resume) every strategy x seed study; return the table, the curves and the
-    baselines' test metrics (the same test points for every run)."""
-    from lstm_tune.evaluate import evaluate
-
+    """Run (or resume) every strategy x seed study and `test` each (the evaluation stage,
+    passed in: the search does not reach forward into it); return the table, the curves and
+    the baselines' test metrics (the same test points for every run)."""
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise StudyError(spec.source, "--strategies", f"unknown strategy {unknown[0]!r}",
@@ -81,12 +84,10 @@ def compare(spec: StudySpec, strategies: list[str], seeds: int, trials: int,
             wall = float(study.user_attrs.get(WALL_ATTR, 0.0)) + time.perf_counter() - start
             study.set_user_attr(WALL_ATTR, wall)
             done = [t for t in study.get_trials(deepcopy=False) if t.state != TrialState.RUNNING]
-            evaluation = evaluate(sub, study)
-            baselines = evaluation.baselines
-            test_name = spec.test_metric
+            tested, baselines = test(sub, study)
             rows.append(RunRow(
                 strategy, seed, sub.name, len(done), float(study.best_value),
-                float(evaluation.test[test_name]), round(wall, 1),
+                float(tested[spec.test_metric]), round(wall, 1),
                 round(sum(t.duration.total_seconds() for t in done if t.duration), 1),
                 int(sum(t.user_attrs.get("epochs", 0) for t in done)),
             ))
