@@ -1,6 +1,6 @@
 """Classifier quality against the baselines: the default study, the plain LSTM, the shipped one.
 
-    python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews]
+    python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews,mixed_reviews]
                                      [--variants default,plain,shipped] [--seeds 3]
                                      [--finals "single,single + combine"] [--keep DIR]
 
@@ -45,14 +45,14 @@ def study_file(data: str, how: str) -> dict[str, Any] | None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default="gunpoint,japanese_vowels,reviews")
+    ap.add_argument("--data", default="gunpoint,japanese_vowels,reviews,mixed_reviews")
     ap.add_argument("--variants", default="default,plain,shipped")
     grid_arguments(ap, FINALS, "single")
     args = ap.parse_args(argv)
 
     def study(data: str, how: str, seed: int) -> dict[str, Any] | None:
         found = study_file(data, how)
-        if found is None or (how == "plain" and data == "reviews"):  # texts: no FCN
+        if found is None or (how == "plain" and "reviews" in data):  # texts: no FCN
             return None
         return {**found, "seed": seed, "name": f"{data}_{how}_s{seed}"}
 
