@@ -15,6 +15,7 @@ data later: a study stays reproducible from its files.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -124,23 +125,51 @@ class Study:
 
     # --- running ----------------------------------------------------------------------
 
+    def choose_workers(self, workers: int | str | None = None) -> tuple[int, str | None]:
+        """How many worker processes search, as the command's --workers (None: the
+        LSTM_TUNE_WORKERS variable, else auto: one per core where that is safe), and why
+        auto chose fewer where that matters. Several workers put a default storage in a
+        journal file (parallel writers need one, or a server), not SQLite."""
+        from lstm_tune.search.parallel import choose_workers
+        from lstm_tune.search.storage import with_default_storage
+
+        n, why = choose_workers(self._given, workers)
+        self.spec = with_default_storage(self._given, n)
+        return n, why
+
+    @property
+    def warnings(self) -> list[str]:
+        """What these settings will not do that a user may expect (a GA or PSO budget that
+        ends inside its first generation is random search)."""
+        from lstm_tune.spec import evolution_warning
+
+        return [w for w in [evolution_warning(self.spec)] if w]
+
+    def check_report(self) -> None:
+        """Fail now, before a search, if the report's folder cannot be written."""
+        from lstm_tune.report.render import check_report_dir
+
+        check_report_dir(self.spec)
+
+    def search(self, workers: int | str | None = None,
+               on_progress: Callable[[Any, Any], None] | None = None) -> Any:
+        """Search until the budget is spent (resuming what the storage holds), nothing
+        more: the Optuna study. `on_progress(state, study)` after each finished trial."""
+        from lstm_tune.search.study import run_study
+
+        n, _ = self.choose_workers(workers)
+        self._evaluation, self._predictors = None, {}
+        return run_study(self.spec, on_progress=on_progress, workers=n)
+
     def run(self, workers: int | str | None = None, report: bool = True,
             on_progress: Callable[[Any, Any], None] | None = None) -> "Study":
         """Search until the budget is spent (resuming what the storage holds), then test the
         best model and write the report (unless report=False). `workers`: as the command's
         --workers (None: LSTM_TUNE_WORKERS, else auto, one per core where that is safe)."""
-        from lstm_tune.search.parallel import choose_workers
-        from lstm_tune.search.storage import with_default_storage
-        from lstm_tune.search.study import run_study
-
-        workers, _ = choose_workers(self._given, workers)
-        if workers > 1:  # parallel writers need a journal file or a server, not SQLite
-            self.spec = with_default_storage(self._given, workers)
+        self.choose_workers(workers)
         if report:
-            from lstm_tune.report.render import check_report_dir
-
-            check_report_dir(self.spec)
-        run_study(self.spec, on_progress=on_progress, workers=workers)
+            self.check_report()
+        self.search(workers, on_progress)
         if report:
             self.report()
         return self
@@ -167,6 +196,33 @@ class Study:
             import_tensorflow()
             self._evaluation = evaluate(self.spec, self.optuna_study)
         return self._evaluation
+
+    @property
+    def final_pending(self) -> bool:
+        """Whether testing will first train the final model (none is stored for these
+        settings yet): a refit or an ensemble takes a while."""
+        from lstm_tune.evaluate.final import final_pending
+
+        return final_pending(self.spec, self.optuna_study)
+
+    def verdict(self) -> str:
+        """The final model against each baseline, by a significance test, in one sentence."""
+        from lstm_tune.evaluate.evaluation import verdict
+
+        return verdict(self.spec, self.evaluation)
+
+    def validation_drop(self) -> str | None:
+        """A warning where the test figure is much worse than validation promised."""
+        from lstm_tune.evaluate.evaluation import validation_drop
+
+        return validation_drop(self.spec, self.evaluation)
+
+    def summary(self) -> dict[str, Any]:
+        """What the storage holds, without training: trial counts, the best trial, the
+        stored test figures, baselines and verdict (the `summary --json` document)."""
+        from lstm_tune.search.summary import study_summary
+
+        return study_summary(self.spec)
 
     def report(self) -> Path:
         """Test the best model and write the study report (and its dashboard note)."""
@@ -260,16 +316,97 @@ class Study:
         panel's series, `step` which step ahead of a multi-step forecast is explained,
         `origin` (a time of the data) the windows ending there and before."""
         from lstm_tune.explain.dashboard import attach
-        from lstm_tune.explain.run import explain_trial
+        from lstm_tune.explain.run import EXPLAINERS, explain_trial
         from lstm_tune.quiet import import_tensorflow
-        from lstm_tune.report.explain_page import explain_images, render_explain_report
+        from lstm_tune.report.explain_page import (
+            explain_images, link_explanation, render_explain_report)
 
+        chosen = tuple(m.strip() for m in methods if m.strip())
+        unknown = [m for m in chosen if m not in EXPLAINERS]
+        if unknown or not chosen:
+            raise StudyError(self.spec.source, "--methods", f"unknown explainer "
+                             f"{unknown[:1] or chosen!r}", f"use a comma-separated list of "
+                             f"{', '.join(EXPLAINERS)}")
         import_tensorflow()
         study = self.optuna_study
-        result = explain_trial(self.spec, study, trial, samples, tuple(methods), class_name,
+        result = explain_trial(self.spec, study, trial, samples, chosen, class_name,
                                series, step, origin)
         images = explain_images(result)
         path = render_explain_report(self.spec, result, images)
         attach(self.spec, study, result.trial, result, images, path)
         result.report_path = path
+        # the study report links the tested model's explanation (written again where it
+        # predates the place for the link)
+        if trial is None and (self.spec.report_path / "index.html").is_file() \
+                and not link_explanation(self.spec):
+            self.report()
         return result
+
+    def comparison_budget(self, trials: int | None = None) -> int:
+        """Trials per run of `compare`: these, else the study's budget, else 20."""
+        return trials or self.spec.budget.trials or 20
+
+    def strategy_warnings(self, strategies: Sequence[str], trials: int | None = None
+                          ) -> list[str]:
+        """`warnings` for each strategy `compare` would run with this budget per run."""
+        from lstm_tune.spec import evolution_warning
+
+        budget = self.comparison_budget(trials)
+        return [w for w in (evolution_warning(self.spec.model_copy(update={"strategy": n}),
+                                              budget) for n in strategies) if w]
+
+    def compare(self, strategies: Sequence[str], seeds: int = 3, trials: int | None = None,
+                on_run: Callable[[str], None] | None = None) -> "Comparison":
+        """Run (or resume) one study per strategy and seed, each tested like the report
+        tests a study, and write compare.html and compare.csv."""
+        from lstm_tune.evaluate.evaluation import evaluate
+        from lstm_tune.report.render import render_compare_report
+        from lstm_tune.search.compare import compare, medians, write_csv
+
+        budget = self.comparison_budget(trials)
+        notes = self.strategy_warnings(strategies, trials)
+
+        def test(sub: StudySpec, searched: Any) -> tuple[dict[str, float],
+                                                          dict[str, dict[str, float]]]:
+            evaluation = evaluate(sub, searched)
+            return evaluation.test, evaluation.baselines
+
+        rows, curves, baselines = compare(self.spec, list(strategies), seeds, budget, test,
+                                          on_run)
+        summary = medians(rows)
+        csv_path = write_csv(rows, self.spec.report_path / "compare.csv")
+        path = render_compare_report(self.spec, rows, curves, summary, csv_path.name,
+                                     baselines, notes)
+        return Comparison(rows, summary, baselines, notes, path, csv_path)
+
+    def dashboard_arguments(self) -> list[str]:
+        """optuna-dashboard's arguments for this study's storage and model artifacts (an
+        error if nothing was stored yet)."""
+        from lstm_tune.spec import storage_file
+
+        _ = self.optuna_study  # a clear error if there is nothing to show
+        url = self.spec.storage_url
+        target = [str(storage_file(url)), "--storage-class", "JournalFileStorage"] \
+            if url.startswith("journal:///") else [url]
+        return [*target, "--artifact-dir", str(self.spec.artifact_dir)]
+
+
+@dataclass
+class Comparison:
+    """Strategies side by side: one row per run, medians per strategy, the baselines' test
+    figures on the same points, warnings, and the files written."""
+
+    rows: list[Any]
+    summary: list[dict[str, Any]]
+    baselines: dict[str, dict[str, float]]
+    notes: list[str]
+    report_path: Path
+    csv_path: Path
+
+
+def builtin_datasets() -> list[dict[str, str]]:
+    """The built-in datasets (`data: {builtin: NAME}`), each loaded to give its size."""
+    from lstm_tune.data.builtin import BUILTINS, builtin_size
+
+    return [{"name": b.name, "task": b.task, "description": b.description,
+             "size": builtin_size(b), "origin": b.origin} for b in BUILTINS.values()]

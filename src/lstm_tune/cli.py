@@ -18,7 +18,7 @@ from typing import Any, Callable
 import click
 import numpy as np
 
-from lstm_tune.errors import StudyError
+from lstm_tune.errors import StudyError, WorkerFailed
 from lstm_tune.quiet import import_tensorflow, set_verbose
 from lstm_tune.quiet import verbose as is_verbose
 
@@ -35,8 +35,6 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from lstm_tune.search.study import WorkerFailed
-
         try:
             return fn(*args, **kwargs)
         except StudyError as exc:
@@ -50,24 +48,20 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _spec(study: str, **overrides: Any) -> Any:
-    from lstm_tune.search.storage import with_default_storage
-    from lstm_tune.spec import load_spec
+def _study(path: str, **overrides: Any) -> Any:
+    """The study file as the Python API reads it (checked before anything runs)."""
+    from lstm_tune.api import Study
 
-    return with_default_storage(load_spec(study, **overrides), 1)
+    return Study.from_yaml(path, **overrides)
 
 
-def _spec_and_workers(study: str, given: str | None, **overrides: Any) -> tuple[Any, int]:
+def _study_and_workers(path: str, given: str | None, **overrides: Any) -> tuple[Any, int]:
     """The study and how many workers run it (`auto`: one per core where that is safe)."""
-    from lstm_tune.search.parallel import choose_workers
-    from lstm_tune.search.storage import with_default_storage
-    from lstm_tune.spec import load_spec
-
-    spec = load_spec(study, **overrides)
-    workers, why = choose_workers(spec, given)
+    api = _study(path, **overrides)
+    workers, why = api.choose_workers(given)
     if why:
         click.echo(f"note: {why}", err=True)
-    return with_default_storage(spec, workers), workers
+    return api, workers
 
 
 def _quiet_optuna() -> None:
@@ -133,21 +127,17 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
     Running the same command again resumes the study up to its total budget; finished
     trials are never repeated. Ctrl-C stops after recording the running trial as failed.
     """
-    spec, n_workers = _spec_and_workers(study, workers, trials=trials, strategy=strategy,
+    api, n_workers = _study_and_workers(study, workers, trials=trials, strategy=strategy,
                                         seed=seed, storage=storage)
-    from lstm_tune.spec import evolution_warning
-
-    if warning := evolution_warning(spec):
+    for warning in api.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not no_report:
-        from lstm_tune.report.render import check_report_dir
-
-        check_report_dir(spec)
-    result = _search(spec, n_workers)
+        api.check_report()
+    result = _search(api, n_workers)
     if no_report:
-        click.echo(f"search done: {len(result.trials)} trials in {spec.storage_url}")
+        click.echo(f"search done: {len(result.trials)} trials in {api.spec.storage_url}")
         return
-    _evaluate_and_report(spec, result)
+    _evaluate_and_report(api, result)
 
 
 @cli.command()
@@ -164,19 +154,20 @@ def worker(study: str, storage: str | None, workers: str | None) -> None:
     machines). Every strategy, GA and PSO included, keeps its state in that storage, so the
     workers cooperate in one search. Then run 'lstm-tune report' once.
     """
-    spec, n_workers = _spec_and_workers(study, workers, storage=storage)
-    result = _search(spec, n_workers)
-    click.echo(f"worker done: the study has {len(result.trials)} trials in {spec.storage_url}")
+    api, n_workers = _study_and_workers(study, workers, storage=storage)
+    result = _search(api, n_workers)
+    click.echo(f"worker done: the study has {len(result.trials)} trials in "
+               f"{api.spec.storage_url}")
 
 
-def _search(spec: Any, workers: int) -> Any:
+def _search(api: Any, workers: int) -> Any:
     """Run the study with progress: a bar on a terminal, a line per finished trial otherwise."""
     from tqdm import tqdm
 
     from lstm_tune.progress import TrialLog, is_terminal
-    from lstm_tune.search.study import run_study
 
     _quiet_optuna()
+    spec = api.spec
     total = spec.budget.trials
     terminal = is_terminal()
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}, {workers} worker"
@@ -203,25 +194,19 @@ def _search(spec: Any, workers: int) -> Any:
         bar.refresh()
 
     try:
-        return run_study(spec, on_progress=progress, workers=workers)
+        return api.search(workers, on_progress=progress)
     finally:
         bar.close()
 
 
-def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
-    from lstm_tune.api import Study
-    from lstm_tune.evaluate.evaluation import validation_drop, verdict
-    from lstm_tune.evaluate.final import final_pending
-
+def _evaluate_and_report(api: Any, study: Any) -> None:
     import_tensorflow()
-    api = Study(spec)
-    if not quiet and final_pending(spec, study):
+    spec = api.spec
+    if api.final_pending:
         click.echo(f"building the final model (final.model: {spec.final.model}, "
                    f"{spec.final.seeds} seed(s)) ...")
     path = api.report()
     evaluation = api.evaluation
-    if quiet:
-        return
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
     click.echo(f"\nStudy {spec.name}: {sum(states.values())} trials "
                f"({', '.join(f'{n} {s}' for s, n in states.items())}) in {spec.storage_url}")
@@ -241,8 +226,8 @@ def _evaluate_and_report(spec: Any, study: Any, quiet: bool = False) -> None:
         click.echo(f"test {name}: {value:.4g}")
     for name, values in evaluation.baselines.items():
         click.echo(f"  baseline {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
-    click.echo(verdict(spec, evaluation))
-    drop = validation_drop(spec, evaluation)
+    click.echo(api.verdict())
+    drop = api.validation_drop()
     if drop:
         click.echo(drop)
     if evaluation.intervals:
@@ -275,11 +260,9 @@ def _short(v: Any) -> str:
 @user_errors
 def report(study: str, storage: str | None) -> None:
     """Evaluate the best trial of STUDY on the test split and (re)write its HTML report."""
-    from lstm_tune.search.storage import load_study
-
     _quiet_optuna()
-    spec = _spec(study, storage=storage)
-    _evaluate_and_report(spec, load_study(spec))
+    api = _study(study, storage=storage)
+    _evaluate_and_report(api, api.optuna_study)
 
 
 @cli.command()
@@ -318,31 +301,16 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     to the trial, so optuna-dashboard shows them too.
     """
     import_tensorflow()
-    from lstm_tune.api import Study
-    from lstm_tune.explain.run import EXPLAINERS
-
     _quiet_optuna()
-    spec = _spec(study, storage=storage)
+    api = _study(study, storage=storage)
     number = None
     if trial != "best":
         if not trial.isdigit():
-            raise StudyError(spec.source, "--trial", f"{trial!r} is not a trial number",
+            raise StudyError(api.spec.source, "--trial", f"{trial!r} is not a trial number",
                              "give 'best' or a number such as 3")
         number = int(trial)
-    chosen = tuple(m.strip() for m in methods.split(",") if m.strip())
-    unknown = [m for m in chosen if m not in EXPLAINERS]
-    if unknown or not chosen:
-        raise StudyError(spec.source, "--methods", f"unknown explainer {unknown[:1] or chosen!r}",
-                         f"use a comma-separated list of {', '.join(EXPLAINERS)}")
-    api = Study(spec)
-    result = api.explain(samples, chosen, number, class_name, series, step, origin)
+    result = api.explain(samples, methods.split(","), number, class_name, series, step, origin)
     path = result.report_path
-    st = api.optuna_study
-    if (spec.report_path / "index.html").is_file() and number is None:  # link it here
-        from lstm_tune.report.explain_page import link_explanation
-
-        if not link_explanation(spec):
-            _evaluate_and_report(spec, st, quiet=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
@@ -368,11 +336,9 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
 @user_errors
 def summary(study: str, as_json: bool, storage: str | None) -> None:
     """Trial counts, best trial, test metrics and baselines of STUDY (no training)."""
-    from lstm_tune.search.summary import study_summary
-
     _quiet_optuna()
-    spec = _spec(study, storage=storage)
-    info = study_summary(spec)
+    api = _study(study, storage=storage)
+    info = api.summary()
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -399,7 +365,7 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
             where = f"series {row['series']} " if "series" in row else ""
             click.echo(f"next: {where}{row['time']} {row['forecast']:.4g} (80% interval "
                        f"{row['lower_80']:.4g} to {row['upper_80']:.4g}); all of it: "
-                       f"lstm-tune predict {spec.source}")
+                       f"lstm-tune predict {api.spec.source}")
     if info["report"]:
         click.echo(f"report: {info['report']}")
 
@@ -421,21 +387,12 @@ def dashboard_command() -> str | None:
 @user_errors
 def dashboard(study: str, port: int, host: str, storage: str | None) -> None:
     """Open STUDY's storage (and its model artifacts) in optuna-dashboard."""
-    from lstm_tune.search.storage import load_study
-
-    spec = _spec(study, storage=storage)
-    load_study(spec)  # a clear error if there is nothing to show
+    target = _study(study, storage=storage).dashboard_arguments()
     exe = dashboard_command()
     if exe is None:
         raise StudyError("optuna-dashboard", None, "the command is not installed beside "
                          f"{sys.executable} nor on PATH", "pip install optuna-dashboard")
-    from lstm_tune.spec import storage_file
-
-    url = spec.storage_url
-    target = [str(storage_file(url)), "--storage-class", "JournalFileStorage"] \
-        if url.startswith("journal:///") else [url]
-    args = [exe, *target, "--artifact-dir", str(spec.artifact_dir), "--port", str(port),
-            "--host", host]
+    args = [exe, *target, "--port", str(port), "--host", host]
     click.echo(f"optuna-dashboard on http://{host}:{port} (Ctrl-C to stop)")
     os.execv(exe, args)
 
@@ -454,30 +411,16 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     Every (strategy, seed) is its own study, NAME.STRATEGY.sSEED, in the study's storage, so
     an interrupted comparison resumes and the dashboard shows every run.
     """
-    from lstm_tune.evaluate.evaluation import evaluate
-    from lstm_tune.report.render import render_compare_report
-    from lstm_tune.search.compare import compare as run_compare
-    from lstm_tune.search.compare import medians, write_csv
-
-    def test(sub: Any, searched: Any) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-        evaluation = evaluate(sub, searched)
-        return evaluation.test, evaluation.baselines
-
     _quiet_optuna()
-    spec = _spec(study)
+    api = _study(study)
+    spec = api.spec
     names = [s.strip() for s in strategies.split(",") if s.strip()]
-    budget = trials or spec.budget.trials or 20
-    from lstm_tune.spec import evolution_warning
-
-    notes = [w for w in (evolution_warning(spec.model_copy(update={"strategy": n}), budget)
-                         for n in names) if w]
-    for w in notes:
+    for w in api.strategy_warnings(names, trials):
         click.echo(f"warning: {w}", err=True)
-    rows, curves, baselines = run_compare(
-        spec, names, seeds, budget, test, on_run=lambda name: click.echo(f"running {name}", err=True))
-    summary = medians(rows)
-    csv_path = write_csv(rows, spec.report_path / "compare.csv")
-    path = render_compare_report(spec, rows, curves, summary, csv_path.name, baselines, notes)
+    done = api.compare(names, seeds, trials, on_run=lambda name: click.echo(f"running {name}",
+                                                                             err=True))
+    summary, baselines, path, csv_path = done.summary, done.baselines, done.report_path, \
+        done.csv_path
     if seeds == 1:
         click.echo("one seed per strategy: differences may be noise; use --seeds 3 to rank")
     header = f"| strategy | runs | best {spec.metric_name} | test | wall s | epochs |"
@@ -521,20 +464,19 @@ def predict(study: str, input_path: str | None, steps: int | None, origins: str 
     upper_95). Classes: each input's class and probability of every class (columns: id,
     class, p_CLASS...). Notes on how the numbers were made go to stderr.
     """
-    from lstm_tune.api import Study
     from lstm_tune.predictor.table import write_table
 
     import_tensorflow()
     _quiet_optuna()
-    spec = _spec(study, storage=storage)
+    api = _study(study, storage=storage)
     if out_path is not None:
-        check_output(spec, out_path)
+        check_output(out_path)
     if refit_all:
         click.echo("note: --refit-all retrains the final configuration(s) on all the data "
                    "the first time (then keeps it on the study)", err=True)
     chosen = None if origins is None else (
         "all" if origins.strip() == "all" else [o.strip() for o in origins.split(",") if o.strip()])
-    table = Study(spec).predict(input_path, steps, chosen, refit_all=refit_all)
+    table = api.predict(input_path, steps, chosen, refit_all=refit_all)
     for note in table.attrs.get("notes", []):
         click.echo(f"note: {note}", err=True)
     text = write_table(table, out_path)
@@ -544,7 +486,7 @@ def predict(study: str, input_path: str | None, steps: int | None, origins: str 
         click.echo(f"wrote {len(table)} rows to {out_path}", err=True)
 
 
-def check_output(spec: Any, out_path: str) -> None:
+def check_output(out_path: str) -> None:
     """A --out file must be .csv or .json in a folder that exists (checked before work)."""
     from pathlib import Path
 
@@ -574,16 +516,10 @@ def export(study: str, folder: str, refit_all: bool, no_saved_model: bool,
     input schema) and a TensorFlow SavedModel whose 'serve' signature reads raw input.
     Read it back with lstm_tune.load_predictor(FOLDER).
     """
-    from pathlib import Path
-
-    from lstm_tune.api import Study
-    from lstm_tune.predictor.export import check_folder
-
     import_tensorflow()
     _quiet_optuna()
-    spec = _spec(study, storage=storage)
-    check_folder(Path(folder))
-    path = Study(spec).export(folder, refit_all=refit_all, saved_model=not no_saved_model)
+    api = _study(study, storage=storage)
+    path = api.export(folder, refit_all=refit_all, saved_model=not no_saved_model)
     click.echo(f"exported to {path}: predictor.json, members/, manifest.json"
                + ("" if no_saved_model else ", saved_model/"))
     click.echo(f"load it with: lstm_tune.load_predictor({str(path)!r})")
@@ -593,13 +529,12 @@ def export(study: str, folder: str, refit_all: bool, no_saved_model: bool,
 @user_errors
 def datasets() -> None:
     """List the built-in datasets (use them as `data: {builtin: NAME}`), each loaded."""
-    from lstm_tune.data.builtin import BUILTINS, builtin_size
+    from lstm_tune.api import builtin_datasets
 
-    for b in BUILTINS.values():
-        size = builtin_size(b)
-        click.echo(f"{b.name:20} {b.task:9} {b.description} [{size}]")
-        if b.origin:
-            click.echo(f"{'':20} {'':9} source: {b.origin}")
+    for b in builtin_datasets():
+        click.echo(f"{b['name']:20} {b['task']:9} {b['description']} [{b['size']}]")
+        if b["origin"]:
+            click.echo(f"{'':20} {'':9} source: {b['origin']}")
 
 
 def main() -> None:

@@ -21,6 +21,11 @@ class StudyError(Exception):
         return f"{place}: {self.problem}; fix: {self.fix}"
 
 
+class WorkerFailed(RuntimeError):
+    """A worker process of the search ended without finishing (the CLI prints one line and
+    exits with code 1; finished trials are kept in the storage)."""
+
+
 FIX_SEP = "\x1f"  # joins "problem" and "fix" inside a validator's message (never in user text)
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import optuna
 
 from lstm_tune.data.framing import candidate_transforms, frame, load_data
-from lstm_tune.errors import StudyError
+from lstm_tune.errors import StudyError, WorkerFailed
 from lstm_tune.records.attrs import SPEC_ATTR, WORKER_ATTR
 from lstm_tune.search.budget import Budget, budget, is_finished
 from lstm_tune.search.parallel import cores
@@ -30,10 +30,6 @@ from lstm_tune.search.pruners import make_pruner
 from lstm_tune.search.storage import fail_dead_trials, open_storage
 from lstm_tune.search.worker import INTERRUPTED, UNLIMITED, process_main
 from lstm_tune.spec import StudySpec, param_values
-
-
-class WorkerFailed(RuntimeError):
-    pass
 
 
 def check_inputs(spec: StudySpec) -> None:
