@@ -149,8 +149,10 @@ class DataSpec(_Strict):
 
 
 class SplitSpec(_Strict):
-    validation: float = 12
-    test: float = 24
+    # counts, or fractions below 1; left out: a series' last 12 and 24 steps, labelled
+    # samples' 15% and 20% (data/splits.py)
+    validation: float | None = None
+    test: float | None = None
     column: str | None = None  # sequences: a column saying "train" or "test" for each one
     # validation folds per trial: rolling origins of `validation` steps (series) or a
     # stratified k-fold of everything but the test part (labelled samples); 1 = one holdout
@@ -158,7 +160,9 @@ class SplitSpec(_Strict):
 
     @field_validator("validation", "test")
     @classmethod
-    def _size(cls, v: float) -> float:
+    def _size(cls, v: float | None) -> float | None:
+        if v is None:
+            return v
         if v <= 0:
             raise ValueError("must be a positive count of samples, or a fraction between 0 and 1")
         if v >= 1 and v != int(v):

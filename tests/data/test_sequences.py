@@ -48,6 +48,19 @@ def test_split_is_by_sequence_and_stratified():
     assert set(labels[plan.train]) == {"a", "b"}
 
 
+@pytest.mark.parametrize("n, published, validation, test", [
+    (10000, 0, 1200, 2000),  # a large corpus: 20%, and 15% of what is left, not 24 and 12
+    (100, 0, 12, 24),  # a small one: never fewer than a series' default
+    (320, 50, 40, 50),  # a published test part (270 to train and validate): 15% of 270
+    (62, 12, 12, 12),  # GunPoint-like: 50 to train and validate keep 12 to validate
+])
+def test_labelled_samples_default_to_shares_of_the_data(n, published, validation, test):
+    labels = np.array(["a", "b"] * (n // 2))
+    part = np.array([""] * n if not published else ["train"] * (n - published) + ["test"] * published)
+    plan = sequence_split(labels, part, None, None, seed=0, where="s")
+    assert (len(plan.validation), len(plan.test)) == (validation, test)
+
+
 def test_stratified_holdout_keeps_a_member_of_every_class():
     labels = np.array(["a"] * 10 + ["rare"])
     kept, held = stratified_holdout(labels, np.arange(11), 5, seed=0)

@@ -37,8 +37,10 @@ class DataSettings:
     horizon: int = 1  # forecasts: how many steps the model predicts at once
     transforms: tuple[str, ...] = ("none",)
     metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)  # every target transform the study may try
-    validation: float = 12
-    test: float = 24
+    # holdout sizes: counts, or fractions below 1; None: the framing's default (splits.py:
+    # a series' last 12 and 24 steps, labelled samples' 15% and 20%)
+    validation: float | None = None
+    test: float | None = None
     folds: int = 1  # validation folds: rolling origins (series) or stratified k-fold (labels)
     split_column: str | None = None  # "train"/"test" per sequence: a published split
     seed: int = 0
