@@ -105,15 +105,15 @@ def test_a_path_longer_than_the_test_part_is_refused(tmp_path):
 
 
 def test_explained_windows_of_a_series_end_at_the_origin_and_before(tmp_path):
-    from lstm_tune.explain.run import windows
+    from lstm_tune.data.framings import framing_of
 
     settings = _panel(tmp_path)
     data = frame(settings, load_data(settings), "none")
-    chosen = windows(data, 5, series="b", origin="2020-03-01")
+    chosen = framing_of(data).explained(data, 5, series="b", origin="2020-03-01")
     ends = chosen.target_idx - 1
     assert set(chosen.series.tolist()) == {1} and len(chosen) == 5
     assert data.table.times[ends[-1]] == "2020-03-01"
     assert list(np.diff(ends)) == [1, 1, 1, 1]
-    both = windows(data, 6)  # every series in turn, the most recent of each
+    both = framing_of(data).explained(data, 6)  # every series in turn, the most recent of each
     assert sorted(both.series.tolist()) == [0, 0, 0, 1, 1, 1]
-    assert not len(windows(data, 5, origin="1999-01-01"))
+    assert not len(framing_of(data).explained(data, 5, origin="1999-01-01"))

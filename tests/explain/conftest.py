@@ -126,9 +126,9 @@ def synthetic_panel(tmp_path_factory):
     data = frame(spec.data_settings, table, "none")
     result = fit(SearchSpace(spec.space).complete({}), data, max_epochs=100, patience=15, seed=0)
     print(f"synthetic_panel: val MASE {result.value:.3f} after {result.epochs} epochs")
-    from lstm_tune.explain.run import windows
+    from lstm_tune.data.framings import framing_of
 
-    return result.model, data, windows(data, 48), list(table.informative)
+    return result.model, data, framing_of(data).explained(data, 48), list(table.informative)
 
 
 REVIEWS = {

@@ -407,3 +407,31 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
         skipped=tuple(skipped), target_as_input=spec.target_as_input,
         base=base, base_models=tuple(models),
     )
+
+
+def recent_windows(data: Any, count: int, series: str | None = None,
+                   origin: str | None = None) -> Split:
+    """The windows to explain: the most recent `count` (test first, then validation and
+    train before it), or those ending at `origin` (a time of the data) and before; in a
+    panel those of `series`, or of every series in turn."""
+    everything = Split.join([data.train, data.val, data.test])
+    # a refitted model's training part holds its validation part: each window once
+    _, first = np.unique(everything.target_idx, return_index=True)
+    everything = everything.take(np.sort(first))
+    s = everything.series_index
+    keep = np.ones(len(everything), dtype=bool)
+    if series is not None:
+        keep &= s == data.series_names.index(series)
+    if origin is not None:  # in each series, the windows ending at the origin and before
+        ends = everything.target_idx - data.steps_ahead
+        at = keep & (np.asarray(data.table.times)[ends] == origin)
+        last = {int(si): int(e) for si, e in zip(s[at], ends[at])}
+        keep &= np.array([int(si) in last and e <= last[int(si)] for si, e in zip(s, ends)])
+    # newest first within each series, series taking turns; shown oldest first
+    newest = [list(np.flatnonzero(keep & (s == i))[::-1]) for i in range(len(data.series_names))]
+    picked: list[int] = []
+    while len(picked) < min(count, int(keep.sum())):
+        for rows in newest:
+            if rows and len(picked) < count:
+                picked.append(rows.pop(0))
+    return everything.take(np.sort(np.asarray(picked, dtype=int)))

@@ -65,27 +65,3 @@ class Attribution:
     @property
     def signed(self) -> bool:
         return self.kind == "contribution"
-
-
-def step_names(window: int, steps_ahead: int) -> tuple[str, ...]:
-    """Names of window positions by their lag from the target: oldest first."""
-    return tuple(lag_name(window - 1 - i + steps_ahead) for i in range(window))
-
-
-def lag_name(lag: int) -> str:
-    """'t-3' for three steps before the target, 't' for the target's own step."""
-    return f"t-{lag}" if lag else "t"
-
-
-def position_name(step: int) -> str:
-    """'step 6' for the sixth step of an independent sequence (counted from 1)."""
-    return f"step {step}"
-
-
-def word_step_names(steps: int) -> tuple[str, ...]:
-    """'word 3' for the third word of a text (counted from 1)."""
-    return tuple(f"word {i + 1}" for i in range(steps))
-
-
-def sequence_step_names(steps: int) -> tuple[str, ...]:
-    return tuple(position_name(i + 1) for i in range(steps))

@@ -10,13 +10,7 @@ from typing import Any, Callable, Union
 import numpy as np
 
 from lstm_tune.data.framing import AnyDataset as Dataset
-from lstm_tune.explain.attribution import (
-    lag_name,
-    position_name,
-    sequence_step_names,
-    step_names,
-    word_step_names,
-)
+from lstm_tune.data.framings import Framing, framing_of
 
 # SHAP and LIME call the model positionally; Keras warns that its input is named. Harmless.
 warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match")
@@ -64,23 +58,24 @@ class ExplainContext:
         return tuple(names)
 
     @property
+    def framing(self) -> Framing:
+        return framing_of(self.data)
+
+    @property
     def texts(self) -> bool:
         """The inputs are token ids of texts (one id per word, 0 pads)."""
-        return self.data.framing == "tokens"
+        return self.framing.words
 
     @property
     def step_names(self) -> tuple[str, ...]:
-        if self.texts:
-            return word_step_names(self.data.window)
-        if self.data.framing == "sequences":
-            return sequence_step_names(self.data.window)
-        return step_names(self.data.window, self.data.steps_ahead + self.step)
+        return self.framing.step_names(self.data.window,
+                                       getattr(self.data, "steps_ahead", 0) + self.step)
 
     @property
     def cell_name(self) -> Callable[[int], str]:
         """How a built-in's informative cells name their step: a lag before the target
         (windows) or a position from the start (sequences)."""
-        return position_name if self.data.framing == "sequences" else lag_name
+        return self.framing.cell_name
 
     @property
     def train_x(self) -> np.ndarray:
@@ -174,9 +169,5 @@ class ExplainContext:
     def unscaled(self, x: np.ndarray) -> np.ndarray:
         """Explained inputs back in the data's units (each with its series' scaler); for
         texts, the token ids (samples, words, 1)."""
-        if self.texts:
-            return np.asarray(x, dtype=float)[..., None]
-        if self.data.framing == "sequences":
-            return x * self.data.x_std + self.data.x_mean
         series = None if self.series is None else np.resize(self.series, len(x))
-        return self.data.unscale_x(x, series)
+        return self.framing.unscaled(self.data, x, series)

@@ -17,7 +17,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from lstm_tune.explain.attribution import Attribution, lag_name
+from lstm_tune.data.framings import lag_name
+from lstm_tune.explain.attribution import Attribution
 
 Cell = tuple[int, int, float]  # (step index, feature index, true coefficient)
 

@@ -10,8 +10,8 @@ import numpy as np
 import optuna
 
 from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.framings import framing_of
 from lstm_tune.data.tokens import UNKNOWN
-from lstm_tune.data.window import Split
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
@@ -120,12 +120,12 @@ class ExplainResult:
     @property
     def noun(self) -> str:
         """What one explained sample is called."""
-        return {"sequences": "sequence", "tokens": "text"}.get(self.framing, "window")
+        return framing_of(self).noun
 
     @property
     def step_key(self) -> str:
         """How informative cells count steps: lags before the target, or positions."""
-        return "step" if self.framing == "sequences" else "lag"
+        return framing_of(self).step_key
 
     def to_json(self) -> dict[str, Any]:
         """The faithfulness figures, machine-readable (explain.json, `explain --json`)."""
@@ -155,47 +155,6 @@ class ExplainResult:
                 "informative_cells": [{self.step_key: step, "feature": f, "coefficient": c}
                                       for step, f, c in self.informative] or None,
                 "explainers": explainers}
-
-
-def windows(data: Any, count: int, series: str | None = None,
-            origin: str | None = None) -> Split:
-    """The samples to explain.
-
-    One series: the most recent `count` windows (test first, then validation and train
-    before it), or those ending at `origin` (a time of the data) and before. A panel: those
-    of `series`, or of every series in turn. Independent sequences and texts: the first
-    `count` test samples, every class in turn, so each class has examples."""
-    if data.framing in ("sequences", "tokens"):
-        test = data.test
-        labels = data.actual(test)
-        by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]
-        order: list[int] = []
-        while len(order) < min(count, len(test)):
-            for members in by_class:
-                if members and len(order) < count:
-                    order.append(members.pop(0))
-        return test.take(np.asarray(order, dtype=int))
-    everything = Split.join([data.train, data.val, data.test])
-    # a refitted model's training part holds its validation part: each window once
-    _, first = np.unique(everything.target_idx, return_index=True)
-    everything = everything.take(np.sort(first))
-    s = everything.series_index
-    keep = np.ones(len(everything), dtype=bool)
-    if series is not None:
-        keep &= s == data.series_names.index(series)
-    if origin is not None:  # in each series, the windows ending at the origin and before
-        ends = everything.target_idx - data.steps_ahead
-        at = keep & (np.asarray(data.table.times)[ends] == origin)
-        last = {int(si): int(e) for si, e in zip(s[at], ends[at])}
-        keep &= np.array([int(si) in last and e <= last[int(si)] for si, e in zip(s, ends)])
-    # newest first within each series, series taking turns; shown oldest first
-    newest = [list(np.flatnonzero(keep & (s == i))[::-1]) for i in range(len(data.series_names))]
-    picked: list[int] = []
-    while len(picked) < min(count, int(keep.sum())):
-        for rows in newest:
-            if rows and len(picked) < count:
-                picked.append(rows.pop(0))
-    return everything.take(np.sort(np.asarray(picked, dtype=int)))
 
 
 def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str, float]],
@@ -335,10 +294,10 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
         raise StudyError(spec.source, "--series", f"no series {series!r} in the study "
                          f"({shown or 'it has one series'})", "give one of its series")
-    if origin is not None and data.framing == "sequences":
-        raise StudyError(spec.source, "--origin", "independent sequences have no origin",
-                         "remove --origin")
-    chosen = windows(data, samples, series, origin)
+    if origin is not None and framing_of(data).labelled:
+        raise StudyError(spec.source, "--origin", f"independent {framing_of(data).noun}s "
+                         "have no origin", "remove --origin")
+    chosen = framing_of(data).explained(data, samples, series, origin)
     if origin is not None and not len(chosen):
         where = f" in series {series!r}" if series is not None else ""
         raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
@@ -348,7 +307,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     members = None
     if final is not None and len(final.seeds[0]) > 1:  # the ensemble, if its mean can be
         members = shared_members(spec, study, final.seeds[0], loaded, data, chosen, model,
-                                 lambda own: windows(own, samples, series, origin))
+                                 lambda own: framing_of(own).explained(own, samples, series, origin))
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
     ctx = ExplainContext(mean_model(members) if members else model, data, seed=spec.seed,

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from lstm_tune import __version__
+from lstm_tune.data.framings import framing_of
 from lstm_tune.report import figures
 from lstm_tune.report.explain_terms import faithfulness_terms, value_texts
 from lstm_tune.report.pages import env, write_page
@@ -23,7 +24,8 @@ def explain_images(result: Any) -> dict[str, Any]:
     have only the deletion curves: their words are shown highlighted, in HTML."""
     from lstm_tune.report import explain_figures as ef
 
-    if result.framing == "tokens":
+    framing = framing_of(result)
+    if framing.words:
         return {"deletion": ef.deletion_curves({k: f.deletion
                                                 for k, f in result.faithfulness.items()},
                                                "words masked as unknown"),
@@ -41,7 +43,7 @@ def explain_images(result: Any) -> dict[str, Any]:
     ranked = result.errors if result.scaled_errors is None else result.scaled_errors
     order = np.argsort(-ranked, kind="stable")
     samples = []
-    if result.framing == "sequences":  # per class: one the model gets right, one it misses
+    if framing.labelled:  # per class: one the model gets right, one it misses
         for c in dict.fromkeys(result.actual):
             for right in (True, False):
                 hit = [i for i in range(len(result.errors)) if result.actual[i] == c
@@ -83,10 +85,10 @@ def waterfall_title(result: Any, name: str, i: int) -> str:
     in the model's scale, maps to the prediction in the data's units."""
     from lstm_tune.report.explain_words import fmt
 
-    what = (result.labels[i] if result.framing == "sequences"
-            else f"window for {result.target_name} at {result.labels[i]}")
+    framing = framing_of(result)
+    what = framing.sample_title(str(result.labels[i]), result.target_name)
     attr = result.attributions[name]
-    if result.framing == "windows" and len(attr.predictions):
+    if not framing.labelled and len(attr.predictions):
         return (f"{name.upper()}, {what}\nf(x) = {float(attr.predictions[i]):.4g} in the "
                 f"model's scale (below) \u2192 predicted {fmt(result.predicted[i])} "
                 f"{result.target_name}, actual {fmt(result.actual[i])}")
@@ -117,32 +119,28 @@ def link_explanation(spec: StudySpec) -> bool:
 def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
     from lstm_tune.explain.faithfulness import agreement_text
 
-    if result.framing == "tokens":
+    framing = framing_of(result)
+    if framing.words:
         from lstm_tune.report.explain_texts import render_text_explain_report
 
         return render_text_explain_report(spec, result, images)
     uri = figures.data_uri
-    from lstm_tune.explain.attribution import lag_name, position_name
-
-    name_of = position_name if result.framing == "sequences" else lag_name
-    informative = ", ".join(f"{f} at {name_of(step)} (coefficient {c:+g})"
+    informative = ", ".join(f"{f} at {framing.cell_name(step)} (coefficient {c:+g})"
                             for step, f, c in result.informative) or "not known here"
-    sequences = result.framing == "sequences"
+    noun = framing.noun
     first = next(iter(result.attributions.values()))
     json_path = write_page(spec.report_path / "explain.json",
                            json.dumps(result.to_json(), indent=2), spec)
     text = env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         informative_text=informative, version=__version__,
-        agreement_text=agreement_text("sequence" if sequences else "window"),
-        json_name=json_path.name, word="sequence" if sequences else "window", cells="cells",
-        value_texts=value_texts(result, "sequence" if sequences else "window"),
-        faithfulness_terms=faithfulness_terms("sequence" if sequences else "window",
-                                              informative, False),
-        chosen_how="test sequences, each class in turn" if sequences
-        else "the most recent ones, test split first",
+        agreement_text=agreement_text(noun),
+        json_name=json_path.name, word=noun, cells=framing.cells,
+        value_texts=value_texts(result, noun),
+        faithfulness_terms=faithfulness_terms(noun, informative, False),
+        chosen_how=framing.chosen_how,
         picks_how="For each class, a sequence the model gets right and one it gets wrong, "
-        "where there is one." if sequences
+        "where there is one." if framing.labelled
         else "The windows with the largest errors and typical ones (median error)"
         + (", errors over each series' scale (MASE's), as the series differ in units."
            if result.scaled_errors is not None else "."),

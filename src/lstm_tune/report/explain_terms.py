@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lstm_tune.data.framings import framing_of
+
 
 def value_texts(result: Any, word: str) -> dict[str, str]:
     """What each explainer's values are, in words, for the methods table."""
@@ -12,7 +14,7 @@ def value_texts(result: Any, word: str) -> dict[str, str]:
     for name, a in result.attributions.items():
         if a.kind == "weight":
             out[name] = "unsigned weights (where the model looks), not contributions"
-        elif result.framing == "tokens":
+        elif framing_of(result).words:
             out[name] = ("contributions: how much the word moves the output against the word "
                          "masked as an unknown word; base value = every word masked"
                          + ("; intercept + contributions = LIME's local prediction"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lstm_tune.data.framings import framing_of
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.report.explain_figures import cell_values, top_cells
 
@@ -19,7 +20,7 @@ def describe_window(result: Any, name: str, index: int) -> str:
     target, when = result.target_name, result.labels[index]
     predicted, actual = result.predicted[index], result.actual[index]
     v = attr.values[index]
-    subject = when if getattr(result, "framing", "windows") == "sequences" else f"{target} at {when}"
+    subject = when if framing_of(result).labelled else f"{target} at {when}"
     parts = [f"For {subject} the model predicted {fmt(predicted)} "
              f"(actual {fmt(actual)})."]
     parts.append(f"{name.upper()} explains {result.output_scale}: it starts from a base value of "

@@ -1,0 +1,143 @@
+"""The three framings of a dataset, and what differs between them, in one place.
+
+A dataset is windows cut from one series (or a panel), independent labelled sequences, or
+texts read as word ids (its `framing`: "windows", "sequences", "tokens"). What a later stage
+does differently for each (how its steps and cells are named, which samples it explains,
+how explained inputs read in the data's units, whether a sample has an origin in time)
+is a method of its `Framing`, so explain/ and report/ ask the framing instead of
+branching on its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+def lag_name(lag: int) -> str:
+    """'t-3' for three steps before the target, 't' for the target's own step."""
+    return f"t-{lag}" if lag else "t"
+
+
+def position_name(step: int) -> str:
+    """'step 6' for the sixth step of an independent sequence (counted from 1)."""
+    return f"step {step}"
+
+
+def step_names(window: int, steps_ahead: int) -> tuple[str, ...]:
+    """Names of window positions by their lag from the target: oldest first."""
+    return tuple(lag_name(window - 1 - i + steps_ahead) for i in range(window))
+
+
+def word_step_names(steps: int) -> tuple[str, ...]:
+    """'word 3' for the third word of a text (counted from 1)."""
+    return tuple(f"word {i + 1}" for i in range(steps))
+
+
+def sequence_step_names(steps: int) -> tuple[str, ...]:
+    return tuple(position_name(i + 1) for i in range(steps))
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Windows of one series (or of each series of a panel): the base behaviour."""
+
+    name: str = "windows"
+    noun: str = "window"  # one sample
+    step_key: str = "lag"  # how informative cells count their steps
+    cells: str = "cells"  # what an explained input is made of
+    words: bool = False  # inputs are word ids, explained word by word
+    labelled: bool = False  # samples are independent, each with a class (no time order)
+    chosen_how: str = "the most recent ones, test split first"  # what `explained` picks
+
+    def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
+        """The names of a sample's steps, oldest first; `ahead`: the target's steps after
+        the window's last step."""
+        return step_names(steps, ahead)
+
+    def cell_name(self, step: int) -> str:
+        """How a known informative cell names its step."""
+        return lag_name(step)
+
+    def unscaled(self, data: Any, x: np.ndarray, series: np.ndarray | None) -> np.ndarray:
+        """Explained inputs back in the data's units (each with its series' scaler)."""
+        return data.unscale_x(x, series)
+
+    def explained(self, data: Any, count: int, series: str | None = None,
+                  origin: str | None = None) -> Any:
+        """The samples to explain: the most recent `count` windows (test first, then
+        validation and train before it), or those ending at `origin` (a time of the data)
+        and before; in a panel those of `series`, or of every series in turn."""
+        from lstm_tune.data.window import recent_windows
+
+        return recent_windows(data, count, series, origin)
+
+    def sample_title(self, label: str, target: str) -> str:
+        """What one sample is, in a figure's title."""
+        return f"window for {target} at {label}"
+
+
+@dataclass(frozen=True)
+class SampleFraming(Framing):
+    """Independent labelled sequences: steps counted from the start, explained per class."""
+
+    name: str = "sequences"
+    noun: str = "sequence"
+    step_key: str = "step"
+    labelled: bool = True
+    chosen_how: str = "test sequences, each class in turn"
+
+    def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
+        return sequence_step_names(steps)
+
+    def cell_name(self, step: int) -> str:
+        return position_name(step)
+
+    def unscaled(self, data: Any, x: np.ndarray, series: np.ndarray | None) -> np.ndarray:
+        return x * data.x_std + data.x_mean
+
+    def explained(self, data: Any, count: int, series: str | None = None,
+                  origin: str | None = None) -> Any:
+        """The first `count` test samples, every class in turn, so each class has examples."""
+        test = data.test
+        labels = data.actual(test)
+        by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]
+        order: list[int] = []
+        while len(order) < min(count, len(test)):
+            for members in by_class:
+                if members and len(order) < count:
+                    order.append(members.pop(0))
+        return test.take(np.asarray(order, dtype=int))
+
+    def sample_title(self, label: str, target: str) -> str:
+        return label
+
+
+@dataclass(frozen=True)
+class TextFraming(SampleFraming):
+    """Labelled texts read as word ids (one id per word, 0 pads): explained word by word."""
+
+    name: str = "tokens"
+    noun: str = "text"
+    chosen_how: str = "test texts, each class in turn"
+    step_key: str = "lag"
+    cells: str = "words"
+    words: bool = True
+
+    def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
+        return word_step_names(steps)
+
+    def unscaled(self, data: Any, x: np.ndarray, series: np.ndarray | None) -> np.ndarray:
+        """The word ids themselves: (samples, words, 1)."""
+        return np.asarray(x, dtype=float)[..., None]
+
+
+FRAMINGS: dict[str, Framing] = {f.name: f for f in (Framing(), SampleFraming(), TextFraming())}
+
+
+def framing_of(data: Any) -> Framing:
+    """The framing of a dataset (or of anything with a `framing` name, such as an
+    explanation's result)."""
+    return FRAMINGS[getattr(data, "framing", "windows")]
