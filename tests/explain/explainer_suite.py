@@ -16,7 +16,7 @@ from lstm_tune.explain.faithfulness import (
     word_signs,
 )
 from lstm_tune.explain.context import ExplainContext
-from lstm_tune.explain.run import EXPLAINERS, WORD_EXPLAINERS, deciding_words
+from lstm_tune.explain.run import EXPLAINERS, deciding_words
 
 
 class ExplainerSuite:
@@ -191,7 +191,7 @@ class ExplainerSuite:
         the probability of 'positive' towards each text's true class; masking the top-ranked
         words moves the prediction more than masking random ones."""
         ctx, x = reviews
-        attr = WORD_EXPLAINERS[self.method](ctx, x, 1)
+        attr = EXPLAINERS[self.method](ctx, x, 1)  # ctx reads texts: the word explainer
         assert ctx.data.classes == ("negative", "positive")
         assert attr.values.shape == (len(x), x.shape[1], 1)
         assert attr.step_names[0] == "word 1" and attr.feature_names == ("word",)

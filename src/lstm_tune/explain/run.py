@@ -43,15 +43,23 @@ from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
 Explainer = Callable[[ExplainContext, np.ndarray, Output], "Attribution | None"]
-EXPLAINERS: dict[str, Explainer] = {
-    "shap": explain_shap,
-    "lime": explain_lime,
-    "attention": explain_attention,
-}
-WORD_EXPLAINERS: dict[str, Explainer] = {  # texts: words are masked in their place
-    "shap": explain_words_shap,
-    "lime": explain_words_lime,
-    "attention": explain_attention,
+@dataclass(frozen=True)
+class Method:
+    """One explainer: over cells (step x feature), and over words for texts, where a word
+    is masked in its place as an unknown word rather than replaced by background values."""
+
+    cells: Explainer
+    words: Explainer
+
+    def __call__(self, ctx: ExplainContext, x: np.ndarray, output: Output = None
+                 ) -> Attribution | None:
+        return (self.words if ctx.texts else self.cells)(ctx, x, output)
+
+
+EXPLAINERS: dict[str, Method] = {
+    "shap": Method(explain_shap, explain_words_shap),
+    "lime": Method(explain_lime, explain_words_lime),
+    "attention": Method(explain_attention, explain_attention),
 }
 
 
@@ -166,7 +174,7 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
     seconds: dict[str, float] = {}
     for name in methods:
         start = time.perf_counter()
-        attr = (WORD_EXPLAINERS if ctx.texts else EXPLAINERS)[name](ctx, x, output)
+        attr = EXPLAINERS[name](ctx, x, output)
         if attr is not None:
             attributions[name] = attr
             seconds[name] = time.perf_counter() - start
