@@ -109,32 +109,95 @@ def _series_member(tf: Any, member: Member, archive: Any, steps: int) -> Any:
     return run
 
 
-def signature(predictor: Predictor) -> dict[str, Any]:
-    """The serving endpoint's inputs and output, in words (for the manifest)."""
-    e = predictor.encoder
-    if predictor.framing == "tokens":
-        inputs = {"texts": "string (batch,)"}
-    elif predictor.framing == "sequences":
-        inputs = {"values": f"float64 (batch, steps, {len(e.channel_names)}): "
-                            + ", ".join(e.channel_names) + " in the data's units"}
-        if e.masked:
-            inputs["lengths"] = "int32 (batch,): each sequence's real steps"
-        else:
-            inputs["values"] = inputs["values"].replace("steps", str(e.window))
-    else:
+class Serving:
+    """How one framing's raw input reaches the SavedModel: the endpoint's inputs in
+    words, what stays outside it, and the traced function with its input signature.
+    Series (windows) are the base; sequences and texts below."""
+
+    outside = ("reading files, picking the last steps of a longer history, forecast times, "
+               "recursive forecasts past the horizon and the intervals")
+
+    def inputs(self, predictor: Predictor) -> dict[str, str]:
         schema = predictor.input_schema()
         channels = ([schema["target"]] if needs_target(predictor) else []) + schema["features"]
-        inputs = {"history": f"float64 (batch, {predictor.min_history}, {len(channels)}): the "
-                             f"last {predictor.min_history} steps of " + ", ".join(channels),
-                  "series": "int32 (batch,): each row's series, numbered as "
-                            + (", ".join(f"{i}={n}" for i, n in enumerate(predictor.series))
-                               if predictor.panel else "0 (one series)")}
+        return {"history": f"float64 (batch, {predictor.min_history}, {len(channels)}): the "
+                           f"last {predictor.min_history} steps of " + ", ".join(channels),
+                "series": "int32 (batch,): each row's series, numbered as "
+                          + (", ".join(f"{i}={n}" for i, n in enumerate(predictor.series))
+                             if predictor.panel else "0 (one series)")}
+
+    def endpoint(self, tf: Any, keras: Any, predictor: Predictor, archive: Any
+                 ) -> tuple[Any, list[Any]]:
+        steps = predictor.min_history
+        has_target = needs_target(predictor)
+        runs = [_series_member(tf, m, archive, steps) for m in predictor.members]
+        channels = int(has_target) + len(predictor.encoder.feature_names)
+
+        def serve(history: Any, series: Any) -> Any:
+            return tf.add_n([run(history, series, has_target) for run in runs]) / len(runs)
+
+        return serve, [tf.TensorSpec((None, steps, channels), tf.float64, name="history"),
+                       tf.TensorSpec((None,), tf.int32, name="series")]
+
+
+class SequenceServing(Serving):
+    outside = "reading files"
+
+    def inputs(self, predictor: Predictor) -> dict[str, str]:
+        e = predictor.encoder
+        values = (f"float64 (batch, steps, {len(e.channel_names)}): "
+                  + ", ".join(e.channel_names) + " in the data's units")
+        if e.masked:
+            return {"values": values, "lengths": "int32 (batch,): each sequence's real steps"}
+        return {"values": values.replace("steps", str(e.window))}
+
+    def endpoint(self, tf: Any, keras: Any, predictor: Predictor, archive: Any
+                 ) -> tuple[Any, list[Any]]:
+        runs = [_sequence_member(tf, m, archive) for m in predictor.members]
+        e = predictor.encoder
+        if e.masked:
+            def serve(values: Any, lengths: Any) -> Any:
+                return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
+
+            return serve, [tf.TensorSpec((None, None, len(e.channel_names)), tf.float64,
+                                         name="values"),
+                           tf.TensorSpec((None,), tf.int32, name="lengths")]
+
+        def serve_whole(values: Any) -> Any:
+            lengths = tf.fill(tf.shape(values)[:1], tf.shape(values)[1])
+            return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
+
+        return serve_whole, [tf.TensorSpec((None, e.window, len(e.channel_names)), tf.float64,
+                                           name="values")]
+
+
+class TextServing(Serving):
+    outside = "reading files"
+
+    def inputs(self, predictor: Predictor) -> dict[str, str]:
+        return {"texts": "string (batch,)"}
+
+    def endpoint(self, tf: Any, keras: Any, predictor: Predictor, archive: Any
+                 ) -> tuple[Any, list[Any]]:
+        runs = [_text_member(tf, keras, m, archive) for m in predictor.members]
+
+        def serve(texts: Any) -> Any:
+            return tf.add_n([run(texts) for run in runs]) / len(runs)
+
+        return serve, [tf.TensorSpec((None,), tf.string, name="texts")]
+
+
+SERVINGS: dict[str, Serving] = {"windows": Serving(), "sequences": SequenceServing(),
+                                "tokens": TextServing()}
+
+
+def signature(predictor: Predictor) -> dict[str, Any]:
+    """The serving endpoint's inputs and output, in words (for the manifest)."""
+    serving = SERVINGS[predictor.framing]
     output = ("class probabilities, columns " + ", ".join(predictor.classes)
               if predictor.classes else
               f"forecasts (batch, {predictor.horizon}) in the data's units")
-    outside = ("reading files, picking the last steps of a longer history, forecast times, "
-               "recursive forecasts past the horizon and the intervals"
-               if predictor.framing == "windows" else "reading files")
+    outside = serving.outside
     c = predictor.combination
     if c is not None:
         what = "forecasts" if predictor.classes == () else "probabilities"
@@ -142,7 +205,7 @@ def signature(predictor: Predictor) -> dict[str, Any]:
             "class probabilities", "the LSTM's class probabilities", 1)
         outside = (f"the combination ({c.describe()}: the predictor's {what} are "
                    f"{c.weight:.4g} x this output + {1 - c.weight:.4g} x {c.name}'s), " + outside)
-    return {"endpoint": ENDPOINT, "inputs": inputs, "output": output,
+    return {"endpoint": ENDPOINT, "inputs": serving.inputs(predictor), "output": output,
             "outside": outside + " (Predictor.predict does them)"}
 
 
@@ -158,40 +221,7 @@ def write_saved_model(predictor: Predictor, path: str | Path) -> Path:
 
     path = Path(path)
     archive = keras.export.ExportArchive()
-    if predictor.framing == "tokens":
-        runs = [_text_member(tf, keras, m, archive) for m in predictor.members]
-
-        def serve(texts: Any) -> Any:
-            return tf.add_n([run(texts) for run in runs]) / len(runs)
-
-        spec = [tf.TensorSpec((None,), tf.string, name="texts")]
-    elif predictor.framing == "sequences":
-        runs = [_sequence_member(tf, m, archive) for m in predictor.members]
-        e = predictor.encoder
-        if e.masked:
-            def serve(values: Any, lengths: Any) -> Any:
-                return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
-
-            spec = [tf.TensorSpec((None, None, len(e.channel_names)), tf.float64, name="values"),
-                    tf.TensorSpec((None,), tf.int32, name="lengths")]
-        else:
-            def serve(values: Any) -> Any:  # type: ignore[misc]
-                lengths = tf.fill(tf.shape(values)[:1], tf.shape(values)[1])
-                return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
-
-            spec = [tf.TensorSpec((None, e.window, len(e.channel_names)), tf.float64,
-                                  name="values")]
-    else:
-        steps = predictor.min_history
-        has_target = needs_target(predictor)
-        runs = [_series_member(tf, m, archive, steps) for m in predictor.members]
-        channels = int(has_target) + len(predictor.encoder.feature_names)
-
-        def serve(history: Any, series: Any) -> Any:  # type: ignore[misc]
-            return tf.add_n([run(history, series, has_target) for run in runs]) / len(runs)
-
-        spec = [tf.TensorSpec((None, steps, channels), tf.float64, name="history"),
-                tf.TensorSpec((None,), tf.int32, name="series")]
+    serve, spec = SERVINGS[predictor.framing].endpoint(tf, keras, predictor, archive)
     archive.add_endpoint(name=ENDPOINT, fn=serve, input_signature=spec)
     archive.write_out(str(path), verbose=False)
     return path
