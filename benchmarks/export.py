@@ -38,8 +38,6 @@ SAMPLES = 100
 
 def cheap_export(folder: Path, name: str) -> tuple[Any, Path]:
     """A one-trial study of the shipped file, evaluated and exported."""
-    import optuna
-
     from lstm_tune.api import Study
     from lstm_tune.data.framing import load_data
     from lstm_tune.records.artifacts import artifact_store

@@ -9,7 +9,6 @@ counts that differ between the training and test files, a test class never seen 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

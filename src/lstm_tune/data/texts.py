@@ -9,7 +9,6 @@ is refused by `read_csv`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -40,7 +40,6 @@ from lstm_tune.predictor.linear import fit_on
 from lstm_tune.predictor.predictor import Member, Predictor
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import PREDICTOR_ATTR
-from lstm_tune.records.trials import trial_params
 from lstm_tune.spec import StudySpec
 
 # recursive forecasts are calibrated this many steps ahead (at least the horizon): two
