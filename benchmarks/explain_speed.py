@@ -43,7 +43,7 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         from lstm_tune.data.framing import frame
         from lstm_tune.explain.context import ExplainContext
         from lstm_tune.explain.lime_explainer import explain_lime
-        from lstm_tune.explain.run import windows
+        from lstm_tune.data.framings import framing_of
         from lstm_tune.explain.shap_explainer import explain_shap
         from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
         from lstm_tune.search.storage import load_study
@@ -55,7 +55,7 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         trial = best_trial(spec, st)
         data = frame(spec.data_settings, load_data(spec.data_settings), trial_params(spec, trial)["transform"])
         ctx = ExplainContext(load_trial_model(spec, trial), data, seed=0)
-        x = windows(data, n_windows).x
+        x = framing_of(data).explained(data, n_windows).x
         n = len(x)
         explain_shap(ctx, x[:2])  # warm-up: graph tracing is a one-off cost
 
