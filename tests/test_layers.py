@@ -24,9 +24,13 @@ RULES = [
 
 
 def imports(path: Path) -> set[str]:
-    """Every lstm_tune module a file imports, at its top or inside a function."""
+    """Every lstm_tune module a file imports, at its top or inside a function (not what it
+    imports only for type hints)."""
+    tree = ast.parse(path.read_text())
+    hints = {id(n) for top in tree.body if isinstance(top, ast.If)
+             and "TYPE_CHECKING" in ast.dump(top.test) for n in ast.walk(top)}
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in (n for n in ast.walk(tree) if id(n) not in hints):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module == "lstm_tune":
                 found.update(f"lstm_tune.{a.name}" for a in node.names)
@@ -44,3 +48,31 @@ def test_a_layer_imports_nothing_above_it(layer, above):
         for path in (PACKAGE / layer).rglob("*.py") for name in imports(path)
         if name.split(".")[1].removesuffix(".py") in above)
     assert not wrong, "\n".join(wrong)
+
+
+def module(path: Path) -> str:
+    parts = ("lstm_tune",) + path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_imports_itself_through_others():
+    """No import cycle, lazy imports included: each module's imports (a name imported from
+    a package counts as that package's module) never lead back to it."""
+    known = {module(p) for p in PACKAGE.rglob("*.py")}
+    graph = {module(p): {m for m in imports(p) if m in known and m != "lstm_tune"}
+             for p in PACKAGE.rglob("*.py")}
+
+    def reaches(start: str) -> list[str] | None:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == start:
+                    return path + [start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, path + [nxt]))
+        return None
+
+    cycles = [" -> ".join(c) for m in sorted(graph) if (c := reaches(m))]
+    assert not cycles, cycles[0]

@@ -32,7 +32,8 @@ from lstm_tune.data.load import Table
 from lstm_tune.data.splits import ALL
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate.final import Builder, FinalModel, describe, final_or_best, load_member
-from lstm_tune.predictor.bundle import from_zip, to_zip
+from lstm_tune.predictor.bundle import to_zip
+from lstm_tune.predictor.loading import from_zip
 from lstm_tune.predictor.combination import ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration, series_scale

@@ -5,7 +5,8 @@
     DIR/manifest.json    what it is: versions, study, final choice, trials, test figures,
                          what `predict` reads
 
-`lstm-tune export` adds a TensorFlow SavedModel beside them (serving.py).
+`lstm-tune export` adds a TensorFlow SavedModel beside them (serving.py); loading.py reads
+a folder back.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ import zipfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lstm_tune.data.encoders import encoder_from_json, encoder_json
-from lstm_tune.errors import StudyError
-from lstm_tune.predictor.combination import combination_from_json
-from lstm_tune.predictor.history import Clock, SeriesHistory
-from lstm_tune.predictor.intervals import Calibration
-from lstm_tune.predictor.predictor import Member, Predictor
+from lstm_tune.data.encoders import encoder_json
+
+if TYPE_CHECKING:  # saving reads a predictor's fields; loading.py builds one
+    from lstm_tune.predictor.predictor import Predictor
 
 FORMAT = 1
 STATE = "predictor.json"
@@ -97,41 +96,6 @@ def save_predictor(predictor: Predictor, path: str | Path) -> Path:
     return path
 
 
-def load_predictor(path: str | Path) -> Predictor:
-    """A predictor saved by `Predictor.save` or `lstm-tune export`."""
-    path = Path(path)
-    state_file = path / STATE
-    if not state_file.is_file():
-        what = "no such folder" if not path.exists() else f"no {STATE} in it"
-        raise StudyError(str(path), None, f"not an lstm_tune export ({what})",
-                         "give the folder 'lstm-tune export' or Predictor.save wrote")
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-        fmt = state["format"]
-    except (ValueError, KeyError, TypeError):
-        raise StudyError(str(state_file), None, "not a predictor's state (unreadable JSON)",
-                         "export the study again") from None
-    if fmt != FORMAT:
-        raise StudyError(str(state_file), "format", f"format {fmt!r}, this lstm_tune reads "
-                         f"{FORMAT}", "export it again with this version of lstm_tune")
-    from lstm_tune.model import load_model
-
-    members = []
-    for m in state["members"]:
-        model_file = path / m["model"]
-        if not model_file.is_file():
-            raise StudyError(str(path), m["model"], "the member model is missing",
-                             "copy the whole exported folder")
-        members.append(Member(load_model(model_file), encoder_from_json(m["encoder"])))
-    calibration, combination = state.get("calibration"), state.get("combination")
-    return Predictor(state["task"], members,
-                     [SeriesHistory.from_json(h) for h in state.get("histories", [])],
-                     Clock.from_json(state["clock"]),
-                     Calibration.from_json(calibration) if calibration else None,
-                     state.get("info", {}),
-                     combination_from_json(combination) if combination else None)
-
-
 def to_zip(predictor: Predictor, zip_path: Path) -> Path:
     """The predictor's folder as one zip file (how a study keeps it as an artifact)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,17 +105,3 @@ def to_zip(predictor: Predictor, zip_path: Path) -> Path:
                 if f.is_file():
                     z.write(f, f.relative_to(folder))
     return zip_path
-
-
-def from_zip(zip_path: Path, folder: Path | None = None) -> Predictor:
-    """A predictor from its zip; unpacked into `folder` if given (an export), else read
-    from a temporary folder."""
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(zip_path) as z:
-            z.extractall(folder)
-        return load_predictor(folder)
-    with tempfile.TemporaryDirectory() as tmp:
-        with zipfile.ZipFile(zip_path) as z:
-            z.extractall(tmp)
-        return load_predictor(tmp)
