@@ -41,9 +41,9 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
 
         from lstm_tune.data.framing import load_data
         from lstm_tune.data.framing import frame
+        from lstm_tune.data.framings import framing_of
         from lstm_tune.explain.context import ExplainContext
         from lstm_tune.explain.lime_explainer import explain_lime
-        from lstm_tune.data.framings import framing_of
         from lstm_tune.explain.shap_explainer import explain_shap
         from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
         from lstm_tune.search.storage import load_study

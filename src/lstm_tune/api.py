@@ -268,8 +268,8 @@ class Study:
     def _predictor(self, refit_all: bool, validate: Callable[[Any], Any] | None = None) -> Any:
         """The kept predictor, else one built now and kept once `validate` (if given)
         accepted it: a bad input to `predict` then leaves the storage as it was."""
-        from lstm_tune.quiet import import_tensorflow
         from lstm_tune.evaluate.study_predictor import keep_predictor, study_predictor
+        from lstm_tune.quiet import import_tensorflow
 
         import_tensorflow()
         study = self.optuna_study

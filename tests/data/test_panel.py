@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune.tasks.baselines import forecast_baselines
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import TRANSFORMS
+from lstm_tune.tasks.baselines import forecast_baselines
 
 RNG = np.random.default_rng(0)
 

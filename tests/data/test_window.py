@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from lstm_tune import metrics
-from lstm_tune.tasks.baselines import forecast_baselines
 from lstm_tune.data.framing import load_data
-from lstm_tune.data.transform import Transform
 from lstm_tune.data.framing import frame
+from lstm_tune.data.transform import Transform
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import TRANSFORMS, load_spec
+from lstm_tune.tasks.baselines import forecast_baselines
 
 from tests.conftest import tiny_study
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tune.evaluate.evaluation import evaluate
 from lstm_tune.data.framing import frame, load_data
+from lstm_tune.evaluate.evaluation import evaluate
 from lstm_tune.predictor import load_predictor
 
 from tests.searched import searched, variant

@@ -14,8 +14,8 @@ import yaml
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
 from lstm_tune.evaluate.evaluation import evaluate
-from lstm_tune.explain.run import explain_trial
 from lstm_tune.evaluate.final import FinalModel, load_member
+from lstm_tune.explain.run import explain_trial
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import FINAL_ATTR
 from lstm_tune.records.trials import trial_params
@@ -230,8 +230,8 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
 
 
 def test_an_explanation_of_a_combination_says_only_its_lstm_part_is_explained():
-    from lstm_tune.explain.run import explained_model
     from lstm_tune.evaluate.final import Member
+    from lstm_tune.explain.run import explained_model
 
     final = FinalModel("single", [[Member(3, 0)]],
                        combination={"weight": 0.5, "name": "logistic_regression"})

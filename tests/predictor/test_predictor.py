@@ -237,8 +237,8 @@ def test_recursive_intervals_rest_on_recursive_validation_errors(airline):
     """Step h's interval rests on the errors of recursive forecasts h steps ahead of each
     validation month (1958), each from the history before it, by the final configuration
     retrained on the training part (1949-1957)."""
-    from lstm_tune.search.storage import load_study
     from lstm_tune.evaluate.study_predictor import PredictorBuilder
+    from lstm_tune.search.storage import load_study
 
     _, spec, _ = airline
     builder = PredictorBuilder(spec, load_study(spec))

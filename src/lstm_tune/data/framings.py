@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from lstm_tune.data.splits import in_turns
+
 
 def lag_name(lag: int) -> str:
     """'t-3' for three steps before the target, 't' for the target's own step."""
@@ -104,12 +106,7 @@ class SampleFraming(Framing):
         test = data.test
         labels = data.actual(test)
         by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]
-        order: list[int] = []
-        while len(order) < min(count, len(test)):
-            for members in by_class:
-                if members and len(order) < count:
-                    order.append(members.pop(0))
-        return test.take(np.asarray(order, dtype=int))
+        return test.take(np.asarray(in_turns(by_class, count), dtype=int))
 
     def sample_title(self, label: str, target: str) -> str:
         return label

@@ -22,6 +22,17 @@ import numpy as np
 from lstm_tune.errors import StudyError
 
 
+def in_turns(groups: list[list[int]], count: int) -> list[int]:
+    """Up to `count` items, the groups taking turns (each in its own order): every series,
+    or every class, gets its share of the samples to explain."""
+    picked: list[int] = []
+    while len(picked) < count and any(groups):
+        for members in groups:
+            if members and len(picked) < count:
+                picked.append(members.pop(0))
+    return picked
+
+
 def count(size: float, n: int) -> int:
     """A split size in samples: a count, or a fraction (below 1) of n."""
     return max(1, int(round(size * n))) if size < 1 else int(size)

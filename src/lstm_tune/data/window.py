@@ -29,7 +29,7 @@ from lstm_tune.data.encoders import (
 )
 from lstm_tune.data.load import Table
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.splits import ALL, REFIT, holdout_sizes
+from lstm_tune.data.splits import ALL, REFIT, holdout_sizes, in_turns
 from lstm_tune.data.transform import Transform
 from lstm_tune.errors import StudyError
 
@@ -429,9 +429,4 @@ def recent_windows(data: Any, count: int, series: str | None = None,
         keep &= np.array([int(si) in last and e <= last[int(si)] for si, e in zip(s, ends)])
     # newest first within each series, series taking turns; shown oldest first
     newest = [list(np.flatnonzero(keep & (s == i))[::-1]) for i in range(len(data.series_names))]
-    picked: list[int] = []
-    while len(picked) < min(count, int(keep.sum())):
-        for rows in newest:
-            if rows and len(picked) < count:
-                picked.append(rows.pop(0))
-    return everything.take(np.sort(np.asarray(picked, dtype=int)))
+    return everything.take(np.sort(np.asarray(in_turns(newest, count), dtype=int)))

@@ -18,13 +18,13 @@ import optuna
 from lstm_tune import metrics
 from lstm_tune.data.framing import AnyDataset
 from lstm_tune.evaluate.final import describe, wanted
+from lstm_tune.evaluate.significance import forecast_comparison, mcnemar
+from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.predictor.intervals import LEVELS, coverage
 from lstm_tune.predictor.predictor import Predictor
 from lstm_tune.records.attrs import EVALUATION_ATTR
 from lstm_tune.records.trials import trial_params
-from lstm_tune.evaluate.significance import forecast_comparison, mcnemar
 from lstm_tune.spec import StudySpec
-from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.tasks import get_task
 
 

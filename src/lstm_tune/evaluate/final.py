@@ -33,10 +33,10 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune.evaluate import combine
-from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.data.framing import AnyDataset, Datasets, load_data
 from lstm_tune.data.splits import ALL, REFIT
+from lstm_tune.evaluate import combine
+from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import FINAL_ATTR, MODEL_ATTR, VAL_FORECASTS_ATTR
 from lstm_tune.records.trials import (

@@ -25,19 +25,19 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune.evaluate import combine
-from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.data.framing import AnyDataset
 from lstm_tune.data.load import Table
 from lstm_tune.data.splits import ALL
 from lstm_tune.errors import StudyError
+from lstm_tune.evaluate import combine
+from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.evaluate.final import Builder, FinalModel, describe, final_or_best, load_member
 from lstm_tune.predictor.bundle import to_zip
-from lstm_tune.predictor.loading import from_zip
 from lstm_tune.predictor.combination import ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration, series_scale
 from lstm_tune.predictor.linear import fit_on
+from lstm_tune.predictor.loading import from_zip
 from lstm_tune.predictor.predictor import Member, Predictor
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.attrs import PREDICTOR_ATTR

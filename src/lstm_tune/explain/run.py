@@ -43,6 +43,8 @@ from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
 Explainer = Callable[[ExplainContext, np.ndarray, Output], "Attribution | None"]
+
+
 @dataclass(frozen=True)
 class Method:
     """One explainer: over cells (step x feature), and over words for texts, where a word
@@ -302,10 +304,11 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
         raise StudyError(spec.source, "--series", f"no series {series!r} in the study "
                          f"({shown or 'it has one series'})", "give one of its series")
-    if origin is not None and framing_of(data).labelled:
-        raise StudyError(spec.source, "--origin", f"independent {framing_of(data).noun}s "
-                         "have no origin", "remove --origin")
-    chosen = framing_of(data).explained(data, samples, series, origin)
+    framing = framing_of(data)
+    if origin is not None and framing.labelled:
+        raise StudyError(spec.source, "--origin", f"independent {framing.noun}s have no "
+                         "origin", "remove --origin")
+    chosen = framing.explained(data, samples, series, origin)
     if origin is not None and not len(chosen):
         where = f" in series {series!r}" if series is not None else ""
         raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
@@ -315,7 +318,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     members = None
     if final is not None and len(final.seeds[0]) > 1:  # the ensemble, if its mean can be
         members = shared_members(spec, study, final.seeds[0], loaded, data, chosen, model,
-                                 lambda own: framing_of(own).explained(own, samples, series, origin))
+                                 lambda own: framing.explained(own, samples, series, origin))
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
     ctx = ExplainContext(mean_model(members) if members else model, data, seed=spec.seed,
