@@ -100,8 +100,14 @@ def work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
 
 
 def process_main(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str = "",
-                 threads: int | None = None, left: Any = None) -> None:
-    """The worker process's target: `work`, then `leave` with its exit code."""
+                 threads: int | None = None, left: Any = None,
+                 environ: dict[str, str] | None = None) -> None:
+    """The worker process's target: `work`, then `leave` with its exit code. `environ`: the
+    parent's environment when it started this worker (a forked worker has the fork server's,
+    from when that started)."""
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     try:
         work(spec, n_trials, sampler_seed, tag, threads, left)
     except SystemExit as stop:
