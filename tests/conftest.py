@@ -55,12 +55,46 @@ def write_study(tmp_path: Path):
     return write
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run the installed `lstm-tune` entry point as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "lstm_tune.cli", *args], cwd=cwd, capture_output=True,
-        text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
+def run_cli(*args: str, cwd: Path, timeout: float = 600, process: bool = False
+            ) -> subprocess.CompletedProcess:
+    """Run the installed `lstm-tune` command as a user would: in its own process where the
+    test reads what only a process shows (TensorFlow's C++ noise on file descriptor 2, the
+    entry point itself), otherwise in this one with click's runner. In this process the
+    command's TensorFlow import and its worker server (search/warm.py) are shared by the
+    tests (each new process costs 5-7 s of CPU importing TensorFlow). LSTM_TUNE_TEST_CLI=process
+    runs every command in its own process."""
+    if process or os.environ.get("LSTM_TUNE_TEST_CLI") == "process":
+        return subprocess.run(
+            [sys.executable, "-m", "lstm_tune.cli", *args], cwd=cwd, capture_output=True,
+            text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        )
+    return _in_this_process(list(args), cwd)
+
+
+def _in_this_process(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """The command through click's runner, in `cwd`, leaving this process's working folder
+    and environment as they were; an exception the command let escape is written to stderr
+    as the real entry point would print it (so tests that look for tracebacks see it)."""
+    import traceback
+
+    from click.testing import CliRunner
+
+    from lstm_tune.cli import cli
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, args, prog_name="lstm-tune",
+                                    env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["lstm-tune", *args], result.exit_code, result.stdout,
+                                       stderr)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -33,7 +33,8 @@ def finished(tmp_path_factory):
     (root / "studies").mkdir()
     study = root / "studies" / "tiny.yaml"
     study.write_text(yaml.safe_dump(tiny_study()))
-    result = run_cli("run", "studies/tiny.yaml", cwd=root)
+    # its own process: the test below reads what TensorFlow's C++ writes to descriptor 2
+    result = run_cli("run", "studies/tiny.yaml", cwd=root, process=True)
     return root, study, result
 
 
