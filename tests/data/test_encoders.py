@@ -99,3 +99,35 @@ def test_a_builtin_that_cannot_be_read_is_one_error(monkeypatch, write_study):
                                                    "learning_rate": 0.01})))
     with pytest.raises(StudyError, match="built-in 'gunpoint' cannot be read .*No such file"):
         load_data(spec.data_settings)
+
+
+def test_each_encoder_says_what_a_predictor_reads(write_study):
+    """The manifest's `input`: a series history (a panel names its series), sequences
+    (their channels and steps) or texts (their column and length)."""
+    info = {"time": "month", "series_column": None, "text_column": "review"}
+    cases = [
+        (tiny_study(), "none",
+         {"kind": "series history", "time": "month", "target": "passengers", "features": [],
+          "series_column": None, "series": [], "min_history": 12}),
+        (tiny_study(data={"builtin": "synthetic_panel"}, window=6,
+                    split={"validation": 20, "test": 20}), "none", None),
+        (tiny_study(task="classify", data={"builtin": "japanese_vowels"},
+                    space={"layers": 1, "units": 4, "learning_rate": 0.01}), None,
+         {"kind": "sequences", "channels": [f"dim_{i}" for i in range(12)],
+          "steps": "any (trained on up to 29)"}),
+        (tiny_study(task="classify", data={"builtin": "reviews"},
+                    space={"layers": 1, "units": 4, "learning_rate": 0.01, "vocab_size": 40,
+                           "max_length": 8}), {"vocab_size": 40, "max_length": 8},
+         {"kind": "texts", "text_column": "review", "max_words": 8}),
+    ]
+    for study, params, expected in cases:
+        spec = load_spec(write_study(study))
+        loaded = load_data(spec.data_settings)
+        data = frame(spec.data_settings, loaded, params) if params else \
+            frame(spec.data_settings, loaded)
+        encoder = roundtrip(data.encoder())
+        schema = encoder.input_schema(info, 12)
+        if expected is None:  # the panel: every series by name
+            assert schema["series"] == list(data.series_names) and len(schema["series"]) == 6
+        else:
+            assert schema == expected

@@ -126,6 +126,14 @@ class SeriesEncoder:
 
     framing = "windows"
 
+    def input_schema(self, info: dict[str, Any], min_history: int) -> dict[str, Any]:
+        """What a predictor of these windows reads (`info`: the study's column names)."""
+        return {"kind": "series history", "time": info.get("time"),
+                "target": self.target_name, "features": list(self.feature_names),
+                "series_column": info.get("series_column"),
+                "series": [] if self.series in ((), ("",)) else list(self.series),
+                "min_history": min_history}
+
     @property
     def tf(self) -> Transform:
         return Transform(self.transform, self.season)
@@ -186,6 +194,11 @@ class SequenceEncoder:
     classes: tuple[str, ...] = ()
 
     framing = "sequences"
+
+    def input_schema(self, info: dict[str, Any], min_history: int) -> dict[str, Any]:
+        return {"kind": "sequences", "channels": list(self.channel_names),
+                "steps": self.window if not self.masked
+                else f"any (trained on up to {self.window})"}
 
     def check(self, values: Sequence[np.ndarray]) -> None:
         """ValueError naming the first sequence of the wrong shape or length."""
@@ -248,6 +261,10 @@ class TextEncoder:
     classes: tuple[str, ...] = ()
 
     framing = "tokens"
+
+    def input_schema(self, info: dict[str, Any], min_history: int) -> dict[str, Any]:
+        return {"kind": "texts", "text_column": info.get("text_column"),
+                "max_words": self.max_length}
 
     @property
     def lookup(self) -> dict[str, int]:

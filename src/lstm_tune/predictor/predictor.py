@@ -101,18 +101,7 @@ class Predictor:
 
     def input_schema(self) -> dict[str, Any]:
         """What `predict` reads, for the manifest and for error messages."""
-        e = self.encoder
-        if self.framing == "windows":
-            return {"kind": "series history", "time": self.info.get("time"),
-                    "target": e.target_name, "features": list(e.feature_names),
-                    "series_column": self.info.get("series_column"),
-                    "series": list(self.series) if self.panel else [],
-                    "min_history": self.min_history}
-        if self.framing == "sequences":
-            return {"kind": "sequences", "channels": list(e.channel_names),
-                    "steps": e.window if not e.masked else f"any (trained on up to {e.window})"}
-        return {"kind": "texts", "text_column": self.info.get("text_column"),
-                "max_words": e.max_length}
+        return self.encoder.input_schema(self.info, self.min_history)
 
     # --- array level: what evaluation, calibration and predict share ----------------------
 
