@@ -12,7 +12,7 @@ combination (evaluate/combine.py says how the weight is chosen).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -41,8 +41,20 @@ def resampled(values: Sequence[np.ndarray], steps: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Kind:
+    """One kind of input the linear classifier reads: its features, fitted and applied."""
+
+    name: str  # the model's name in reports
+    method: str  # the model in words
+    # (inputs, data) -> the fitted feature state (LinearClassifier's fields) and features
+    fit: Callable[[Sequence[Any], Any], tuple[dict[str, Any], Any]]
+    # (classifier, inputs) -> features
+    features: Callable[["LinearClassifier", Sequence[Any]], Any]
+
+
+@dataclass(frozen=True)
 class LinearClassifier:
-    kind: str  # "sequences" or "texts"
+    kind: str  # a key of KINDS: "sequences" or "texts"
     classes: tuple[str, ...]  # the data's class order: the columns of `proba`
     coef: np.ndarray  # (classes, features): softmax(features @ coef.T + intercept)
     intercept: np.ndarray
@@ -56,37 +68,21 @@ class LinearClassifier:
 
     @property
     def name(self) -> str:
-        return "tfidf_logistic" if self.kind == "texts" else "logistic_regression"
+        return KINDS[self.kind].name
 
     @property
     def method(self) -> str:
-        if self.kind == "texts":
-            return ("TF-IDF of words and word pairs, logistic regression (scikit-learn "
-                    "defaults, C=1)")
-        return ("logistic regression (scikit-learn defaults, C=1) on the scaled sequence, "
-                "resampled to one length and flattened")
+        return KINDS[self.kind].method
 
     @staticmethod
-    def fit(kind: str, inputs: Sequence[Any], labels: Sequence[str], classes: Sequence[str],
-            x_mean: np.ndarray | None = None, x_std: np.ndarray | None = None,
-            steps: int = 0) -> "LinearClassifier":
-        """Fitted on raw sequences (with the LSTM's scaler and padded length) or texts."""
+    def fit(kind: str, inputs: Sequence[Any], labels: Sequence[str], data: Any
+            ) -> "LinearClassifier":
+        """Fitted on raw sequences (with the LSTM's scaler and padded length, read from
+        `data`) or texts."""
         from sklearn.linear_model import LogisticRegression
 
-        if kind == "texts":
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
-            vectorizer = TfidfVectorizer(ngram_range=NGRAMS, sublinear_tf=True)
-            features = vectorizer.fit_transform([str(t) for t in inputs])
-            model = LinearClassifier(kind, tuple(classes), np.zeros(0), np.zeros(0),
-                                     vocabulary={str(k): int(v) for k, v in
-                                                 vectorizer.vocabulary_.items()},
-                                     idf=np.asarray(vectorizer.idf_, dtype=float))
-        else:
-            model = LinearClassifier(kind, tuple(classes), np.zeros(0), np.zeros(0),
-                                     np.asarray(x_mean, float), np.asarray(x_std, float),
-                                     int(steps))
-            features = model.features(inputs)
+        state, features = KINDS[kind].fit(inputs, data)
+        classes = tuple(str(c) for c in data.classes)
         fitted = LogisticRegression(C=C, max_iter=2000).fit(features, [str(y) for y in labels])
         coef, intercept = fitted.coef_, fitted.intercept_
         if coef.shape[0] == 1:  # two classes: the second's log-odds against the first's 0
@@ -97,32 +93,11 @@ class LinearClassifier:
         coef = np.stack([coef[rows[c]] if c in rows else np.zeros(coef.shape[1])
                          for c in classes])
         intercept = np.array([intercept[rows[c]] if c in rows else -1e9 for c in classes])
-        return LinearClassifier(kind, tuple(classes), coef.astype(float),
-                                intercept.astype(float), model.x_mean, model.x_std,
-                                model.steps, model.vocabulary, model.idf)
+        return LinearClassifier(kind, classes, coef.astype(float), intercept.astype(float),
+                                **state)
 
     def features(self, inputs: Sequence[Any]) -> Any:
-        if self.kind != "texts":
-            return resampled([(np.asarray(v, float) - self.x_mean) / self.x_std
-                              for v in inputs], self.steps)
-        from scipy.sparse import csr_matrix
-
-        analyze = _analyzer()
-        rows, cols, values = [], [], []
-        for r, text in enumerate(inputs):
-            counts: dict[int, int] = {}
-            for term in analyze(str(text)):
-                if (c := self.vocabulary.get(term)) is not None:
-                    counts[c] = counts.get(c, 0) + 1
-            if not counts:
-                continue
-            tf = {c: (1.0 + np.log(n)) * self.idf[c] for c, n in counts.items()}
-            norm = float(np.sqrt(sum(v * v for v in tf.values())))
-            for c, v in tf.items():
-                rows.append(r)
-                cols.append(c)
-                values.append(v / norm)
-        return csr_matrix((values, (rows, cols)), shape=(len(inputs), len(self.idf)))
+        return KINDS[self.kind].features(self, inputs)
 
     def proba(self, inputs: Sequence[Any]) -> np.ndarray:
         """Class probabilities (n, classes) of raw sequences or texts."""
@@ -149,12 +124,67 @@ class LinearClassifier:
 def fit_on(data: Any, splits: Sequence[Any]) -> "LinearClassifier | None":
     """The linear classifier of a dataset of sequences or texts, fitted on the samples of
     `splits` as a predictor reads them (raw); None for windows of one series."""
-    if data.framing not in ("sequences", "tokens"):
+    kind = KIND_OF_FRAMING.get(data.framing)
+    if kind is None:
         return None
     # each sample once: a refit's validation part lies inside its training part
     idx, keep = np.unique(np.concatenate([s.target_idx for s in splits]), return_index=True)
     labels = np.concatenate([data.actual(s) for s in splits])[keep]
-    if data.framing == "tokens":
-        return LinearClassifier.fit("texts", data.raw_samples(idx), labels, data.classes)
-    return LinearClassifier.fit("sequences", data.raw_samples(idx), labels, data.classes,
-                                data.x_mean, data.x_std, data.window)
+    return LinearClassifier.fit(kind, data.raw_samples(idx), labels, data)
+
+
+def _fit_sequences(inputs: Sequence[Any], data: Any) -> tuple[dict[str, Any], Any]:
+    state = {"x_mean": np.asarray(data.x_mean, float), "x_std": np.asarray(data.x_std, float),
+             "steps": int(data.window)}
+    return state, _sequence_features(LinearClassifier("sequences", (), np.zeros(0),
+                                                      np.zeros(0), **state), inputs)
+
+
+def _sequence_features(model: LinearClassifier, inputs: Sequence[Any]) -> np.ndarray:
+    return resampled([(np.asarray(v, float) - model.x_mean) / model.x_std for v in inputs],
+                     model.steps)
+
+
+def _fit_texts(inputs: Sequence[Any], data: Any) -> tuple[dict[str, Any], Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(ngram_range=NGRAMS, sublinear_tf=True)
+    features = vectorizer.fit_transform([str(t) for t in inputs])
+    return {"vocabulary": {str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+            "idf": np.asarray(vectorizer.idf_, dtype=float)}, features
+
+
+def _text_features(model: LinearClassifier, inputs: Sequence[Any]) -> Any:
+    """TF-IDF as the fitted vectorizer computes it (sublinear counts, l2 norm), from the
+    stored vocabulary and idf alone."""
+    from scipy.sparse import csr_matrix
+
+    analyze = _analyzer()
+    rows, cols, values = [], [], []
+    for r, text in enumerate(inputs):
+        counts: dict[int, int] = {}
+        for term in analyze(str(text)):
+            if (c := model.vocabulary.get(term)) is not None:
+                counts[c] = counts.get(c, 0) + 1
+        if not counts:
+            continue
+        tf = {c: (1.0 + np.log(n)) * model.idf[c] for c, n in counts.items()}
+        norm = float(np.sqrt(sum(v * v for v in tf.values())))
+        for c, v in tf.items():
+            rows.append(r)
+            cols.append(c)
+            values.append(v / norm)
+    return csr_matrix((values, (rows, cols)), shape=(len(inputs), len(model.idf)))
+
+
+KINDS: dict[str, Kind] = {
+    "sequences": Kind(
+        "logistic_regression", "logistic regression (scikit-learn defaults, C=1) on the "
+        "scaled sequence, resampled to one length and flattened",
+        _fit_sequences, _sequence_features),
+    "texts": Kind(
+        "tfidf_logistic", "TF-IDF of words and word pairs, logistic regression "
+        "(scikit-learn defaults, C=1)", _fit_texts, _text_features),
+}
+# the kind a dataset's framing is read as; windows of one series have none
+KIND_OF_FRAMING = {"sequences": "sequences", "tokens": "texts"}
