@@ -314,18 +314,10 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    texts = result.framing == "tokens"
     click.echo(f"explained {result.model or f'trial #{result.trial}'} on {len(result.errors)} "
                f"{result.noun}s")
-    for name, f in result.faithfulness.items():
-        share = (f"{100 * f.informative_share:.1f}% on informative "
-                 f"{'words' if texts else 'cells'}, " if f.informative_share is not None else "")
-        signs = ("" if f.signs is None else
-                 f"deciding words push the right way in {100 * f.signs.worst:.1f}% of texts, "
-                 if texts else f"signs right in {100 * f.signs.worst:.1f}% of {result.noun}s "
-                 "(worst cell), ")
-        click.echo(f"  {name}: {share}{signs}deletion ratio {f.deletion.ratio:.2f} vs random, "
-                   f"{result.seconds[name]:.1f} s")
+    for line in result.faithfulness_lines():
+        click.echo(f"  {line}")
     click.echo(f"report: {path}\nfigures: {path.with_name('explain.json')}")
 
 

@@ -123,3 +123,25 @@ def test_word_deletion_draws_random_words_from_the_text_not_its_padding():
     assert curve.k[-1] == 3  # up to the longest text's words, not the padded length
     assert curve.explainer[curve.k.index(1)] == pytest.approx(20 / 21)  # word 7 goes first
     assert curve.random[curve.k.index(1)] < 0.7 and curve.ratio > 1.1
+
+
+@pytest.mark.parametrize("framing, words", [
+    ("windows", "98.0% on informative cells, signs right in 75.0% of windows (worst cell), "),
+    ("sequences", "98.0% on informative cells, signs right in 75.0% of sequences (worst "
+                  "cell), "),
+    ("tokens", "98.0% on informative words, deciding words push the right way in 75.0% of "
+               "texts, "),
+])
+def test_the_terminal_line_names_what_each_framing_explains(framing, words):
+    """`lstm-tune explain` prints one line per explainer in the framing's own words."""
+    from lstm_tune.explain.attribution import Attribution
+    from lstm_tune.explain.faithfulness import DeletionCurve, SignCheck
+    from lstm_tune.explain.run import ExplainResult, Faithfulness
+
+    attr = Attribution(np.zeros((1, 2, 1)), np.zeros(1), np.zeros((1, 2, 1)), ("x0",),
+                       ("t-1", "t"), "SHAP", "forecast")
+    faith = Faithfulness(DeletionCurve([1, 2], [0.4, 0.6], [0.2, 0.3]), 0.98,
+                         SignCheck({"x0 at t-1": 0.75, "x0 at t": 0.9}, 0.8))
+    result = ExplainResult(0, {}, {"shap": attr}, {"shap": faith}, {}, {"shap": 1.25},
+                           np.zeros(1), ["1999"], framing=framing)
+    assert result.faithfulness_lines() == [f"shap: {words}deletion ratio 2.00 vs random, 1.2 s"]

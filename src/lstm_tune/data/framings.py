@@ -53,6 +53,11 @@ class Framing:
     words: bool = False  # inputs are word ids, explained word by word
     labelled: bool = False  # samples are independent, each with a class (no time order)
     chosen_how: str = "the most recent ones, test split first"  # what `explained` picks
+    # how the sign check reads, {share} of the samples: every cell, or the deciding words
+    signs_text: str = "signs right in {share} of windows (worst cell)"
+    # how a waterfall's cell labels relate to the data (a transform shows the data beside it)
+    read_note: str = ", and where that is a transform of the data, the data's own value beside it"
+    convolved: bool = False  # LSTM-FCN's convolutional branch can read it (`conv: auto`)
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         """The names of a sample's steps, oldest first; `ahead`: the target's steps after
@@ -90,6 +95,9 @@ class SampleFraming(Framing):
     step_key: str = "step"
     labelled: bool = True
     chosen_how: str = "test sequences, each class in turn"
+    signs_text: str = "signs right in {share} of sequences (worst cell)"
+    read_note: str = ""
+    convolved: bool = True
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         return sequence_step_names(steps)
@@ -122,6 +130,8 @@ class TextFraming(SampleFraming):
     step_key: str = "lag"
     cells: str = "words"
     words: bool = True
+    signs_text: str = "deciding words push the right way in {share} of texts"
+    convolved: bool = False
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         return word_step_names(steps)

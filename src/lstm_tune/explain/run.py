@@ -137,6 +137,20 @@ class ExplainResult:
         """How informative cells count steps: lags before the target, or positions."""
         return framing_of(self).step_key
 
+    def faithfulness_lines(self) -> list[str]:
+        """One line per explainer, for a terminal: its mass on the informative cells (or
+        words) and its signs where the truth is known, its deletion ratio and its time."""
+        framing = framing_of(self)
+        lines = []
+        for name, f in self.faithfulness.items():
+            share = ("" if f.informative_share is None else
+                     f"{100 * f.informative_share:.1f}% on informative {framing.cells}, ")
+            signs = ("" if f.signs is None else
+                     framing.signs_text.format(share=f"{100 * f.signs.worst:.1f}%") + ", ")
+            lines.append(f"{name}: {share}{signs}deletion ratio {f.deletion.ratio:.2f} vs "
+                         f"random, {self.seconds[name]:.1f} s")
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         """The faithfulness figures, machine-readable (explain.json, `explain --json`)."""
 

@@ -135,7 +135,7 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         informative_text=informative, version=__version__,
         agreement_text=agreement_text(noun),
-        json_name=json_path.name, word=noun, cells=framing.cells,
+        json_name=json_path.name, word=noun, cells=framing.cells, read_note=framing.read_note,
         value_texts=value_texts(result, noun),
         faithfulness_terms=faithfulness_terms(noun, informative, False),
         chosen_how=framing.chosen_how,

@@ -30,6 +30,7 @@ from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
 
 from lstm_tune.data.framing import Datasets, candidate_transforms
+from lstm_tune.data.framings import framing_of
 from lstm_tune.data.load import Table
 from lstm_tune.model import save_model
 from lstm_tune.search import interrupt
@@ -112,7 +113,7 @@ class Objective:
                         candidate_transforms(self.spec.data_settings, self.table),
                         auto_pools(int(data.window), classify,
                                    bool(getattr(data, "masked", False))),
-                        auto_convs(data.framing == "sequences", classify))
+                        auto_convs(framing_of(data).convolved, classify))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()
