@@ -30,24 +30,26 @@ warnings.filterwarnings("ignore")
 from benchmarks.table import markdown, write_csv  # noqa: E402
 
 PROFILES = {
-    # quality budget; speedups epochs/repeats; overhead epochs/repeats; memory trials (recycled
-    # run, one-process run), recycle_every; workers trials; explain windows
+    # quality budget; speedups and overhead (epochs, repeats, configs); memory trials (recycled
+    # run, one-process run), recycle_every; workers trials; explain (windows, KernelExplainer
+    # windows, epochs (None: the study's), KernelExplainer samples)
     # full: 7 methods x 3 seeds x 20 trials; a cap of 40 epochs (patience 6) for every method
     # keeps the whole command under an hour here (80/10, as in studies/airline.yaml, took
     # ~18 min per seed; 50/8 made the whole command 60 minutes)
     "full": {"trials": 20, "seeds": 3, "max_epochs": 40, "patience": 6, "hyperband": 9,
-             "speedups": (15, 2), "overhead": (20, 2), "memory": (100, 30, 25), "workers": 8,
-             "explain": 100},
+             "speedups": (15, 2, 3), "overhead": (20, 2, 3), "memory": (100, 30, 25), "workers": 8,
+             "explain": (100, 5, None, 500)},
     "quick": {"trials": 4, "seeds": 1, "max_epochs": 10, "patience": 4, "hyperband": 3,
-              "speedups": (8, 1), "overhead": (12, 1), "memory": (6, 6, 3), "workers": 4,
-              "explain": 100},
+              "speedups": (8, 1, 3), "overhead": (12, 1, 3), "memory": (6, 6, 3), "workers": 4,
+              "explain": (100, 5, None, 500)},
     # smoke: the quality suite skips GA and PSO (the same code path as TPE with another
     # strategy, each tested in tests/search) and KerasTuner's BayesianOptimization (the same
     # path as its Hyperband)
     "smoke": {"trials": 2, "seeds": 1, "max_epochs": 2, "patience": 2, "hyperband": 2,
-              "speedups": (2, 1), "overhead": (2, 1), "memory": (2, 2, 1), "workers": 2,
-              "explain": 10, "methods": ["lstm_tune TPE (pruned)", "lstm_tune TPE (no pruning)",
-                                         "plain Optuna TPE script", "KerasTuner Hyperband"]},
+              "speedups": (2, 1, 1), "overhead": (2, 1, 1), "memory": (2, 2, 1), "workers": 2,
+              "explain": (10, 2, 2, 50),
+              "methods": ["lstm_tune TPE (pruned)", "lstm_tune TPE (no pruning)",
+                          "plain Optuna TPE script", "KerasTuner Hyperband"]},
 }
 
 
@@ -80,15 +82,17 @@ def quality(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def speedups(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import speedups as sp
 
-    epochs, repeats = p["speedups"]
-    return {f"speed changes ({epochs}-epoch fits, 3 configs x {repeats})": sp.run(epochs, repeats)}
+    epochs, repeats, configs = p["speedups"]
+    return {f"speed changes ({epochs}-epoch fits, {configs} configs x {repeats})":
+            sp.run(epochs, repeats, configs)}
 
 
 def overhead(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import overhead as o
 
-    epochs, repeats = p["overhead"]
-    return {f"overhead per trial ({epochs} epochs, best of {repeats})": o.run(epochs, repeats)}
+    epochs, repeats, configs = p["overhead"]
+    return {f"overhead per trial ({epochs} epochs, best of {repeats})":
+            o.run(epochs, repeats, configs)}
 
 
 def memory(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -108,7 +112,7 @@ def workers(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def explain(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     from benchmarks import explain_speed
 
-    return {"explanation speed": explain_speed.run(p["explain"], 2 if p["explain"] < 50 else 5)}
+    return {"explanation speed": explain_speed.run(*p["explain"])}
 
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, list[dict[str, Any]]]]] = {

@@ -26,11 +26,16 @@ AIRLINE = {
 }
 
 
-def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]]:
+def run(n_windows: int = 100, kernel_windows: int = 5, max_epochs: int | None = None,
+        kernel_samples: int = 500) -> list[dict[str, object]]:
+    """`max_epochs` and `kernel_samples` lower than the study's and 500 only for a smoke run
+    (its timings then say nothing)."""
     rows: list[tuple[str, str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         study = Path(tmp) / "airline_explain.yaml"
-        study.write_text(yaml.safe_dump(AIRLINE))
+        training = AIRLINE["training"] if max_epochs is None else {
+            "max_epochs": max_epochs, "patience": max_epochs}
+        study.write_text(yaml.safe_dump({**AIRLINE, "training": training}))
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
         cli = [sys.executable, "-m", "lstm_tune.cli"]
         subprocess.run([*cli, "run", str(study), "--no-report"], cwd=tmp, env=env, check=True,
@@ -73,9 +78,9 @@ def run(n_windows: int = 100, kernel_windows: int = 5) -> list[dict[str, object]
         kernel = shap.KernelExplainer(
             lambda f: ctx.output(f.reshape((-1, *shape))), flat_bg)
         start = time.perf_counter()
-        kernel.shap_values(x[:k].reshape(k, -1), nsamples=500, silent=True)
+        kernel.shap_values(x[:k].reshape(k, -1), nsamples=kernel_samples, silent=True)
         seconds = time.perf_counter() - start
-        rows.append(("SHAP KernelExplainer (500 samples, 10 k-means background)",
+        rows.append((f"SHAP KernelExplainer ({kernel_samples} samples, 10 k-means background)",
                      f"{k} windows, scaled to {n}", seconds * n / k))
 
         start = time.perf_counter()

@@ -22,7 +22,9 @@ CONFIGS = [
 ]
 
 
-def run(epochs: int = 30, repeats: int = 2) -> list[dict[str, float | str]]:
+def run(epochs: int = 30, repeats: int = 2, configs: int = len(CONFIGS)
+        ) -> list[dict[str, float | str]]:
+    """The first `configs` configurations (fewer only for a smoke run)."""
     import keras
     import optuna
 
@@ -52,7 +54,7 @@ def run(epochs: int = 30, repeats: int = 2) -> list[dict[str, float | str]]:
         objective = Objective(spec, table, artifact_store(spec))
         study = optuna.create_study(study_name="o", storage=open_storage(spec),
                                     pruner=optuna.pruners.NopPruner())
-        for i, params in enumerate(CONFIGS):
+        for i, params in enumerate(CONFIGS[:configs]):
             bare, tuned = [], []
             for _ in range(repeats):
                 keras.utils.set_random_seed(0)

@@ -65,8 +65,10 @@ def _time_fit(variant: str, params: dict[str, Any], data: Any, epochs: int) -> l
     return timer.times
 
 
-def run(epochs: int = 20, repeats: int = 2) -> list[dict[str, Any]]:
-    """Median first-epoch and later-epoch seconds per variant, over configs and repeats."""
+def run(epochs: int = 20, repeats: int = 2, configs: int = len(CONFIGS)
+        ) -> list[dict[str, Any]]:
+    """Median first-epoch and later-epoch seconds per variant, over the first `configs`
+    configurations (fewer only for a smoke run) and repeats."""
     from lstm_tune.data.framing import load_data
     from lstm_tune.data.framing import frame
 
@@ -79,7 +81,7 @@ def run(epochs: int = 20, repeats: int = 2) -> list[dict[str, Any]]:
     later: dict[str, list[float]] = {v: [] for v in VARIANTS}
     _time_fit(VARIANTS[2], CONFIGS[0], data, 2)  # warm-up: TF's own one-off start-up costs
     for _ in range(repeats):
-        for params in CONFIGS:
+        for params in CONFIGS[:configs]:
             for variant in VARIANTS:  # interleaved, so machine noise hits every variant alike
                 times = _time_fit(variant, params, data, epochs)
                 first[variant].append(times[0])
