@@ -98,7 +98,7 @@ def lstm_fcn(study: dict, folder, min_value: float, max_epochs: int, patience: i
 @pytest.fixture(scope="session")
 def synthetic_fcn(tmp_path_factory):
     """The synthetic forecast, y = x0[t-1] - 0.8 x0[t-5], by an LSTM-FCN."""
-    return lstm_fcn(SYNTHETIC, tmp_path_factory.mktemp("synthetic_fcn"), 0.2, 100, 15)
+    return lstm_fcn(SYNTHETIC, tmp_path_factory.mktemp("synthetic_fcn"), 0.2, 40, 7)
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +150,8 @@ def reviews(tmp_path_factory):
     texts = load_data(spec.data_settings)
     params = SearchSpace(spec.space).complete({})
     data = frame(spec.data_settings, texts, params)
-    result = fit(params, data, max_epochs=30, patience=6, seed=0)
+    # 1.000 validation accuracy by the 8th epoch; 30 epochs took 42 s here, 10 take 11 s
+    result = fit(params, data, max_epochs=10, patience=3, seed=0)
     print(f"reviews: val accuracy {result.value:.3f} after {result.epochs} epochs")
     assert result.value > 0.95, f"the text classifier did not learn ({result.value})"
     idx = data.test.target_idx[:40]
