@@ -120,3 +120,18 @@ except KeyboardInterrupt:
                           timeout=60)
     assert done.stdout.strip() == "stopped True", (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_workers_fork_from_the_server_unless_told_to_spawn(write_study, monkeypatch):
+    """Workers fork from the server that imported TensorFlow (every other test runs them
+    so); with LSTM_TUNE_START_METHOD=spawn (and on Windows) each is a fresh interpreter,
+    which still runs its trials."""
+    from lstm_tune.search.study import START_ENV, run_study, worker_context
+
+    monkeypatch.delenv(START_ENV, raising=False)
+    assert worker_context().get_start_method() == "forkserver"
+    monkeypatch.setenv(START_ENV, "spawn")
+    assert worker_context().get_start_method() == "spawn"
+    spec = load_spec(write_study(tiny_study(budget={"trials": 1},
+                                            training={"max_epochs": 1, "patience": 1})))
+    assert [t.state for t in run_study(spec).get_trials()] == [TrialState.COMPLETE]

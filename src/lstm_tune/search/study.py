@@ -75,11 +75,16 @@ def sampler_seed(spec: StudySpec, trials_so_far: int) -> int:
     return (spec.seed * 1_000_003 + trials_so_far * 7919) % (2**31 - 1)
 
 
+START_ENV = "LSTM_TUNE_START_METHOD"
+
+
 def worker_context() -> Any:
     """Workers fork from a server process that imported TensorFlow once (search/warm.py):
     measured here, a worker started in 0.05 s instead of the 5.5 s a spawned one spends
-    importing it. Where there is no fork server (Windows), workers are spawned."""
-    if "forkserver" not in mp.get_all_start_methods():
+    importing it. Where there is no fork server (Windows), or LSTM_TUNE_START_METHOD=spawn
+    asks for it, each worker is a fresh interpreter."""
+    if os.environ.get(START_ENV, "forkserver") == "spawn" or \
+            "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["lstm_tune.search.warm"])
