@@ -124,12 +124,13 @@ except KeyboardInterrupt:
 
 def test_workers_fork_from_the_server_unless_told_to_spawn(write_study, monkeypatch):
     """Workers fork from the server that imported TensorFlow (every other test runs them
-    so); with LSTM_TUNE_START_METHOD=spawn (and on Windows) each is a fresh interpreter,
+    so, on Linux); with LSTM_TUNE_START_METHOD=spawn (and off Linux) each is a fresh interpreter,
     which still runs its trials."""
     from lstm_tune.search.study import START_ENV, run_study, worker_context
 
     monkeypatch.delenv(START_ENV, raising=False)
-    assert worker_context().get_start_method() == "forkserver"
+    assert worker_context().get_start_method() == (
+        "forkserver" if sys.platform.startswith("linux") else "spawn")
     monkeypatch.setenv(START_ENV, "spawn")
     assert worker_context().get_start_method() == "spawn"
     spec = load_spec(write_study(tiny_study(budget={"trials": 1},

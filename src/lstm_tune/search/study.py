@@ -14,6 +14,7 @@ import multiprocessing as mp
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -81,10 +82,11 @@ START_ENV = "LSTM_TUNE_START_METHOD"
 def worker_context() -> Any:
     """Workers fork from a server process that imported TensorFlow once (search/warm.py):
     measured here, a worker started in 0.05 s instead of the 5.5 s a spawned one spends
-    importing it. Where there is no fork server (Windows), or LSTM_TUNE_START_METHOD=spawn
-    asks for it, each worker is a fresh interpreter."""
+    importing it. Off Linux (macOS makes forking after its system libraries are loaded
+    unsafe, and Windows cannot fork), or where LSTM_TUNE_START_METHOD=spawn asks for it,
+    each worker is a fresh interpreter."""
     if os.environ.get(START_ENV, "forkserver") == "spawn" or \
-            "forkserver" not in mp.get_all_start_methods():
+            not sys.platform.startswith("linux"):
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["lstm_tune.search.warm"])
