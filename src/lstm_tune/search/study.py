@@ -2,9 +2,9 @@
 
 The parent process never imports TensorFlow (workers fork from a server process that imported
 it once: warm.py): it checks the input, creates (or resumes) the study, keeps N worker
-processes busy, each taking its trials one at a time from a shared
-count of the trials left (and replaced when it exits after `recycle_every` trials), and
-shows progress read from the storage. Running the same command again resumes: the budget
+processes busy, each taking its trials one at a time from a shared count of the trials left
+(and replaced when it exits after `recycle_every` trials), and shows progress read from the
+storage. Running the same command again resumes: the budget
 counts what the storage already holds.
 """
 
