@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import optuna
@@ -136,3 +139,26 @@ def test_workers_fork_from_the_server_unless_told_to_spawn(write_study, monkeypa
     spec = load_spec(write_study(tiny_study(budget={"trials": 1},
                                             training={"max_epochs": 1, "patience": 1})))
     assert [t.state for t in run_study(spec).get_trials()] == [TrialState.COMPLETE]
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="only the main thread handles signals")
+def test_ctrl_c_in_the_study_loop_waits_for_a_safe_point():
+    """Ctrl-C while the parent reads the storage set a flag that the loop acts on between
+    storage calls: raised inside a read, it left SQLite's lock held (CI: 'database is
+    locked' after two 60 s waits)."""
+    from lstm_tune.search.study import _defer_ctrl_c
+
+    before = signal.getsignal(signal.SIGINT)
+    asked = threading.Event()
+    restore = _defer_ctrl_c(asked)
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt here
+        for _ in range(100):
+            if asked.is_set():
+                break
+            time.sleep(0.01)
+        assert asked.is_set()
+    finally:
+        restore()
+    assert signal.getsignal(signal.SIGINT) is before

@@ -134,8 +134,12 @@ def run_study(
         watcher = threading.Thread(target=_watch, args=(spec, study, on_progress, stop),
                                    daemon=True)
         watcher.start()
+    asked = threading.Event()  # Ctrl-C, acted on between storage calls
+    restore = _defer_ctrl_c(asked)
     try:
         while True:
+            if asked.is_set():
+                raise KeyboardInterrupt
             state = budget(spec, study)
             if failed_exit is None and not idle and not state.exhausted:
                 # a new worker only where trials are left beyond one for each live worker
@@ -163,12 +167,14 @@ def run_study(
                 elif _finished_by(study, w.tag) == 0:
                     idle = True
     except KeyboardInterrupt:
+        restore()  # a second Ctrl-C stops the clean-up below
         _interrupt(live)
         # a worker whose own write of the failed trial did not land (sqlite busy) has
         # exited by now: its trial is failed here, so none is left running
         fail_dead_trials(study)
         raise
     finally:
+        restore()
         stop.set()
         if watcher:
             watcher.join()
@@ -184,6 +190,23 @@ def run_study(
             f"a worker process stopped with exit code {failed_exit}; completed trials are "
             "kept: run the same command again to resume")
     return study
+
+
+def _defer_ctrl_c(asked: threading.Event) -> Callable[[], None]:
+    """Ctrl-C sets `asked` instead of raising wherever the main thread is; returns what
+    restores the previous handler. Raised in the middle of a storage read, it left SQLite's
+    read lock held, so the worker's write of its interrupted trial, then the parent's own,
+    each waited out the 60 s lock timeout and ended in 'database is locked' (seen in CI).
+    Only the main thread can set a signal handler: elsewhere Ctrl-C is not deferred."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: asked.set())
+
+    def restore() -> None:
+        if previous is not None and signal.getsignal(signal.SIGINT) is not previous:
+            signal.signal(signal.SIGINT, previous)
+
+    return restore
 
 
 def _interrupt(live: list[_Live]) -> None:
