@@ -1,9 +1,9 @@
 """Combinations, with a weight chosen on validation data (evaluate/combine.py). Forecasts:
-the LSTM's forecast and a statistical model's, averaged (Bates & Granger 1969; combinations took most
-of M4's top places); the statistical model of each series is a `StatModel` with fixed
-parameters, filtered over the history from the time it was fitted from (its anchor), so a
-predictor reproduces the forecasts the evaluation scored from the same history. Classes:
-the LSTM's class probabilities and a linear classifier's, averaged."""
+the LSTM's forecast and a statistical model's, averaged (Bates & Granger 1969; combinations
+took most of M4's top places); the statistical model of each series is a `StatModel` with
+fixed parameters, filtered over the history from the time it was fitted from (its anchor),
+so a predictor reproduces the forecasts the evaluation scored from the same history.
+Classes: the LSTM's class probabilities and a linear classifier's, averaged."""
 
 from __future__ import annotations
 

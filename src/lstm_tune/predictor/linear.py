@@ -136,13 +136,17 @@ def fit_on(data: Any, splits: Sequence[Any]) -> "LinearClassifier | None":
 def _fit_sequences(inputs: Sequence[Any], data: Any) -> tuple[dict[str, Any], Any]:
     state = {"x_mean": np.asarray(data.x_mean, float), "x_std": np.asarray(data.x_std, float),
              "steps": int(data.window)}
-    return state, _sequence_features(LinearClassifier("sequences", (), np.zeros(0),
-                                                      np.zeros(0), **state), inputs)
+    return state, _scaled_resampled(inputs, **state)
 
 
 def _sequence_features(model: LinearClassifier, inputs: Sequence[Any]) -> np.ndarray:
-    return resampled([(np.asarray(v, float) - model.x_mean) / model.x_std for v in inputs],
-                     model.steps)
+    return _scaled_resampled(inputs, model.x_mean, model.x_std, model.steps)
+
+
+def _scaled_resampled(inputs: Sequence[Any], x_mean: np.ndarray, x_std: np.ndarray,
+                      steps: int) -> np.ndarray:
+    """Each sequence scaled with the LSTM's scaler, then resampled to `steps` steps."""
+    return resampled([(np.asarray(v, float) - x_mean) / x_std for v in inputs], steps)
 
 
 def _fit_texts(inputs: Sequence[Any], data: Any) -> tuple[dict[str, Any], Any]:

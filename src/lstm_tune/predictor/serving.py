@@ -109,6 +109,11 @@ def _series_member(tf: Any, member: Member, archive: Any, steps: int) -> Any:
     return run
 
 
+def _mean(tf: Any, outputs: list[Any]) -> Any:
+    """The members' outputs averaged, as the predictor averages them."""
+    return tf.add_n(outputs) / len(outputs)
+
+
 class Serving:
     """How one framing's raw input reaches the SavedModel: the endpoint's inputs in
     words, what stays outside it, and the traced function with its input signature.
@@ -134,7 +139,7 @@ class Serving:
         channels = int(has_target) + len(predictor.encoder.feature_names)
 
         def serve(history: Any, series: Any) -> Any:
-            return tf.add_n([run(history, series, has_target) for run in runs]) / len(runs)
+            return _mean(tf, [run(history, series, has_target) for run in runs])
 
         return serve, [tf.TensorSpec((None, steps, channels), tf.float64, name="history"),
                        tf.TensorSpec((None,), tf.int32, name="series")]
@@ -157,7 +162,7 @@ class SequenceServing(Serving):
         e = predictor.encoder
         if e.masked:
             def serve(values: Any, lengths: Any) -> Any:
-                return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
+                return _mean(tf, [run(values, lengths) for run in runs])
 
             return serve, [tf.TensorSpec((None, None, len(e.channel_names)), tf.float64,
                                          name="values"),
@@ -165,7 +170,7 @@ class SequenceServing(Serving):
 
         def serve_whole(values: Any) -> Any:
             lengths = tf.fill(tf.shape(values)[:1], tf.shape(values)[1])
-            return tf.add_n([run(values, lengths) for run in runs]) / len(runs)
+            return _mean(tf, [run(values, lengths) for run in runs])
 
         return serve_whole, [tf.TensorSpec((None, e.window, len(e.channel_names)), tf.float64,
                                            name="values")]
@@ -182,7 +187,7 @@ class TextServing(Serving):
         runs = [_text_member(tf, keras, m, archive) for m in predictor.members]
 
         def serve(texts: Any) -> Any:
-            return tf.add_n([run(texts) for run in runs]) / len(runs)
+            return _mean(tf, [run(texts) for run in runs])
 
         return serve, [tf.TensorSpec((None,), tf.string, name="texts")]
 

@@ -85,12 +85,13 @@ class DataSize:
     convs: tuple[str, ...] = ("none",)  # the convolutional branches it calls for (auto_convs)
 
 
-def auto_convs(sequences: bool, classify: bool) -> tuple[str, ...]:
-    """`conv: auto`: LSTM-FCN's branch searched for classified sequences. Measured
+def auto_convs(convolved: bool, classify: bool) -> tuple[str, ...]:
+    """`conv: auto`: LSTM-FCN's branch searched for classified sequences (`convolved`: the
+    data's framing is one the branch reads, data/framings.py). Measured
     (benchmarks/classifiers.py, 20 trials, medians of 3 seeds): GunPoint 0.953 test accuracy
     with it searched against 0.887 without (1-NN 0.913); JapaneseVowels 0.976 against 0.959
     (1-NN 0.959), both with 12 validation sequences (0.970 with today's default split)."""
-    return ("none", "fcn") if sequences and classify else ("none",)
+    return ("none", "fcn") if convolved and classify else ("none",)
 
 
 def auto_pools(steps: int, classify: bool, padded: bool) -> tuple[int, ...]:
