@@ -81,7 +81,7 @@ START_ENV = "LSTM_TUNE_START_METHOD"
 
 def worker_context() -> Any:
     """Workers fork from a server process that imported TensorFlow once (search/warm.py):
-    measured here, a worker started in 0.05 s instead of the 5.5 s a spawned one spends
+    measured here, a worker started in 0.07 s instead of the 5.5 s a spawned one spends
     importing it. Off Linux (macOS makes forking after its system libraries are loaded
     unsafe, and Windows cannot fork), or where LSTM_TUNE_START_METHOD=spawn asks for it,
     each worker is a fresh interpreter."""
