@@ -1,16 +1,26 @@
-"""The benchmarks keep working: every suite runs in its smallest form and prints its table."""
+"""The benchmarks keep working: every suite runs in its smallest form and prints its table.
+
+They run in the test process (which has imported TensorFlow and started the server that
+worker processes fork from), as `python -m benchmarks ...` runs them: the same `main`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_main(module: str, *args: str, monkeypatch, capsys) -> str:
+    """What `python -m <module> <args>` prints (its `main`, in this process)."""
+    import importlib
+
+    main = importlib.import_module(module).main
+    monkeypatch.setattr(sys, "argv", [module, *args])
+    capsys.readouterr()
+    main()
+    return capsys.readouterr().out
 
 
 # two halves, so that the test processes (pytest-xdist) run them side by side
@@ -24,25 +34,19 @@ HALVES = {
 
 
 @pytest.mark.parametrize("suites", list(HALVES))
-def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path, suites):
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--suites", suites, "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_every_benchmark_suite_runs_in_smoke_mode(tmp_path, suites, monkeypatch, capsys):
+    out = run_main("benchmarks.__main__", "--smoke", "--suites", suites, "--out", str(tmp_path),
+                   monkeypatch=monkeypatch, capsys=capsys)
     for words in HALVES[suites]:
-        assert words in result.stdout, words
+        assert words in out, words
     assert any(p.suffix == ".csv" for p in tmp_path.iterdir())
 
 
-def test_the_weekly_speed_benchmark_runs_in_smoke_mode():
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.weekly", "--smoke", "--trials", "0"], cwd=ROOT,
-        capture_output=True, text=True, timeout=600,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "| weekly (2039 windows x 52) | LSTM(16) | 64 | on |" in result.stdout
-    assert "compute bound s" in result.stdout
+def test_the_weekly_speed_benchmark_runs_in_smoke_mode(monkeypatch, capsys):
+    out = run_main("benchmarks.weekly", "--smoke", "--trials", "0", monkeypatch=monkeypatch,
+                   capsys=capsys)
+    assert "| weekly (2039 windows x 52) | LSTM(16) | 64 | on |" in out
+    assert "compute bound s" in out
 
 
 def test_pruning_replay_stops_curves_where_the_pruner_and_patience_say():

@@ -142,9 +142,16 @@ def test_refit_trains_before_the_test_part_for_the_epochs_its_folds_kept(folder)
         assert by_label[label] == pytest.approx(value, rel=1e-5)
 
 
-def test_an_ensemble_is_the_mean_of_its_members_in_data_units(folder):
+@pytest.fixture(scope="module")
+def ensemble(folder):
+    """The two best configurations averaged (one seed), evaluated once for the two tests
+    below (the study keeps what the evaluation built)."""
     spec, study = variant(folder, "ensemble", model="ensemble", seeds=1, top=2)
-    result = evaluate(spec, study)
+    return spec, study, evaluate(spec, study)
+
+
+def test_an_ensemble_is_the_mean_of_its_members_in_data_units(ensemble):
+    spec, study, result = ensemble
     final = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
     members = final.seeds[0]
     assert len({m.trial for m in members}) == 2
@@ -160,13 +167,13 @@ def test_an_ensemble_is_the_mean_of_its_members_in_data_units(folder):
                                np.mean(forecasts, axis=0), rtol=1e-5)
 
 
-def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(folder):
+def test_an_ensembles_predictor_reproduces_the_evaluation_exactly(ensemble):
     """Study.predict on the test inputs (the history, from each test origin) gives the
     evaluation's test forecasts bit for bit: the report tested what predict hands over."""
     from lstm_tune.api import Study
 
-    spec, study = variant(folder, "ensemble_p", model="ensemble", seeds=1, top=2)
-    test = evaluate(spec, study).predictions["test"]
+    spec, study, result = ensemble
+    test = result.predictions["test"]
     table = load_data(spec.data_settings)
     origins = [table.times[i - 1] for i in test["target_idx"]]
     history = pd.DataFrame({"month": table.times, "passengers": table.target})

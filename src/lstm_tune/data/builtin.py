@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
 
@@ -184,6 +185,11 @@ def _review(rng: np.random.Generator) -> tuple[str, str]:
 def _reviews() -> pd.DataFrame:
     """A synthetic review corpus whose label is decided by known words: one sentiment
     adjective, flipped by `not` before it; every other word is filler."""
+    return _generated_reviews().copy()
+
+
+@lru_cache(maxsize=1)  # 20,000 texts drawn word by word: once a process
+def _generated_reviews() -> pd.DataFrame:
     rng = np.random.default_rng(20241115)
     rows = [_review(rng) for _ in range(REVIEWS)]
     return pd.DataFrame({"review": [t for t, _ in rows], "sentiment": [y for _, y in rows]})
@@ -226,6 +232,11 @@ def mixed_review(rng: np.random.Generator) -> tuple[str, str, str]:
 
 def _mixed_reviews() -> pd.DataFrame:
     """The noisier corpus: word order and word pairs decide, a tenth of labels are wrong."""
+    return _generated_mixed_reviews().copy()
+
+
+@lru_cache(maxsize=1)
+def _generated_mixed_reviews() -> pd.DataFrame:
     rng = np.random.default_rng(20261206)
     rows = [mixed_review(rng) for _ in range(MIXED_REVIEWS)]
     return pd.DataFrame({"review": [t for t, _, _ in rows], "sentiment": [y for _, y, _ in rows]})
