@@ -28,7 +28,8 @@ def synthetic(tmp_path_factory):
     table = load_data(spec.data_settings)
     data = frame(spec.data_settings, table, "none")
     params = SearchSpace(spec.space).complete({})
-    result = fit(params, data, max_epochs=100, patience=15, seed=0)
+    # the model patience 15 keeps (best epoch 30, validation RMSE 0.119), 8 epochs sooner
+    result = fit(params, data, max_epochs=100, patience=7, seed=0)
     assert result.value < 0.2, f"the synthetic model did not learn (val RMSE {result.value})"
     return ExplainContext(result.model, data, seed=0), data.test.x[:40], list(table.informative)
 
