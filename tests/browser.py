@@ -39,31 +39,52 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def open_page(path: Path) -> PageCheck:
-    from playwright.sync_api import sync_playwright
+_browser: list = []  # (playwright, browser): one Chromium per test process
 
+
+def _chromium(exe: str):
+    """This process's headless Chromium, started on first use (starting Playwright's driver
+    and a browser for every page cost a second or two of CPU each); `close_browser` ends it."""
+    if not _browser:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _browser.append((playwright, playwright.chromium.launch(executable_path=exe,
+                                                                args=CHROMIUM_ARGS)))
+    return _browser[0][1]
+
+
+def close_browser() -> None:
+    """Close this process's Chromium and Playwright's driver (at the end of the session)."""
+    while _browser:
+        playwright, browser = _browser.pop()
+        browser.close()
+        playwright.stop()
+
+
+def open_page(path: Path) -> PageCheck:
+    """`path` in a fresh browser context (no cache, cookies or storage from another page)."""
     exe = chromium_path()
     if exe is None:
         if os.environ.get("LSTM_TUNE_REQUIRE_BROWSER"):
             pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
         pytest.skip("no chromium on this machine: apt-get install chromium (CI requires it)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            failed: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.goto(path.resolve().as_uri(), wait_until="load")
-            images = page.evaluate(
-                "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
-            return PageCheck(
-                title=page.title(), images=len(images),
-                broken_images=sum(1 for ok in images if not ok), console_errors=errors,
-                failed_requests=failed, text=page.inner_text("body"),
-                scripts_run=bool(page.evaluate("window.__pwned === true")),
-            )
-        finally:
-            browser.close()
+    context = _chromium(exe).new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        failed: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+        return PageCheck(
+            title=page.title(), images=len(images),
+            broken_images=sum(1 for ok in images if not ok), console_errors=errors,
+            failed_requests=failed, text=page.inner_text("body"),
+            scripts_run=bool(page.evaluate("window.__pwned === true")),
+        )
+    finally:
+        context.close()

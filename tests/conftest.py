@@ -144,3 +144,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             file = item.nodeid.split("::")[0]
             item.add_marker(pytest.mark.xdist_group(SAME_PROCESS.get(file, file)))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the test process's Chromium (tests/browser.py keeps one for every page)."""
+    from tests.browser import close_browser
+
+    close_browser()
