@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import resources
 from typing import Any, Callable
 
@@ -182,14 +182,22 @@ def _review(rng: np.random.Generator) -> tuple[str, str]:
     return text, "positive" if positive != negated else "negative"
 
 
+def _drawn_once(draw: Callable[[], pd.DataFrame]) -> Callable[[], pd.DataFrame]:
+    """`draw`'s corpus drawn once a process (tens of thousands of texts, word by word: 1.2 s
+    each time); every load gets its own copy."""
+    cached = lru_cache(maxsize=1)(draw)
+
+    @wraps(draw)
+    def load() -> pd.DataFrame:
+        return cached().copy()
+
+    return load
+
+
+@_drawn_once
 def _reviews() -> pd.DataFrame:
     """A synthetic review corpus whose label is decided by known words: one sentiment
     adjective, flipped by `not` before it; every other word is filler."""
-    return _generated_reviews().copy()
-
-
-@lru_cache(maxsize=1)  # 20,000 texts drawn word by word: once a process
-def _generated_reviews() -> pd.DataFrame:
     rng = np.random.default_rng(20241115)
     rows = [_review(rng) for _ in range(REVIEWS)]
     return pd.DataFrame({"review": [t for t, _ in rows], "sentiment": [y for _, y in rows]})
@@ -230,13 +238,9 @@ def mixed_review(rng: np.random.Generator) -> tuple[str, str, str]:
     return text, flipped if rng.random() < MIXED_NOISE else truth, truth
 
 
+@_drawn_once
 def _mixed_reviews() -> pd.DataFrame:
     """The noisier corpus: word order and word pairs decide, a tenth of labels are wrong."""
-    return _generated_mixed_reviews().copy()
-
-
-@lru_cache(maxsize=1)
-def _generated_mixed_reviews() -> pd.DataFrame:
     rng = np.random.default_rng(20261206)
     rows = [mixed_review(rng) for _ in range(MIXED_REVIEWS)]
     return pd.DataFrame({"review": [t for t, _, _ in rows], "sentiment": [y for _, y, _ in rows]})

@@ -4,8 +4,9 @@ importing them again (5-7 s of CPU each: every recycled worker, every extra loca
 every study `compare` runs), and Optuna's RDB storage, whose first opening imports
 SQLAlchemy and Alembic and reads Optuna's schema migrations (0.6 s of each worker's start).
 
-Importing is all it does: no TensorFlow context exists yet, so each forked worker still
-sets its own thread share and determinism (search/worker.py) before its first operation.
+Importing (and opening that storage in memory and closing it) is all it does: no
+TensorFlow context exists yet, so each forked worker still sets its own thread share and
+determinism (search/worker.py) before its first operation.
 """
 
 from lstm_tune.quiet import import_tensorflow
