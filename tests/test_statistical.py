@@ -66,3 +66,22 @@ def test_paths_from_every_origin_are_statsmodels_dynamic_forecasts(kind):
     np.testing.assert_array_equal(again.paths(y, ends, 1, 6), paths)
     # two steps ahead of the window: the first target is e + 2
     np.testing.assert_allclose(model.paths(y, ends, 2, 5), paths[:, 1:], rtol=1e-10)
+
+
+def test_persistence_forecasts_the_origins_value_for_every_step():
+    """The naive kind a combination may choose: nothing fitted, each path the value at its
+    origin, named as the persistence baseline is, and carried through JSON."""
+    import json
+
+    from lstm_tune.statistical import COMBINED_KINDS, StatModel
+
+    assert "naive" in COMBINED_KINDS
+    y = _seasonal_series()
+    model = StatModel.fit(y, 120, 12, "naive")
+    assert model is not None and model.params == () and model.name == "persistence"
+    ends = np.array([119, 125, 140])
+    np.testing.assert_array_equal(model.paths(y, ends, 1, 3), np.repeat(y[ends][:, None], 3, 1))
+    np.testing.assert_array_equal(model.paths(y, ends, 2, 2), np.repeat(y[ends][:, None], 2, 1))
+    assert np.isnan(model.paths(y, np.array([model.anchor - 1]), 1, 1)).all()
+    again = StatModel.from_json(json.loads(json.dumps(model.to_json())))
+    np.testing.assert_array_equal(again.paths(y, ends, 1, 3), model.paths(y, ends, 1, 3))

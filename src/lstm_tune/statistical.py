@@ -24,7 +24,10 @@ import numpy as np
 
 MIN_SEASONS = 2  # a seasonal component needs at least this many seasons of history
 FIT_POINTS = 600  # long series: fit on the last this-many points before the test (speed)
-KINDS = ("ets", "arima")
+KINDS = ("ets", "arima")  # the fitted models: statistical baselines, hybrid bases
+# what a combination may average the LSTM with: persistence too, which nothing is fitted
+# for (on us_macro's recession quarters it beat both fitted models)
+COMBINED_KINDS = (*KINDS, "naive")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class StatModel:
     series (the same estimates, a state half the size), then the full model filtered. Both
     are filtered from `anchor`, the first step they were fitted on."""
 
-    kind: str  # "ets" or "arima"
+    kind: str  # "ets", "arima" or "naive" (persistence: no parameters)
     season: int  # 0: no seasonal component
     log: bool
     anchor: int  # the series position the fit and every filter start at
@@ -72,10 +75,12 @@ class StatModel:
 
     @property
     def name(self) -> str:
-        return "seasonal_arima" if self.kind == "arima" and self.season else self.kind
+        return model_name(self.kind, self.season)
 
     @property
     def method(self) -> str:
+        if self.kind == "naive":
+            return "persistence: the last observed value for every step ahead"
         if self.kind == "ets":
             what = (f"exponential smoothing, additive trend and season ({self.season}) "
                     "(Holt-Winters, statsmodels)" if self.season
@@ -99,6 +104,8 @@ class StatModel:
         part = y[anchor:until]
         if len(part) < 4 or not np.all(np.isfinite(part)):
             return None
+        if kind == "naive":  # nothing to fit; the anchor only says what history it needs
+            return StatModel(kind, 0, False, anchor, ())
         for log in ([True, False] if np.all(part > 0) else [False]):
             model = StatModel._fit(part, anchor, season, kind, log)
             if model is not None and model._sane(y, until):
@@ -160,6 +167,9 @@ class StatModel:
             return out
         if not len(ends):
             return out
+        if self.kind == "naive":
+            out[:] = y[ends][:, None]
+            return out
         part = y[self.anchor: int(ends.max()) + 1]
         if self.log and np.any(part <= 0):
             return out
@@ -195,6 +205,14 @@ class StatModel:
     def from_json(value: dict[str, Any]) -> "StatModel":
         return StatModel(value["kind"], int(value["season"]), bool(value["log"]),
                          int(value["anchor"]), tuple(value["params"]), tuple(value["initial"]))
+
+
+def model_name(kind: str, season: int) -> str:
+    """A model's name in reports, the same as its baseline's: `seasonal_arima` where the
+    ARIMA has a season, `persistence` for the naive forecast."""
+    if kind == "naive":
+        return "persistence"
+    return "seasonal_arima" if kind == "arima" and season > 1 else kind
 
 
 def statistical_forecasts(y: np.ndarray, target_idx: np.ndarray, steps_ahead: int,

@@ -3,8 +3,9 @@ which model, and with what weight, chosen on the validation folds, never on the 
 
 On each fold the LSTM's validation forecasts are those of the search's own model of that
 fold (kept on its trial), and each statistical model (ETS, seasonal ARIMA) is fitted on
-each series' steps before the fold's validation part and forecasts it from every origin.
-The statistical model with the lower validation metric is kept; the LSTM's weight w (in
+each series' steps before the fold's validation part and forecasts it from every origin;
+persistence (the last value) is a candidate too, with nothing to fit. The one with the
+lowest validation metric is kept; the LSTM's weight w (in
 steps of 0.05) minimises the mean validation metric of w x LSTM + (1 - w) x it over the
 folds. On the test part and past the data the statistical model is fitted on everything
 before the test part, as the statistical baselines are (or on everything, for a production
@@ -35,7 +36,7 @@ import numpy as np
 
 from lstm_tune.data.load import Table
 from lstm_tune.predictor.combination import Combination
-from lstm_tune.statistical import KINDS, StatModel
+from lstm_tune.statistical import COMBINED_KINDS, StatModel, model_name
 from lstm_tune.tasks import get_task
 
 WEIGHTS = tuple(round(w, 2) for w in np.linspace(1.0, 0.0, 21))  # the LSTM's share
@@ -97,7 +98,7 @@ def choose(folds: Sequence[tuple[Any, np.ndarray]]) -> CombinationChoice | None:
     """The statistical model and weight, from each fold's (dataset, LSTM validation
     forecasts (n, horizon)); None where no statistical model fits every series."""
     stats: dict[str, list[np.ndarray]] = {}
-    for kind in KINDS:
+    for kind in COMBINED_KINDS:
         paths = [fold_paths(data, kind) for data, _ in folds]
         if all(p is not None for p in paths):
             stats[kind] = paths  # type: ignore[assignment]
@@ -149,7 +150,7 @@ def choose_classes(folds: Sequence[tuple[Any, np.ndarray]]) -> CombinationChoice
 def _name(kind: str, data: Any) -> str:
     """The statistical baseline's name in the report (a seasonal ARIMA where the data has
     a season)."""
-    return "seasonal_arima" if kind == "arima" and data.season > 1 else kind
+    return model_name(kind, data.season)
 
 
 def combination(choice: CombinationChoice, table: Table, names: Sequence[str],
