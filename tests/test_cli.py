@@ -50,6 +50,8 @@ def test_run_trains_stores_and_reports(finished):
     # a 3-trial study does not beat it: a Diebold-Mariano test says tie or loss
     assert "seasonal_arima (15.28, p" in out and "Diebold-Mariano (HLN) test at 5%" in out
     assert "ties with" in out or "loses to" in out
+    assert ("forecasts past the data: lstm-tune predict studies/tiny.yaml; the model: "
+            "lstm-tune export studies/tiny.yaml FOLDER") in out
     # not a terminal: one line per finished trial instead of a bar, and no TensorFlow noise
     err = result.stderr
     assert [line.split(":")[0] for line in err.splitlines() if line.startswith("trial ")] == [

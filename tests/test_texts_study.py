@@ -59,6 +59,8 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     result = run_cli("run", "tickets.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "baseline tfidf_logistic: accuracy" in result.stdout
+    assert "predictions on new data: lstm-tune predict tickets.yaml --input FILE;" in result.stdout
+    assert " test samples; a tie is a difference" in result.stdout  # McNemar's pairs
     index = tmp_path / "reports" / "tickets" / "index.html"
     page = open_page(index)
     assert page.broken_images == 0 and page.console_errors == []

@@ -217,6 +217,14 @@ class Study:
 
         return validation_drop(self.spec, self.evaluation)
 
+    def usage(self) -> str:
+        """How to put the model to work, as commands: predict and export."""
+        from lstm_tune.tasks import get_task
+
+        task, source = get_task(self.spec.task), self.spec.source
+        return (f"{task.predicts}: lstm-tune predict {source}{task.predict_input}; "
+                f"the model: lstm-tune export {source} FOLDER")
+
     def summary(self) -> dict[str, Any]:
         """What the storage holds, without training: trial counts, the best trial, the
         stored test figures, baselines and verdict (the `summary --json` document)."""

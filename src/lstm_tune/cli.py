@@ -236,10 +236,7 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
         click.echo(f"test calibration: expected calibration error "
                    f"{evaluation.reliability['ece']:.3g}")
     click.echo(f"report: {path}")
-    what = "forecasts past the data" if spec.task == "forecast" else "predictions on new data"
-    click.echo(f"{what}: lstm-tune predict {spec.source}"
-               + (" --input FILE" if spec.task != "forecast" else "")
-               + f"; the model: lstm-tune export {spec.source} FOLDER")
+    click.echo(api.usage())
 
 
 def _coverage_line(iv: dict[str, Any]) -> str:

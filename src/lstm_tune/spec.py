@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from lstm_tune.data.builtin import BUILTINS, is_sequences, is_texts
+from lstm_tune.data.builtin import BUILTINS, framing_name, is_sequences, is_texts
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
@@ -146,6 +146,11 @@ class DataSpec(_Strict):
     def is_texts(self) -> bool:
         """Labelled texts, read as token sequences."""
         return is_texts(self.builtin, self.text)
+
+    @property
+    def framing(self) -> str:
+        """How the data is cut into samples: "windows", "sequences" or "tokens"."""
+        return framing_name(self.builtin, self.ts, self.sequence, self.text)
 
 
 class SplitSpec(_Strict):
@@ -417,21 +422,14 @@ class StudySpec(_Strict):
         if self.split.column is not None and self.data.test_csv is not None:
             raise ValueError(problem_and_fix(
                 "split.column: the test part is already data.test_csv", "keep one of them"))
-        self._text_space()
         problem = get_task(self.task).check(
-            sequences=self.data.is_sequences, horizon=self.horizon,
+            framing=self.data.framing, horizon=self.horizon,
             target_as_input=self.data.target_as_input,
-            transforms=tuple(param_values(self.space.transform)), metric=self.metric)
+            transforms=tuple(param_values(self.space.transform)), metric=self.metric,
+            combine=self.final.combine, bases=tuple(param_values(self.space.base)))
         if problem:
             raise ValueError(problem)
-        if self.final.combine and self.task != "forecast" and not (
-                self.data.is_sequences or self.data.is_texts):
-            raise ValueError(problem_and_fix(
-                "final.combine: classified windows of one series have no linear classifier "
-                "to combine with (sequences and texts do)", "remove it"))
-        if self.task != "forecast" and any(b != "none" for b in param_values(self.space.base)):
-            raise ValueError(problem_and_fix("space.base: a statistical base is for forecasts",
-                                             "remove it"))
+        self._text_space()
         for t in param_values(self.space.transform):
             if "seasonal" in t and self.steps_ahead + self.outputs - 1 > self.season:
                 raise ValueError(
@@ -448,8 +446,6 @@ class StudySpec(_Strict):
                 raise ValueError(problem_and_fix(f"space.{given[0]}: only for texts "
                                                  "(data.text)", "remove it"))
             return
-        if self.task != "classify":
-            raise ValueError(problem_and_fix("task: texts are classified", "set task: classify"))
         if max(param_values(self.space.pool), default=1) > 1:
             raise ValueError(problem_and_fix("space.pool: words are not pooled", "remove it"))
         if "fcn" in param_values(self.space.conv):
@@ -525,9 +521,7 @@ class StudySpec(_Strict):
         RMSE (data units) for one series and MASE (scale-free) for a panel."""
         if self.metric is not None:
             return self.metric
-        if self.task == "forecast" and self.data.is_panel:
-            return "mase"
-        return get_task(self.task).metric
+        return get_task(self.task).default_metric(self.data.is_panel)
 
     @property
     def metric_name(self) -> str:

@@ -60,3 +60,29 @@ class TaskSuite:
         for b in baselines:
             assert np.shape(b.predicted) == np.shape(data.actual(data.test)) and b.method
             assert data.metric in t.scores(data, data.test, b.predicted)
+
+    def test_compare_ties_a_predictor_with_itself_and_never_fails_a_perfect_one(self):
+        """The significance test of the task's kind (Diebold-Mariano or McNemar) on the
+        test samples: a baseline against itself ties; a perfect predictor is on the better
+        side of every imperfect baseline and never loses."""
+        t, data = get_task(self.task), self.data()
+        actual = data.actual(data.test)
+        better = -1 if t.direction == "minimize" else 1  # the difference is model - baseline
+        for b in t.baselines(data, data.test):
+            same = t.compare(data, data.test, b.predicted, b.predicted)
+            assert same.verdict == "ties" and same.difference == 0, b.name
+            perfect = t.compare(data, data.test, actual, b.predicted)
+            assert perfect.verdict in ("beats", "ties"), b.name
+            assert better * perfect.difference >= 0, b.name
+            if t.scores(data, data.test, b.predicted)[data.metric] != \
+                    t.scores(data, data.test, actual)[data.metric]:
+                assert better * perfect.difference > 0, b.name
+
+    def test_by_series_names_the_series_of_a_panel_and_nothing_else(self):
+        t, data = get_task(self.task), self.data()
+        table = t.by_series(data, data.test, data.actual(data.test))
+        table_of = getattr(data, "table", None)
+        panel = bool(getattr(table_of, "panel", False)) and t.name == "forecast"
+        assert set(table) == (set(data.series_names) if panel else set())
+        for errors in table.values():  # a perfect predictor's errors, series by series
+            assert errors[data.metric] == 0.0

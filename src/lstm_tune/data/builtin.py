@@ -347,6 +347,15 @@ def is_sequences(builtin: str | None, ts: str | None, sequence: str | None) -> b
     return ts is not None or sequence is not None
 
 
+def framing_name(builtin: str | None, ts: str | None, sequence: str | None,
+                 text: str | None) -> str:
+    """How the data given so is cut into samples, by data/framings.py's names: "tokens"
+    (texts), "sequences" (independent labelled sequences) or "windows" (of a series)."""
+    if is_texts(builtin, text):
+        return "tokens"
+    return "sequences" if is_sequences(builtin, ts, sequence) else "windows"
+
+
 def load_builtin(b: Builtin, source: str) -> Any:
     """The built-in's data; a missing or damaged package file is one StudyError."""
     from lstm_tune.errors import StudyError

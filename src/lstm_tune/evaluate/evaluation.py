@@ -18,7 +18,6 @@ import optuna
 from lstm_tune import metrics
 from lstm_tune.data.framing import AnyDataset
 from lstm_tune.evaluate.final import describe, wanted
-from lstm_tune.evaluate.significance import forecast_comparison, mcnemar
 from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.predictor.intervals import LEVELS, coverage
 from lstm_tune.predictor.predictor import Predictor
@@ -132,11 +131,11 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
                          else "; ".join(parts)) + "."
     first = next(iter(evaluation.significance.values()), None)
     if first:
-        points = "test origins" if not evaluation.classes else "test samples"
-        said += (f" Each by a {first['test']} test at 5% on the same {first['n']} "
-                 f"{points}; a tie is a difference the test part cannot tell from noise.")
-        h = spec.outputs
-        if not evaluation.classes and h > 1 and first["n"] < 3 * h:
+        said += (f" Each by a {first['test']} test at 5% on the same {first['n']} test "
+                 f"{get_task(spec.task).compared}; a tie is a difference the test part "
+                 "cannot tell from noise.")
+        h = spec.outputs  # a path of steps (forecasts only)
+        if h > 1 and first["n"] < 3 * h:
             said += (f" Their paths of {h} steps overlap: the test part holds about "
                      f"{max(1, round(first['n'] / h))} independent one(s), so only large "
                      "differences can be told apart.")
@@ -149,11 +148,12 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
 
 def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
                  ) -> dict[str, dict[str, float]]:
-    """Per series of a panel: the model's errors and each baseline's metric beside them."""
+    """Per series of a panel: the model's errors and each baseline's metric beside them
+    ({} for one series, or for classes)."""
     task = get_task(data.task)
-    table = task.per_series(data, data.test, predicted)
-    for b in baselines:
-        for name, errors in task.per_series(data, data.test, b.predicted).items():
+    table = task.by_series(data, data.test, predicted)
+    for b in baselines if table else ():
+        for name, errors in task.by_series(data, data.test, b.predicted).items():
             table[name][f"{b.name}_{data.metric}"] = errors[data.metric]
     return table
 
@@ -187,7 +187,8 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
         worse = f"{(val - test) * 100:.3g} points below"
     points = len(evaluation.predictions.get("validation", {}).get("actual", []))
     folds = spec.split.folds
-    where = (f"{points} validation {'points' if spec.task == 'forecast' else 'samples'}"
+    task = get_task(spec.task)
+    where = (f"{points} validation {task.points}"
              + (f" (of the last of {folds} folds)" if folds > 1 else "")) if points else \
         "the validation part"
     fixes = [f for f in (
@@ -195,7 +196,7 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
         "final.model: ensemble (average the best configurations)"
         if spec.final.model == "single" else "",
         "a larger split.validation") if f]
-    shown = name.upper() if spec.task == "forecast" else name.replace("_", " ")
+    shown = task.metric_label(name)
     return (f"Test {shown} {test:.4g} is {worse} {whose} validation {shown} "
             f"{val:.4g}. The search picked the trial that scored best on {where}: "
             f"the fewer they are, the more that score owes to luck, and the test part shows "
@@ -209,21 +210,6 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "min": float(min(v[m] for v in values)),
                 "max": float(max(v[m] for v in values)),
                 "values": [float(v[m]) for v in values]} for m in values[0]}
-
-
-def compare(data: AnyDataset, predicted: np.ndarray, baseline: np.ndarray) -> dict[str, Any]:
-    """The model against one baseline on the test part (significance.py): Diebold-Mariano
-    on the study metric's loss over the test origins, or McNemar on the test samples."""
-    test = data.test
-    if data.classes:
-        return mcnemar(data.actual(test), predicted, baseline).to_json()
-    spans = {name: stop for name, _, stop in data.table.parts}
-    stops = np.array([spans[data.series_names[int(s)]] for s in test.series_index])
-    # origins are matched across series by their distance from each series' end
-    times = (np.asarray(test.target_idx) - stops).tolist()
-    scales = data.history_scales(test)[test.series_index]
-    return forecast_comparison(data.metric, data.actual(test), predicted, baseline, times,
-                               scales, data.horizon).to_json()
 
 
 def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
@@ -314,35 +300,36 @@ def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
     if proba is not None:  # the test split's, the loop's last
         test["probabilities"] = np.round(proba, 6).tolist()
     predicted = np.asarray(test["predicted"])
-    forecast = not data.classes
+    bounds = test_bounds(predictor, data, predicted)  # none without intervals (classes)
+    if bounds:
+        test["bounds"] = bounds
     components = {}
-    if forecast:
-        test["bounds"] = test_bounds(predictor, data, predicted)
     if predictor.combination is not None:  # the LSTM alone, on the same points
         alone = Predictor(predictor.task, predictor.members)
         components["without the combination"] = task.scores(data, data.test, *alone.readable(
             split_outputs(alone, data, data.test)[1]))
     scores = task.scores(data, data.test, predicted, proba)
-    significance = {b.name: compare(data, predicted, b.predicted) for b in baselines}
+    significance = {b.name: task.compare(data, data.test, predicted, b.predicted).to_json()
+                    for b in baselines}
+    by_step = {"model": task.by_step(data, data.test, predicted),
+               **{b.name: task.by_step(data, data.test, b.predicted) for b in baselines}}
     chosen = wanted(spec)
     result = Evaluation(
         trial.number, params, spec.metric_name, float(trial.value or float("nan")),
         scores,
         {b.name: task.scores(data, data.test, b.predicted, b.proba) for b in baselines},
         {b.name: b.method for b in baselines}, predictions, list(data.classes),
-        by_step={"model": task.by_step(data, data.test, predicted),
-                 **{b.name: task.by_step(data, data.test, b.predicted) for b in baselines}}
-        if forecast and data.horizon > 1 else {},
-        by_series=series_table(data, predicted, baselines)
-        if forecast and data.loaded.panel else {},
+        by_step=by_step if len(by_step["model"]) > 1 else {},  # a path of several steps
+        by_series=series_table(data, predicted, baselines),
         skipped=list(getattr(data, "skipped", ())),
         final=final.summary() if chosen else {},
         spread=spread([scores, *per_seed]) if per_seed else {},
         model=describe(final) if chosen else "",
-        intervals=interval_figures(predictor, data, predicted) if forecast else {},
+        intervals=interval_figures(predictor, data, predicted),
         reliability=metrics.reliability(data.actual(data.test), proba, data.classes)
         if proba is not None else {},
-        future=future_forecast(spec, predictor) if forecast else {},
+        # every forecasting predictor has intervals; classifiers have no future
+        future=future_forecast(spec, predictor) if predictor.calibration is not None else {},
         components=components, significance=significance)
     import keras
 

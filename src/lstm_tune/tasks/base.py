@@ -15,10 +15,22 @@ class Task(Protocol):
     tie_breaker: str | None  # a log key that breaks ties of the metric (lower is better)
     metrics: tuple[str, ...]  # what a study may choose as its metric
     reads_target: bool  # whether the target's own history can be a model input
+    points: str  # what its samples are called in sentences: "points", "samples"
+    compared: str  # what a significance test pairs: "origins" (of paths), "samples"
+    predicts: str  # what `lstm-tune predict` gives, in words
+    predict_input: str  # the input `lstm-tune predict` needs ("": none, the study's data)
 
-    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
-        """What in the study file this task cannot do, as 'field: problem' (None: fine)."""
+    def metric_label(self, name: str) -> str:
+        """A metric's name as sentences show it: 'RMSE', 'balanced accuracy'."""
+
+    def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
+              bases: tuple[str, ...] = ()) -> str | None:
+        """What in the study file this task cannot do with data of this framing
+        ("windows", "sequences", "tokens"), as 'field: problem' (None: fine)."""
+
+    def default_metric(self, panel: bool) -> str:
+        """The test metric where the study file names none."""
 
     def targets(self, horizon: int | None) -> tuple[int, int]:
         """What the study's `horizon` means: (steps from the window's last step to the
@@ -52,6 +64,16 @@ class Task(Protocol):
         """Several models' outputs on the same samples, each as (its dataset, the split it
         read, its raw output) -> one prediction people read, and class probabilities
         (None for forecasts)."""
+
+    def by_series(self, data: Any, split: Any, predicted: np.ndarray
+                  ) -> dict[str, dict[str, float]]:
+        """Per series of a panel, its errors on the split ({} for one series or for
+        independent samples)."""
+
+    def compare(self, data: Any, split: Any, predicted: np.ndarray, baseline: np.ndarray
+                ) -> Any:
+        """The model against one baseline on the same samples of the split, by a test
+        of significance (significance.Comparison)."""
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         """Simple predictors of the same split, for the verdict."""

@@ -19,18 +19,36 @@ class Classify:
     direction = "maximize"
     loss = "sparse_categorical_crossentropy"
     reads_target = False  # a class column is never an input
+    points = "samples"
+    compared = "samples"
+    predicts = "predictions on new data"
+    predict_input = " --input FILE"
 
-    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
+    def metric_label(self, name: str) -> str:
+        return name.replace("_", " ")
+
+    def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
+              bases: tuple[str, ...] = ()) -> str | None:
         if metric is not None and metric not in self.metrics:
             return problem_and_fix(f"metric: classification is judged by accuracy, not "
                                    f"{metric!r}", "remove metric or set it to accuracy")
         if target_as_input:
-            what = "a sequence's label" if sequences else "a class column"
+            what = "a sequence's label" if framing == "sequences" else "a class column"
             return problem_and_fix(f"data.target_as_input: {what} cannot be an input", "remove it")
         if any(t != "none" for t in transforms):
             return "space.transform: classification takes no target transform"
+        if combine and framing == "windows":
+            return problem_and_fix(
+                "final.combine: classified windows of one series have no linear classifier "
+                "to combine with (sequences and texts do)", "remove it")
+        if any(b != "none" for b in bases):
+            return problem_and_fix("space.base: a statistical base is for forecasts",
+                                   "remove it")
         return None
+
+    def default_metric(self, panel: bool) -> str:
+        return self.metric
 
     def targets(self, horizon: int | None) -> tuple[int, int]:
         """(label's steps after the window's last step, targets per sample): by default
@@ -75,11 +93,22 @@ class Classify:
     def by_step(self, data: Any, split: Any, predicted: np.ndarray) -> list[float]:
         return [self.scores(data, split, predicted)["accuracy"]]
 
+    def by_series(self, data: Any, split: Any, predicted: np.ndarray
+                  ) -> dict[str, dict[str, float]]:
+        return {}  # samples are not grouped by series
+
     def combine(self, members: list[tuple[Any, Any, np.ndarray]]
                 ) -> tuple[np.ndarray, np.ndarray]:
         """The class of the mean probabilities (every member has the same classes)."""
         proba = np.mean([np.asarray(raw, dtype=float) for _, _, raw in members], axis=0)
         return self.decode(members[0][0], proba, np.zeros(len(proba))), proba
+
+    def compare(self, data: Any, split: Any, predicted: np.ndarray, baseline: np.ndarray
+                ) -> Any:
+        """McNemar on the samples exactly one of the two classifies right."""
+        from lstm_tune.tasks.significance import mcnemar
+
+        return mcnemar(data.actual(split), predicted, baseline)
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         from lstm_tune.tasks.baselines import class_baselines

@@ -21,10 +21,20 @@ class Forecast:
     direction = "minimize"
     loss = "mse"
     reads_target = True  # the target's own history may be an input
+    points = "points"
+    compared = "origins"  # one loss differential per origin (its path's steps averaged)
+    predicts = "forecasts past the data"
+    predict_input = ""  # the study's data, or --input HISTORY.csv
 
-    def check(self, sequences: bool, horizon: int | None, target_as_input: bool | None,
-              transforms: tuple[str, ...], metric: str | None = None) -> str | None:
-        if sequences:
+    def metric_label(self, name: str) -> str:
+        return name.upper()
+
+    def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
+              transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
+              bases: tuple[str, ...] = ()) -> str | None:
+        if framing == "tokens":
+            return problem_and_fix("task: texts are classified", "set task: classify")
+        if framing == "sequences":
             return problem_and_fix("task: independent sequences (data.sequence, data.ts) are "
                                    "classified", "set task: classify")
         if horizon is not None and horizon < 1:
@@ -34,6 +44,10 @@ class Forecast:
                                    f"{', '.join(self.metrics)}, not {metric!r}",
                                    "use one of them")
         return None
+
+    def default_metric(self, panel: bool) -> str:
+        """RMSE (data units) for one series, MASE (scale-free) for a panel."""
+        return "mase" if panel else self.metric
 
     def targets(self, horizon: int | None) -> tuple[int, int]:
         """(first target's steps after the window, targets per sample): the next
@@ -64,6 +78,10 @@ class Forecast:
         with np.errstate(all="ignore"):
             return {name: metrics.forecast_errors(actual[s == i], predicted[s == i], scales[i])
                     for i, name in enumerate(data.series_names) if np.any(s == i)}
+
+    def by_series(self, data: Any, split: Any, predicted: np.ndarray
+                  ) -> dict[str, dict[str, float]]:
+        return self.per_series(data, split, predicted) if data.table.panel else {}
 
     def scores(self, data: Any, split: Any, predicted: np.ndarray,
                proba: np.ndarray | None = None) -> dict[str, float]:
@@ -103,3 +121,16 @@ class Forecast:
         from lstm_tune.tasks.baselines import forecast_baselines
 
         return forecast_baselines(data, split)
+
+    def compare(self, data: Any, split: Any, predicted: np.ndarray, baseline: np.ndarray
+                ) -> Any:
+        """Diebold-Mariano on the study metric's loss over the split's origins, matched
+        across series by their distance from each series' end."""
+        from lstm_tune.tasks.significance import forecast_comparison
+
+        spans = {name: stop for name, _, stop in data.table.parts}
+        stops = np.array([spans[data.series_names[int(s)]] for s in split.series_index])
+        times = (np.asarray(split.target_idx) - stops).tolist()
+        scales = data.history_scales(split)[split.series_index]
+        return forecast_comparison(data.metric, data.actual(split), predicted, baseline, times,
+                                   scales, data.horizon)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from lstm_tune.evaluate.significance import diebold_mariano, forecast_comparison, mcnemar
+from lstm_tune.tasks.significance import diebold_mariano, forecast_comparison, mcnemar
 
 
 def test_identical_forecasts_tie():
