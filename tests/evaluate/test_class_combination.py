@@ -5,6 +5,9 @@ that predicts as the evaluation did."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -94,6 +97,11 @@ def test_a_classifier_is_combined_with_a_logistic_regression(tmp_path, kind):
     from lstm_tune.api import Study
 
     saved = Study(spec).predictor().save(tmp_path / "export")
+    manifest = json.loads((Path(saved) / "manifest.json").read_text())
+    assert manifest["combination"] == {
+        "probabilities": f"{mix['weight']:.2f} x the LSTM + {1 - mix['weight']:.2f} x "
+                         f"{mix['name']}", "weight": mix["weight"],
+        "linear_classifier": mix["name"]}
     loaded = load_predictor(saved)
     np.testing.assert_allclose(loaded.proba(data.raw_samples(data.test.target_idx)),
                                mixed, atol=1e-6)

@@ -228,6 +228,11 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     origins = [times[i - 1] for i in test["target_idx"]]
     table = Study(spec).predict(BUILTINS["airline"].load(), origins=origins)
     np.testing.assert_allclose(table["forecast"].to_numpy(), test["predicted"], rtol=1e-9)
+    from lstm_tune.predictor.bundle import manifest
+
+    assert manifest(Study(spec).predictor())["combination"] == {
+        "forecast": f"{mix['weight']:.2f} x the LSTM + {1 - mix['weight']:.2f} x {mix['name']}",
+        "weight": mix["weight"], "statistical_model": mix["name"]}
     # recursively past the data: the first step is the one-step combined forecast, and the
     # statistical model's share of each later step is its own path from the end
     study_api = Study(spec)

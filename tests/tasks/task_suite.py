@@ -86,3 +86,29 @@ class TaskSuite:
         assert set(table) == (set(data.series_names) if panel else set())
         for errors in table.values():  # a perfect predictor's errors, series by series
             assert errors[data.metric] == 0.0
+
+    def test_what_an_explanation_explains(self):
+        """One explained output per sample, named; a perfect prediction has no error; a
+        classifier explains the class asked for, else the positive one of two, else each
+        sample's predicted class."""
+        t, data = get_task(self.task), self.data()
+        raw = np.random.default_rng(0).random((len(data.test), t.outputs(data)))
+        output = t.explained_output(data, raw)
+        picked = t.pick(raw, output, 0)
+        assert picked.shape == (len(raw),)
+        assert t.output_name(data, output, 0) and t.output_scale(data, output, 0)
+        actual = data.actual(data.test)
+        errors, scaled = t.sample_errors(data, data.test, actual, actual)
+        assert np.all(errors == 0) and (scaled is None or np.all(scaled == 0))
+        if not data.classes:
+            assert output is None
+            np.testing.assert_array_equal(picked, raw[:, 0])
+            return
+        last = data.classes[-1]
+        assert t.explained_output(data, raw, last) == len(data.classes) - 1
+        np.testing.assert_array_equal(t.pick(raw, len(data.classes) - 1, 0), raw[:, -1])
+        if len(data.classes) == 2:
+            assert output == 1 and t.output_name(data, 1, 0) == f"probability of class {last!r}"
+        else:
+            np.testing.assert_array_equal(output, raw.argmax(axis=1))
+            np.testing.assert_array_equal(picked, raw.max(axis=1))

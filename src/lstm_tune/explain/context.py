@@ -11,6 +11,7 @@ import numpy as np
 
 from lstm_tune.data.framing import AnyDataset as Dataset
 from lstm_tune.data.framings import Framing, framing_of
+from lstm_tune.tasks import get_task
 
 # SHAP and LIME call the model positionally; Keras warns that its input is named. Harmless.
 warnings.filterwarnings("ignore", message="The structure of `inputs` doesn't match")
@@ -108,7 +109,7 @@ class ExplainContext:
     @property
     def paths(self) -> bool:
         """The model forecasts several steps at once (one output per step)."""
-        return not self.classifies and self.data.horizon > 1
+        return self.data.horizon > 1  # a classifier's samples have one label
 
     def impose_padding(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Keep perturbed sequences as long as the explained ones: steps past a sequence's
@@ -151,20 +152,10 @@ class ExplainContext:
     def output(self, x: np.ndarray, output: Output = None) -> np.ndarray:
         """The explained model output for each sample (scaled forecast or the probability of
         a class: one for all samples, or one per sample, repeated over tiled batches)."""
-        out = self.raw_output(x)
-        if self.classifies:
-            pick = np.resize(np.asarray(output if output is not None else 0), len(out))
-            return out[np.arange(len(out)), pick].astype(np.float64)
-        return out.reshape(len(out), -1)[:, self.step].astype(np.float64)
+        return get_task(self.task).pick(self.raw_output(x), output, self.step)
 
     def output_name(self, output: Output = None) -> str:
-        if self.classifies:
-            if output is not None and np.ndim(output):
-                return "probability of the predicted class"
-            return f"probability of class {self.data.classes[int(output or 0)]!r}"
-        if self.paths:
-            return f"forecast {self.step + 1} step(s) ahead (model scale)"
-        return "forecast (model scale)"
+        return get_task(self.task).output_name(self.data, output, self.step)
 
     def unscaled(self, x: np.ndarray) -> np.ndarray:
         """Explained inputs back in the data's units (each with its series' scaler); for

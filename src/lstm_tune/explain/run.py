@@ -339,37 +339,21 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                          lengths=lengths, cache={}, series=chosen.series, step=step - 1,
                          sample_idx=target_idx, members=tuple(members or ()))
     informative = list(data.informative)
-    scaled: np.ndarray | None = None
-    output: Output = None
     per_class: dict[str, Attribution] = {}
     raw = ctx.raw_output(x)
     actual = data.actual_at(target_idx)
-    predicted = get_task(data.task).decode(data, raw, chosen.ref, chosen.series)
+    task = get_task(data.task)
+    predicted = task.decode(data, raw, chosen.ref, chosen.series)
     if horizon > 1:  # the explained step of each path
         actual, predicted = actual[:, step - 1], predicted[:, step - 1]
-    if data.classes:
-        if class_name is not None:
-            output = data.classes.index(class_name)
-        elif len(data.classes) == 2:
-            output = 1  # the positive class of a binary task
-        else:
-            output = raw.argmax(axis=1)
-        errors = (predicted != actual).astype(float)
-        scale = ctx.output_name(output)
-    else:
-        errors = np.abs(predicted - actual)
-        if data.table.panel:  # series of different units: errors in MASE's scale
-            scaled = errors / data.history_scales(data.test)[chosen.series_index]
-        label = data.transform.label
-        ahead = f" {step} step(s) ahead" if horizon > 1 else ""
-        each = " of each series" if data.table.panel else ""
-        scale = (f"the model's output{ahead}: the {label + ' of ' if label else ''}"
-                 f"{data.target_name}, standardised on the training part{each}")
-        if data.table.panel:
-            scale += (f"; windows of series {series!r}" if series is not None
-                      else "; windows of every series in turn")
-        if origin is not None:
-            scale += f"; windows ending at {origin} and before"
+    output: Output = task.explained_output(data, raw, class_name)
+    errors, scaled = task.sample_errors(data, chosen, predicted, actual)
+    scale = task.output_scale(data, output, step - 1)
+    if len(names) > 1:
+        scale += (f"; windows of series {series!r}" if series is not None
+                  else "; windows of every series in turn")
+    if origin is not None:
+        scale += f"; windows ending at {origin} and before"
     if members:  # every member's parameters, side by side
         params = members_params(spec, study, [m.trial for m in final.seeds[0]])
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)

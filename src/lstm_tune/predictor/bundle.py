@@ -61,12 +61,8 @@ def manifest(predictor: Predictor) -> dict[str, Any]:
             "errors_per_step": predictor.calibration.counts()},
         "input": predictor.input_schema(),
         "members": len(predictor.members),
-        "combination": None if predictor.combination is None else {
-            ("forecast" if predictor.task == "forecast" else "probabilities"):
-                predictor.combination.describe(),
-            "weight": predictor.combination.weight,
-            ("statistical_model" if predictor.task == "forecast" else "linear_classifier"):
-                predictor.combination.name},
+        "combination": None if predictor.combination is None
+        else predictor.combination.manifest(),
     }
 
 

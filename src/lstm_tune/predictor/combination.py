@@ -25,8 +25,16 @@ class Combination:
     models: dict[str, StatModel]  # per series
     anchors: dict[str, str]  # per series: the time its statistical model is filtered from
 
+    combined = "forecasts"  # what the LSTM's and its partner's outputs are
+    key = "forecast"  # the manifest's names: of the combined output, and of the partner
+    partner = "statistical_model"
+
     def describe(self) -> str:
         return (f"{self.weight:.2f} x the LSTM + {1 - self.weight:.2f} x {self.name}")
+
+    def manifest(self) -> dict[str, Any]:
+        """What an export's manifest says of it."""
+        return {self.key: self.describe(), "weight": self.weight, self.partner: self.name}
 
     def paths(self, histories: Sequence[SeriesHistory], origins: Sequence[tuple[int, int]],
               steps_ahead: int, horizon: int) -> np.ndarray:
@@ -63,13 +71,15 @@ class Combination:
 class ClassCombination:
     weight: float  # the LSTM's share; the linear classifier has 1 - weight
     linear: LinearClassifier
+    combined = key = "probabilities"
+    partner = "linear_classifier"
 
     @property
     def name(self) -> str:
         return self.linear.name
 
-    def describe(self) -> str:
-        return f"{self.weight:.2f} x the LSTM + {1 - self.weight:.2f} x {self.name}"
+    describe = Combination.describe
+    manifest = Combination.manifest
 
     def proba(self, inputs: Sequence[Any], lstm: np.ndarray) -> np.ndarray:
         """The combined class probabilities of raw sequences or texts, given the LSTM's."""

@@ -205,10 +205,9 @@ def signature(predictor: Predictor) -> dict[str, Any]:
     outside = serving.outside
     c = predictor.combination
     if c is not None:
-        what = "forecasts" if predictor.classes == () else "probabilities"
         output = output.replace("forecasts", "the LSTM's forecasts", 1).replace(
             "class probabilities", "the LSTM's class probabilities", 1)
-        outside = (f"the combination ({c.describe()}: the predictor's {what} are "
+        outside = (f"the combination ({c.describe()}: the predictor's {c.combined} are "
                    f"{c.weight:.4g} x this output + {1 - c.weight:.4g} x {c.name}'s), " + outside)
     return {"endpoint": ENDPOINT, "inputs": serving.inputs(predictor), "output": output,
             "outside": outside + " (Predictor.predict does them)"}

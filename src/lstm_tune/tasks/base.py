@@ -77,3 +77,24 @@ class Task(Protocol):
 
     def baselines(self, data: Any, split: Any) -> list[Any]:
         """Simple predictors of the same split, for the verdict."""
+
+    # --- what an explanation explains (explain/) --------------------------------------
+
+    def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
+                         ) -> Any:
+        """The output an explanation attributes: None (a forecast: the explained step's),
+        one class for every sample, or one class per sample."""
+
+    def pick(self, raw: np.ndarray, output: Any, step: int) -> np.ndarray:
+        """Each sample's explained output from the model's raw outputs (n, outputs)."""
+
+    def output_name(self, data: Any, output: Any, step: int) -> str:
+        """The explained output, in a few words (figures, attributions)."""
+
+    def output_scale(self, data: Any, output: Any, step: int) -> str:
+        """What the explained output is and in what scale, in a sentence (the page)."""
+
+    def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Each explained sample's error, and (a panel) the same in a scale comparable
+        across series (None where it is already)."""

@@ -114,3 +114,29 @@ class Classify:
         from lstm_tune.tasks.baselines import class_baselines
 
         return class_baselines(data, split)
+
+    def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
+                         ) -> Any:
+        """The class asked for; else the positive class of a binary task; else each
+        sample's predicted class."""
+        if class_name is not None:
+            return data.classes.index(class_name)
+        return 1 if len(data.classes) == 2 else np.asarray(raw).argmax(axis=1)
+
+    def pick(self, raw: np.ndarray, output: Any, step: int) -> np.ndarray:
+        """The probability of the explained class (repeated over tiled batches)."""
+        raw = np.asarray(raw)
+        chosen = np.resize(np.asarray(output if output is not None else 0), len(raw))
+        return raw[np.arange(len(raw)), chosen].astype(np.float64)
+
+    def output_name(self, data: Any, output: Any, step: int) -> str:
+        if output is not None and np.ndim(output):
+            return "probability of the predicted class"
+        return f"probability of class {data.classes[int(output or 0)]!r}"
+
+    output_scale = output_name
+
+    def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
+                      ) -> tuple[np.ndarray, None]:
+        """1 where the class is wrong, 0 where it is right."""
+        return (np.asarray(predicted) != np.asarray(actual)).astype(float), None

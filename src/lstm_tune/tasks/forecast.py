@@ -134,3 +134,31 @@ class Forecast:
         scales = data.history_scales(split)[split.series_index]
         return forecast_comparison(data.metric, data.actual(split), predicted, baseline, times,
                                    scales, data.horizon)
+
+    def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
+                         ) -> None:
+        return None
+
+    def pick(self, raw: np.ndarray, output: Any, step: int) -> np.ndarray:
+        return np.asarray(raw).reshape(len(raw), -1)[:, step].astype(np.float64)
+
+    def output_name(self, data: Any, output: Any, step: int) -> str:
+        if data.horizon > 1:
+            return f"forecast {step + 1} step(s) ahead (model scale)"
+        return "forecast (model scale)"
+
+    def output_scale(self, data: Any, output: Any, step: int) -> str:
+        label = data.transform.label
+        ahead = f" {step + 1} step(s) ahead" if data.horizon > 1 else ""
+        each = " of each series" if data.table.panel else ""
+        return (f"the model's output{ahead}: the {label + ' of ' if label else ''}"
+                f"{data.target_name}, standardised on the training part{each}")
+
+    def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Absolute errors; a panel's also in MASE's scale (series of different units)."""
+        errors = np.abs(np.asarray(predicted, float) - np.asarray(actual, float))
+        if not data.table.panel:
+            return errors, None
+        scales = data.history_scales(data.test)[split.series_index]
+        return errors, errors / scales.reshape(-1, *[1] * (errors.ndim - 1))  # paths too
