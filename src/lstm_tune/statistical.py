@@ -209,7 +209,7 @@ def _fitted(part_bytes: bytes, season: int, kind: str) -> StatModel | None:
     """The model fitted on `part` (anchored at its start): the same part gives the same
     model, so a process fits it once. A combination's folds, its predictor's calibration,
     the test's statistical baselines and the predictor past the data fit the same parts
-    (airline with `combine`: 13 fits for 4 distinct parts)."""
+    (airline with `combine`: 13 fits, 6 of them distinct)."""
     part = np.frombuffer(part_bytes, dtype=float)
     for log in ([True, False] if np.all(part > 0) else [False]):
         model = StatModel._fit(part, 0, season, kind, log)
