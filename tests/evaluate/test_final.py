@@ -220,6 +220,12 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     assert result.components["without the combination"]["rmse"] == pytest.approx(
         float(np.sqrt(np.mean((alone - np.asarray(test["actual"])) ** 2))))
     assert f"{1 - mix['weight']:.2f} x {mix['name']}" in result.model
+    # the report says what the partner is and which candidates validation weighed
+    assert set(mix["alone"]) == {"ets", "seasonal_arima", "persistence"}
+    html = render_study_report(spec.model_copy(update={"report_dir": str(folder / "mixed")}),
+                               study, result, load_data(spec.data_settings)).read_text()
+    assert f"with {mix['name']}'s" in html and "fitted on everything before the test part" in html
+    assert "fitted on the same steps and against persistence." in html
     # the predictor (what predict and export use) forecasts the same from raw history
     from lstm_tune.api import Study
     from lstm_tune.data.builtin import BUILTINS
