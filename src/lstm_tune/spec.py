@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from lstm_tune.data.builtin import BUILTINS, framing_name, is_sequences, is_texts
+from lstm_tune.data.builtin import BUILTINS, framing_name
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
@@ -136,16 +136,6 @@ class DataSpec(_Strict):
         """Many series, one model."""
         builtin = BUILTINS.get(self.builtin or "")
         return self.series is not None or bool(builtin and builtin.series)
-
-    @property
-    def is_sequences(self) -> bool:
-        """Independent labelled sequences (not one series cut into windows)."""
-        return is_sequences(self.builtin, self.ts, self.sequence)
-
-    @property
-    def is_texts(self) -> bool:
-        """Labelled texts, read as token sequences."""
-        return is_texts(self.builtin, self.text)
 
     @property
     def framing(self) -> str:
@@ -441,7 +431,7 @@ class StudySpec(_Strict):
         """Texts search their embedding, vocabulary and length (TEXT_DEFAULTS unless the
         file says); other data has no tokens to embed, so those entries are refused."""
         given = [n for n in TEXT_PARAMS if getattr(self.space, n) is not None]
-        if not self.data.is_texts:
+        if self.data.framing != "tokens":
             if given:
                 raise ValueError(problem_and_fix(f"space.{given[0]}: only for texts "
                                                  "(data.text)", "remove it"))

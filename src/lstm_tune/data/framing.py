@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Union
 
-from lstm_tune.data.builtin import is_sequences, is_texts
+from lstm_tune.data.builtin import framing_name
 from lstm_tune.data.load import Table, load_table
 from lstm_tune.data.padded import SequenceDataset, make_sequence_dataset
 from lstm_tune.data.sequences import Sequences, load_sequences
@@ -28,11 +28,9 @@ How = Union[str, Mapping[str, Any]]  # a target transform, or a trial's params
 
 def load_data(settings: DataSettings) -> Loaded:
     """Read and check the data; raises StudyError on anything a model cannot use."""
-    if is_texts(settings.builtin, settings.text):
-        return load_texts(settings)
-    if is_sequences(settings.builtin, settings.ts, settings.sequence):
-        return load_sequences(settings)
-    return load_table(settings)
+    load = {"tokens": load_texts, "sequences": load_sequences, "windows": load_table}
+    return load[framing_name(settings.builtin, settings.ts, settings.sequence, settings.text)](
+        settings)
 
 
 def framing_key(loaded: Loaded, how: How = "none") -> tuple:
