@@ -162,3 +162,63 @@ def test_ctrl_c_in_the_study_loop_waits_for_a_safe_point():
     finally:
         restore()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_trial_whose_process_died_before_claiming_it_holds_no_slot(write_study):
+    """A run killed between creating a trial and claiming it leaves the trial RUNNING with no
+    owner and no heartbeat (seen in CI: the resumed run then counted it as running elsewhere
+    and stopped one trial short of the budget, and no check ever failed it)."""
+    from datetime import datetime, timedelta
+
+    from lstm_tune.search.storage import GRACE_SECONDS, fail_dead_trials
+
+    spec = load_spec(write_study(tiny_study(budget={"trials": 3},
+                                            training={"max_epochs": 1, "patience": 1})))
+    study = open_study(spec)
+    orphan = study._storage.create_new_trial(study._study_id)  # as the killed run left it
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        work(spec, 25, 0, "resumed", None, None)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    states = [t.state for t in study.get_trials()]
+    assert states.count(TrialState.COMPLETE) == 3, states
+    # just created, it may still be claimed by a live process; past the grace it is dead
+    assert fail_dead_trials(study) == 0
+    old = optuna.trial.create_trial(state=TrialState.RUNNING)
+    old.datetime_start = datetime.now() - timedelta(seconds=GRACE_SECONDS + 5)
+    stale = study._storage.create_new_trial(study._study_id, template_trial=old)
+    assert fail_dead_trials(study) == 1
+    assert study._storage.get_trial(stale).state == TrialState.FAIL
+    assert study._storage.get_trial(orphan).state == TrialState.RUNNING
+
+
+def test_a_worker_claims_its_trial_before_sampling_it(write_study, monkeypatch):
+    """The window in which a killed process leaves an unclaimed trial is the trial's creation
+    only: the owner is recorded before the sampler's own work (GA's reads every trial)."""
+    from lstm_tune.records.attrs import OWNER_ATTR
+    from lstm_tune.search import strategies
+
+    spec = load_spec(write_study(tiny_study(budget={"trials": 1},
+                                            training={"max_epochs": 1, "patience": 1})))
+    open_study(spec)
+    seen = []
+    make = strategies.make_sampler
+
+    def spying(*args, **kwargs):
+        sampler = make(*args, **kwargs)
+        original = type(sampler).before_trial
+
+        def before_trial(study, trial):
+            seen.append(study._storage.get_trial(trial._trial_id).system_attrs.get(OWNER_ATTR))
+            original(sampler, study, trial)
+        sampler.before_trial = before_trial
+        return sampler
+
+    monkeypatch.setattr(strategies, "make_sampler", spying)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        work(spec, 25, 0, "w", None, None)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert len(seen) == 1 and seen[0]["pid"] == os.getpid()

@@ -13,6 +13,7 @@ import optuna
 from optuna.trial import FrozenTrial, TrialState
 
 from lstm_tune.records.attrs import REASON_ATTR
+from lstm_tune.search.storage import is_claimed
 from lstm_tune.spec import StudySpec
 
 
@@ -40,11 +41,14 @@ class Budget:
 
 def budget(spec: StudySpec, study: optuna.Study, count_running: bool = False) -> Budget:
     """What is spent. With count_running, trials being run by any process count too: a
-    worker about to start one more trial must not overshoot the others."""
+    worker about to start one more trial must not overshoot the others. An unclaimed trial
+    is one whose process died as it created it (claimed trials are failed when their
+    process is gone): counted, it kept a resumed run one trial short."""
     all_trials = study.get_trials(deepcopy=False)
     trials = [t for t in all_trials if is_finished(t)]
     seconds = sum(t.duration.total_seconds() for t in trials if t.duration is not None)
-    running = sum(1 for t in all_trials if t.state == TrialState.RUNNING) if count_running else 0
+    running = sum(1 for t in all_trials if t.state == TrialState.RUNNING and is_claimed(t)
+                  ) if count_running else 0
     left = None if spec.budget.trials is None else spec.budget.trials - len(trials) - running
     secs = None if spec.budget.timeout is None else spec.budget.timeout - seconds
     return Budget(len(trials), seconds, left, secs)

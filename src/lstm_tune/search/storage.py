@@ -8,11 +8,12 @@ from __future__ import annotations
 import socket
 import time
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import optuna
 from optuna.exceptions import ExperimentalWarning
-from optuna.trial import TrialState
+from optuna.trial import FrozenTrial, TrialState
 
 from lstm_tune.errors import StudyError
 from lstm_tune.records.attrs import OWNER_ATTR
@@ -115,21 +116,27 @@ def with_default_storage(spec: StudySpec, workers: int) -> StudySpec:
 
 def fail_dead_trials(study: optuna.Study) -> int:
     """Fail RUNNING trials whose worker process on this machine is gone (journal files have no
-    heartbeat; RDB storages also use Optuna's). Returns how many were failed."""
+    heartbeat; RDB storages also use Optuna's), and trials nobody claimed within the grace
+    period (their process died between creating and claiming them, before any heartbeat).
+    Returns how many were failed."""
     import psutil
 
     host = socket.gethostname()
     failed = 0
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         owner = t.system_attrs.get(OWNER_ATTR)
-        if not owner or owner.get("host") != host:
+        if not owner:
+            alive = t.datetime_start is not None and \
+                (datetime.now() - t.datetime_start).total_seconds() < GRACE_SECONDS
+        elif owner.get("host") != host:
             continue
-        alive = psutil.pid_exists(owner["pid"])
-        if alive:
-            try:
-                alive = abs(psutil.Process(owner["pid"]).create_time() - owner["started"]) < 1.0
-            except psutil.Error:
-                alive = False
+        else:
+            alive = psutil.pid_exists(owner["pid"])
+            if alive:
+                try:
+                    alive = abs(psutil.Process(owner["pid"]).create_time() - owner["started"]) < 1
+                except psutil.Error:
+                    alive = False
         if not alive:
             try:
                 study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
@@ -140,13 +147,28 @@ def fail_dead_trials(study: optuna.Study) -> int:
     return failed
 
 
-def claim(trial: optuna.Trial) -> None:
-    """Mark the trial as run by this process, so a dead owner can be detected."""
+def is_claimed(trial: FrozenTrial) -> bool:
+    """Whether a process has recorded that it runs this trial (see `claiming`)."""
+    return OWNER_ATTR in trial.system_attrs
+
+
+def claiming(sampler: optuna.samplers.BaseSampler) -> optuna.samplers.BaseSampler:
+    """The sampler, recording this process as each new trial's owner before its own work on
+    the trial, so that a dead owner can be detected. Optuna creates the trial, reads it back
+    and calls `before_trial`; claimed any later (GA's `before_trial` reads every trial), a
+    process killed in between left a trial RUNNING with no owner and no heartbeat."""
     import psutil
 
     me = psutil.Process()
-    trial.storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, {
-        "host": socket.gethostname(), "pid": me.pid, "started": me.create_time()})
+    owner = {"host": socket.gethostname(), "pid": me.pid, "started": me.create_time()}
+    sample = sampler.before_trial
+
+    def before_trial(study: optuna.Study, trial: FrozenTrial) -> None:
+        study._storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, owner)
+        sample(study, trial)
+
+    sampler.before_trial = before_trial  # type: ignore[method-assign]
+    return sampler
 
 
 def load_study(spec: StudySpec) -> optuna.Study:

@@ -140,7 +140,7 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     from lstm_tune.search.budget import budget
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.pruners import make_pruner
-    from lstm_tune.search.storage import claim, fail_dead_trials, open_storage
+    from lstm_tune.search.storage import claiming, fail_dead_trials, open_storage
     from lstm_tune.search.strategies import make_sampler
 
     # failures are recorded on their trials (and shown in the report), not logged with tracebacks
@@ -149,12 +149,11 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     size = objective.data_size
     study = optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
-        sampler=make_sampler(spec, sampler_seed, size), pruner=make_pruner(spec, size),
+        sampler=claiming(make_sampler(spec, sampler_seed, size)), pruner=make_pruner(spec, size),
     )
     fail_dead_trials(study)
 
     def run_one(trial: optuna.Trial) -> float:
-        claim(trial)
         if tag:
             trial.set_user_attr(WORKER_ATTR, tag)
         return objective(trial)
