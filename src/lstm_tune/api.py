@@ -326,8 +326,7 @@ class Study:
         from lstm_tune.explain.dashboard import attach
         from lstm_tune.explain.run import EXPLAINERS, explain_trial
         from lstm_tune.quiet import import_tensorflow
-        from lstm_tune.report.explain_page import (
-            explain_images, link_explanation, render_explain_report)
+        from lstm_tune.report.explain_page import link_explanation, write_explanation
 
         chosen = tuple(m.strip() for m in methods if m.strip())
         unknown = [m for m in chosen if m not in EXPLAINERS]
@@ -339,8 +338,7 @@ class Study:
         study = self.optuna_study
         result = explain_trial(self.spec, study, trial, samples, chosen, class_name,
                                series, step, origin)
-        images = explain_images(result)
-        path = render_explain_report(self.spec, result, images)
+        images, path = write_explanation(self.spec, result)
         attach(self.spec, study, result.trial, result, images, path)
         result.report_path = path
         # the study report links the tested model's explanation (written again where it

@@ -85,6 +85,41 @@ class Framing:
         """What one sample is, in a figure's title."""
         return f"window for {target} at {label}"
 
+    def predicted_of(self, label: str, target: str) -> str:
+        """What a prediction is for, in a sentence ('For ... the model predicted')."""
+        return f"{target} at {label}"
+
+    def shown(self, labels: Any, actual: Any, predicted: Any, errors: np.ndarray,
+              scaled: np.ndarray | None) -> list[tuple[int, str]]:
+        """The explained samples whose maps the page shows, with their titles: the two
+        largest errors (over each series' scale where `scaled` is given) and two typical
+        ones (the median error)."""
+        order = np.argsort(-(errors if scaled is None else scaled), kind="stable")
+        picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
+        out = []
+        for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
+            kind = "large error" if rank < 2 else "typical"
+            over = "" if scaled is None else f", {scaled[i]:.3g} of its series' scale"
+            out.append((i, f"window for the target at {labels[i]} ({kind}: |error| "
+                           f"{errors[i]:.3g}{over})"))
+        return out
+
+    def shown_how(self, scaled: bool) -> str:
+        """How `shown` picks, for the page."""
+        return ("The windows with the largest errors and typical ones (median error)"
+                + (", errors over each series' scale (MASE's), as the series differ in units."
+                   if scaled else "."))
+
+    def waterfall_title(self, head: str, output: str | None, predicted: str, actual: str,
+                        target: str) -> str:
+        """A waterfall's title: `head` (the explainer and the sample) and, where `output`
+        (the explained output f(x), in the model's scale) is given, how it maps to the
+        prediction in the data's units."""
+        if output is None:
+            return f"{head}: predicted {predicted}, actual {actual}"
+        return (f"{head}\nf(x) = {output} in the model's scale (below) \u2192 predicted "
+                f"{predicted} {target}, actual {actual}")
+
 
 @dataclass(frozen=True)
 class SampleFraming(Framing):
@@ -118,6 +153,32 @@ class SampleFraming(Framing):
 
     def sample_title(self, label: str, target: str) -> str:
         return label
+
+    def predicted_of(self, label: str, target: str) -> str:
+        return label
+
+    def shown(self, labels: Any, actual: Any, predicted: Any, errors: np.ndarray,
+              scaled: np.ndarray | None) -> list[tuple[int, str]]:
+        """Per class, the first sample the model gets right and the first it misses."""
+        out = []
+        for c in dict.fromkeys(actual):
+            for right in (True, False):
+                hit = [i for i in range(len(errors))
+                       if actual[i] == c and (errors[i] == 0) == right]
+                if hit:
+                    i = hit[0]
+                    out.append((i, f"{labels[i]}, class {c}: predicted {predicted[i]} "
+                                   f"({'right' if right else 'wrong'})"))
+        return out
+
+    def shown_how(self, scaled: bool) -> str:
+        return ("For each class, a sequence the model gets right and one it gets wrong, "
+                "where there is one.")
+
+    def waterfall_title(self, head: str, output: str | None, predicted: str, actual: str,
+                        target: str) -> str:
+        """A class's probability needs no mapping to the prediction."""
+        return super().waterfall_title(head, None, predicted, actual, target)
 
 
 @dataclass(frozen=True)

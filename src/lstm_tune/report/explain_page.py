@@ -1,5 +1,6 @@
 """The explanation page (windows and sequences; texts in explain_texts.py): its figures,
-its waterfalls' titles, and the link from the study report to it."""
+its waterfalls' titles, the link from the study report to it, and which page a result
+gets."""
 
 from __future__ import annotations
 
@@ -7,30 +8,24 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from lstm_tune import __version__
 from lstm_tune.data.framings import framing_of
 from lstm_tune.report import figures
-from lstm_tune.report.explain_terms import faithfulness_terms, value_texts
+from lstm_tune.report.explain_texts import render_text_explain_report, text_images
+from lstm_tune.report.explain_terms import cell_values, faithfulness_terms, value_texts
 from lstm_tune.report.pages import env, write_page
 from lstm_tune.spec import StudySpec
 
 
 def explain_images(result: Any) -> dict[str, Any]:
-    """Every figure of the explain report, as PNG bytes, keyed by a file-like name. Texts
-    have only the deletion curves: their words are shown highlighted, in HTML."""
+    """Every figure of the explain report of windows or sequences, as PNG bytes, keyed by a
+    file-like name (texts: explain_texts.text_images)."""
     from lstm_tune.report import explain_figures as ef
 
-    framing = framing_of(result)
-    if framing.words:
-        return {"deletion": ef.deletion_curves({k: f.deletion
-                                                for k, f in result.faithfulness.items()},
-                                               "words masked as unknown"),
-                "globals": {}, "classes": {}, "attention": None, "samples": [],
-                "waterfalls": []}
     images: dict[str, Any] = {
         "deletion": ef.deletion_curves({k: f.deletion for k, f in result.faithfulness.items()}),
         "globals": {k: ef.global_importance(a, k) for k, a in result.attributions.items()
@@ -42,28 +37,10 @@ def explain_images(result: Any) -> dict[str, Any]:
     }
     ranked = result.errors if result.scaled_errors is None else result.scaled_errors
     order = np.argsort(-ranked, kind="stable")
-    samples = []
-    if framing.labelled:  # per class: one the model gets right, one it misses
-        for c in dict.fromkeys(result.actual):
-            for right in (True, False):
-                hit = [i for i in range(len(result.errors)) if result.actual[i] == c
-                       and (result.errors[i] == 0) == right]
-                if hit:
-                    i = hit[0]
-                    title = (f"{result.labels[i]}, class {c}: predicted "
-                             f"{result.predicted[i]} ({'right' if right else 'wrong'})")
-                    samples.append((title, ef.sample_maps(
-                        result.attributions, i, title, result.output_scale)))
-    else:
-        picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
-        for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):
-            kind = "large error" if rank < 2 else "typical"
-            scaled = ("" if result.scaled_errors is None
-                      else f", {result.scaled_errors[i]:.3g} of its series' scale")
-            title = (f"window for the target at {result.labels[i]} ({kind}: |error| "
-                     f"{result.errors[i]:.3g}{scaled})")
-            samples.append((title, ef.sample_maps(
-                result.attributions, i, title, result.output_scale)))
+    samples = [(title, ef.sample_maps(result.attributions, i, title, result.output_scale))
+               for i, title in framing_of(result).shown(
+                   result.labels, result.actual, result.predicted, result.errors,
+                   result.scaled_errors)]
     images["samples"] = samples
     images["waterfalls"] = []
     signed = [k for k in ("shap", "lime") if k in result.attributions]
@@ -86,14 +63,11 @@ def waterfall_title(result: Any, name: str, i: int) -> str:
     from lstm_tune.report.explain_words import fmt
 
     framing = framing_of(result)
-    what = framing.sample_title(str(result.labels[i]), result.target_name)
     attr = result.attributions[name]
-    if not framing.labelled and len(attr.predictions):
-        return (f"{name.upper()}, {what}\nf(x) = {float(attr.predictions[i]):.4g} in the "
-                f"model's scale (below) \u2192 predicted {fmt(result.predicted[i])} "
-                f"{result.target_name}, actual {fmt(result.actual[i])}")
-    return (f"{name.upper()}, {what}: predicted {fmt(result.predicted[i])}, "
-            f"actual {fmt(result.actual[i])}")
+    output = f"{float(attr.predictions[i]):.4g}" if len(attr.predictions) else None
+    return framing.waterfall_title(
+        f"{name.upper()}, {framing.sample_title(str(result.labels[i]), result.target_name)}",
+        output, fmt(result.predicted[i]), fmt(result.actual[i]), result.target_name)
 
 
 EXPLAIN_LINK = ('<li><a href="explain.html">Why the best model predicts what it predicts: SHAP, '
@@ -120,10 +94,6 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
     from lstm_tune.explain.faithfulness import agreement_text
 
     framing = framing_of(result)
-    if framing.words:
-        from lstm_tune.report.explain_texts import render_text_explain_report
-
-        return render_text_explain_report(spec, result, images)
     uri = figures.data_uri
     informative = ", ".join(f"{f} at {framing.cell_name(step)} (coefficient {c:+g})"
                             for step, f, c in result.informative) or "not known here"
@@ -136,14 +106,10 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
         informative_text=informative, version=__version__,
         agreement_text=agreement_text(noun),
         json_name=json_path.name, word=noun, cells=framing.cells, read_note=framing.read_note,
-        value_texts=value_texts(result, noun),
-        faithfulness_terms=faithfulness_terms(noun, informative, False),
+        value_texts=value_texts(result, cell_values(noun)),
+        faithfulness_terms=faithfulness_terms(noun, informative),
         chosen_how=framing.chosen_how,
-        picks_how="For each class, a sequence the model gets right and one it gets wrong, "
-        "where there is one." if framing.labelled
-        else "The windows with the largest errors and typical ones (median error)"
-        + (", errors over each series' scale (MASE's), as the series differ in units."
-           if result.scaled_errors is not None else "."),
+        picks_how=framing.shown_how(result.scaled_errors is not None),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         images={
             "deletion": uri(images["deletion"]),
@@ -154,3 +120,20 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
             "waterfalls": [(t, uri(v)) for t, v in images["waterfalls"]],
         })
     return write_page(spec.report_path / "explain.html", text, spec)
+
+
+# each framing's page: its figures, then the page around them
+Images = Callable[[Any], dict[str, Any]]
+Page = Callable[[StudySpec, Any, dict[str, Any]], Path]
+PAGES: dict[str, tuple[Images, Page]] = {
+    "windows": (explain_images, render_explain_report),
+    "sequences": (explain_images, render_explain_report),
+    "tokens": (text_images, render_text_explain_report),
+}
+
+
+def write_explanation(spec: StudySpec, result: Any) -> tuple[dict[str, Any], Path]:
+    """The explanation's figures and its page (explain.html), as its framing shows it."""
+    images_of, render = PAGES[framing_of(result).name]
+    images = images_of(result)
+    return images, render(spec, result, images)

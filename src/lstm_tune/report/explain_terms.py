@@ -3,50 +3,30 @@ words (windows, sequences, texts): shared by the windows' and the texts' pages."
 
 from __future__ import annotations
 
-from typing import Any
-
-from lstm_tune.data.framings import framing_of
+from typing import Any, Callable
 
 
-def value_texts(result: Any, word: str) -> dict[str, str]:
-    """What each explainer's values are, in words, for the methods table."""
-    out = {}
-    for name, a in result.attributions.items():
-        if a.kind == "weight":
-            out[name] = "unsigned weights (where the model looks), not contributions"
-        elif framing_of(result).words:
-            out[name] = ("contributions: how much the word moves the output against the word "
-                         "masked as an unknown word; base value = every word masked"
-                         + ("; intercept + contributions = LIME's local prediction"
-                            if name == "lime" else "; base value + contributions = the output"))
-        elif name == "lime":
-            out[name] = ("contributions: LIME's local slope × (input − training mean), so they "
-                         "read like SHAP's; intercept + contributions = LIME's local prediction")
-        else:
-            out[name] = ("contributions relative to the average output over a background of "
-                         f"training {word}s")
-    return out
+def value_texts(result: Any, signed: Callable[[str], str]) -> dict[str, str]:
+    """What each explainer's values are, in words, for the methods table: attention's
+    weights, else `signed(name)` (the page's words for contributions)."""
+    return {name: "unsigned weights (where the model looks), not contributions"
+            if a.kind == "weight" else signed(name) for name, a in result.attributions.items()}
 
 
-def faithfulness_terms(word: str, informative_text: str, texts: bool
-                       ) -> list[tuple[str, str]]:
-    """The faithfulness table's columns explained, for the report under it."""
-    if texts:
-        return [
-            ("Mass on informative words", "where the truth is known (the built-in reviews: "
-             f"{informative_text}), the share of all absolute attribution over the explained "
-             "texts that falls on the words that decide each text's label; 100% is perfect. "
-             "Attention counts its weights."),
-            ("Sign agreement", "the share of texts whose deciding words, summed, push the "
-             "explained class's probability the way the truth says: up when it is the text's "
-             "true class, down when not. Correlation: between that sum and the true direction "
-             "(+1 or −1). Attention weights have no sign."),
-            ("Deletion area", "the mean change of the explained probability as the explainer's "
-             "top-ranked words of each text are masked (read as unknown words), averaged over "
-             "the curve; larger means the ranking found the words the model really uses."),
-            ("Random", "the same for words masked in a random order. Ratio above 1 means the "
-             "explainer beats chance."),
-        ]
+def cell_values(word: str) -> Callable[[str], str]:
+    """What an explainer's contributions to a window's or a sequence's cells are."""
+    def signed(name: str) -> str:
+        if name == "lime":
+            return ("contributions: LIME's local slope × (input − training mean), so they "
+                    "read like SHAP's; intercept + contributions = LIME's local prediction")
+        return ("contributions relative to the average output over a background of "
+                f"training {word}s")
+    return signed
+
+
+def faithfulness_terms(word: str, informative_text: str) -> list[tuple[str, str]]:
+    """The faithfulness table's columns explained, for the report under it (cells of
+    windows or sequences; texts: explain_texts.py)."""
     return [
         ("Mass on informative cells", "where the truth is known (built-in synthetic tasks: "
          f"{informative_text}), the share of all absolute attribution over the explained "

@@ -84,10 +84,48 @@ def class_words(result: Any) -> dict[str, list[tuple[str, float, int]]]:
     return out
 
 
+def text_images(result: Any) -> dict[str, Any]:
+    """The page's only figure, the deletion curves: the words are shown highlighted, in
+    HTML (the keys are those of the cells' page, for the dashboard)."""
+    from lstm_tune.report import explain_figures as ef
+
+    return {"deletion": ef.deletion_curves({k: f.deletion
+                                            for k, f in result.faithfulness.items()},
+                                           "words masked as unknown"),
+            "globals": {}, "classes": {}, "attention": None, "samples": [], "waterfalls": []}
+
+
+def word_values(name: str) -> str:
+    """What an explainer's contributions to a text's words are."""
+    return ("contributions: how much the word moves the output against the word masked as an "
+            "unknown word; base value = every word masked"
+            + ("; intercept + contributions = LIME's local prediction" if name == "lime"
+               else "; base value + contributions = the output"))
+
+
+def word_terms(informative_text: str) -> list[tuple[str, str]]:
+    """The faithfulness table's columns explained, for texts."""
+    return [
+        ("Mass on informative words", "where the truth is known (the built-in reviews: "
+         f"{informative_text}), the share of all absolute attribution over the explained "
+         "texts that falls on the words that decide each text's label; 100% is perfect. "
+         "Attention counts its weights."),
+        ("Sign agreement", "the share of texts whose deciding words, summed, push the "
+         "explained class's probability the way the truth says: up when it is the text's "
+         "true class, down when not. Correlation: between that sum and the true direction "
+         "(+1 or −1). Attention weights have no sign."),
+        ("Deletion area", "the mean change of the explained probability as the explainer's "
+         "top-ranked words of each text are masked (read as unknown words), averaged over "
+         "the curve; larger means the ranking found the words the model really uses."),
+        ("Random", "the same for words masked in a random order. Ratio above 1 means the "
+         "explainer beats chance."),
+    ]
+
+
 def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) -> Path:
     from lstm_tune.explain.faithfulness import agreement_text
     from lstm_tune.report import figures
-    from lstm_tune.report.explain_terms import faithfulness_terms, value_texts
+    from lstm_tune.report.explain_terms import value_texts
     from lstm_tune.report.pages import env, write_page
 
     informative = ("each review's sentiment adjective, and 'not' right before one"
@@ -99,8 +137,8 @@ def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, A
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
         version=__version__, agreement_text=agreement_text("text", "word"),
         json_name=json_path.name,
-        word="text", cells="words", value_texts=value_texts(result, "text"),
-        faithfulness_terms=faithfulness_terms("text", informative, True),
+        word="text", cells="words", value_texts=value_texts(result, word_values),
+        faithfulness_terms=word_terms(informative),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         texts=picked(result), class_words=class_words(result), min_count=MIN_COUNT,
         images={"deletion": figures.data_uri(images["deletion"])})
