@@ -16,7 +16,7 @@ from lstm_tune.explain.faithfulness import (
     word_signs,
 )
 from lstm_tune.explain.context import ExplainContext
-from lstm_tune.explain.run import EXPLAINERS, deciding_words
+from lstm_tune.explain.readings import EXPLAINERS, deciding_words
 
 
 _EXPLAINED: dict = {}  # (method, model's context, shape) -> (context, explanation)

@@ -136,7 +136,8 @@ def test_the_terminal_line_names_what_each_framing_explains(framing, words):
     """`lstm-tune explain` prints one line per explainer in the framing's own words."""
     from lstm_tune.explain.attribution import Attribution
     from lstm_tune.explain.faithfulness import DeletionCurve, SignCheck
-    from lstm_tune.explain.run import ExplainResult, Faithfulness
+    from lstm_tune.explain.readings import Faithfulness
+    from lstm_tune.explain.run import ExplainResult
 
     attr = Attribution(np.zeros((1, 2, 1)), np.zeros(1), np.zeros((1, 2, 1)), ("x0",),
                        ("t-1", "t"), "SHAP", "forecast")

@@ -27,8 +27,10 @@ def steps_of(weights: np.ndarray, steps: int) -> np.ndarray:
     return spread / np.maximum(spread.sum(axis=1, keepdims=True), 1e-12)
 
 
-def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = None
-                      ) -> Attribution | None:
+def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = None,
+                      over: str = "time steps", whole_step: bool = True) -> Attribution | None:
+    """The attention weights over the steps (`over`: what a step is, in words), one set
+    for all channels of a step (`whole_step`) or for the one channel of a text's words."""
     models = ctx.members or (ctx.model,)
     if not all(has_attention(m) for m in models):
         return None
@@ -37,9 +39,9 @@ def explain_attention(ctx: ExplainContext, x: np.ndarray, output: int | None = N
     return Attribution(
         values=weights[..., None].astype(np.float64), base_values=np.zeros(len(x)),
         data=ctx.unscaled(x).mean(axis=2, keepdims=True),
-        feature_names=ctx.feature_names if ctx.texts else ("all features",),
+        feature_names=("all features",) if whole_step else ctx.feature_names,
         step_names=ctx.step_names,
-        method=(METHOD.replace("time steps", "words") if ctx.texts else METHOD) + (
+        method=METHOD.replace("time steps", over) + (
             f", the mean of the ensemble's {len(models)} members' weights"
             if len(models) > 1 else ""),
         output="attention weight" + (" (one set for the whole path: the same for every "

@@ -3,92 +3,25 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import optuna
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.framings import framing_of
-from lstm_tune.data.tokens import UNKNOWN
 from lstm_tune.errors import StudyError
-from lstm_tune.explain.attention import explain_attention
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext, Output
 from lstm_tune.explain.ensemble import shared_members
-from lstm_tune.explain.faithfulness import (
-    DeletionCurve,
-    SignCheck,
-    agreement,
-    deletion_curve,
-    informative_cells,
-    informative_share,
-    informative_words,
-    masked_share,
-    sign_agreement,
-    word_signs,
-)
-from lstm_tune.explain.lime_explainer import explain_lime
-from lstm_tune.explain.shap_explainer import explain_shap, explain_shap_classes
-from lstm_tune.explain.words import (
-    explain_words_lime,
-    explain_words_shap,
-    explain_words_shap_classes,
-)
+from lstm_tune.explain.faithfulness import agreement
+from lstm_tune.explain.readings import EXPLAINERS, Faithfulness, Informative, reading
 from lstm_tune.evaluate.final import FinalModel, describe, load_member, stored_final
 from lstm_tune.model import mean_model
 from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
-
-Explainer = Callable[[ExplainContext, np.ndarray, Output], "Attribution | None"]
-
-
-@dataclass(frozen=True)
-class Method:
-    """One explainer: over cells (step x feature), and over words for texts, where a word
-    is masked in its place as an unknown word rather than replaced by background values."""
-
-    cells: Explainer
-    words: Explainer
-
-    def __call__(self, ctx: ExplainContext, x: np.ndarray, output: Output = None
-                 ) -> Attribution | None:
-        return (self.words if ctx.texts else self.cells)(ctx, x, output)
-
-
-EXPLAINERS: dict[str, Method] = {
-    "shap": Method(explain_shap, explain_words_shap),
-    "lime": Method(explain_lime, explain_words_lime),
-    "attention": Method(explain_attention, explain_attention),
-}
-
-
-@dataclass
-class Faithfulness:
-    deletion: DeletionCurve
-    informative_share: float | None  # None where the informative cells are not known
-    signs: SignCheck | None = None  # None where unknown or the values are unsigned
-    # sampled explainers (SHAP's expected gradients): the same windows explained again with
-    # another seed; per-window correlation of the two, {"mean", "min", "seeds"}
-    stability: dict[str, Any] | None = None
-
-
-def stability(first: Attribution, second: Attribution, seeds: tuple[int, int]
-              ) -> dict[str, Any]:
-    """How far a sampled explanation is the model's and not the sampler's: the Pearson
-    correlation of each window's values from two seeds, their mean and the worst."""
-    a = first.values.reshape(len(first.values), -1)
-    b = second.values.reshape(len(second.values), -1)
-    found = []
-    for row_a, row_b in zip(a, b):
-        if np.std(row_a) > 0 and np.std(row_b) > 0:
-            found.append(float(np.corrcoef(row_a, row_b)[0, 1]))
-    return {"mean": float(np.mean(found)) if found else None,
-            "min": float(np.min(found)) if found else None,
-            "seeds": list(seeds), "windows": len(found)}
-
 
 @dataclass
 class ExplainResult:
@@ -181,11 +114,11 @@ class ExplainResult:
                 "explainers": explainers}
 
 
-def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[int, str, float]],
+def explain_model(ctx: ExplainContext, x: np.ndarray, informative: Informative,
                   methods: tuple[str, ...] = tuple(EXPLAINERS), output: Output = None
                   ) -> tuple[dict[str, Attribution], dict[str, Faithfulness], dict[str, float],
                              dict[str, float]]:
-    """Run the explainers on windows x and measure each one."""
+    """Run the explainers on samples x and measure each one."""
     attributions: dict[str, Attribution] = {}
     seconds: dict[str, float] = {}
     for name in methods:
@@ -194,23 +127,7 @@ def explain_model(ctx: ExplainContext, x: np.ndarray, informative: list[tuple[in
         if attr is not None:
             attributions[name] = attr
             seconds[name] = time.perf_counter() - start
-    if ctx.texts:
-        return attributions, word_faithfulness(ctx, x, attributions, output), \
-            _agreement(attributions), seconds
-    faith: dict[str, Faithfulness] = {}
-    for name, attr in attributions.items():
-        cells = informative_cells(informative, attr.step_names, ctx.feature_names,
-                                  ctx.cell_name)
-        share = informative_share(attr, cells) if cells else None
-        faith[name] = Faithfulness(
-            deletion_curve(lambda b: ctx.output(b, output), x, attr, seed=ctx.seed),
-            share, sign_agreement(attr, x, cells))
-    if "shap" in attributions:  # expected gradients are sampled: explained again, reseeded
-        start = time.perf_counter()
-        again = explain_shap(replace(ctx, seed=ctx.seed + 1, cache={}), x, output)
-        faith["shap"].stability = stability(attributions["shap"], again,
-                                            (ctx.seed, ctx.seed + 1))
-        seconds["shap"] += time.perf_counter() - start
+    faith = reading(ctx).faithfulness(ctx, x, attributions, informative, output, seconds)
     return attributions, faith, _agreement(attributions), seconds
 
 
@@ -221,38 +138,6 @@ def _agreement(attributions: dict[str, Attribution]) -> dict[str, float]:
         for b in names[i + 1:]:
             agree[f"{a} vs {b}"] = agreement(attributions[a], attributions[b])
     return agree
-
-
-def deciding_words(ctx: ExplainContext, x: np.ndarray) -> np.ndarray | None:
-    """Where the words that decide each text's label are, if the data says (built-in
-    reviews): (texts, steps)."""
-    lexicon = ctx.data.lexicon
-    if not lexicon:
-        return None
-    tokens = [[ctx.data.vocabulary[i] for i in row if i] for row in x]
-    return informative_words(tokens, lexicon, x.shape[1])
-
-
-def word_faithfulness(ctx: ExplainContext, x: np.ndarray, attributions: dict[str, Attribution],
-                      output: Output) -> dict[str, Faithfulness]:
-    """Texts: the share of attribution on the deciding words, whether they push towards
-    each text's true class (known where `ctx.sample_idx` says which texts these are), and
-    the deletion curve of masking words."""
-    mask = deciding_words(ctx, x)
-    towards = None
-    if mask is not None and ctx.sample_idx is not None:
-        true = np.asarray([ctx.data.classes.index(c)
-                           for c in ctx.data.actual_at(ctx.sample_idx)])
-        explained = np.resize(np.asarray(output if output is not None else 0), len(x))
-        towards = np.where(true == explained, 1.0, -1.0)
-    faith = {}
-    for name, attr in attributions.items():
-        curve = deletion_curve(lambda b: ctx.output(b[..., 0], output), x[..., None], attr,
-                               seed=ctx.seed, real=x != 0, fill=UNKNOWN)
-        faith[name] = Faithfulness(
-            curve, None if mask is None else masked_share(attr, mask),
-            None if towards is None else word_signs(attr, mask, towards))
-    return faith
 
 
 def members_params(spec: StudySpec, study: optuna.Study, trials: list[int]) -> dict[str, str]:
@@ -339,7 +224,6 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                          lengths=lengths, cache={}, series=chosen.series, step=step - 1,
                          sample_idx=target_idx, members=tuple(members or ()))
     informative = list(data.informative)
-    per_class: dict[str, Attribution] = {}
     raw = ctx.raw_output(x)
     actual = data.actual_at(target_idx)
     task = get_task(data.task)
@@ -357,21 +241,16 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if members:  # every member's parameters, side by side
         params = members_params(spec, study, [m.trial for m in final.seeds[0]])
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
-    if data.classes and "shap" in methods:
-        per_class = (explain_words_shap_classes if ctx.texts else explain_shap_classes)(ctx, x)
-    texts: dict[str, Any] = {}
-    if ctx.texts:
-        true = [data.classes.index(c) for c in actual]
-        texts = {"words": data.words_at(target_idx),
-                 "true_probability": raw[np.arange(len(raw)), true].astype(float).tolist(),
-                 "informative_mask": deciding_words(ctx, x)}
+    # SHAP per class, from the values already computed (none for forecasts)
+    per_class = reading(ctx).classes(ctx, x) if "shap" in methods else {}
     return ExplainResult(
         trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors, scaled_errors=scaled,
         labels=data.labels_at(target_idx + step - 1), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
         input_names=data.channel_names, predicted=predicted.tolist(), actual=actual.tolist(),
-        target_name=data.target_name, output_scale=scale, framing=data.framing, **texts,
+        target_name=data.target_name, output_scale=scale, framing=data.framing,
+        **reading(ctx).extras(ctx, x, raw, actual),
         # an ensemble of one configuration (too few distinct trials) is its one member
         model=explained_model(final, trial.number,
                               bool(members) or (final is not None and len(final.seeds[0]) == 1)),
