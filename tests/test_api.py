@@ -64,7 +64,10 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert result.returncode == 0, result.stderr[-1500:]
     info = json.loads(result.stdout)
     assert info["evaluation"]["test"]["accuracy"] == pytest.approx(ev.test["accuracy"])
-    assert info["evaluation"]["confusion"] == ev.confusion()
+    test = ev.predictions["test"]  # row = actual class, column = predicted, counted here
+    assert info["evaluation"]["confusion"] == [
+        [sum(a == r and p == c for a, p in zip(test["actual"], test["predicted"]))
+         for c in ev.classes] for r in ev.classes]
 
 
 def test_bad_settings_in_python_name_the_field(tmp_path):

@@ -112,3 +112,24 @@ class TaskSuite:
         else:
             np.testing.assert_array_equal(output, raw.argmax(axis=1))
             np.testing.assert_array_equal(picked, raw.max(axis=1))
+
+    def test_tables_count_every_test_sample_once(self):
+        """A classifier's confusion matrix holds each test sample once, on the diagonal for
+        a perfect predictor, and its per-class figures are perfect there; a forecast has no
+        such tables (its per-series table is `by_series`)."""
+        t, data = get_task(self.task), self.data()
+        actual = [str(v) for v in np.asarray(data.actual(data.test)).tolist()]
+        tables = t.tables({"test": {"actual": actual, "predicted": actual}}, data.classes)
+        if not data.classes:
+            assert tables == {}
+            return
+        confusion = np.asarray(tables["confusion"])
+        assert confusion.shape == (len(data.classes),) * 2
+        assert confusion.sum() == len(actual) and confusion.trace() == len(actual)
+        assert [confusion[i].sum() for i in range(len(data.classes))] == \
+            [actual.count(c) for c in data.classes]
+        rows = {r["class"]: r for r in tables["per_class"]}
+        assert list(rows) == list(data.classes)
+        for c, row in rows.items():
+            assert row["test"] == actual.count(c)
+            assert row["recall"] == 1.0 or not row["test"], row

@@ -71,14 +71,10 @@ class Evaluation:
         out.pop("predictions")
         out["verdict"] = verdict(spec, self)
         out["validation_drop"] = validation_drop(spec, self)
-        if self.classes:
-            out["confusion"] = self.confusion()
+        # a classifier's confusion matrix (its per-class figures are the report's)
+        tables = get_task(spec.task).tables(self.predictions, self.classes)
+        out.update({k: v for k, v in tables.items() if k == "confusion"})
         return out
-
-    def confusion(self) -> list[list[int]]:
-        """Test counts: row = actual class, column = predicted class (order of `classes`)."""
-        test = self.predictions["test"]
-        return metrics.confusion(test["actual"], test["predicted"], tuple(self.classes))
 
     def outcomes(self, spec: StudySpec) -> dict[str, str]:
         """Per baseline: beats, ties or loses, by the significance test at 5% (an

@@ -13,7 +13,6 @@ import optuna
 from optuna.trial import TrialState
 
 from lstm_tune import __version__
-from lstm_tune import metrics
 from lstm_tune.data.framing import Loaded
 from lstm_tune.data.load import Table
 from lstm_tune.data.sequences import Sequences
@@ -79,7 +78,8 @@ def check_report_dir(spec: StudySpec) -> None:
                          "report_dir in the study file") from None
 
 
-def text_description(loaded: Texts, params: dict[str, Any]) -> dict[str, Any]:
+def text_description(spec: StudySpec, loaded: Texts, params: dict[str, Any]
+                     ) -> dict[str, Any]:
     """Texts: their words, the best model's vocabulary and length, and how many it cut."""
     tokens = [words(t) for t in loaded.texts]
     counts = np.array([len(t) for t in tokens])
@@ -106,24 +106,25 @@ def text_description(loaded: Texts, params: dict[str, Any]) -> dict[str, Any]:
             "channels": ["word"], "y_label": loaded.target_name, "source": loaded.source}
 
 
-def data_description(spec: StudySpec, loaded: Loaded,
-                     params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the report says of the data: its inputs, its target, and how they are framed
-    (texts: by the best model's `params`)."""
-    if isinstance(loaded, Texts):
-        return text_description(loaded, params or {})
-    if isinstance(loaded, Sequences):
-        lengths = loaded.lengths
-        span = (f"{lengths.min()}" if lengths.min() == lengths.max()
-                else f"{lengths.min()}-{lengths.max()} (padded at the end and masked)")
-        split = ("the published test part" if loaded.has_published_split
-                 else "a stratified held-out part")
-        return {"inputs": f"{len(loaded)} sequences of {span} steps x "
-                          f"{len(loaded.channel_names)} channel(s): "
-                          + ", ".join(loaded.channel_names),
-                "target": f"one class per sequence ({loaded.target_name}); test on {split}",
-                "channels": list(loaded.channel_names), "y_label": loaded.target_name,
-                "source": loaded.source}
+def sequence_description(spec: StudySpec, loaded: Sequences, params: dict[str, Any]
+                         ) -> dict[str, Any]:
+    """Independent sequences: their lengths and channels, one class each."""
+    lengths = loaded.lengths
+    span = (f"{lengths.min()}" if lengths.min() == lengths.max()
+            else f"{lengths.min()}-{lengths.max()} (padded at the end and masked)")
+    split = ("the published test part" if loaded.has_published_split
+             else "a stratified held-out part")
+    return {"inputs": f"{len(loaded)} sequences of {span} steps x "
+                      f"{len(loaded.channel_names)} channel(s): "
+                      + ", ".join(loaded.channel_names),
+            "target": f"one class per sequence ({loaded.target_name}); test on {split}",
+            "channels": list(loaded.channel_names), "y_label": loaded.target_name,
+            "source": loaded.source}
+
+
+def window_description(spec: StudySpec, loaded: Table, params: dict[str, Any]
+                       ) -> dict[str, Any]:
+    """Windows of a series (or of each series of a panel): the channels and the target."""
     channels = ([loaded.target_name] if spec.uses_target_as_input else []) + list(
         loaded.feature_names)
     each = (f", cut from each of {len(loaded.parts)} series (each scaled on its own "
@@ -135,6 +136,17 @@ def data_description(spec: StudySpec, loaded: Loaded,
             "target": target,
             "channels": channels, "source": loaded.source,
             "y_label": loaded.target_name + (f" ({loaded.units})" if loaded.units else "")}
+
+
+DESCRIPTIONS = {"windows": window_description, "sequences": sequence_description,
+                "tokens": text_description}
+
+
+def data_description(spec: StudySpec, loaded: Loaded,
+                     params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the report says of the data: its inputs, its target, and how they are framed
+    (texts: by the best model's `params`), as its framing describes it."""
+    return DESCRIPTIONS[spec.data.framing](spec, loaded, params or {})
 
 
 def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
@@ -151,6 +163,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     preds = figures.first_step(evaluation.predictions) if table else evaluation.predictions
     target = np.asarray(table.target, dtype=float) if table else np.zeros(0)
     test_metric = spec.test_metric
+    tables = get_task(spec.task).tables(evaluation.predictions, evaluation.classes)
     images = {
         "history": figures.history(trials, spec.metric_name, minimize),
         "predictions": figures.predictions(table.times, target, preds, y_label)
@@ -167,8 +180,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "by_step": figures.error_by_step(evaluation.by_step, test_metric)
         if evaluation.by_step else None,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
-        "confusion": figures.confusion(evaluation.confusion(), evaluation.classes)
-        if evaluation.classes else None,
+        "confusion": figures.confusion(tables["confusion"], evaluation.classes)
+        if "confusion" in tables else None,
         "reliability": figures.reliability(evaluation.reliability["bins"],
                                            evaluation.reliability["ece"])
         if evaluation.reliability else None,
@@ -234,11 +247,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "explained": (spec.report_path / "explain.html").is_file(),
         "explain_link": EXPLAIN_LINK,
         "channels": described["channels"],
-        "confusion": evaluation.confusion() if evaluation.classes else None,
-        "per_class": metrics.per_class(
-            evaluation.predictions["test"]["actual"], evaluation.predictions["test"]["predicted"],
-            tuple(evaluation.classes), evaluation.predictions.get("train", {}).get("actual"))
-        if evaluation.classes else None,
+        "confusion": tables.get("confusion"),
+        "per_class": tables.get("per_class"),
         "series_rows": series_rows(evaluation, test_metric),
         "series_images": series_images(spec, evaluation, table, y_label)
         if table is not None and table.panel else [],

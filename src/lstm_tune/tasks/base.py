@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -93,6 +93,10 @@ class Task(Protocol):
 
     def output_scale(self, data: Any, output: Any, step: int) -> str:
         """What the explained output is and in what scale, in a sentence (the page)."""
+
+    def tables(self, predictions: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:
+        """The task's own tables of the test predictions, for the report (classes: the
+        confusion matrix and the per-class figures; forecasts: none)."""
 
     def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray | None]:

@@ -4,7 +4,7 @@ majority class and 1-nearest-neighbour as baselines."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -135,6 +135,14 @@ class Classify:
         return f"probability of class {data.classes[int(output or 0)]!r}"
 
     output_scale = output_name
+
+    def tables(self, predictions: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:
+        """The test confusion matrix (row = actual, column = predicted, in `classes`' order)
+        and each class's precision, recall and F1 (with its share of the training part)."""
+        test = predictions["test"]
+        return {"confusion": metrics.confusion(test["actual"], test["predicted"], tuple(classes)),
+                "per_class": metrics.per_class(test["actual"], test["predicted"], tuple(classes),
+                                               predictions.get("train", {}).get("actual"))}
 
     def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
                       ) -> tuple[np.ndarray, None]:

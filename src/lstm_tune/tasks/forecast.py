@@ -6,7 +6,7 @@ baselines forecasting the same steps from the same origins."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -153,6 +153,9 @@ class Forecast:
         each = " of each series" if data.table.panel else ""
         return (f"the model's output{ahead}: the {label + ' of ' if label else ''}"
                 f"{data.target_name}, standardised on the training part{each}")
+
+    def tables(self, predictions: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:
+        return {}  # its per-series table is `by_series`
 
     def sample_errors(self, data: Any, split: Any, predicted: np.ndarray, actual: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray | None]:
