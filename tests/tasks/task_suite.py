@@ -133,3 +133,17 @@ class TaskSuite:
         for c, row in rows.items():
             assert row["test"] == actual.count(c)
             assert row["recall"] == 1.0 or not row["test"], row
+
+    def test_readable_gives_what_the_evaluation_scores(self):
+        """A predictor's outputs read as people read them: one prediction per sample in the
+        shape of the actual values (classes: the most probable, with the probabilities)."""
+        t, data = get_task(self.task), self.data()
+        outputs = np.random.default_rng(1).random((len(data.test), t.outputs(data)))
+        predicted, proba = t.readable(outputs, data.classes, data.horizon)
+        assert np.shape(predicted) == np.shape(data.actual(data.test))
+        assert t.scores(data, data.test, predicted, proba)
+        if data.classes:
+            assert proba is outputs
+            assert list(predicted) == [data.classes[i] for i in outputs.argmax(axis=1)]
+        else:
+            assert proba is None

@@ -80,8 +80,18 @@ def split_outputs(predictor: Predictor, data: AnyDataset, split: Any
     sample is predicted; an ensemble whose members need different amounts of history (or a
     combination whose statistical model starts later) predicts the training samples all of
     them can."""
-    if data.framing != "windows":
-        return np.arange(len(split)), predictor.proba(data.raw_samples(split.target_idx))
+    return _SPLIT_OUTPUTS[data.framing](predictor, data, split)
+
+
+def _sample_outputs(predictor: Predictor, data: AnyDataset, split: Any
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences or texts: every sample, read from its raw values."""
+    return np.arange(len(split)), predictor.proba(data.raw_samples(split.target_idx))
+
+
+def _window_outputs(predictor: Predictor, data: AnyDataset, split: Any
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Windows: from each sample's origin in its series' history."""
     names = tuple(data.series_names)
     origins = origins_of(data.table, names, data, split)
     rows = np.array([i for i, (_, p) in enumerate(origins) if p >= predictor.min_history - 1],
@@ -138,14 +148,23 @@ class PredictorBuilder:
         first = self.builder.data(self.members[0].trial, self.members[0].fold)
         loaded = self.builder.datasets.loaded
         predictor = Predictor(self.spec.task, members, info=self.info(refit_all))
-        if first.framing != "windows":
-            choice = self.choice()
-            if choice is not None:  # fitted as the baselines are, or on everything
-                parts = [first.train, first.val, *([first.test] if refit_all else [])]
-                linear = fit_on(first, parts)
-                if linear is not None:
-                    predictor.combination = ClassCombination(choice.weight, linear)
-            return predictor
+        return _BUILDS[first.framing](self, predictor, first, loaded, refit_all)
+
+    def _for_samples(self, predictor: Predictor, first: AnyDataset, loaded: Any,
+                     refit_all: bool) -> Predictor:
+        """Sequences or texts: the members, and a combination's linear classifier."""
+        choice = self.choice()
+        if choice is not None:  # fitted as the baselines are, or on everything
+            parts = [first.train, first.val, *([first.test] if refit_all else [])]
+            linear = fit_on(first, parts)
+            if linear is not None:
+                predictor.combination = ClassCombination(choice.weight, linear)
+        return predictor
+
+    def _for_series(self, predictor: Predictor, first: AnyDataset, loaded: Table,
+                    refit_all: bool) -> Predictor:
+        """Windows: the members with each series' history and clock, a combination's
+        statistical model, and a forecast's calibration."""
         names = tuple(first.series_names)
         predictor.clock = Clock.infer(histories(loaded, names[:1])[0].times)
         choice = self.choice()
@@ -306,6 +325,13 @@ class PredictorBuilder:
                     out[h - horizon - 1].append(abs(actual - float(paths[i, h - 1]))
                                                 / scales[names[s]])
         return out
+
+
+# what differs by the framing: how a split's samples are read, and what the predictor keeps
+_SPLIT_OUTPUTS = {"windows": _window_outputs, "sequences": _sample_outputs,
+                  "tokens": _sample_outputs}
+_BUILDS = {"windows": PredictorBuilder._for_series, "sequences": PredictorBuilder._for_samples,
+           "tokens": PredictorBuilder._for_samples}
 
 
 def _key(spec: StudySpec, final: FinalModel, refit_all: bool) -> dict[str, Any]:

@@ -134,8 +134,12 @@ def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
 
 def read_samples(predictor: "Predictor", data: Any) -> tuple[list[str], list[Any]]:
     """Ids and values of the sequences or texts to classify."""
-    if predictor.framing == "tokens":
-        return _texts(predictor, data)
+    return _SAMPLE_READERS[predictor.framing](predictor, data)
+
+
+def _checked_sequences(predictor: "Predictor", data: Any
+                       ) -> tuple[list[str], list[np.ndarray]]:
+    """Sequences with the channels (and length) the model reads."""
     ids, values, where = _sequences(predictor, data)
     try:
         predictor.encoder.check(values)
@@ -233,3 +237,6 @@ def _texts(predictor: "Predictor", data: Any) -> tuple[list[str], list[str]]:
     if not texts:
         raise StudyError(PYTHON_INPUT, None, "no texts", "pass at least one text")
     return [str(i) for i in range(len(texts))], texts
+
+
+_SAMPLE_READERS = {"sequences": _checked_sequences, "tokens": _texts}

@@ -19,9 +19,10 @@ import pandas as pd
 
 from lstm_tune.data.encoders import Encoder
 from lstm_tune.errors import StudyError
-from lstm_tune.predictor.combination import AnyCombination, ClassCombination, Combination
+from lstm_tune.predictor.combination import AnyCombination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import LEVELS, Calibration
+from lstm_tune.tasks import get_task
 
 Origin = tuple[int, int]  # (which history, the position of the window's last step)
 
@@ -113,8 +114,8 @@ class Predictor:
         filter starts)."""
         outputs = [self._member_outputs(m, histories, origins) for m in self.members]
         mean = np.mean(outputs, axis=0)
-        c = self.combination
-        if not isinstance(c, Combination) or not combine:
+        c = self.combination  # windows are combined with a statistical model (Combination)
+        if c is None or not combine:
             return mean
         stat = c.paths(histories, origins, self.encoder.steps_ahead, mean.shape[1])
         return c.weight * mean + (1.0 - c.weight) * stat
@@ -147,10 +148,8 @@ class Predictor:
     def readable(self, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """Outputs as people read them: forecasts ((n,) for one step, (n, horizon) for a
         path) with no probabilities, or classes with their probabilities."""
-        outputs = np.asarray(outputs, dtype=float)
-        if self.classes:
-            return np.asarray(self.classes)[outputs.argmax(axis=1)], outputs
-        return (outputs[:, 0] if self.horizon == 1 else outputs), None
+        return get_task(self.task).readable(np.asarray(outputs, dtype=float), self.classes,
+                                            self.horizon)
 
     def proba(self, inputs: Sequence[Any], combine: bool = True) -> np.ndarray:
         """Class probabilities of sequences or texts (already read): the members' mean,
@@ -160,7 +159,7 @@ class Predictor:
             x = m.encoder.encode(list(inputs))
             outputs.append(run_model(m.model, x).astype(float))
         mean = np.mean(outputs, axis=0)
-        if isinstance(self.combination, ClassCombination) and combine:
+        if self.combination is not None and combine:  # samples: a linear classifier
             return self.combination.proba(list(inputs), mean)
         return mean
 
@@ -172,7 +171,7 @@ class Predictor:
         (re-filtering every fed-back history took minutes on a long seasonal series); the
         LSTM's blocks read the combined forecasts fed back."""
         current = [histories[h].upto(p) for h, p in origins]
-        mix = self.combination if isinstance(self.combination, Combination) else None
+        mix = self.combination  # a forecast's: a statistical model (Combination)
         # one filter per series, over its true history, for every origin at once
         stat = None if mix is None else mix.paths(histories, origins, self.encoder.steps_ahead,
                                                   steps)
@@ -206,11 +205,22 @@ class Predictor:
         step with enough history before it). Classes: `data` holds sequences (arrays, a
         long CSV or .ts file) or texts (strings, or a CSV of them); one row per input with
         its class and each class's probability."""
-        from lstm_tune.predictor.inputs import read_history, read_samples
+        return _PREDICTS[self.framing](self, data, steps, levels, origins)
 
-        if self.framing == "windows":
-            histories = read_history(self, data)
-            return self._series_table(histories, steps, levels, origins)
+    def _predict_series(self, data: Any, steps: int | None, levels: Sequence[float],
+                        origins: Sequence[str] | str | None) -> pd.DataFrame:
+        """Windows: from each series' history, a forecast (with intervals) or a class."""
+        from lstm_tune.predictor.inputs import origin_positions, read_history
+
+        histories = read_history(self, data)
+        chosen = origin_positions(self, histories, origins)
+        return _SERIES_TABLES[self.task](self, histories, chosen, steps, levels, origins)
+
+    def _predict_samples(self, data: Any, steps: int | None, levels: Sequence[float],
+                         origins: Sequence[str] | str | None) -> pd.DataFrame:
+        """Sequences or texts: each one's class and every class's probability."""
+        from lstm_tune.predictor.inputs import read_samples
+
         if steps is not None or origins is not None:
             raise StudyError("predict", "steps" if steps is not None else "origins",
                              "only forecasts have steps and origins", "leave them out")
@@ -220,17 +230,20 @@ class Predictor:
         ids, values = read_samples(self, data)
         return self._class_table(ids, self.proba(values))
 
-    def _series_table(self, histories: list[SeriesHistory], steps: int | None,
-                      levels: Sequence[float], origins: Sequence[str] | str | None
-                      ) -> pd.DataFrame:
-        from lstm_tune.predictor.inputs import origin_positions
+    def _window_classes(self, histories: list[SeriesHistory], chosen: list[Origin],
+                        steps: int | None, levels: Sequence[float],
+                        origins: Sequence[str] | str | None) -> pd.DataFrame:
+        """Classified windows: the class of the window ending at each origin."""
+        proba = self.outputs_at(histories, chosen)
+        rows = {"series": [histories[h].name for h, _ in chosen]} if self.panel else {}
+        rows["time"] = [histories[h].times[p] for h, p in chosen]
+        return self._class_table(None, proba, rows)
 
-        chosen = origin_positions(self, histories, origins)
-        if self.task != "forecast":
-            proba = self.outputs_at(histories, chosen)
-            rows = {"series": [histories[h].name for h, _ in chosen]} if self.panel else {}
-            rows["time"] = [histories[h].times[p] for h, p in chosen]
-            return self._class_table(None, proba, rows)
+    def _forecasts(self, histories: list[SeriesHistory], chosen: list[Origin],
+                   steps: int | None, levels: Sequence[float],
+                   origins: Sequence[str] | str | None) -> pd.DataFrame:
+        """Forecasts from each origin, `steps` ahead (recursively past the horizon), with
+        intervals at `levels`."""
         steps = self.horizon if steps is None else int(steps)
         if steps < 1:
             raise StudyError("predict", "steps", f"{steps} steps", "ask for 1 or more steps")
@@ -320,3 +333,9 @@ class Predictor:
         from lstm_tune.predictor.bundle import save_predictor
 
         return save_predictor(self, path)
+
+
+# what `predict` does, by the framing (what the input is) and, for windows, by the task
+_PREDICTS = {"windows": Predictor._predict_series, "sequences": Predictor._predict_samples,
+             "tokens": Predictor._predict_samples}
+_SERIES_TABLES = {"forecast": Predictor._forecasts, "classify": Predictor._window_classes}

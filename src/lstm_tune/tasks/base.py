@@ -46,6 +46,11 @@ class Task(Protocol):
                series: np.ndarray | None = None) -> np.ndarray:
         """Model outputs -> predictions people read (data units, or class labels)."""
 
+    def readable(self, outputs: np.ndarray, classes: Sequence[str], horizon: int
+                 ) -> tuple[np.ndarray, np.ndarray | None]:
+        """A predictor's outputs (forecasts already in the data's units, or class
+        probabilities) as people read them, with the probabilities (None for forecasts)."""
+
     def validation_value(self, data: Any, raw: np.ndarray) -> float:
         """The search's objective on the validation split, from the model's raw outputs."""
 

@@ -67,6 +67,11 @@ class Classify:
                series: np.ndarray | None = None) -> np.ndarray:
         return np.asarray(data.classes)[np.asarray(raw).argmax(axis=-1)]
 
+    def readable(self, outputs: np.ndarray, classes: Sequence[str], horizon: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """The most probable class of each sample, and the probabilities."""
+        return np.asarray(classes)[outputs.argmax(axis=1)], outputs
+
     # small validation sets tie on accuracy (10 sequences: steps of 0.1): among epochs of
     # equal validation accuracy the one with the lower validation cross-entropy is kept
     tie_breaker = "val_loss"

@@ -99,6 +99,11 @@ class Forecast:
                                self.per_series(data, split, predicted, step).values()]))
                 for step in range(data.horizon)]
 
+    def readable(self, outputs: np.ndarray, classes: Sequence[str], horizon: int
+                 ) -> tuple[np.ndarray, None]:
+        """(n,) forecasts for one step, (n, horizon) for a path; no probabilities."""
+        return (outputs[:, 0] if horizon == 1 else outputs), None
+
     def validation_value(self, data: Any, raw: np.ndarray) -> float:
         val = data.val
         with np.errstate(all="ignore"):
