@@ -124,3 +124,16 @@ def test_a_split_column_is_a_published_split(tmp_path):
     data = make_sequence_dataset(settings, seqs)
     assert sorted(seqs.ids[i] for i in data.test.target_idx) == ["s0", "s1", "s2", "s3"]
     assert data.split_plan.published
+
+
+def test_independent_sequences_are_explained_in_class_turns_and_have_no_origin(tmp_path):
+    from lstm_tune.data.framings import NoOrigin, framing_of
+
+    settings = long_csv(tmp_path)
+    data = make_sequence_dataset(settings, load_sequences(settings))
+    framing = framing_of(data)
+    chosen = framing.explained(data, 4)
+    labels = data.actual(chosen)
+    assert len(chosen) == min(4, len(data.test)) and len(set(labels[:2])) == min(2, len(labels))
+    with pytest.raises(NoOrigin, match="independent sequences have no origin"):
+        framing.explained(data, 4, origin="3")

@@ -147,3 +147,15 @@ class TaskSuite:
             assert list(predicted) == [data.classes[i] for i in outputs.argmax(axis=1)]
         else:
             assert proba is None
+
+    def test_a_class_to_explain_is_one_of_the_datas(self):
+        """`explain --class`: nothing asked is fine; a class the data has is fine for a
+        classifier; anything else is a problem that names the classes there are."""
+        t, data = get_task(self.task), self.data()
+        assert t.class_problem(data, None) is None
+        problem = t.class_problem(data, "no such class")
+        assert "'no such class'" in problem
+        for c in data.classes:
+            assert t.class_problem(data, c) is None and c in problem
+        if not data.classes:
+            assert "forecast" in problem

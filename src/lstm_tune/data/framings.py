@@ -42,6 +42,10 @@ def sequence_step_names(steps: int) -> tuple[str, ...]:
     return tuple(position_name(i + 1) for i in range(steps))
 
 
+class NoOrigin(ValueError):
+    """Samples were asked for by an origin in time, and the framing's samples have none."""
+
+
 @dataclass(frozen=True)
 class Framing:
     """Windows of one series (or of each series of a panel): the base behaviour."""
@@ -145,7 +149,10 @@ class SampleFraming(Framing):
 
     def explained(self, data: Any, count: int, series: str | None = None,
                   origin: str | None = None) -> Any:
-        """The first `count` test samples, every class in turn, so each class has examples."""
+        """The first `count` test samples, every class in turn, so each class has examples
+        (independent samples have no `origin` in time: NoOrigin)."""
+        if origin is not None:
+            raise NoOrigin(f"independent {self.noun}s have no origin")
         test = data.test
         labels = data.actual(test)
         by_class = [list(np.flatnonzero(labels == c)) for c in data.classes]

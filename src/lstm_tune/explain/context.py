@@ -45,11 +45,6 @@ class ExplainContext:
         return self.data.task
 
     @property
-    def classifies(self) -> bool:
-        """The model outputs class probabilities (one output per class)."""
-        return bool(self.data.classes)
-
-    @property
     def feature_names(self) -> tuple[str, ...]:
         """Channel names as the model reads them: a transformed target says how."""
         names = list(self.data.channel_names)

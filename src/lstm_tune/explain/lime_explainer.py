@@ -16,6 +16,8 @@ under `local_exp[1]` (what `as_list()` reads); reading key 0 inverts every sign.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from lstm_tune.explain.attribution import Attribution
@@ -26,30 +28,62 @@ METHOD = ("LIME RecurrentTabularExplainer (discretize_continuous=False; shown as
 REGRESSION_KEY = 1  # where LIME keeps the true (not negated) weights of a regression
 
 
+class Classes:
+    """A classifier: LIME's classification mode on the class probabilities, each sample's
+    explained class its key."""
+
+    mode = "classification"
+
+    def keys(self, output: Output, n: int) -> np.ndarray:
+        return np.resize(np.asarray(output if output is not None else 0), n)
+
+    def predict(self, ctx: ExplainContext, length: np.ndarray | None
+                ) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda batch: ctx.raw_output(batch, length)
+
+    def labels(self, key: int) -> tuple[int, ...]:
+        return (key,)
+
+
+class Values:
+    """A forecast: LIME's regression mode on the explained output, read at the key where
+    LIME keeps the true weights."""
+
+    mode = "regression"
+
+    def keys(self, output: Output, n: int) -> np.ndarray:
+        return np.full(n, REGRESSION_KEY)
+
+    def predict(self, ctx: ExplainContext, length: np.ndarray | None
+                ) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda batch: ctx.output(batch)
+
+    def labels(self, key: int) -> tuple[int, ...]:
+        return (0,)
+
+
+MODES = {"classify": Classes(), "forecast": Values()}
+
+
 def explain_lime(ctx: ExplainContext, x: np.ndarray, output: Output = None) -> Attribution:
     from lime.lime_tabular import RecurrentTabularExplainer
 
     n, steps, features = x.shape
-    classify = ctx.classifies
+    reads = MODES[ctx.task]
     explainer = RecurrentTabularExplainer(
-        ctx.train_x, mode="classification" if classify else "regression",
+        ctx.train_x, mode=reads.mode,
         feature_names=list(ctx.feature_names), discretize_continuous=False,
         random_state=ctx.seed,
     )
-    keys = (np.resize(np.asarray(output if output is not None else 0), n) if classify
-            else np.full(n, REGRESSION_KEY))
+    keys = reads.keys(output, n)
 
     values = np.zeros((n, steps, features))
     intercepts = np.zeros(n)
     for i in range(n):
         key = int(keys[i])
         length = None if ctx.lengths is None else ctx.lengths[i: i + 1]
-
-        def predict(batch: np.ndarray) -> np.ndarray:
-            return ctx.raw_output(batch, length) if classify else ctx.output(batch)
-
         exp = explainer.explain_instance(
-            x[i], predict, labels=(key,) if classify else (0,),
+            x[i], reads.predict(ctx, length), labels=reads.labels(key),
             num_features=steps * features, num_samples=ctx.lime_samples,
         )
         # RecurrentTabularExplainer flattens feature-major: j = feature * steps + step

@@ -10,7 +10,7 @@ import numpy as np
 import optuna
 
 from lstm_tune.data.framing import frame, load_data
-from lstm_tune.data.framings import framing_of
+from lstm_tune.data.framings import NoOrigin, framing_of
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext, Output
@@ -190,10 +190,10 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     params = trial_params(spec, trial)
     loaded = load_data(spec.data_settings)
     data = frame(spec.data_settings, loaded, params, member.fold if member is not None else 0)
-    if class_name is not None and class_name not in data.classes:
-        raise StudyError(spec.source, "--class", f"no class {class_name!r} (classes: "
-                         f"{', '.join(data.classes) or 'none: this is a forecast'})",
-                         "give one of the listed classes")
+    task = get_task(data.task)
+    problem = task.class_problem(data, class_name)
+    if problem:
+        raise StudyError(spec.source, "--class", problem, "give one of the listed classes")
     horizon = getattr(data, "horizon", 1)
     if not 1 <= step <= horizon:
         raise StudyError(spec.source, "--step", f"the model forecasts {horizon} step(s) ahead, "
@@ -204,10 +204,10 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--series", f"no series {series!r} in the study "
                          f"({shown or 'it has one series'})", "give one of its series")
     framing = framing_of(data)
-    if origin is not None and framing.labelled:
-        raise StudyError(spec.source, "--origin", f"independent {framing.noun}s have no "
-                         "origin", "remove --origin")
-    chosen = framing.explained(data, samples, series, origin)
+    try:
+        chosen = framing.explained(data, samples, series, origin)
+    except NoOrigin as exc:
+        raise StudyError(spec.source, "--origin", str(exc), "remove --origin") from None
     if origin is not None and not len(chosen):
         where = f" in series {series!r}" if series is not None else ""
         raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
@@ -226,7 +226,6 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     informative = list(data.informative)
     raw = ctx.raw_output(x)
     actual = data.actual_at(target_idx)
-    task = get_task(data.task)
     predicted = task.decode(data, raw, chosen.ref, chosen.series)
     if horizon > 1:  # the explained step of each path
         actual, predicted = actual[:, step - 1], predicted[:, step - 1]

@@ -85,6 +85,10 @@ class Task(Protocol):
 
     # --- what an explanation explains (explain/) --------------------------------------
 
+    def class_problem(self, data: Any, class_name: str | None) -> str | None:
+        """What is wrong with explaining `class_name` (None: the default output), if
+        anything: a class the data does not have, or any class of a forecast."""
+
     def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
                          ) -> Any:
         """The output an explanation attributes: None (a forecast: the explained step's),

@@ -120,6 +120,11 @@ class Classify:
 
         return class_baselines(data, split)
 
+    def class_problem(self, data: Any, class_name: str | None) -> str | None:
+        if class_name is None or class_name in data.classes:
+            return None
+        return f"no class {class_name!r} (classes: {', '.join(data.classes)})"
+
     def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
                          ) -> Any:
         """The class asked for; else the positive class of a binary task; else each

@@ -140,6 +140,10 @@ class Forecast:
         return forecast_comparison(data.metric, data.actual(split), predicted, baseline, times,
                                    scales, data.horizon)
 
+    def class_problem(self, data: Any, class_name: str | None) -> str | None:
+        return None if class_name is None else \
+            f"no class {class_name!r} (classes: none: this is a forecast)"
+
     def explained_output(self, data: Any, raw: np.ndarray, class_name: str | None = None
                          ) -> None:
         return None
