@@ -159,3 +159,10 @@ class TaskSuite:
             assert t.class_problem(data, c) is None and c in problem
         if not data.classes:
             assert "forecast" in problem
+
+    def test_served_names_the_models_output(self):
+        t, data = get_task(self.task), self.data()
+        words = t.served(data.classes, data.horizon)
+        assert all(c in words for c in data.classes)
+        assert ("probabilities" in words) == bool(data.classes)
+        assert (f"(batch, {data.horizon})" in words) != bool(data.classes)

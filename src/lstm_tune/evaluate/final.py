@@ -235,10 +235,9 @@ class Builder:
         if choice not in self._combinations:
             folds, members = range(self.spec.split.folds), self.members(choice)
             how = self.recipe(choice)
-            self._combinations[choice] = combine.choose(
-                [self.fold_forecasts(members, f, how) for f in folds]
-            ) if self.spec.task == "forecast" else combine.choose_classes(
-                [self.fold_proba(members, f, how) for f in folds])
+            fold_outputs, choose = _PARTNERS[self.spec.task]
+            self._combinations[choice] = choose([fold_outputs(self, members, f, how)
+                                                 for f in folds])
         return self._combinations[choice]
 
     def validation(self, choice: str, seed: int) -> float:
@@ -277,6 +276,12 @@ class Builder:
                                            study_or_trial=self.study)
             out.append(Member(n, 0 if alone else REFIT, artifact))
         return out
+
+
+# a combination's partner by the task: each validation fold's outputs (forecasts, or class
+# probabilities), and how the statistical model or linear classifier is chosen from them
+_PARTNERS = {"forecast": (Builder.fold_forecasts, combine.choose),
+             "classify": (Builder.fold_proba, combine.choose_classes)}
 
 
 def build_final(spec: StudySpec, study: optuna.Study, builder: Builder | None = None

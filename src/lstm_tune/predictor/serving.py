@@ -28,6 +28,7 @@ import numpy as np
 
 from lstm_tune.data.encoders import NUDGE, SequenceEncoder, SeriesEncoder, TextEncoder
 from lstm_tune.predictor.predictor import Member, Predictor
+from lstm_tune.tasks import get_task
 
 ENDPOINT = "serve"
 
@@ -199,9 +200,7 @@ SERVINGS: dict[str, Serving] = {"windows": Serving(), "sequences": SequenceServi
 def signature(predictor: Predictor) -> dict[str, Any]:
     """The serving endpoint's inputs and output, in words (for the manifest)."""
     serving = SERVINGS[predictor.framing]
-    output = ("class probabilities, columns " + ", ".join(predictor.classes)
-              if predictor.classes else
-              f"forecasts (batch, {predictor.horizon}) in the data's units")
+    output = get_task(predictor.task).served(predictor.classes, predictor.horizon)
     outside = serving.outside
     c = predictor.combination
     if c is not None:

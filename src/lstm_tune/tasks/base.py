@@ -85,6 +85,9 @@ class Task(Protocol):
 
     # --- what an explanation explains (explain/) --------------------------------------
 
+    def served(self, classes: Sequence[str], horizon: int) -> str:
+        """What a model's raw output is, in words (the export's manifest)."""
+
     def class_problem(self, data: Any, class_name: str | None) -> str | None:
         """What is wrong with explaining `class_name` (None: the default output), if
         anything: a class the data does not have, or any class of a forecast."""

@@ -120,6 +120,9 @@ class Classify:
 
         return class_baselines(data, split)
 
+    def served(self, classes: Sequence[str], horizon: int) -> str:
+        return "class probabilities, columns " + ", ".join(classes)
+
     def class_problem(self, data: Any, class_name: str | None) -> str | None:
         if class_name is None or class_name in data.classes:
             return None

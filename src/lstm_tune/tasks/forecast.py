@@ -140,6 +140,9 @@ class Forecast:
         return forecast_comparison(data.metric, data.actual(split), predicted, baseline, times,
                                    scales, data.horizon)
 
+    def served(self, classes: Sequence[str], horizon: int) -> str:
+        return f"forecasts (batch, {horizon}) in the data's units"
+
     def class_problem(self, data: Any, class_name: str | None) -> str | None:
         return None if class_name is None else \
             f"no class {class_name!r} (classes: none: this is a forecast)"
