@@ -139,11 +139,11 @@ def test_auto_pools_and_convs_fit_long_classified_sequences(write_study):
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.space import auto_pools
 
-    assert auto_pools(150, classify=True, padded=False) == (3, 6)
-    assert auto_pools(1000, classify=True, padded=False) == (20, 40)
-    assert auto_pools(64, classify=True, padded=False) == (1,)
-    assert auto_pools(500, classify=False, padded=False) == (1,)
-    assert auto_pools(500, classify=True, padded=True) == (1,)
+    assert auto_pools(150, pooled=True, padded=False) == (3, 6)
+    assert auto_pools(1000, pooled=True, padded=False) == (20, 40)
+    assert auto_pools(64, pooled=True, padded=False) == (1,)
+    assert auto_pools(500, pooled=False, padded=False) == (1,)
+    assert auto_pools(500, pooled=True, padded=True) == (1,)
     long_texts = [" ".join(["good" if i % 2 else "bad"] + ["word"] * 80) for i in range(40)]
     pd.DataFrame({"text": long_texts, "label": ["pos", "neg"] * 20}).to_csv(
         write_study({}, "x.yaml").parent / "texts.csv", index=False)

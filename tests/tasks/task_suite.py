@@ -166,3 +166,18 @@ class TaskSuite:
         assert all(c in words for c in data.classes)
         assert ("probabilities" in words) == bool(data.classes)
         assert (f"(batch, {data.horizon})" in words) != bool(data.classes)
+
+    def test_kept_forecasts_are_the_validation_forecasts_in_the_datas_units(self):
+        """What a trial keeps for the predictor's intervals: a forecaster's validation
+        forecasts, decoded as the evaluation decodes them; a classifier keeps nothing."""
+        t, data = get_task(self.task), self.data()
+        model = build_model(PARAMS, data.window, len(data.channel_names), self.task,
+                            n_outputs=t.outputs(data), masked=data.masked)
+        kept = t.kept_forecasts(data, model)
+        if data.classes:
+            assert kept is None
+            return
+        raw = np.asarray(model.predict(data.val.x, verbose=0))
+        np.testing.assert_allclose(
+            kept, t.decode(data, raw, data.val.ref, data.val.series), rtol=1e-5)
+        assert np.shape(kept) == np.shape(data.actual(data.val))

@@ -61,7 +61,8 @@ class Framing:
     signs_text: str = "signs right in {share} of windows (worst cell)"
     # how a waterfall's cell labels relate to the data (a transform shows the data beside it)
     read_note: str = ", and where that is a transform of the data, the data's own value beside it"
-    convolved: bool = False  # LSTM-FCN's convolutional branch can read it (`conv: auto`)
+    # `conv: auto`: the convolutional branches searched (LSTM-FCN's reads classified sequences)
+    convs: tuple[str, ...] = ("none",)
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         """The names of a sample's steps, oldest first; `ahead`: the target's steps after
@@ -136,7 +137,7 @@ class SampleFraming(Framing):
     chosen_how: str = "test sequences, each class in turn"
     signs_text: str = "signs right in {share} of sequences (worst cell)"
     read_note: str = ""
-    convolved: bool = True
+    convs: tuple[str, ...] = ("none", "fcn")
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         return sequence_step_names(steps)
@@ -199,7 +200,7 @@ class TextFraming(SampleFraming):
     cells: str = "words"
     words: bool = True
     signs_text: str = "deciding words push the right way in {share} of texts"
-    convolved: bool = False
+    convs: tuple[str, ...] = ("none",)
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         return word_step_names(steps)

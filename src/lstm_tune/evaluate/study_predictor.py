@@ -176,8 +176,7 @@ class PredictorBuilder:
             predictor.combination = combine.combination(choice, loaded, names, until,
                                                         self.spec.season)
         predictor.histories = histories(loaded, names, self.tail(predictor, loaded))
-        if self.spec.task == "forecast":
-            predictor.calibration = self.calibrate(loaded, names)
+        predictor.calibration = _CALIBRATIONS[self.spec.task](self, loaded, names)
         return predictor
 
     @staticmethod
@@ -332,6 +331,8 @@ _SPLIT_OUTPUTS = {"windows": _window_outputs, "sequences": _sample_outputs,
                   "tokens": _sample_outputs}
 _BUILDS = {"windows": PredictorBuilder._for_series, "sequences": PredictorBuilder._for_samples,
            "tokens": PredictorBuilder._for_samples}
+# a forecast's intervals rest on its validation errors; a classifier of windows has none
+_CALIBRATIONS = {"forecast": PredictorBuilder.calibrate, "classify": lambda *_: None}
 
 
 def _key(spec: StudySpec, final: FinalModel, refit_all: bool) -> dict[str, Any]:

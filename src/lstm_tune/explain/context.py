@@ -58,11 +58,6 @@ class ExplainContext:
         return framing_of(self.data)
 
     @property
-    def texts(self) -> bool:
-        """The inputs are token ids of texts (one id per word, 0 pads)."""
-        return self.framing.words
-
-    @property
     def step_names(self) -> tuple[str, ...]:
         return self.framing.step_names(self.data.window,
                                        getattr(self.data, "steps_ahead", 0) + self.step)
@@ -121,28 +116,34 @@ class ExplainContext:
         return x
 
     def raw_output(self, x: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
-        """The model's output for a batch of samples: one place that calls the model.
-        For padded sequences, `lengths` (default: the explained samples', tiled) keeps
-        perturbations from turning padding into data or data into padding."""
-        if self.texts:  # ids, masked words already set to the unknown id by the explainer;
-            # SHAP and LIME call the model thousands of times, and the compiled predict step
-            # is far faster than an eager call (2-3 ms against 90-110 ms for 5 texts here).
-            # A short text has few ways to mask its words (LIME's 2,000 copies of a text of
-            # 8 words hold at most 256 distinct ones), so each distinct row is read once;
-            # the step is traced again for every new batch size, so batches are padded to a
-            # power of two: a few traces instead of one per call
-            if not len(x):
-                return np.asarray(self.model.predict_on_batch(np.asarray(x, dtype=np.int32)))
-            rows, back = np.unique(np.asarray(x, dtype=np.int32), axis=0, return_inverse=True)
-            n = len(rows)
-            size = max(32, 1 << (n - 1).bit_length())
-            rows = np.concatenate([rows, np.repeat(rows[-1:], size - n, axis=0)])
-            return np.asarray(self.model.predict_on_batch(rows))[back.reshape(-1)]
+        """The model's output for a batch of samples: one place that calls the model, as
+        its framing's inputs are read (cells or word ids). For padded sequences, `lengths`
+        (default: the explained samples', tiled) keeps perturbations from turning padding
+        into data or data into padding."""
+        return _CALLS[self.framing.name](self, x, lengths)
+
+    def _cells_output(self, x: np.ndarray, lengths: np.ndarray | None) -> np.ndarray:
         x = np.asarray(x, dtype=np.float32)
         lengths = self.lengths if lengths is None else lengths
         if self.data.masked and lengths is not None and len(x) % len(lengths) == 0:
             x = self.impose_padding(x, lengths)
         return np.asarray(self.model(x, training=False))
+
+    def _words_output(self, x: np.ndarray, lengths: np.ndarray | None) -> np.ndarray:
+        """Word ids, masked words already set to the unknown id by the explainer. SHAP and
+        LIME call the model thousands of times, and the compiled predict step is far faster
+        than an eager call (2-3 ms against 90-110 ms for 5 texts here). A short text has few
+        ways to mask its words (LIME's 2,000 copies of a text of 8 words hold at most 256
+        distinct ones), so each distinct row is read once; the step is traced again for
+        every new batch size, so batches are padded to a power of two: a few traces
+        instead of one per call."""
+        if not len(x):
+            return np.asarray(self.model.predict_on_batch(np.asarray(x, dtype=np.int32)))
+        rows, back = np.unique(np.asarray(x, dtype=np.int32), axis=0, return_inverse=True)
+        n = len(rows)
+        size = max(32, 1 << (n - 1).bit_length())
+        rows = np.concatenate([rows, np.repeat(rows[-1:], size - n, axis=0)])
+        return np.asarray(self.model.predict_on_batch(rows))[back.reshape(-1)]
 
     def output(self, x: np.ndarray, output: Output = None) -> np.ndarray:
         """The explained model output for each sample (scaled forecast or the probability of
@@ -157,3 +158,8 @@ class ExplainContext:
         texts, the token ids (samples, words, 1)."""
         series = None if self.series is None else np.resize(self.series, len(x))
         return self.framing.unscaled(self.data, x, series)
+
+
+# how each framing's inputs reach the model (cells, or word ids: raw_output)
+_CALLS = {"windows": ExplainContext._cells_output, "sequences": ExplainContext._cells_output,
+          "tokens": ExplainContext._words_output}

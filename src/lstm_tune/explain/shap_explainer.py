@@ -60,7 +60,7 @@ def _compute_all_outputs(ctx: ExplainContext, x: np.ndarray
     """
     background = ctx.background()
     if ctx.data.masked and ctx.lengths is not None:
-        outputs = len(ctx.data.classes) or 1
+        outputs = int(ctx.fixed_model.output_shape[-1])  # what SHAP explains: each class
         values = np.zeros((*x.shape, outputs))
         bases = np.zeros((len(x), outputs))
         explainer = _explainer(ctx, background)

@@ -18,6 +18,7 @@ from lstm_tune.data.load import in_order, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
+from lstm_tune.tasks import get_task
 
 if TYPE_CHECKING:
     from lstm_tune.predictor.predictor import Origin, Predictor
@@ -73,15 +74,14 @@ def read_history(predictor: "Predictor", data: Any) -> list[SeriesHistory]:
     info = predictor.info
     time, series_col = info.get("time"), info.get("series_column") if predictor.panel else None
     target = e.target_name
-    needs_target = predictor.task == "forecast" and any(
-        m.encoder.target_as_input or m.encoder.tf.lag for m in predictor.members)
+    needs_target = predictor.reads_target_history
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
         + list(e.feature_names)
     _columns(df, where, required, [target])
     df, parts = in_order(df, where, time, series_col)
     parts = parts or (("", 0, len(df)),)
     known = predictor.series
-    if predictor.task == "forecast" and target in df.columns:
+    if target in df.columns and get_task(predictor.task).reads_target:  # not labels
         y = numeric_column(df, target, where, target)
     else:
         y = np.zeros(len(df))

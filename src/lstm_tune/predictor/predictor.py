@@ -96,9 +96,17 @@ class Predictor:
 
     @property
     def recursive(self) -> bool:
-        """Whether forecasts can be fed back as inputs: every member reads only the target."""
-        return self.task == "forecast" and all(
-            m.encoder.target_as_input and not m.encoder.feature_names for m in self.members)
+        """Whether forecasts can be fed back as inputs: every member reads only the target
+        (a classifier of windows reads no target: never)."""
+        return all(m.encoder.target_as_input and not m.encoder.feature_names
+                   for m in self.members)
+
+    @property
+    def reads_target_history(self) -> bool:
+        """Whether a forecast needs the target's past values: a member reads them, or its
+        transform differences them (a classifier of windows reads neither: its target is
+        a label, and classes take no transform)."""
+        return any(m.encoder.target_as_input or m.encoder.tf.lag for m in self.members)
 
     def input_schema(self) -> dict[str, Any]:
         """What `predict` reads, for the manifest and for error messages."""

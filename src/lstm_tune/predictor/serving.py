@@ -125,7 +125,7 @@ class Serving:
 
     def inputs(self, predictor: Predictor) -> dict[str, str]:
         schema = predictor.input_schema()
-        channels = ([schema["target"]] if needs_target(predictor) else []) + schema["features"]
+        channels = ([schema["target"]] if predictor.reads_target_history else []) + schema["features"]
         return {"history": f"float64 (batch, {predictor.min_history}, {len(channels)}): the "
                            f"last {predictor.min_history} steps of " + ", ".join(channels),
                 "series": "int32 (batch,): each row's series, numbered as "
@@ -135,7 +135,7 @@ class Serving:
     def endpoint(self, tf: Any, keras: Any, predictor: Predictor, archive: Any
                  ) -> tuple[Any, list[Any]]:
         steps = predictor.min_history
-        has_target = needs_target(predictor)
+        has_target = predictor.reads_target_history
         runs = [_series_member(tf, m, archive, steps) for m in predictor.members]
         channels = int(has_target) + len(predictor.encoder.feature_names)
 
@@ -212,11 +212,6 @@ def signature(predictor: Predictor) -> dict[str, Any]:
             "outside": outside + " (Predictor.predict does them)"}
 
 
-def needs_target(predictor: Predictor) -> bool:
-    return predictor.task == "forecast" and any(
-        m.encoder.target_as_input or m.encoder.tf.lag for m in predictor.members)
-
-
 def write_saved_model(predictor: Predictor, path: str | Path) -> Path:
     """Write the SavedModel (see the module's docstring) to `path`."""
     import keras
@@ -232,7 +227,7 @@ def write_saved_model(predictor: Predictor, path: str | Path) -> Path:
 
 def history_array(predictor: Predictor, histories: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """The serving inputs of forecasts from the end of each history: (history, series)."""
-    steps, has_target = predictor.min_history, needs_target(predictor)
+    steps, has_target = predictor.min_history, predictor.reads_target_history
     rows = []
     for h in histories:
         cols = ([h.target[-steps:, None]] if has_target else []) + [h.features[-steps:]]

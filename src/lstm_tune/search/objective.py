@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import keras
-import numpy as np
 import optuna
 from optuna.artifacts import upload_artifact
 from optuna_integration import TFKerasPruningCallback
@@ -78,19 +77,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-MAX_STORED_FORECASTS = 50_000  # values per fold; more is left to be recomputed if needed
-
-
-def validation_forecasts(data: Any, model: keras.Model) -> list | None:
-    """A forecaster's validation forecasts in the data's units (its kept epoch's weights),
-    as lists, unless there are too many to keep on a trial."""
-    if data.classes or len(data.val) * data.horizon > MAX_STORED_FORECASTS:
-        return None
-    raw = np.asarray(model.predict_on_batch(data.val.x))
-    task = get_task(data.task)
-    return np.asarray(task.decode(data, raw, data.val.ref, data.val.series)).tolist()
-
-
 class Objective:
     def __init__(self, spec: StudySpec, table: Table, store: Any) -> None:
         self.spec = spec
@@ -108,12 +94,11 @@ class Objective:
         first = {name: (param_values(p) or [None])[0]
                  for name, p in self.spec.space.params().items()}
         data = self.datasets.get(first)
-        classify = self.spec.task == "classify"
         return DataSize(len(data.train), int(data.window),
                         candidate_transforms(self.spec.data_settings, self.table),
-                        auto_pools(int(data.window), classify,
+                        auto_pools(int(data.window), get_task(self.spec.task).pooled,
                                    bool(getattr(data, "masked", False))),
-                        auto_convs(framing_of(data).convolved, classify))
+                        auto_convs(framing_of(data)))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()
@@ -180,7 +165,7 @@ class Objective:
                 raise ValueError(f"validation metric is {result.value} in fold {fold + 1}")
             values.append(result.value)
             kept.append(result.best_epoch)
-            forecasts = validation_forecasts(data, result.model)
+            forecasts = get_task(data.task).kept_forecasts(data, result.model)
             if forecasts is not None:  # the predictor's intervals are calibrated on them
                 stored = trial.user_attrs.get(VAL_FORECASTS_ATTR, []) if fold else []
                 trial.set_user_attr(VAL_FORECASTS_ATTR, [*stored, forecasts])

@@ -29,6 +29,7 @@ from optuna.distributions import (
     IntDistribution,
 )
 
+from lstm_tune.data.framings import Framing
 from lstm_tune.params import (
     Choice,
     FixedParam,
@@ -85,19 +86,20 @@ class DataSize:
     convs: tuple[str, ...] = ("none",)  # the convolutional branches it calls for (auto_convs)
 
 
-def auto_convs(convolved: bool, classify: bool) -> tuple[str, ...]:
-    """`conv: auto`: LSTM-FCN's branch searched for classified sequences (`convolved`: the
-    data's framing is one the branch reads, data/framings.py). Measured
-    (benchmarks/classifiers.py, 20 trials, medians of 3 seeds): GunPoint 0.953 test accuracy
-    with it searched against 0.887 without (1-NN 0.913); JapaneseVowels 0.976 against 0.959
-    (1-NN 0.959), both with 12 validation sequences (0.970 with today's default split)."""
-    return ("none", "fcn") if convolved and classify else ("none",)
+def auto_convs(framing: Framing) -> tuple[str, ...]:
+    """`conv: auto`: LSTM-FCN's branch searched for classified sequences (the framings whose
+    `convs` list it, data/framings.py). Measured (benchmarks/classifiers.py, 20 trials,
+    medians of 3 seeds): GunPoint 0.953 test accuracy with it searched against 0.887
+    without (1-NN 0.913); JapaneseVowels 0.976 against 0.959 (1-NN 0.959), both with 12
+    validation sequences (0.970 with today's default split)."""
+    return framing.convs
 
 
-def auto_pools(steps: int, classify: bool, padded: bool) -> tuple[int, ...]:
-    """The poolings `pool: auto` searches: those that bring a long classified sequence to
-    about POOL_LENGTHS steps; 1 (none) for short sequences, forecasts and padded data."""
-    if not classify or padded or steps <= POOL_ABOVE:
+def auto_pools(steps: int, pooled: bool, padded: bool) -> tuple[int, ...]:
+    """The poolings `pool: auto` searches: those that bring a long input of a task that
+    pools (`Task.pooled`: classes) to about POOL_LENGTHS steps; 1 (none) for short
+    sequences, forecasts and padded data."""
+    if not pooled or padded or steps <= POOL_ABOVE:
         return (1,)
     return tuple(sorted({max(2, math.ceil(steps / n)) for n in POOL_LENGTHS}))
 

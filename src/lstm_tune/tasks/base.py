@@ -15,6 +15,7 @@ class Task(Protocol):
     tie_breaker: str | None  # a log key that breaks ties of the metric (lower is better)
     metrics: tuple[str, ...]  # what a study may choose as its metric
     reads_target: bool  # whether the target's own history can be a model input
+    pooled: bool  # `pool: auto` may pool a long input (a class is in a sequence's shape)
     points: str  # what its samples are called in sentences: "points", "samples"
     compared: str  # what a significance test pairs: "origins" (of paths), "samples"
     predicts: str  # what `lstm-tune predict` gives, in words
@@ -84,6 +85,10 @@ class Task(Protocol):
         """Simple predictors of the same split, for the verdict."""
 
     # --- what an explanation explains (explain/) --------------------------------------
+
+    def kept_forecasts(self, data: Any, model: Any) -> list | None:
+        """What a trial keeps of its validation part for the predictor's intervals: a
+        forecaster's validation forecasts in the data's units, as lists (None: nothing)."""
 
     def served(self, classes: Sequence[str], horizon: int) -> str:
         """What a model's raw output is, in words (the export's manifest)."""

@@ -19,6 +19,7 @@ class Classify:
     direction = "maximize"
     loss = "sparse_categorical_crossentropy"
     reads_target = False  # a class column is never an input
+    pooled = True  # a long sequence's class survives pooling (search/space.py)
     points = "samples"
     compared = "samples"
     predicts = "predictions on new data"
@@ -119,6 +120,9 @@ class Classify:
         from lstm_tune.tasks.baselines import class_baselines
 
         return class_baselines(data, split)
+
+    def kept_forecasts(self, data: Any, model: Any) -> None:
+        return None  # a classifier has no intervals
 
     def served(self, classes: Sequence[str], horizon: int) -> str:
         return "class probabilities, columns " + ", ".join(classes)

@@ -14,6 +14,8 @@ from lstm_tune import metrics
 from lstm_tune.errors import problem_and_fix
 
 
+MAX_STORED_FORECASTS = 50_000  # values per fold; more is left to be recomputed if needed
+
 class Forecast:
     name = "forecast"
     metric = "rmse"  # of one series; a panel's default is "mase" (StudySpec.test_metric)
@@ -21,6 +23,7 @@ class Forecast:
     direction = "minimize"
     loss = "mse"
     reads_target = True  # the target's own history may be an input
+    pooled = False  # a forecast needs its last steps as they are
     points = "points"
     compared = "origins"  # one loss differential per origin (its path's steps averaged)
     predicts = "forecasts past the data"
@@ -139,6 +142,14 @@ class Forecast:
         scales = data.history_scales(split)[split.series_index]
         return forecast_comparison(data.metric, data.actual(split), predicted, baseline, times,
                                    scales, data.horizon)
+
+    def kept_forecasts(self, data: Any, model: Any) -> list | None:
+        """The model's validation forecasts (its kept epoch's weights), unless there are
+        too many to keep on a trial."""
+        if len(data.val) * data.horizon > MAX_STORED_FORECASTS:
+            return None
+        raw = np.asarray(model.predict_on_batch(data.val.x))
+        return np.asarray(self.decode(data, raw, data.val.ref, data.val.series)).tolist()
 
     def served(self, classes: Sequence[str], horizon: int) -> str:
         return f"forecasts (batch, {horizon}) in the data's units"
