@@ -76,3 +76,45 @@ def test_no_module_imports_itself_through_others():
 
     cycles = [" -> ".join(c) for m in sorted(graph) if (c := reaches(m))]
     assert not cycles, cycles[0]
+
+
+# what decides by *which* framing or task it is: comparing its name, checking a dataset's
+# (or a combination's) kind, or testing a flag only one framing or task has. Asking the
+# Task or Framing protocol for a behaviour or a capability (get_task(...).pooled) is not.
+NAMES = {"windows", "sequences", "tokens", "texts", "forecast", "classify"}
+KINDS = {"Texts", "Sequences", "Table", "Combination", "ClassCombination"}
+FLAGS = {"classes", "words", "labelled", "texts", "classifies"}
+MAX_BRANCHES = 7  # issue 37 asked for fewer than 8; lower it as branches move into tasks/
+
+
+def identity_branches(path: Path) -> list[int]:
+    """The lines of a file that branch on which framing or task it is."""
+    tree = ast.parse(path.read_text())
+    tested: list[ast.AST] = []  # expressions whose truth decides something
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            tested.append(node.test)
+        elif isinstance(node, ast.BoolOp):
+            tested.extend(node.values)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            tested.append(node.operand)
+    lines = {t.lineno for t in tested if isinstance(t, ast.Attribute) and t.attr in FLAGS}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) \
+                and any(isinstance(c, ast.Constant) and c.value in NAMES
+                        for c in (node.left, *node.comparators)):
+            lines.add(node.lineno)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" \
+                and {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)} & KINDS:
+            lines.add(node.lineno)
+    return sorted(lines)
+
+
+def test_framing_and_task_branches_live_in_tasks_and_data():
+    """What differs by framing or task is asked of the Task and Framing protocols (or looked
+    up in a table keyed by their names), not decided by branches spread over the stages."""
+    found = [f"{path.relative_to(PACKAGE)}:{line}"
+             for path in sorted(PACKAGE.rglob("*.py"))
+             if path.relative_to(PACKAGE).parts[0] not in ("tasks", "data")
+             for line in identity_branches(path)]
+    assert len(found) <= MAX_BRANCHES, "\n".join(found)
