@@ -19,7 +19,6 @@ from deap import base, tools
 from optuna.distributions import BaseDistribution
 
 from lstm_tune.search.population import PopulationSampler, fitness_key, seeded_random
-from lstm_tune.spec import GASpec
 
 
 class _Fitness(base.Fitness):
@@ -34,13 +33,22 @@ class _Individual(list):
 
 
 class GASampler(PopulationSampler):
+    """A genetic algorithm over the search space, its state in the study's storage. Used
+    on its own as any Optuna sampler: `optuna.create_study(sampler=GASampler(seed=0))`;
+    the defaults (the study file's `ga:` defaults) suit budgets of 20-200 trials."""
+
     slot_name = "child"
 
-    def __init__(self, settings: GASpec | None = None, seed: int = 0,
+    def __init__(self, population_size: int = 8, crossover_prob: float = 0.9,
+                 mutation_prob: float = 1.0, tournament_size: int = 3, elites: int = 2,
+                 eta: float = 10.0, seed: int = 0,
                  search_space: dict[str, BaseDistribution] | None = None) -> None:
-        settings = settings or GASpec()
-        super().__init__(settings.population_size, seed, search_space)
-        self.settings = settings
+        if not 0 <= elites < population_size:
+            raise ValueError(f"elites ({elites}) must be at least 0 and smaller than "
+                             f"population_size ({population_size})")
+        super().__init__(population_size, seed, search_space)
+        self.crossover_prob, self.mutation_prob = crossover_prob, mutation_prob
+        self.tournament_size, self.elites, self.eta = tournament_size, elites, eta
 
     def _pool(self, study: optuna.Study, generation: int, space: dict[str, BaseDistribution]
               ) -> list[_Individual]:
@@ -61,9 +69,9 @@ class GASampler(PopulationSampler):
             if len(pool) < 2:
                 return {"parents": [], "elites": [ind.number for ind in pool]}
             with seeded_random(self.seed * 7919 + generation):
-                elites = tools.selBest(pool, k=min(self.settings.elites, len(pool)))
+                elites = tools.selBest(pool, k=min(self.elites, len(pool)))
                 parents = tools.selTournament(pool, k=self.size,
-                                              tournsize=min(self.settings.tournament_size, len(pool)))
+                                              tournsize=min(self.tournament_size, len(pool)))
             return {"parents": [p.number for p in parents], "elites": [e.number for e in elites]}
 
         return self.fixed_once(study, f"plan:{generation}", choose)
@@ -80,12 +88,11 @@ class GASampler(PopulationSampler):
         pair = 2 * (slot // 2)
         a, b = parents[pair % len(parents)], parents[(pair + 1) % len(parents)]
         c1, c2 = list(self.vector_of(a, space)), list(self.vector_of(b, space))
-        s = self.settings
         with seeded_random(int(rng.integers(2**31))):
-            if random.random() < s.crossover_prob:
-                tools.cxSimulatedBinaryBounded(c1, c2, eta=s.eta, low=0.0, up=1.0)
+            if random.random() < self.crossover_prob:
+                tools.cxSimulatedBinaryBounded(c1, c2, eta=self.eta, low=0.0, up=1.0)
             child = c1 if slot % 2 == 0 else c2
-            if random.random() < s.mutation_prob:
-                tools.mutPolynomialBounded(child, eta=s.eta, low=0.0, up=1.0,
+            if random.random() < self.mutation_prob:
+                tools.mutPolynomialBounded(child, eta=self.eta, low=0.0, up=1.0,
                                            indpb=max(1.0 / len(child), 0.2))
         return np.asarray(child), {"parents": [a.number, b.number]}

@@ -18,17 +18,24 @@ import optuna
 from optuna.distributions import BaseDistribution
 
 from lstm_tune.search.population import PopulationSampler, fitness_key
-from lstm_tune.spec import PSOSpec
 
 
 class PSOSampler(PopulationSampler):
+    """A particle swarm over the search space, its state in the study's storage. Used on
+    its own as any Optuna sampler: `optuna.create_study(sampler=PSOSampler(seed=0))`; the
+    defaults are the study file's `pso:` defaults."""
+
     slot_name = "particle"
 
-    def __init__(self, settings: PSOSpec | None = None, seed: int = 0,
+    def __init__(self, swarm_size: int = 8, inertia: float = 0.7, cognitive: float = 1.5,
+                 social: float = 1.5, max_velocity: float = 0.3, seed: int = 0,
                  search_space: dict[str, BaseDistribution] | None = None) -> None:
-        settings = settings or PSOSpec()
-        super().__init__(settings.swarm_size, seed, search_space)
-        self.settings = settings
+        if not 0 < max_velocity <= 1:
+            raise ValueError(f"max_velocity ({max_velocity}) must be in (0, 1]: positions "
+                             "live in [0, 1]")
+        super().__init__(swarm_size, seed, search_space)
+        self.inertia, self.cognitive, self.social = inertia, cognitive, social
+        self.max_velocity = max_velocity
         self.VELOCITY_KEY = self.key("velocity")
 
     def _history(self, study: optuna.Study, before: int) -> list[optuna.trial.FrozenTrial]:
@@ -40,16 +47,15 @@ class PSOSampler(PopulationSampler):
     def make_vector(self, study: optuna.Study, generation: int, slot: int,
                     rng: np.random.Generator, space: dict[str, BaseDistribution]
                     ) -> tuple[np.ndarray, dict[str, Any]]:
-        s = self.settings
         d = len(space)
         if generation == 0:
-            velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
+            velocity = rng.uniform(-self.max_velocity, self.max_velocity, d)
             return self.random_vector(rng, space), {"velocity": velocity.tolist()}
         minimize = self.minimize(study)
         history = self._history(study, generation)
         mine = [t for t in history if t.system_attrs.get(self.SLOT_KEY) == slot]
         if not mine:  # this particle never finished a step: start it afresh
-            velocity = rng.uniform(-s.max_velocity, s.max_velocity, d)
+            velocity = rng.uniform(-self.max_velocity, self.max_velocity, d)
             return self.random_vector(rng, space), {"velocity": velocity.tolist()}
         last = max(mine, key=lambda t: self.generation_of(t) or 0)
         x = self.vector_of(last, space)
@@ -65,9 +71,9 @@ class PSOSampler(PopulationSampler):
         swarm = self.by_number(study, [best_number])
         g = self.vector_of(swarm[0] if swarm else personal, space)
         r1, r2 = rng.random(d), rng.random(d)
-        v = s.inertia * v + s.cognitive * r1 * (self.vector_of(personal, space) - x) \
-            + s.social * r2 * (g - x)
-        v = np.clip(v, -s.max_velocity, s.max_velocity)
+        v = self.inertia * v + self.cognitive * r1 * (self.vector_of(personal, space) - x) \
+            + self.social * r2 * (g - x)
+        v = np.clip(v, -self.max_velocity, self.max_velocity)
         x = x + v
         low, high = x < 0.0, x > 1.0
         x[low], v[low] = -x[low], -v[low]

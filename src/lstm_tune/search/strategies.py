@@ -28,13 +28,15 @@ def _ga(spec: StudySpec, seed: int, size: DataSize | None) -> optuna.samplers.Ba
     from lstm_tune.search.ga import GASampler
 
     # state lives in the storage: the study seed, not the per-worker one, keeps it reproducible
-    return GASampler(spec.ga, spec.seed, SearchSpace(spec.space, size).distributions)
+    return GASampler(**spec.ga.model_dump(), seed=spec.seed,
+                     search_space=SearchSpace(spec.space, size).distributions)
 
 
 def _pso(spec: StudySpec, seed: int, size: DataSize | None) -> optuna.samplers.BaseSampler:
     from lstm_tune.search.pso import PSOSampler
 
-    return PSOSampler(spec.pso, spec.seed, SearchSpace(spec.space, size).distributions)
+    return PSOSampler(**spec.pso.model_dump(), seed=spec.seed,
+                      search_space=SearchSpace(spec.space, size).distributions)
 
 
 STRATEGIES: dict[str, SamplerFactory] = {"tpe": _tpe, "random": _random, "ga": _ga, "pso": _pso}
