@@ -88,7 +88,9 @@ def test_three_sigkills_then_the_fourth_run_completes(tmp_path, strategy):
     assert all(done.get(n) == v for n, v in kept.items())
     trials = load(url, "k").get_trials()
     # the budget (no pruner); killed trials were failed and re-run
-    assert len(done) == 8, [(t.number, t.state.name, t.user_attrs) for t in trials]
+    if len(done) != 8:
+        pytest.fail("\n".join(f"{t.number} {t.state.name} {t.user_attrs.get('fail_reason')} "
+                              f"{sorted(t.system_attrs)}" for t in trials))
     assert not [t for t in trials if t.state == TrialState.RUNNING]
     if strategy == "ga":  # generations continued: a restart would overfill generation 0
         per_gen = Counter(t.system_attrs[GASampler.key("generation")] for t in trials

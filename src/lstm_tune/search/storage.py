@@ -60,8 +60,10 @@ def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseSt
 
 
 def _rdb(url: str, attempts: int = 8) -> optuna.storages.RDBStorage:
-    """An RDB storage; retried when workers starting together race to create its tables."""
-    from sqlalchemy.exc import IntegrityError, ProgrammingError
+    """An RDB storage; retried when processes starting together race to create its tables
+    (PostgreSQL says so with an integrity or programming error, SQLite with 'table ...
+    already exists': seen once, on a new SQLite file with the machine under heavy load)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
     for attempt in range(attempts):
         try:
@@ -70,8 +72,9 @@ def _rdb(url: str, attempts: int = 8) -> optuna.storages.RDBStorage:
                 engine_kwargs={"connect_args": {"timeout": SQLITE_LOCK_SECONDS}}
                 if url.startswith("sqlite") else {"pool_pre_ping": True},
             )
-        except (IntegrityError, ProgrammingError):
-            if attempt == attempts - 1:
+        except (IntegrityError, OperationalError, ProgrammingError) as exc:
+            raced = not isinstance(exc, OperationalError) or "already exists" in str(exc)
+            if not raced or attempt == attempts - 1:
                 raise
             time.sleep(0.5 + attempt * 0.5)
     raise AssertionError("unreachable")
@@ -119,8 +122,6 @@ def fail_dead_trials(study: optuna.Study) -> int:
     heartbeat; RDB storages also use Optuna's), and trials nobody claimed within the grace
     period (their process died between creating and claiming them, before any heartbeat).
     Returns how many were failed."""
-    import psutil
-
     host = socket.gethostname()
     failed = 0
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
@@ -131,12 +132,7 @@ def fail_dead_trials(study: optuna.Study) -> int:
         elif owner.get("host") != host:
             continue
         else:
-            alive = psutil.pid_exists(owner["pid"])
-            if alive:
-                try:
-                    alive = abs(psutil.Process(owner["pid"]).create_time() - owner["started"]) < 1
-                except psutil.Error:
-                    alive = False
+            alive = _alive(owner["pid"], owner["started"])
         if not alive:
             try:
                 study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
@@ -145,6 +141,20 @@ def fail_dead_trials(study: optuna.Study) -> int:
                 pass
     optuna.storages.fail_stale_trials(study)  # RDB storages: trials whose heartbeat stopped
     return failed
+
+
+def _alive(pid: int, started: float) -> bool:
+    """Whether the process that claimed a trial still runs: the same process (not another
+    one given its pid since), and not a zombie (a killed worker whose parent died with it
+    stays one until init reaps it, and looked alive to the next run)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        return abs(process.create_time() - started) < 1 and \
+            process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def is_claimed(trial: FrozenTrial) -> bool:

@@ -161,7 +161,10 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     for _ in range(n_trials):
         if interrupt.requested():  # the last trial swallowed Ctrl-C: start no other
             raise KeyboardInterrupt
-        if budget(spec, study, count_running=True).exhausted:
+        # a trial counted as running elsewhere may be a dead process's (killed just before
+        # this run started, it was still exiting when the run looked): look again first
+        if budget(spec, study, count_running=True).exhausted and (
+                not fail_dead_trials(study) or budget(spec, study, count_running=True).exhausted):
             return
         if left is not None and not take_trial(left):
             return
