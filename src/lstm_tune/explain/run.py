@@ -46,7 +46,7 @@ class ExplainResult:
     actual: list[Any] = field(default_factory=list)
     target_name: str = ""
     output_scale: str = ""  # what the explained output is, in words
-    framing: str = "windows"  # or "sequences": informative cells name positions, not lags
+    framing: str = "windows"  # its data's framing (data/framings.py): how its cells are named
     # texts: each explained text's words as written (as far as the model reads them), the
     # model's probability of its true class, and where the deciding words are (if known)
     words: list[list[str]] = field(default_factory=list)
