@@ -78,3 +78,33 @@ def test_bad_settings_in_python_name_the_field(tmp_path):
         Study.from_settings("bad", tmp_path, data={"builtin": "airline"}, window=0)
     with pytest.raises(ValueError, match="3 sequences but 2 labels"):
         Study.from_arrays("bad", np.zeros((3, 4, 1)), ["a", "b"], directory=tmp_path)
+
+
+def test_a_study_reads_its_data_once_and_hands_it_to_every_stage(tmp_path, monkeypatch):
+    """Evaluation, report, dataset, predictor and explanation of one `Study` share the data
+    it read once (they each read it again before)."""
+    import lstm_tune.data.framing as framing
+    import lstm_tune.evaluate.final as final
+    import lstm_tune.explain.run as explain_run
+    from lstm_tune.api import Study
+    from tests.conftest import tiny_study
+    from tests.searched import searched
+
+    study = tiny_study(training={"max_epochs": 2, "patience": 1}, report_dir=str(tmp_path))
+    spec, _ = searched(tmp_path, study, trials=1)
+    reads = []
+    real = framing.load_data
+
+    def counted(settings):
+        reads.append(settings)
+        return real(settings)
+
+    for module in (framing, final, explain_run):
+        monkeypatch.setattr(module, "load_data", counted)
+    s = Study(spec)
+    s.report()
+    assert s.dataset().test is not None
+    assert len(s.predict()) == 1
+    result = s.explain(samples=2, methods=("attention",))
+    assert result.report_path.is_file()
+    assert len(reads) == 1

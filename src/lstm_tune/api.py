@@ -60,6 +60,7 @@ class Study:
         self.spec = with_default_storage(spec, 1)
         self._evaluation: Any = None
         self._predictors: dict[bool, Any] = {}
+        self._loaded: Any = None
 
     # --- building ---------------------------------------------------------------------
 
@@ -175,6 +176,16 @@ class Study:
         return self
 
     @property
+    def loaded(self) -> Any:
+        """The study's data as read from its file or built-in (read once, then handed to
+        every stage that needs it: evaluation, report, predictor, explanation)."""
+        if self._loaded is None:
+            from lstm_tune.data.framing import load_data
+
+            self._loaded = load_data(self.spec.data_settings)
+        return self._loaded
+
+    @property
     def optuna_study(self) -> Any:
         from lstm_tune.search.storage import load_study
 
@@ -194,7 +205,7 @@ class Study:
             from lstm_tune.quiet import import_tensorflow
 
             import_tensorflow()
-            self._evaluation = evaluate(self.spec, self.optuna_study)
+            self._evaluation = evaluate(self.spec, self.optuna_study, self.loaded)
         return self._evaluation
 
     @property
@@ -234,7 +245,6 @@ class Study:
 
     def report(self) -> Path:
         """Test the best model and write the study report (and its dashboard note)."""
-        from lstm_tune.data.framing import load_data
         from lstm_tune.report.note import save_study_note
         from lstm_tune.report.render import render_study_report
 
@@ -242,7 +252,7 @@ class Study:
         self._predictors = {}
         study = self.optuna_study
         evaluation = self.evaluation
-        path = render_study_report(self.spec, study, evaluation, load_data(self.spec.data_settings))
+        path = render_study_report(self.spec, study, evaluation, self.loaded)
         save_study_note(self.spec, study, evaluation, path)
         return path
 
@@ -256,12 +266,11 @@ class Study:
 
     def dataset(self, trial: int | None = None) -> Any:
         """The trial's data as its model reads it (splits, scalers, classes)."""
-        from lstm_tune.data.framing import frame, load_data
+        from lstm_tune.data.framing import frame
         from lstm_tune.records.trials import best_trial, trial_params
 
         params = trial_params(self.spec, best_trial(self.spec, self.optuna_study, trial))
-        settings = self.spec.data_settings
-        return frame(settings, load_data(settings), params)
+        return frame(self.spec.data_settings, self.loaded, params)
 
     def predictor(self, refit_all: bool = False) -> Any:
         """The model the report tested, with everything it needs to read raw input
@@ -281,7 +290,8 @@ class Study:
 
         import_tensorflow()
         study = self.optuna_study
-        predictor, builder = study_predictor(self.spec, study, refit_all, keep=False)
+        predictor, builder = study_predictor(self.spec, study, refit_all, keep=False,
+                                             loaded=self.loaded)
         if validate is not None:
             validate(predictor)
         if builder is not None:
@@ -337,7 +347,7 @@ class Study:
         import_tensorflow()
         study = self.optuna_study
         result = explain_trial(self.spec, study, trial, samples, chosen, class_name,
-                               series, step, origin)
+                               series, step, origin, self.loaded)
         images, path = write_explanation(self.spec, result)
         attach(self.spec, study, result.trial, result, images, path)
         result.report_path = path

@@ -16,7 +16,7 @@ import numpy as np
 import optuna
 
 from lstm_tune import metrics
-from lstm_tune.data.framing import AnyDataset
+from lstm_tune.data.framing import AnyDataset, Loaded
 from lstm_tune.evaluate.final import describe, wanted
 from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor
 from lstm_tune.predictor.intervals import LEVELS, coverage
@@ -261,10 +261,11 @@ def future_forecast(spec: StudySpec, predictor: Predictor) -> dict[str, Any]:
             "rows": table.to_dict(orient="records"), "notes": table.attrs.get("notes", [])}
 
 
-def evaluate(spec: StudySpec, study: optuna.Study) -> Evaluation:
+def evaluate(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None) -> Evaluation:
     """Score the study's predictor (its final model, study_predictor.py) on every split,
-    and the final model's other seeds on the test split; store the summary."""
-    builder = PredictorBuilder(spec, study)
+    and the final model's other seeds on the test split; store the summary. `loaded`: the
+    study's data, if the caller has read it."""
+    builder = PredictorBuilder(spec, study, loaded)
     predictor, _ = study_predictor(spec, study, builder=builder)
     final = builder.final
     first = final.seeds[0][0]

@@ -33,7 +33,7 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune.data.framing import AnyDataset, Datasets, load_data
+from lstm_tune.data.framing import AnyDataset, Datasets, Loaded, load_data
 from lstm_tune.data.splits import ALL, REFIT
 from lstm_tune.evaluate import combine
 from lstm_tune.evaluate.combine import CombinationChoice
@@ -139,9 +139,12 @@ def combined(task: Any, members: Members, name: str
 class Builder:
     """Trains the candidates' models, once each, and scores them on fold 0's validation."""
 
-    def __init__(self, spec: StudySpec, study: optuna.Study) -> None:
+    def __init__(self, spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None
+                 ) -> None:
+        """`loaded`: the study's data as `load_data` read it, if the caller has it."""
         self.spec, self.study = spec, study
-        self.datasets = Datasets(spec.data_settings, load_data(spec.data_settings))
+        self.datasets = Datasets(spec.data_settings, loaded if loaded is not None
+                                 else load_data(spec.data_settings))
         self.best = best_trial(spec, study)
         self.top = top_trials(spec, study, spec.final.top) if spec.final.model in (
             "ensemble", "auto") else [self.best]

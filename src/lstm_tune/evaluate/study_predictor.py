@@ -25,7 +25,7 @@ import numpy as np
 import optuna
 from optuna.artifacts import download_artifact, upload_artifact
 
-from lstm_tune.data.framing import AnyDataset
+from lstm_tune.data.framing import AnyDataset, Loaded
 from lstm_tune.data.load import Table
 from lstm_tune.data.splits import ALL
 from lstm_tune.errors import StudyError
@@ -105,9 +105,10 @@ def _window_outputs(predictor: Predictor, data: AnyDataset, split: Any
 class PredictorBuilder:
     """Builds the study's predictor (and its calibration) from its final model."""
 
-    def __init__(self, spec: StudySpec, study: optuna.Study) -> None:
+    def __init__(self, spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None
+                 ) -> None:
         self.spec, self.study = spec, study
-        self.builder = Builder(spec, study)
+        self.builder = Builder(spec, study, loaded)
         self.final: FinalModel = final_or_best(spec, study, self.builder)
         self.members = self.final.seeds[0]
 
@@ -374,14 +375,14 @@ def keep_predictor(spec: StudySpec, study: optuna.Study, predictor: Predictor,
 
 
 def study_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = False,
-                    builder: PredictorBuilder | None = None, keep: bool = True
-                    ) -> tuple[Predictor, PredictorBuilder | None]:
+                    builder: PredictorBuilder | None = None, keep: bool = True,
+                    loaded: Loaded | None = None) -> tuple[Predictor, PredictorBuilder | None]:
     """The study's predictor: the one kept on it, else built now (and kept, unless `keep`
     is False: then the builder comes back, for `keep_predictor` once it proved useful)."""
     found = stored_predictor(spec, study, refit_all)
     if found is not None:
         return found, None
-    builder = builder or PredictorBuilder(spec, study)
+    builder = builder or PredictorBuilder(spec, study, loaded)
     predictor = builder.build(refit_all)
     if keep:
         keep_predictor(spec, study, predictor, builder)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import optuna
 
-from lstm_tune.data.framing import frame, load_data
+from lstm_tune.data.framing import Loaded, frame, load_data
 from lstm_tune.data.framings import NoOrigin, framing_of
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attribution import Attribution
@@ -171,7 +171,8 @@ def explained_model(final: FinalModel | None, trial: int, whole: bool = False) -
 def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = None,
                   samples: int = 50, methods: tuple[str, ...] = tuple(EXPLAINERS),
                   class_name: str | None = None, series: str | None = None,
-                  step: int = 1, origin: str | None = None) -> ExplainResult:
+                  step: int = 1, origin: str | None = None, loaded: Loaded | None = None
+                  ) -> ExplainResult:
     """Explain a trial's model (default: the best) on `samples` samples. Classification
     explains `class_name` if given, else a binary task's second class, else each sample's
     predicted class; SHAP is also given for every class. A forecast of several steps
@@ -188,7 +189,7 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if member is not None:
         trial = study.trials[member.trial]
     params = trial_params(spec, trial)
-    loaded = load_data(spec.data_settings)
+    loaded = loaded if loaded is not None else load_data(spec.data_settings)
     data = frame(spec.data_settings, loaded, params, member.fold if member is not None else 0)
     task = get_task(data.task)
     problem = task.class_problem(data, class_name)
