@@ -155,7 +155,7 @@ class Classify:
 
     def tables(self, predictions: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:
         """The test confusion matrix (row = actual, column = predicted, in `classes`' order)
-        and each class's precision, recall and F1 (with its share of the training part)."""
+        and each class's test count, share, precision and recall (and training share)."""
         test = predictions["test"]
         return {"confusion": metrics.confusion(test["actual"], test["predicted"], tuple(classes)),
                 "per_class": metrics.per_class(test["actual"], test["predicted"], tuple(classes),
