@@ -125,7 +125,8 @@ class Serving:
 
     def inputs(self, predictor: Predictor) -> dict[str, str]:
         schema = predictor.input_schema()
-        channels = ([schema["target"]] if predictor.reads_target_history else []) + schema["features"]
+        target = [schema["target"]] if predictor.reads_target_history else []
+        channels = target + schema["features"]
         return {"history": f"float64 (batch, {predictor.min_history}, {len(channels)}): the "
                            f"last {predictor.min_history} steps of " + ", ".join(channels),
                 "series": "int32 (batch,): each row's series, numbered as "
