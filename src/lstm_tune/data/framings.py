@@ -18,6 +18,12 @@ import numpy as np
 from lstm_tune.data.splits import in_turns
 
 
+def worst_first(errors: np.ndarray, scaled: np.ndarray | None) -> np.ndarray:
+    """Sample positions by error, largest first (over each series' scale where `scaled` is
+    given: a panel's series differ in units); ties keep their order."""
+    return np.argsort(-(errors if scaled is None else scaled), kind="stable")
+
+
 def lag_name(lag: int) -> str:
     """'t-3' for three steps before the target, 't' for the target's own step."""
     return f"t-{lag}" if lag else "t"
@@ -99,7 +105,7 @@ class Framing:
         """The explained samples whose maps the page shows, with their titles: the two
         largest errors (over each series' scale where `scaled` is given) and two typical
         ones (the median error)."""
-        order = np.argsort(-(errors if scaled is None else scaled), kind="stable")
+        order = worst_first(errors, scaled)
         picks = list(order[:2]) + list(order[len(order) // 2: len(order) // 2 + 2])
         out = []
         for rank, i in enumerate(dict.fromkeys(int(p) for p in picks)):

@@ -10,10 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
-
 from lstm_tune import __version__
-from lstm_tune.data.framings import framing_of
+from lstm_tune.data.framings import framing_of, worst_first
 from lstm_tune.report import figures
 from lstm_tune.report.explain_texts import render_text_explain_report, text_images
 from lstm_tune.report.explain_terms import cell_values, faithfulness_terms, value_texts
@@ -35,8 +33,7 @@ def explain_images(result: Any) -> dict[str, Any]:
         "attention": ef.attention_map(result.attributions["attention"], result.labels)
         if "attention" in result.attributions else None,
     }
-    ranked = result.errors if result.scaled_errors is None else result.scaled_errors
-    order = np.argsort(-ranked, kind="stable")
+    order = worst_first(result.errors, result.scaled_errors)
     samples = [(title, ef.sample_maps(result.attributions, i, title, result.output_scale))
                for i, title in framing_of(result).shown(
                    result.labels, result.actual, result.predicted, result.errors,
