@@ -112,7 +112,7 @@ def _faithfulness(size: dict[str, Any], word_dropout: float, attention: bool, se
     from lstm_tune.data.settings import DataSettings
     from lstm_tune.explain.context import ExplainContext
     from lstm_tune.explain.run import explain_model
-    from lstm_tune.train import fit
+    from lstm_tune.model.train import fit
 
     settings = DataSettings(source="ablation", task="classify", builtin="reviews",
                             validation=0.15, test=0.2)
@@ -215,7 +215,7 @@ def each_trial(study_file: Path, texts: int = 60) -> list[dict[str, Any]]:
     from lstm_tune.records.trials import best_trial
     from lstm_tune.search.storage import load_study, with_default_storage
     from lstm_tune.spec import load_spec
-    from lstm_tune.train import fit
+    from lstm_tune.model.train import fit
 
     spec = load_spec(study_file)
     study = load_study(with_default_storage(spec, 1))  # whichever storage the run made

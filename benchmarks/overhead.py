@@ -30,7 +30,7 @@ def run(epochs: int = 30, repeats: int = 2, configs: int = len(CONFIGS)
 
     from lstm_tune.data.framing import load_data
     from lstm_tune.data.framing import frame
-    from lstm_tune.model import build_model
+    from lstm_tune.model.build import build_model
     from lstm_tune.records.artifacts import artifact_store
     from lstm_tune.search.objective import Objective
     from lstm_tune.search.storage import open_storage

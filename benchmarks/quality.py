@@ -79,7 +79,7 @@ class _Data:
         return self.datasets.get(transform)
 
     def rmse(self, model: Any, transform: str, split: str) -> float:
-        from lstm_tune import metrics
+        from lstm_tune.stats import metrics
 
         data = self.get(transform)
         part = data.split(split)
@@ -108,7 +108,7 @@ def run_plain_optuna(spec: StudySpec, label: str) -> Row:
     import keras
     import optuna
 
-    from lstm_tune.model import build_model
+    from lstm_tune.model.build import build_model
 
     data = _Data(spec)
     epochs_total = 0
@@ -161,7 +161,7 @@ def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int
         return None
     import keras
 
-    from lstm_tune.model import build_model
+    from lstm_tune.model.build import build_model
 
     data = _Data(spec)
     counter = {"epochs": 0}
@@ -221,7 +221,7 @@ def run_kerastuner(spec: StudySpec, kind: str, label: str, hyperband_epochs: int
 def baselines(spec: StudySpec) -> list[tuple[str, float]]:
     """Naive and statistical forecasts on the same test points, data units: the very
     baselines of the study report."""
-    from lstm_tune import metrics
+    from lstm_tune.stats import metrics
     from lstm_tune.tasks.baselines import forecast_baselines
 
     data = _Data(spec).get("none")

@@ -7,7 +7,7 @@ others. Variants:
 - NumPy arrays into `model.fit` (what lstm_tune did first, and what most scripts do);
 - one `tf.data` pipeline per fit (the first change);
 - the same with the optimizer's variables built before `fit`, so the train step is traced
-  once instead of twice (the second change: what `lstm_tune.train.fit` does now);
+  once instead of twice (the second change: what `lstm_tune.model.train.fit` does now);
 - that with TensorFlow's graph optimiser (grappler) switched off, a candidate change for the
   first epoch, kept out of lstm_tune unless this table says it pays.
 
@@ -33,7 +33,7 @@ VARIANTS = ("numpy arrays (before)", "tf.data pipeline", "tf.data, optimizer bui
 
 class _EpochTimes:
     def __init__(self) -> None:
-        from lstm_tune.train import EpochClock
+        from lstm_tune.model.train import EpochClock
 
         self.times: list[float] = []
         self.callback = EpochClock(self.times)
@@ -43,8 +43,8 @@ def _time_fit(variant: str, params: dict[str, Any], data: Any, epochs: int) -> l
     import keras
     import tensorflow as tf
 
-    from lstm_tune.model import build_model
-    from lstm_tune.train import batches, build_optimizer
+    from lstm_tune.model.build import build_model
+    from lstm_tune.model.train import batches, build_optimizer
 
     tf.config.optimizer.set_experimental_options(
         {"disable_meta_optimizer": variant == VARIANTS[3]})

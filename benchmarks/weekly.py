@@ -58,8 +58,8 @@ def epoch_times(params: dict[str, Any], data: Any, epochs: int, xla: bool) -> li
     """Seconds of each epoch of one fit (lstm_tune's training loop, no callbacks)."""
     import keras
 
-    from lstm_tune.model import build_model
-    from lstm_tune.train import EpochClock, batches, build_optimizer
+    from lstm_tune.model.build import build_model
+    from lstm_tune.model.train import EpochClock, batches, build_optimizer
 
     keras.utils.set_random_seed(0)
     model = build_model(params, data.window, len(data.channel_names), jit_compile=xla)
@@ -139,7 +139,7 @@ def run(epochs: int = 6, repeats: int = 2, batch_sizes: tuple[int, ...] = (16, 6
 
 def layer_shapes(params: dict[str, Any], channels: int) -> list[tuple[int, int, int]]:
     """(units, inputs, directions) of each LSTM layer of a trial's model."""
-    from lstm_tune.model import layer_units
+    from lstm_tune.model.build import layer_units
 
     directions = 2 if params.get("bidirectional") else 1
     shapes, inputs = [], channels
@@ -225,7 +225,7 @@ def first_epochs(study_file: Path, top: int = 8) -> list[dict[str, Any]]:
 
 
 def _describe(p: dict[str, Any]) -> str:
-    from lstm_tune.model import layer_units
+    from lstm_tune.model.build import layer_units
 
     name = "Bi" if p.get("bidirectional") else ""
     text = "+".join(f"{name}LSTM({u})" for u in layer_units(p))

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lstm_tune.errors import StudyError
-from lstm_tune.params import Choice, FixedParam, FloatRange, IntRange, parse_param
+from lstm_tune.search.params import Choice, FixedParam, FloatRange, IntRange, parse_param
 from lstm_tune.spec import load_spec
 
 from tests.conftest import ROOT, tiny_study

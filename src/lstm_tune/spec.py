@@ -26,7 +26,7 @@ from pydantic import (
 from lstm_tune.data.builtin import BUILTINS, framing_name
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
-from lstm_tune.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
+from lstm_tune.search.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
 from lstm_tune.tasks import get_task
 
 TRANSFORMS = (
@@ -40,7 +40,7 @@ TRANSFORMS = (
 
 
 BASES = ("none", "ets", "arima")  # a hybrid's statistical model
-CONVS = ("none", "fcn")  # fcn: LSTM-FCN's convolutional branch beside the LSTM (model.py)
+CONVS = ("none", "fcn")  # fcn: LSTM-FCN's convolutional branch beside the LSTM (model/build.py)
 
 FILE_SCHEMES = ("sqlite:///", "journal:///")
 
@@ -183,7 +183,7 @@ class SpaceSpec(_Strict):
     # average this many neighbouring steps before the LSTM; auto: long classified sequences
     # are brought to 25-50 steps (search/space.py, auto_pools), others are not pooled
     pool: Any = AUTO
-    # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model.py); auto: searched
+    # fcn: a convolutional branch beside the LSTM (LSTM-FCN, model/build.py); auto: searched
     # (none or fcn) for classified sequences, none elsewhere (search/space.py, auto_convs)
     conv: Any = AUTO
     # texts only (None elsewhere; TEXT_DEFAULTS when a study reads texts)

@@ -11,7 +11,7 @@ import pytest
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
 from lstm_tune.spec import load_spec
-from lstm_tune.statistical import StatModel
+from lstm_tune.stats.models import StatModel
 
 from tests.conftest import TINY_SPACE, tiny_study
 

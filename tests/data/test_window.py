@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune import metrics
+from lstm_tune.stats import metrics
 from lstm_tune.data.framing import load_data
 from lstm_tune.data.framing import frame
 from lstm_tune.data.transform import Transform

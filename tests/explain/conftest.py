@@ -9,7 +9,7 @@ from lstm_tune.data.framing import frame, load_data
 from lstm_tune.explain.context import ExplainContext
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.spec import load_spec
-from lstm_tune.train import fit
+from lstm_tune.model.train import fit
 
 SYNTHETIC = {
     "name": "synthetic", "data": {"builtin": "synthetic"}, "window": 6,

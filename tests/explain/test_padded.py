@@ -11,7 +11,7 @@ from lstm_tune.data.sequences import Sequences
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.explain.context import ExplainContext
 from lstm_tune.explain.run import EXPLAINERS, explain_model
-from lstm_tune.train import fit
+from lstm_tune.model.train import fit
 
 
 @pytest.fixture(scope="module")

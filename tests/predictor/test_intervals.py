@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tune.metrics import reliability
+from lstm_tune.stats.metrics import reliability
 from lstm_tune.predictor.intervals import Calibration, conformal_rank, coverage, series_scale
 
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from optuna.trial import TrialState
 
-from lstm_tune.params import Choice, FloatRange, IntRange
+from lstm_tune.search.params import Choice, FloatRange, IntRange
 from lstm_tune.records.attrs import REASON_ATTR
 from lstm_tune.search.space import SearchSpace
 from lstm_tune.search.strategies import make_sampler

@@ -18,7 +18,7 @@ from lstm_tune.search.objective import Objective
 from lstm_tune.search.pruners import make_pruner
 from lstm_tune.search.storage import open_storage
 from lstm_tune.spec import load_spec
-from lstm_tune.train import Diverged, UnitMetric
+from lstm_tune.model.train import Diverged, UnitMetric
 
 from tests.conftest import TINY_SPACE, tiny_study
 

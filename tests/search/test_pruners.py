@@ -22,7 +22,7 @@ from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.space import DataSize
 from lstm_tune.search.storage import open_storage
 from lstm_tune.spec import load_spec
-from lstm_tune.train import updates_per_epoch
+from lstm_tune.model.train import updates_per_epoch
 
 from tests.conftest import TINY_SPACE, tiny_study
 

@@ -10,7 +10,7 @@ import optuna
 import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from lstm_tune.params import FromData
+from lstm_tune.search.params import FromData
 from lstm_tune.search.space import DataSize, SearchSpace, from_vector, to_vector
 from lstm_tune.spec import load_spec
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.model import build_model
+from lstm_tune.model.build import build_model
 from lstm_tune.tasks import get_task
 
 PARAMS = {"layers": 1, "units_1": 4, "learning_rate": 1e-3, "batch_size": 8}

@@ -17,7 +17,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from lstm_tune.data.transform import Transform
-from lstm_tune.statistical import StatModel
+from lstm_tune.stats.models import StatModel
 
 PAD = 0.0  # padded sequence steps (data/padded.py explains why zero)
 NUDGE = 1e-6

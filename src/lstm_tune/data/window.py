@@ -170,7 +170,7 @@ class Dataset(FramedData):
     def history_scales(self, split: Split) -> np.ndarray:
         """MASE's scale for each series: the seasonal naive error over its steps before
         the split's first target (never the split itself)."""
-        from lstm_tune.metrics import seasonal_naive_mae
+        from lstm_tune.stats.metrics import seasonal_naive_mae
 
         starts = {name: start for name, start, _ in self.table.parts}
         s, idx = split.series_index, split.target_idx
@@ -297,7 +297,7 @@ def fit_base(y: np.ndarray, spec: DataSettings, base: str, stop: int, fold: int)
     """A hybrid's statistical model of one series (its positions from 0 to stop), fitted
     on every step before the fold's validation part (the REFIT fold: before the test part;
     ALL: every step), the steps the fold's training windows forecast."""
-    from lstm_tune.statistical import StatModel
+    from lstm_tune.stats.models import StatModel
 
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop)
     until = {REFIT: stop - n_test, ALL: stop}.get(fold, stop - n_test - max(fold, 0) * n_val

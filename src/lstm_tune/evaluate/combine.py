@@ -11,7 +11,7 @@ folds. On the test part and past the data the statistical model is fitted on eve
 before the test part, as the statistical baselines are (or on everything, for a production
 refit), and filtered over the history with those parameters.
 
-Classes: the linear classifier (predictor/linear.py) is fitted on each fold's training
+Classes: the linear classifier (stats/linear.py) is fitted on each fold's training
 part and predicts its validation part; the LSTM's weight minimises the mean validation log
 loss of the averaged probabilities. Log loss, not accuracy: a validation part of ten
 sequences moves accuracy in steps of 0.1, so most weights would tie on it. The LSTM's
@@ -36,7 +36,7 @@ import numpy as np
 
 from lstm_tune.data.load import Table
 from lstm_tune.predictor.combination import Combination
-from lstm_tune.statistical import COMBINED_KINDS, StatModel, model_name
+from lstm_tune.stats.models import COMBINED_KINDS, StatModel, model_name
 from lstm_tune.tasks import get_task
 
 WEIGHTS = tuple(round(w, 2) for w in np.linspace(1.0, 0.0, 21))  # the LSTM's share
@@ -126,8 +126,8 @@ def _lowest(curve: dict[str, float]) -> float:
 def choose_classes(folds: Sequence[tuple[Any, np.ndarray]]) -> CombinationChoice | None:
     """The linear classifier's weight, from each fold's (dataset, LSTM validation class
     probabilities); None for windows of one series (no linear classifier reads them)."""
-    from lstm_tune.metrics import log_loss
-    from lstm_tune.predictor.linear import fit_on
+    from lstm_tune.stats.metrics import log_loss
+    from lstm_tune.stats.linear import fit_on
 
     linear = []
     for data, _ in folds:

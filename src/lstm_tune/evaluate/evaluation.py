@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import optuna
 
-from lstm_tune import metrics
+from lstm_tune.stats import metrics
 from lstm_tune.data.framing import AnyDataset, Loaded
 from lstm_tune.evaluate.final import describe, wanted
 from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor

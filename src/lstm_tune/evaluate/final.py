@@ -166,7 +166,7 @@ class Builder:
         before the test part) or 'all' (fixed epochs, everything: a production refit)."""
         key = (how, trial, seed, fold)
         if key not in self._models:
-            from lstm_tune.train import fit, fit_epochs
+            from lstm_tune.model.train import fit, fit_epochs
 
             params = trial_params(self.spec, self.trials[trial])
             most, patience = trial_training(self.spec, self.trials[trial])
@@ -271,7 +271,7 @@ class Builder:
                 out.append(Member(n, 0))
                 continue
             how = "single" if alone else "refit"
-            from lstm_tune.model import save_model
+            from lstm_tune.model.build import save_model
 
             with tempfile.TemporaryDirectory() as tmp:
                 path = save_model(self.model(how, n, seed), Path(tmp) / "model.keras")
@@ -361,7 +361,7 @@ def describe(final: FinalModel) -> str:
 def load_member(spec: StudySpec, study: optuna.Study, member: Member) -> Any:
     if member.artifact is None:
         return load_trial_model(spec, study.trials[member.trial])
-    from lstm_tune.model import load_model
+    from lstm_tune.model.build import load_model
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"

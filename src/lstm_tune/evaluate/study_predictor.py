@@ -36,7 +36,7 @@ from lstm_tune.predictor.bundle import to_zip
 from lstm_tune.predictor.combination import ClassCombination, Combination
 from lstm_tune.predictor.history import Clock, SeriesHistory
 from lstm_tune.predictor.intervals import Calibration, series_scale
-from lstm_tune.predictor.linear import fit_on
+from lstm_tune.stats.linear import fit_on
 from lstm_tune.predictor.loading import from_zip
 from lstm_tune.predictor.predictor import Member, Predictor
 from lstm_tune.records.artifacts import artifact_store

@@ -11,7 +11,7 @@ import numpy as np
 
 from lstm_tune.explain.attribution import Attribution
 from lstm_tune.explain.context import ExplainContext
-from lstm_tune.model import attention_weights, has_attention
+from lstm_tune.model.build import attention_weights, has_attention
 
 METHOD = "attention weights (softmax over time steps)"
 

@@ -18,7 +18,7 @@ from lstm_tune.explain.ensemble import shared_members
 from lstm_tune.explain.faithfulness import agreement
 from lstm_tune.explain.readings import EXPLAINERS, Faithfulness, Informative, reading
 from lstm_tune.evaluate.final import FinalModel, describe, load_member, stored_final
-from lstm_tune.model import mean_model
+from lstm_tune.model.build import mean_model
 from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task

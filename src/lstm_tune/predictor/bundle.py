@@ -68,7 +68,7 @@ def manifest(predictor: Predictor) -> dict[str, Any]:
 
 def save_predictor(predictor: Predictor, path: str | Path) -> Path:
     """Write the predictor's folder (created if missing; its own files replaced)."""
-    from lstm_tune.model import save_model
+    from lstm_tune.model.build import save_model
 
     path = Path(path)
     (path / "members").mkdir(parents=True, exist_ok=True)

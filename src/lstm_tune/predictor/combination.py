@@ -14,8 +14,8 @@ import numpy as np
 
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
-from lstm_tune.predictor.linear import LinearClassifier
-from lstm_tune.statistical import StatModel
+from lstm_tune.stats.linear import LinearClassifier
+from lstm_tune.stats.models import StatModel
 
 
 @dataclass(frozen=True)

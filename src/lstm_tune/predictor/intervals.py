@@ -99,7 +99,7 @@ class Calibration:
 def series_scale(history: np.ndarray, season: int) -> float:
     """A series' scale for its errors: MASE's (the in-sample seasonal-naive mean absolute
     error), else its standard deviation, else 1."""
-    from lstm_tune.metrics import seasonal_naive_mae
+    from lstm_tune.stats.metrics import seasonal_naive_mae
 
     h = np.asarray(history, dtype=float)
     for value in (seasonal_naive_mae(h, season), float(np.std(h)) if len(h) else float("nan")):

@@ -34,7 +34,7 @@ def load_predictor(path: str | Path) -> Predictor:
     if fmt != FORMAT:
         raise StudyError(str(state_file), "format", f"format {fmt!r}, this lstm_tune reads "
                          f"{FORMAT}", "export it again with this version of lstm_tune")
-    from lstm_tune.model import load_model
+    from lstm_tune.model.build import load_model
 
     members = []
     for m in state["members"]:

@@ -69,7 +69,7 @@ def trial_params(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> dict[str, 
 
 def load_trial_model(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> Any:
     """The trial's saved model, loaded with safe mode on."""
-    from lstm_tune.model import load_model  # TensorFlow only when a model is needed
+    from lstm_tune.model.build import load_model  # TensorFlow only when a model is needed
 
     artifact_id = trial.user_attrs.get(MODEL_ATTR)
     if not artifact_id:

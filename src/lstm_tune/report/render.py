@@ -54,7 +54,7 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False
     return (
         "from lstm_tune.data.framing import frame, load_data\n"
         "from lstm_tune.spec import load_spec\n"
-        "from lstm_tune.train import fit\n\n"
+        "from lstm_tune.model.train import fit\n\n"
         f"spec = load_spec({spec.source!r})\n"
         f"params = {{{params}}}\n"
         "data = frame(spec.data_settings, load_data(spec.data_settings), params)\n"

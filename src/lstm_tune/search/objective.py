@@ -31,7 +31,7 @@ from optuna_integration import TFKerasPruningCallback
 from lstm_tune.data.framing import Datasets, candidate_transforms
 from lstm_tune.data.framings import framing_of
 from lstm_tune.data.load import Table
-from lstm_tune.model import save_model
+from lstm_tune.model.build import save_model
 from lstm_tune.search import interrupt
 from lstm_tune.records.attrs import (
     MODEL_ATTR,
@@ -44,10 +44,10 @@ from lstm_tune.records.attrs import (
 )
 from lstm_tune.search.space import (
     DataSize, SearchSpace, auto_convs, auto_pools, training_length)
-from lstm_tune.params import param_values
+from lstm_tune.search.params import param_values
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
-from lstm_tune.train import EpochClock, fit, monitor, updates_per_epoch, use_xla
+from lstm_tune.model.train import EpochClock, fit, monitor, updates_per_epoch, use_xla
 
 
 

@@ -16,7 +16,7 @@ import math
 
 import optuna
 
-from lstm_tune.params import param_values
+from lstm_tune.search.params import param_values
 from lstm_tune.records.attrs import UPDATES_ATTR
 from lstm_tune.search.space import DataSize, SearchSpace, training_length
 from lstm_tune.spec import StudySpec

@@ -30,7 +30,7 @@ from optuna.distributions import (
 )
 
 from lstm_tune.data.framings import Framing
-from lstm_tune.params import (
+from lstm_tune.search.params import (
     Choice,
     FixedParam,
     FloatRange,

@@ -1,7 +1,7 @@
 """The baselines every model is compared with, on exactly the test points it is scored on.
 
 Forecasts: persistence and seasonal naive (from observed data), and the statistical models
-of `statistical.py` (exponential smoothing, seasonal ARIMA). Classification: the majority
+of `stats/models.py` (exponential smoothing, seasonal ARIMA). Classification: the majority
 class of the training part and 1-nearest-neighbour (texts: TF-IDF + logistic regression). A tuned LSTM that loses to these is not
 worth deploying, and the report says so.
 """
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from lstm_tune.data.window import Dataset, Split
-from lstm_tune.predictor.linear import fit_on, resampled
-from lstm_tune.statistical import statistical_forecasts
+from lstm_tune.stats.linear import fit_on, resampled
+from lstm_tune.stats.models import statistical_forecasts
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _majority(data: Any, split: Split) -> Baseline:
 
 
 def class_baselines(data: Any, split: Split) -> list[Baseline]:
-    """The majority class, the linear classifier a combination uses (predictor/linear.py:
+    """The majority class, the linear classifier a combination uses (stats/linear.py:
     logistic regression on the flattened sequence, or on TF-IDF of words and word pairs)
     and, for sequences and windows, 1-nearest-neighbour (Euclidean); each fitted on the
     samples before `split` (training and validation: a baseline has nothing to select)."""

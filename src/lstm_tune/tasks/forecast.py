@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from lstm_tune import metrics
+from lstm_tune.stats import metrics
 from lstm_tune.errors import problem_and_fix
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tune.model import attention_weights, build_model, has_attention, load_model, save_model
+from lstm_tune.model.build import (
+    attention_weights, build_model, has_attention, load_model, save_model)
 
 PARAMS = {"layers": 2, "units_1": 6, "units_2": 4, "learning_rate": 1e-3, "dropout": 0.1,
           "bidirectional": True, "attention": True, "batch_size": 8}

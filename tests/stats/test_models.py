@@ -5,7 +5,7 @@ may move its forecast."""
 import numpy as np
 import pytest
 
-from lstm_tune.statistical import statistical_forecasts
+from lstm_tune.stats.models import statistical_forecasts
 
 
 def _seasonal_series(n: int = 160, season: int = 12, seed: int = 0) -> np.ndarray:
@@ -48,7 +48,7 @@ def test_paths_from_every_origin_are_statsmodels_dynamic_forecasts(kind):
     import json
     import warnings
 
-    from lstm_tune.statistical import StatModel
+    from lstm_tune.stats.models import StatModel
 
     y = _seasonal_series()
     model = StatModel.fit(y, 120, 12, kind)
@@ -73,7 +73,7 @@ def test_persistence_forecasts_the_origins_value_for_every_step():
     origin, named as the persistence baseline is, and carried through JSON."""
     import json
 
-    from lstm_tune.statistical import COMBINED_KINDS, StatModel
+    from lstm_tune.stats.models import COMBINED_KINDS, StatModel
 
     assert "naive" in COMBINED_KINDS
     y = _seasonal_series()

@@ -9,7 +9,7 @@ import yaml
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.spec import load_spec
-from lstm_tune.train import batches, fit
+from lstm_tune.model.train import batches, fit
 
 PARAMS = {"layers": 1, "units_1": 4, "learning_rate": 1e-3, "batch_size": 32}
 
@@ -60,7 +60,7 @@ def test_xla_trains_the_same_model_and_leaves_it_explainable(tmp_path):
 
 
 def test_xla_is_on_where_an_epoch_is_long_enough_to_pay_for_compiling(tmp_path):
-    from lstm_tune.train import use_xla
+    from lstm_tune.model.train import use_xla
 
     def data_of(builtin, window, **split):
         path = tmp_path / f"{builtin}.yaml"
@@ -89,7 +89,7 @@ def test_xla_is_on_where_an_epoch_is_long_enough_to_pay_for_compiling(tmp_path):
 def test_an_xla_step_gets_whole_batches_where_that_drops_little():
     import numpy as np
 
-    from lstm_tune.train import WHOLE_BATCHES_MIN, batches
+    from lstm_tune.model.train import WHOLE_BATCHES_MIN, batches
 
     def sizes(n: int, xla: bool, epochs: int = 2) -> list[list[int]]:
         data = batches(np.arange(n, dtype="float32")[:, None], np.zeros((n, 1), "float32"),

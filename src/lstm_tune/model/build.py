@@ -1,7 +1,7 @@
 """Build a compiled Keras LSTM from a parameter dict; save and load it safely.
 
 Only `keras` and `keras.ops` are used here (docs/architecture.md decision 7), so the model
-itself is backend-neutral; training (`train.py`) feeds it through `tf.data`, so TensorFlow is
+itself is backend-neutral; training (`model/train.py`) feeds it through `tf.data`, so TensorFlow is
 the backend lstm_tune runs and tests. The attention layer is registered, so a saved model
 loads with safe mode on.
 """

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 from lstm_tune.data.framing import AnyDataset as Dataset
-from lstm_tune.model import build_model
+from lstm_tune.model.build import build_model
 from lstm_tune.tasks import get_task
 
 
