@@ -53,13 +53,13 @@ def airline_spec(folder: Path, name: str, seed: int, budget: Budget, **changes: 
 
 
 def run_lstm_tune(spec: StudySpec, label: str) -> Row:
-    from lstm_tune.evaluate.evaluation import evaluate
+    from lstm_tune.evaluate.evaluation import evaluate_study
     from lstm_tune.search.study import run_study
 
     start = time.perf_counter()
     study = run_study(spec)
     wall = time.perf_counter() - start
-    ev = evaluate(spec, study)
+    ev = evaluate_study(spec, study)
     epochs = sum(int(t.user_attrs.get("epochs", 0)) for t in study.trials)
     return Row(label, spec.seed, len(study.trials), float(study.best_value), ev.test["rmse"],
                wall, epochs)

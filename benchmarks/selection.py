@@ -71,7 +71,7 @@ def study_file(folder: Path, task: str, seed: int, folds: int, p: dict[str, Any]
 
 def measure(task: str, seed: int, p: dict[str, Any], folder: Path, workers: int,
             cost_only: bool = False) -> list[dict[str, Any]]:
-    from lstm_tune.evaluate.evaluation import evaluate
+    from lstm_tune.evaluate.evaluation import evaluate_study
     from lstm_tune.search.storage import load_study
     from lstm_tune.search.study import run_study
     from lstm_tune.spec import load_spec
@@ -93,7 +93,7 @@ def measure(task: str, seed: int, p: dict[str, Any], folder: Path, workers: int,
         for choice in choices:
             spec = load_spec(study_file(folder, task, seed, folds, p, choice, prune))
             start = time.perf_counter()
-            ev = evaluate(spec, load_study(spec))
+            ev = evaluate_study(spec, load_study(spec))
             built = time.perf_counter() - start
             label = "one split" if folds == 1 else f"{folds} folds, {choice}"
             if not prune:

@@ -85,7 +85,7 @@ def test_a_study_reads_its_data_once_and_hands_it_to_every_stage(tmp_path, monke
     it read once (they each read it again before)."""
     import lstm_tune.data.framing as framing
     import lstm_tune.evaluate.final as final
-    import lstm_tune.explain.run as explain_run
+    import lstm_tune.evaluate.tested as tested
     from lstm_tune.api import Study
     from tests.conftest import tiny_study
     from tests.searched import searched
@@ -99,7 +99,7 @@ def test_a_study_reads_its_data_once_and_hands_it_to_every_stage(tmp_path, monke
         reads.append(settings)
         return real(settings)
 
-    for module in (framing, final, explain_run):
+    for module in (framing, final, tested):
         monkeypatch.setattr(module, "load_data", counted)
     s = Study(spec)
     s.report()
@@ -108,3 +108,38 @@ def test_a_study_reads_its_data_once_and_hands_it_to_every_stage(tmp_path, monke
     result = s.explain(samples=2, methods=("attention",))
     assert result.report_path.is_file()
     assert len(reads) == 1
+
+
+def test_the_report_predict_and_export_of_a_study_share_one_predictor(tmp_path, monkeypatch):
+    """The predictor the evaluation tested is the one `predict` and `export` use: built
+    (or read from the storage) once (export read it back from the storage before)."""
+    import lstm_tune.evaluate.study_predictor as study_predictor
+    from lstm_tune.api import Study
+    from tests.conftest import tiny_study
+    from tests.searched import searched
+
+    study = tiny_study(training={"max_epochs": 2, "patience": 1}, report_dir=str(tmp_path))
+    spec, _ = searched(tmp_path, study, trials=1)
+    calls = []
+    build, stored = study_predictor.PredictorBuilder.build, study_predictor.stored_predictor
+
+    def counted_build(self, *args, **kwargs):
+        calls.append("built")
+        return build(self, *args, **kwargs)
+
+    def counted_stored(*args, **kwargs):
+        found = stored(*args, **kwargs)
+        calls.append("read" if found is not None else "looked up")
+        return found
+
+    monkeypatch.setattr(study_predictor.PredictorBuilder, "build", counted_build)
+    monkeypatch.setattr(study_predictor, "stored_predictor", counted_stored)
+    s = Study(spec)
+    s.report()
+    forecast = s.predict()
+    s.export(tmp_path / "exported", saved_model=False)
+    assert calls == ["looked up", "built"]
+    assert s.predictor() is s.tested.predictor
+    # what predict gives is the tested model's forecast past the data, as the report has it
+    assert forecast["forecast"].tolist() == pytest.approx(
+        [r["forecast"] for r in s.evaluation.future["rows"]][:len(forecast)])

@@ -59,6 +59,7 @@ class Study:
         self._given = spec
         self.spec = with_default_storage(spec, 1)
         self._evaluation: Any = None
+        self._tested: Any = None
         self._predictors: dict[bool, Any] = {}
         self._loaded: Any = None
 
@@ -159,7 +160,7 @@ class Study:
         from lstm_tune.search.study import run_study
 
         n, _ = self.choose_workers(workers)
-        self._evaluation, self._predictors = None, {}
+        self._forget()
         return run_study(self.spec, on_progress=on_progress, workers=n)
 
     def run(self, workers: int | str | None = None, report: bool = True,
@@ -198,15 +199,34 @@ class Study:
         return best_trial(self.spec, self.optuna_study)
 
     @property
-    def evaluation(self) -> Any:
-        """The best model on the test split beside the baselines (computed once)."""
-        if self._evaluation is None:
-            from lstm_tune.evaluate.evaluation import evaluate
+    def tested(self) -> Any:
+        """The model the study tests (`lstm_tune.evaluate.tested.Tested`: its final model
+        and predictor, the trial the search chose, its data), read from the storage once,
+        or built and stored there first, then handed to every stage: the evaluation, the
+        report, `predict` and `export`."""
+        if self._tested is None:
+            from lstm_tune.evaluate.tested import read_tested
             from lstm_tune.quiet import import_tensorflow
 
             import_tensorflow()
-            self._evaluation = evaluate(self.spec, self.optuna_study, self.loaded)
+            self._tested = read_tested(self.spec, self.optuna_study, self.loaded)
+        return self._tested
+
+    @property
+    def evaluation(self) -> Any:
+        """The tested model on the test split beside the baselines (computed once, and
+        stored on the study for `summary`)."""
+        if self._evaluation is None:
+            from lstm_tune.evaluate.evaluation import evaluate
+            from lstm_tune.records.results import save_evaluation
+
+            self._evaluation = evaluate(self.spec, self.tested)
+            save_evaluation(self.optuna_study, self._evaluation.summary(self.spec))
         return self._evaluation
+
+    def _forget(self) -> None:
+        """Drop what was read from the storage: a search may have changed it."""
+        self._evaluation, self._tested, self._predictors = None, None, {}
 
     @property
     def final_pending(self) -> bool:
@@ -248,8 +268,7 @@ class Study:
         from lstm_tune.report.note import save_study_note
         from lstm_tune.report.render import render_study_report
 
-        self._evaluation = None
-        self._predictors = {}
+        self._forget()
         study = self.optuna_study
         evaluation = self.evaluation
         path = render_study_report(self.spec, study, evaluation, self.loaded)
@@ -279,8 +298,12 @@ class Study:
         all the data, test part included, for the epochs the search kept (never tested;
         trained on first use, then kept on the study)."""
         if refit_all not in self._predictors:
-            self._predictors[refit_all] = self._predictor(refit_all)
+            self._predictors[refit_all] = self._shared(refit_all) or self._predictor(refit_all)
         return self._predictors[refit_all]
+
+    def _shared(self, refit_all: bool) -> Any:
+        """The tested predictor, where this study already read it (the report's)."""
+        return self._tested.predictor if self._tested is not None and not refit_all else None
 
     def _predictor(self, refit_all: bool, validate: Callable[[Any], Any] | None = None) -> Any:
         """The kept predictor, else one built now and kept once `validate` (if given)
@@ -305,8 +328,10 @@ class Study:
         past the end of the data (or of a history `data`) with intervals, `steps` ahead
         (recursively past the model's horizon); or the class and probabilities of each
         sequence or text in `data`."""
-        if refit_all in self._predictors:
-            return self._predictors[refit_all].predict(data, steps, levels, origins)
+        known = self._predictors.get(refit_all) or self._shared(refit_all)
+        if known is not None:
+            self._predictors[refit_all] = known
+            return known.predict(data, steps, levels, origins)
         out: list[pd.DataFrame] = []
         predictor = self._predictor(
             refit_all, lambda p: out.append(p.predict(data, steps, levels, origins)))
@@ -320,10 +345,10 @@ class Study:
         TensorFlow SavedModel whose serving signature reads raw input where it can.
         `lstm_tune.load_predictor(folder)` reads it back in a fresh process."""
         from lstm_tune.predictor.export import check_folder, export_predictor
-        from lstm_tune.records.attrs import EVALUATION_ATTR
+        from lstm_tune.records.results import saved_evaluation
 
         check_folder(Path(folder))
-        evaluation = self.optuna_study.user_attrs.get(EVALUATION_ATTR)
+        evaluation = saved_evaluation(self.optuna_study)
         return export_predictor(self.predictor(refit_all), folder, evaluation, saved_model)
 
     def explain(self, samples: int = 50, methods: Sequence[str] = ("shap", "lime", "attention"),
@@ -333,8 +358,9 @@ class Study:
         explain.html and attach it to the trial for optuna-dashboard. `series` picks a
         panel's series, `step` which step ahead of a multi-step forecast is explained,
         `origin` (a time of the data) the windows ending there and before."""
+        from lstm_tune.evaluate.tested import read_explained
         from lstm_tune.explain.dashboard import attach
-        from lstm_tune.explain.run import EXPLAINERS, explain_trial
+        from lstm_tune.explain.run import EXPLAINERS, explain
         from lstm_tune.quiet import import_tensorflow
         from lstm_tune.report.explain_page import link_explanation, write_explanation
 
@@ -346,8 +372,9 @@ class Study:
                              f"{', '.join(EXPLAINERS)}")
         import_tensorflow()
         study = self.optuna_study
-        result = explain_trial(self.spec, study, trial, samples, chosen, class_name,
-                               series, step, origin, self.loaded)
+        explained = read_explained(self.spec, study, trial, self.loaded)
+        result = explain(self.spec, explained, samples, chosen, class_name, series, step,
+                         origin)
         images, path = write_explanation(self.spec, result)
         attach(self.spec, study, result.trial, result, images, path)
         result.report_path = path
@@ -375,7 +402,7 @@ class Study:
                 on_run: Callable[[str], None] | None = None) -> "Comparison":
         """Run (or resume) one study per strategy and seed, each tested like the report
         tests a study, and write compare.html and compare.csv."""
-        from lstm_tune.evaluate.evaluation import evaluate
+        from lstm_tune.evaluate.evaluation import evaluate_study
         from lstm_tune.report.render import render_compare_report
         from lstm_tune.search.compare import compare, medians, write_csv
 
@@ -384,7 +411,7 @@ class Study:
 
         def test(sub: StudySpec, searched: Any) -> tuple[dict[str, float],
                                                           dict[str, dict[str, float]]]:
-            evaluation = evaluate(sub, searched)
+            evaluation = evaluate_study(sub, searched)
             return evaluation.test, evaluation.baselines
 
         rows, curves, baselines = compare(self.spec, list(strategies), seeds, budget, test,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lstm_tune.data.framing import frame, load_data
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 from lstm_tune.predictor import load_predictor
 
 from tests.searched import searched, variant
@@ -59,9 +59,9 @@ def test_a_classifier_is_combined_with_a_logistic_regression(tmp_path, kind):
     study = {"name": f"mix_{kind}", "task": "classify", **CASES[kind], "seed": 2,
              "training": {"max_epochs": 3, "patience": 2}, "budget": {"trials": 2}}
     spec, _ = searched(tmp_path, study, trials=2)
-    alone = evaluate(spec, variant(tmp_path, study, "alone")[1])
+    alone = evaluate_study(spec, variant(tmp_path, study, "alone")[1])
     spec, opened = variant(tmp_path, study, "mixed", final={"combine": True})
-    result = evaluate(spec, opened)
+    result = evaluate_study(spec, opened)
     mix = result.final["combination"]
     assert mix["criterion"] == "log_loss" and 0.0 <= mix["weight"] <= 1.0
     assert mix["name"] == ("tfidf_logistic" if kind == "texts" else "logistic_regression")

@@ -13,7 +13,7 @@ import yaml
 
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.data.splits import REFIT
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 from lstm_tune.evaluate.final import FinalModel, load_member
 from lstm_tune.explain.run import explain_trial
 from lstm_tune.records.artifacts import artifact_store
@@ -59,7 +59,7 @@ def artifacts(folder) -> int:
 
 def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     spec, study = variant(folder, "auto", model="auto", seeds=2, top=2)
-    result = evaluate(spec, study)
+    result = evaluate_study(spec, study)
     figures = result.final["validation"]
     assert set(figures) == {"single", "refit", "ensemble"}
     assert all(len(v["values"]) == 2 for v in figures.values())
@@ -76,7 +76,7 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     stored = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
     assert stored.choice == result.final["choice"] and len(stored.seeds) == 2
     before = artifacts(folder)
-    again = evaluate(spec, load_study(spec))
+    again = evaluate_study(spec, load_study(spec))
     assert again.spread == result.spread and artifacts(folder) == before
     # the report shows the choice, the candidates' figures and the spread
     spec = spec.model_copy(update={"report_dir": str(folder / "reports")})
@@ -93,7 +93,7 @@ def test_the_choice_never_reads_the_test_part(folder):
     validation figure is the same (the candidates', the combination's statistical model
     and weight), only the test figures change."""
     spec, study = variant(folder, "auto_a", model="auto", seeds=1, top=2, combine=True)
-    first = evaluate(spec, study)
+    first = evaluate_study(spec, study)
     table = load_data(spec.data_settings)
     csv = pd.DataFrame({"month": table.times, "passengers": np.where(
         np.arange(len(table)) >= 120, table.target * 100.0, table.target)})
@@ -104,7 +104,7 @@ def test_the_choice_never_reads_the_test_part(folder):
     spec_b = load_spec(folder / "auto_b.yaml")
     study_b = load_study(spec_b)
     study_b.set_user_attr(FINAL_ATTR, None)  # build it again, on the bumped data
-    second = evaluate(spec_b, study_b)
+    second = evaluate_study(spec_b, study_b)
     for name, figures in first.final["validation"].items():
         assert second.final["validation"][name]["values"] == pytest.approx(
             figures["values"], rel=1e-3), name
@@ -117,7 +117,7 @@ def test_the_choice_never_reads_the_test_part(folder):
 
 def test_refit_trains_before_the_test_part_for_the_epochs_its_folds_kept(folder):
     spec, study = variant(folder, "refit", model="refit", seeds=1)
-    result = evaluate(spec, study)
+    result = evaluate_study(spec, study)
     best = study.best_trial
     final = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
     (member,) = final.seeds[0]
@@ -147,7 +147,7 @@ def ensemble(folder):
     """The two best configurations averaged (one seed), evaluated once for the two tests
     below (the study keeps what the evaluation built)."""
     spec, study = variant(folder, "ensemble", model="ensemble", seeds=1, top=2)
-    return spec, study, evaluate(spec, study)
+    return spec, study, evaluate_study(spec, study)
 
 
 def test_an_ensemble_is_the_mean_of_its_members_in_data_units(ensemble):
@@ -206,9 +206,9 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     baseline's of the same name, on the same points (its model is fitted as the baseline's,
     on everything before the test part); the report shows both and the weight."""
     spec, study = variant(folder, "alone", model="single", seeds=1)
-    alone = np.asarray(evaluate(spec, study).predictions["test"]["predicted"])
+    alone = np.asarray(evaluate_study(spec, study).predictions["test"]["predicted"])
     spec, study = variant(folder, "mixed", model="single", seeds=1, combine=True)
-    result = evaluate(spec, study)
+    result = evaluate_study(spec, study)
     mix = result.final["combination"]
     assert mix["name"] in ("ets", "seasonal_arima") and 0.0 <= mix["weight"] <= 1.0
     assert set(mix["curve"]) == {f"{w:.2f}" for w in np.linspace(0, 1, 21)}

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from lstm_tune.data.framing import load_data
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 from lstm_tune.explain.run import explain_trial
 from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.search.objective import Objective
@@ -32,7 +32,7 @@ def searched(folder, transforms: tuple[str, str]):
         study.enqueue_trial({"transform": transform, "learning_rate": rate})
     study.optimize(Objective(spec, load_data(spec.data_settings), artifact_store(spec)),
                    n_trials=2)
-    return spec, load_study(spec), evaluate(spec, load_study(spec))
+    return spec, load_study(spec), evaluate_study(spec, load_study(spec))
 
 
 def test_members_that_read_the_data_alike_are_explained_as_their_mean(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 
 from tests.searched import searched
 
@@ -23,7 +23,7 @@ STUDY = {
 
 def test_coverage_is_within_five_points_of_nominal(tmp_path):
     spec, study = searched(tmp_path, STUDY, trials=1)
-    iv = evaluate(spec, study).intervals
+    iv = evaluate_study(spec, study).intervals
     assert iv["errors_per_step"] == [400] and iv["coarse"] == {"80": [], "95": []}
     assert abs(iv["coverage"]["80"][0] - 0.80) <= 0.05, iv
     assert abs(iv["coverage"]["95"][0] - 0.95) <= 0.05, iv

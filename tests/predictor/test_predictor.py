@@ -21,7 +21,7 @@ from lstm_tune.api import Study
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.data.framing import frame, load_data
 from lstm_tune.errors import StudyError
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.search.storage import load_study
 from lstm_tune.tasks import get_task
@@ -87,7 +87,7 @@ def exported(tmp_path_factory):
     jobs, expected, studies = {}, {}, {}
     for name in SHIPPED:
         spec, study = searched(folder, cheap(name), trials=1, name=f"{name}.yaml")
-        evaluation = evaluate(spec, study)
+        evaluation = evaluate_study(spec, study)
         studies[name] = (spec, evaluation)
         path = Study(spec).export(folder / f"{name}_export")
         test = evaluation.predictions["test"]

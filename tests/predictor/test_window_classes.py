@@ -9,7 +9,7 @@ import pytest
 from lstm_tune.api import Study
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.data.framing import load_data
-from lstm_tune.evaluate.evaluation import evaluate
+from lstm_tune.evaluate.evaluation import evaluate_study
 
 from tests.searched import searched
 
@@ -24,7 +24,7 @@ STUDY = {"name": "cls", "data": {"builtin": "synthetic_class"}, "task": "classif
 
 def test_window_classes_are_predicted_as_evaluated(tmp_path):
     spec, study = searched(tmp_path, STUDY, trials=1)
-    test = evaluate(spec, study).predictions["test"]
+    test = evaluate_study(spec, study).predictions["test"]
     api = Study(spec)
     last = api.predict()
     assert list(last.columns) == ["time", "class", "p_0", "p_1"]

@@ -18,11 +18,11 @@ import optuna
 from lstm_tune.stats import metrics
 from lstm_tune.data.framing import AnyDataset, Loaded
 from lstm_tune.evaluate.final import describe, wanted
-from lstm_tune.evaluate.study_predictor import PredictorBuilder, split_outputs, study_predictor
+from lstm_tune.evaluate.study_predictor import split_outputs
+from lstm_tune.evaluate.tested import Tested, read_tested
 from lstm_tune.predictor.intervals import LEVELS, coverage
 from lstm_tune.predictor.predictor import Predictor
-from lstm_tune.records.attrs import EVALUATION_ATTR
-from lstm_tune.records.trials import trial_params
+from lstm_tune.records.results import save_evaluation
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -261,17 +261,10 @@ def future_forecast(spec: StudySpec, predictor: Predictor) -> dict[str, Any]:
             "rows": table.to_dict(orient="records"), "notes": table.attrs.get("notes", [])}
 
 
-def evaluate(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None) -> Evaluation:
-    """Score the study's predictor (its final model, study_predictor.py) on every split,
-    and the final model's other seeds on the test split; store the summary. `loaded`: the
-    study's data, if the caller has read it."""
-    builder = PredictorBuilder(spec, study, loaded)
-    predictor, _ = study_predictor(spec, study, builder=builder)
-    final = builder.final
-    first = final.seeds[0][0]
-    trial = study.trials[final.settings.get("best_trial", first.trial)]
-    params = trial_params(spec, trial)
-    data = builder.builder.data(first.trial, first.fold)
+def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
+    """Score the tested model's predictor on every split, and the final model's other seeds
+    on the test split, beside the task's baselines. Reads nothing from the storage."""
+    predictor, final, trial, data = tested.predictor, tested.final, tested.trial, tested.data
     task = get_task(spec.task)
     predictions = {}
     proba = None
@@ -287,8 +280,7 @@ def evaluate(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None)
             "actual": data.actual(part).tolist(),
         }
     per_seed = []
-    for seed in range(1, len(final.seeds)):
-        other = builder.seed_predictor(seed)
+    for other in tested.seeds:
         seed_predicted, seed_proba = other.readable(split_outputs(other, data, data.test)[1])
         per_seed.append(task.scores(data, data.test, seed_predicted, seed_proba))
     test = predictions["test"]
@@ -312,7 +304,7 @@ def evaluate(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None)
                **{b.name: task.by_step(data, data.test, b.predicted) for b in baselines}}
     chosen = wanted(spec)
     result = Evaluation(
-        trial.number, params, spec.metric_name, float(trial.value or float("nan")),
+        trial.number, tested.params, spec.metric_name, float(trial.value or float("nan")),
         scores,
         {b.name: task.scores(data, data.test, b.predicted, b.proba) for b in baselines},
         {b.name: b.method for b in baselines}, predictions, list(data.classes),
@@ -331,5 +323,14 @@ def evaluate(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None)
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs
-    study.set_user_attr(EVALUATION_ATTR, result.summary(spec))
     return result
+
+
+def evaluate_study(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None
+                   ) -> Evaluation:
+    """The study's tested model (read from the storage, or built and stored there) scored
+    by `evaluate`, and its summary stored on the study for `summary` and the dashboard.
+    `loaded`: the study's data, if the caller has read it."""
+    evaluation = evaluate(spec, read_tested(spec, study, loaded))
+    save_evaluation(study, evaluation.summary(spec))
+    return evaluation

@@ -20,11 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from lstm_tune.data.framing import AnyDataset, frame
+from lstm_tune.data.framing import AnyDataset
 from lstm_tune.data.window import Split
-from lstm_tune.evaluate.final import Member, load_member
-from lstm_tune.records.trials import trial_params
-from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
 
@@ -37,20 +34,18 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(a, b))
 
 
-def shared_members(spec: StudySpec, study: Any, members: list[Member], loaded: Any,
-                   data: AnyDataset, chosen: Split, first: Any,
+def shared_members(first: Any, data: AnyDataset, chosen: Split,
+                   others: list[tuple[Any, AnyDataset]],
                    pick: Callable[[AnyDataset], Split]) -> list[Any] | None:
-    """The members' models, the first being `first` (already loaded, framed as `data`,
-    explained on `chosen`), if their mean can stand for the ensemble on these samples;
-    else None. `pick` chooses the explained samples from a member's framing."""
+    """The members' models, the first being `first` (framed as `data`, explained on
+    `chosen`) and the `others` each with its own data, if their mean can stand for the
+    ensemble on these samples; else None. `pick` chooses the explained samples from a
+    member's framing."""
     models, outputs = [first], [(data, chosen, np.asarray(first.predict(chosen.x, verbose=0)))]
-    for member in members[1:]:
-        params = trial_params(spec, study.trials[member.trial])
-        own = frame(spec.data_settings, loaded, params, member.fold)
+    for model, own in others:
         part = pick(own)
         if not (_same(part.x, chosen.x) and _same(part.target_idx, chosen.target_idx)):
             return None
-        model = load_member(spec, study, member)
         models.append(model)
         outputs.append((own, part, np.asarray(model.predict(part.x, verbose=0))))
     task = get_task(data.task)

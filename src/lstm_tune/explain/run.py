@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import optuna
 
-from lstm_tune.data.framing import Loaded, frame, load_data
+from lstm_tune.data.framing import Loaded
 from lstm_tune.data.framings import NoOrigin, framing_of
 from lstm_tune.errors import StudyError
 from lstm_tune.explain.attribution import Attribution
@@ -17,9 +17,9 @@ from lstm_tune.explain.context import ExplainContext, Output
 from lstm_tune.explain.ensemble import shared_members
 from lstm_tune.explain.faithfulness import agreement
 from lstm_tune.explain.readings import EXPLAINERS, Faithfulness, Informative, reading
-from lstm_tune.evaluate.final import FinalModel, describe, load_member, stored_final
+from lstm_tune.evaluate.final import FinalModel, describe
+from lstm_tune.evaluate.tested import Explained, read_explained
 from lstm_tune.model.build import mean_model
-from lstm_tune.records.trials import best_trial, load_trial_model, trial_params
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -140,9 +140,8 @@ def _agreement(attributions: dict[str, Attribution]) -> dict[str, float]:
     return agree
 
 
-def members_params(spec: StudySpec, study: optuna.Study, trials: list[int]) -> dict[str, str]:
+def members_params(every: list[dict[str, Any]], trials: list[int]) -> dict[str, str]:
     """An ensemble's parameters for people: per parameter, each member's value in turn."""
-    every = [trial_params(spec, study.trials[t]) for t in trials]
     keys = list(dict.fromkeys(k for p in every for k in p))
     joined = {k: " / ".join(str(p.get(k, "-")) for p in every) for k in keys}
     return {"trial": " / ".join(f"#{t}" for t in trials), **joined}
@@ -173,24 +172,23 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
                   class_name: str | None = None, series: str | None = None,
                   step: int = 1, origin: str | None = None, loaded: Loaded | None = None
                   ) -> ExplainResult:
-    """Explain a trial's model (default: the best) on `samples` samples. Classification
-    explains `class_name` if given, else a binary task's second class, else each sample's
-    predicted class; SHAP is also given for every class. A forecast of several steps
-    explains `step` steps ahead (1: the next); a panel's windows come from `series`, if
-    given, else from every series in turn; `origin` (a time of the data) explains the
-    windows ending there and before instead of the most recent ones."""
-    trial = best_trial(spec, study, number)
-    if trial.state != optuna.trial.TrialState.COMPLETE:
-        raise StudyError(spec.source, "--trial", f"trial {trial.number} is {trial.state.name.lower()}"
-                         ", not complete", "explain a completed trial (default: best)")
-    # the model the study report tested: the final model, if one was built (evaluate/final.py)
-    final = stored_final(spec, study) if number is None else None
-    member = final.seeds[0][0] if final is not None else None
-    if member is not None:
-        trial = study.trials[member.trial]
-    params = trial_params(spec, trial)
-    loaded = loaded if loaded is not None else load_data(spec.data_settings)
-    data = frame(spec.data_settings, loaded, params, member.fold if member is not None else 0)
+    """`explain` on trial `number`'s model, or (None) the final model the report tested
+    (evaluate/tested.py reads it from the storage)."""
+    return explain(spec, read_explained(spec, study, number, loaded), samples, methods,
+                   class_name, series, step, origin)
+
+
+def explain(spec: StudySpec, explained: Explained, samples: int = 50,
+            methods: tuple[str, ...] = tuple(EXPLAINERS), class_name: str | None = None,
+            series: str | None = None, step: int = 1, origin: str | None = None
+            ) -> ExplainResult:
+    """Explain a model on `samples` samples of its data. Classification explains
+    `class_name` if given, else a binary task's second class, else each sample's predicted
+    class; SHAP is also given for every class. A forecast of several steps explains `step`
+    steps ahead (1: the next); a panel's windows come from `series`, if given, else from
+    every series in turn; `origin` (a time of the data) explains the windows ending there
+    and before instead of the most recent ones."""
+    data, final, params = explained.data, explained.final, explained.params
     task = get_task(data.task)
     problem = task.class_problem(data, class_name)
     if problem:
@@ -214,10 +212,10 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         raise StudyError(spec.source, "--origin", f"no window ends at {origin!r}{where}",
                          f"give a time of the data as written there, such as "
                          f"{data.table.times[-data.horizon - 1]!r}")
-    model = load_member(spec, study, member) if member is not None else load_trial_model(spec, trial)
+    model = explained.model
     members = None
-    if final is not None and len(final.seeds[0]) > 1:  # the ensemble, if its mean can be
-        members = shared_members(spec, study, final.seeds[0], loaded, data, chosen, model,
+    if explained.others:  # the ensemble, if its mean can be
+        members = shared_members(model, data, chosen, explained.others,
                                  lambda own: framing.explained(own, samples, series, origin))
     x, target_idx = chosen.x, chosen.target_idx
     lengths = data.lengths_at(target_idx) if data.masked else None
@@ -239,12 +237,12 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
     if origin is not None:
         scale += f"; windows ending at {origin} and before"
     if members:  # every member's parameters, side by side
-        params = members_params(spec, study, [m.trial for m in final.seeds[0]])
+        params = members_params(explained.member_params, final.trials)
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     # SHAP per class, from the values already computed (none for forecasts)
     per_class = reading(ctx).classes(ctx, x) if "shap" in methods else {}
     return ExplainResult(
-        trial=trial.number, params=params, attributions=attributions, faithfulness=faith,
+        trial=explained.trial, params=params, attributions=attributions, faithfulness=faith,
         agreement=agreement, seconds=seconds, errors=errors, scaled_errors=scaled,
         labels=data.labels_at(target_idx + step - 1), informative=informative,
         per_class=per_class, inputs=data.raw_inputs(target_idx, spec.uses_target_as_input),
@@ -252,6 +250,6 @@ def explain_trial(spec: StudySpec, study: optuna.Study, number: int | None = Non
         target_name=data.target_name, output_scale=scale, framing=data.framing,
         **reading(ctx).extras(ctx, x, raw, actual),
         # an ensemble of one configuration (too few distinct trials) is its one member
-        model=explained_model(final, trial.number,
+        model=explained_model(final, explained.trial,
                               bool(members) or (final is not None and len(final.seeds[0]) == 1)),
     )

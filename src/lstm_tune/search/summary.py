@@ -7,7 +7,8 @@ from typing import Any
 
 from optuna.trial import TrialState
 
-from lstm_tune.records.attrs import EVALUATION_ATTR, PARAMS_ATTR
+from lstm_tune.records.attrs import PARAMS_ATTR
+from lstm_tune.records.results import saved_evaluation
 from lstm_tune.records.trials import best_trial, ranked
 from lstm_tune.search.storage import load_study
 from lstm_tune.spec import StudySpec
@@ -34,6 +35,6 @@ def study_summary(spec: StudySpec) -> dict[str, Any]:
         "trials": {"total": len(trials), **{s.name.lower(): states.get(s.name.lower(), 0)
                                             for s in TrialState}},
         "best_trial": best,
-        "evaluation": study.user_attrs.get(EVALUATION_ATTR),
+        "evaluation": saved_evaluation(study),
         "report": str(report) if report.is_file() else None,
     }
