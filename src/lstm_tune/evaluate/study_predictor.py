@@ -40,7 +40,7 @@ from lstm_tune.stats.linear import fit_on
 from lstm_tune.predictor.loading import from_zip
 from lstm_tune.predictor.predictor import Member, Predictor
 from lstm_tune.records.artifacts import artifact_store
-from lstm_tune.records.attrs import PREDICTOR_ATTR
+from lstm_tune.records.results import keep_predictor_artifact, kept_predictor
 from lstm_tune.spec import StudySpec
 
 # recursive forecasts are calibrated this many steps ahead (at least the horizon): two
@@ -344,7 +344,7 @@ def _key(spec: StudySpec, final: FinalModel, refit_all: bool) -> dict[str, Any]:
 def stored_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = False
                      ) -> Predictor | None:
     """The predictor kept on the study, if it was built for its present final model."""
-    stored = (study.user_attrs.get(PREDICTOR_ATTR) or {}).get("all" if refit_all else "tested")
+    stored = kept_predictor(study, refit_all)
     if not stored:
         return None
     final = final_or_best(spec, study)
@@ -368,10 +368,7 @@ def keep_predictor(spec: StudySpec, study: optuna.Study, predictor: Predictor,
         path = to_zip(predictor, Path(tmp) / "predictor.zip")
         artifact = upload_artifact(artifact_store=artifact_store(spec), file_path=str(path),
                                    study_or_trial=study)
-    kept = dict(study.user_attrs.get(PREDICTOR_ATTR) or {})
-    kept["all" if refit_all else "tested"] = {
-        "artifact": artifact, "key": _key(spec, builder.final, refit_all)}
-    study.set_user_attr(PREDICTOR_ATTR, kept)
+    keep_predictor_artifact(study, refit_all, artifact, _key(spec, builder.final, refit_all))
 
 
 def study_predictor(spec: StudySpec, study: optuna.Study, refit_all: bool = False,

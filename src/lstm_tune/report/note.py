@@ -8,7 +8,7 @@ from pathlib import Path
 import optuna
 
 from lstm_tune.evaluate.evaluation import Evaluation, verdict
-from lstm_tune.records.attrs import PREDICTOR_ATTR
+from lstm_tune.records.results import kept_predictor
 from lstm_tune.report.render import IMPORTANCE_METHOD, param_importances
 from lstm_tune.spec import StudySpec
 
@@ -53,6 +53,5 @@ def save_study_note(spec: StudySpec, study: optuna.Study, evaluation: Evaluation
                     report: Path) -> None:
     from optuna_dashboard import save_note
 
-    kept = (study.user_attrs.get(PREDICTOR_ATTR) or {}).get("tested") or {}
     save_note(study, note_text(spec, evaluation, report, param_importances(study),
-                               kept.get("artifact")))
+                               kept_predictor(study).get("artifact")))
