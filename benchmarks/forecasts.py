@@ -11,7 +11,8 @@ tested with each final model: `single` (the best trial's LSTM), `ensemble` (the 
 configurations refitted), `auto` (chosen on validation), each also combined (`combine`:
 averaged with the better statistical model, the weight chosen on validation). Variants: `shipped` (the study
 file as shipped), `hybrid` (its space with `base: [none, ets, arima]`, an LSTM learning what
-a statistical model leaves). Prints the test metric's median and range over seeds beside
+a statistical model leaves), `base_arima` or `base_ets` (that base only), `folds2` (two
+validation folds), or several joined by `+`. Prints the test metric's median and range over seeds beside
 every baseline on the same points, and each run's wall time. These are measurements, not
 tests: compare within one run.
 """
@@ -39,6 +40,8 @@ WEEKLY = {"name": "weekly", "data": {"builtin": "weekly"}, "window": 52, "season
 HYBRID_BASES = ["none", "ets", "arima"]
 FINALS = {"single": {"model": "single"},
           "single + combine": {"model": "single", "combine": True},
+          "refit": {"model": "refit"},
+          "refit + combine": {"model": "refit", "combine": True},
           "ensemble": {"model": "ensemble"},
           "ensemble + combine": {"model": "ensemble", "combine": True},
           "auto + combine": {"model": "auto", "combine": True}}
@@ -51,8 +54,20 @@ def study_file(name: str) -> dict[str, Any]:
 
 
 def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
-    if how == "hybrid":
-        return {**study, "space": {**study.get("space", {}), "base": HYBRID_BASES}}
+    """The study file as the variant `how` changes it: `shipped` as it is, `hybrid` with
+    every base searched, `base_arima` or `base_ets` with that base only, `folds2` (or 3...)
+    with that many validation folds; joined by `+` (`base_arima+folds2`)."""
+    for part in how.split("+"):
+        if part == "hybrid":
+            study = {**study, "space": {**study.get("space", {}), "base": HYBRID_BASES}}
+        elif part.startswith("base_"):
+            study = {**study, "space": {**study.get("space", {}),
+                                        "base": [part.removeprefix("base_")]}}
+        elif part.startswith("folds"):
+            study = {**study, "split": {**study.get("split", {}),
+                                        "folds": int(part.removeprefix("folds"))}}
+        elif part != "shipped":
+            raise SystemExit(f"--variants: unknown {part!r}")
     return study
 
 
@@ -158,7 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     def study(name: str, how: str, seed: int) -> dict[str, Any]:
-        return {**variant(study_file(name), how), "seed": seed, "name": f"{name}_{how}_s{seed}"}
+        return {**variant(study_file(name), how), "seed": seed,
+                "name": f"{name}_{how.replace('+', '-')}_s{seed}"}
 
     run_grid(ap, args, args.studies, FINALS, "forecasts", study)
 

@@ -74,3 +74,15 @@ def test_pruning_replay_stops_curves_where_the_pruner_and_patience_say():
 
     halving = replay(curves, UpdateHalvingPruner(first_rung=8), patience=10)
     assert halving["pruned"] == 1 and halving["epochs"] == 30 + 4
+
+
+def test_forecast_variants_join_with_plus_and_refuse_unknown_parts():
+    from benchmarks.forecasts import study_file, variant
+
+    study = variant(study_file("airline"), "base_arima+folds3")
+    assert study["space"]["base"] == ["arima"] and study["split"]["folds"] == 3
+    assert study["split"]["test"] == 24 and "transform" in study["space"]  # the rest kept
+    assert variant(study_file("airline"), "hybrid")["space"]["base"] == ["none", "ets", "arima"]
+    assert variant(study_file("airline"), "shipped") == study_file("airline")
+    with pytest.raises(SystemExit, match="unknown"):
+        variant(study_file("airline"), "shipped+nonsense")
