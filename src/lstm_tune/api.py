@@ -265,7 +265,7 @@ class Study:
 
     def report(self) -> Path:
         """Test the best model and write the study report (and its dashboard note)."""
-        from lstm_tune.report.note import save_study_note
+        from lstm_tune.report.dashboard import save_study_note
         from lstm_tune.report.render import render_study_report
 
         self._forget()
@@ -359,9 +359,9 @@ class Study:
         panel's series, `step` which step ahead of a multi-step forecast is explained,
         `origin` (a time of the data) the windows ending there and before."""
         from lstm_tune.evaluate.tested import read_explained
-        from lstm_tune.explain.dashboard import attach
         from lstm_tune.explain.run import EXPLAINERS, explain
         from lstm_tune.quiet import import_tensorflow
+        from lstm_tune.report.dashboard import attach
         from lstm_tune.report.explain_page import link_explanation, write_explanation
 
         chosen = tuple(m.strip() for m in methods if m.strip())

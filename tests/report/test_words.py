@@ -8,7 +8,7 @@ import pytest
 
 from lstm_tune.evaluate.evaluation import Evaluation, validation_drop, verdict
 from lstm_tune.progress import TrialLog
-from lstm_tune.report.note import note_text
+from lstm_tune.report.dashboard import note_text
 from lstm_tune.spec import evolution_warning
 from lstm_tune.spec import load_spec
 from tests.conftest import tiny_study
