@@ -217,11 +217,9 @@ class Study:
         """The tested model on the test split beside the baselines (computed once, and
         stored on the study for `summary`)."""
         if self._evaluation is None:
-            from lstm_tune.evaluate.evaluation import evaluate
-            from lstm_tune.records.results import save_evaluation
+            from lstm_tune.evaluate.evaluation import evaluate_study
 
-            self._evaluation = evaluate(self.spec, self.tested)
-            save_evaluation(self.optuna_study, self._evaluation.summary(self.spec))
+            self._evaluation = evaluate_study(self.spec, self.optuna_study, tested=self.tested)
         return self._evaluation
 
     def _forget(self) -> None:

@@ -326,11 +326,12 @@ def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
     return result
 
 
-def evaluate_study(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None
-                   ) -> Evaluation:
-    """The study's tested model (read from the storage, or built and stored there) scored
-    by `evaluate`, and its summary stored on the study for `summary` and the dashboard.
-    `loaded`: the study's data, if the caller has read it."""
-    evaluation = evaluate(spec, read_tested(spec, study, loaded))
+def evaluate_study(spec: StudySpec, study: optuna.Study, loaded: Loaded | None = None,
+                   tested: Tested | None = None) -> Evaluation:
+    """The study's tested model (`tested`, else read from the storage, or built and stored
+    there) scored by `evaluate`, and its summary stored on the study for `summary` and the
+    dashboard. `loaded`: the study's data, if the caller has read it."""
+    evaluation = evaluate(spec, tested if tested is not None
+                          else read_tested(spec, study, loaded))
     save_evaluation(study, evaluation.summary(spec))
     return evaluation
