@@ -8,13 +8,13 @@ For each shipped forecasting study (and the built-in weekly series with a study 
 gives no search space), each search-space variant and each seed, one study runs through
 `lstm-tune run --no-report` as a user runs it (default workers), and its search is then
 tested with each final model: `single` (the best trial's LSTM), `ensemble` (the three best
-configurations refitted), `auto` (chosen on validation), each also combined (`combine`:
-averaged with the better statistical model, the weight chosen on validation). Variants: `shipped` (the study
-file as shipped), `hybrid` (its space with `base: [none, ets, arima]`, an LSTM learning what
-a statistical model leaves), `base_arima` or `base_ets` (that base only), `folds2` (two
-validation folds), or several joined by `+`. Prints the test metric's median and range over seeds beside
-every baseline on the same points, and each run's wall time. These are measurements, not
-tests: compare within one run.
+configurations refitted), `refit`, `auto` (chosen on validation), each also combined
+(`combine`: averaged with the better statistical model, the weight chosen on validation).
+Variants: `shipped` (the study file as shipped), `hybrid` (its space with `base: [none, ets,
+arima]`, an LSTM learning what a statistical model leaves), `base_arima` or `base_ets` (that
+base only), `folds2` (two validation folds), or several joined by `+`. Prints the test
+metric's median and range over seeds beside every baseline on the same points, and each
+run's wall time. These are measurements, not tests: compare within one run.
 """
 
 from __future__ import annotations
