@@ -86,3 +86,12 @@ def test_forecast_variants_join_with_plus_and_refuse_unknown_parts():
     assert variant(study_file("airline"), "shipped") == study_file("airline")
     with pytest.raises(SystemExit, match="unknown"):
         variant(study_file("airline"), "shipped+nonsense")
+
+
+def test_the_residuals_benchmark_tests_what_the_airline_arima_leaves(monkeypatch, capsys):
+    """Its errors before the test part pass both tests (the figure docs/benchmarks.md
+    gives), and the test RMSE is the baseline's."""
+    out = run_main("benchmarks.residuals", "--studies", "airline", "--resamples", "50",
+                   monkeypatch=monkeypatch, capsys=capsys)
+    assert "| airline | airline | seasonal_arima | 95 | 12 | 0.7802 | 0.08458 | yes | 15.28 |" \
+        in out

@@ -53,6 +53,42 @@ def test_an_evaluation_without_tests_falls_back_to_signs(spec):
         "loses to seasonal_arima (15.28).")
 
 
+def left(noise: list[bool], inputs: tuple[str, ...] = ()) -> dict:
+    """What seasonal_arima leaves, tested per series (stats/residuals.py)."""
+    series = {f"s{i}": {"errors": 95, "lags": 12, "ljung_box_p": 0.78 if quiet else 0.001,
+                        "bds_p": 0.085 if quiet else 0.3, "noise": quiet}
+              for i, quiet in enumerate(noise)}
+    return {"seasonal_arima": {"series": series, "tested": len(noise), "noise": sum(noise),
+                               "inputs": list(inputs)}}
+
+
+def test_the_verdict_says_what_the_best_statistical_model_leaves(spec, write_study):
+    """Where the model does not beat the best statistical baseline: noise in its errors
+    says a tie is the likely best; dependence left says a hybrid can read it, unless the
+    space already searches that base; a win, or no tests, adds nothing."""
+    tie = judged(15.76, {"seasonal_arima": ("ties", 0.087)})
+    tie.leftover = left([True])
+    assert verdict(spec, tie).endswith(
+        "What seasonal_arima leaves cannot be told from noise: its one-step errors before the "
+        "test part pass both tests of dependence (Ljung-Box p = 0.78 up to lag 12, BDS p = "
+        "0.085), so the series' own past holds little more for any model to learn, and a tie "
+        "is the likely best here.")
+    tie.leftover = left([True], inputs=("x0",))
+    assert verdict(spec, tie).endswith("learn; what the inputs add is not tested.")
+    lose = judged(18.33, {"seasonal_arima": ("loses", 0.01)})
+    lose.leftover = left([True, False, False])
+    assert verdict(spec, lose).endswith(
+        "seasonal_arima's one-step errors before the test part still depend on the past (in "
+        "2 of 3 series): a hybrid (space.base: [arima]) lets an LSTM learn what it leaves.")
+    hybrid = load_spec(write_study(tiny_study(space={**tiny_study()["space"],
+                                                     "base": ["none", "arima"]}), "h.yaml"))
+    assert verdict(hybrid, lose).endswith("still depend on the past (in 2 of 3 series).")
+    win = judged(12.0, {"seasonal_arima": ("beats", 0.01)})
+    win.leftover = left([True])
+    assert "leaves" not in verdict(spec, win)
+    assert "leaves" not in verdict(spec, judged(15.76, {"seasonal_arima": ("ties", 0.087)}))
+
+
 def test_a_test_metric_far_below_validation_is_flagged_with_what_to_do(spec):
     ev = evaluation(18.75)  # validation 11.9: 58% worse
     ev.predictions = {"validation": {"actual": [0.0] * 12}}

@@ -5,6 +5,8 @@ the samples the model is scored on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from lstm_tune.data.framing import frame, load_data
@@ -60,6 +62,23 @@ class TaskSuite:
         for b in baselines:
             assert np.shape(b.predicted) == np.shape(data.actual(data.test)) and b.method
             assert data.metric in t.scores(data, data.test, b.predicted)
+
+    def test_what_a_statistical_model_leaves_is_tested_before_the_test_part(self):
+        """Forecasts: every statistical baseline's errors are tested in every series, and
+        the test part's values, made 100 times larger, change nothing. Classes: nothing."""
+        t, data = get_task(self.task), self.data()
+        before = t.leftover(data, data.test)
+        if data.classes:
+            assert before == {}
+            return
+        assert set(before) == {"ets", "seasonal_arima" if data.season > 1 else "arima"}
+        for found in before.values():
+            assert set(found["series"]) == set(data.series_names)
+            assert found["tested"] == len(data.series_names) >= found["noise"] >= 0
+        target = np.array(data.table.target, dtype=float)
+        target[np.unique(data.test.target_idx)] *= 100
+        changed = replace(data, table=replace(data.table, target=target))
+        assert t.leftover(changed, changed.test) == before
 
     def test_compare_ties_a_predictor_with_itself_and_never_fails_a_perfect_one(self):
         """The significance test of the task's kind (Diebold-Mariano or McNemar) on the

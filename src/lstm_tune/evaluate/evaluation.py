@@ -23,6 +23,7 @@ from lstm_tune.evaluate.tested import Tested, read_tested
 from lstm_tune.predictor.intervals import LEVELS, coverage
 from lstm_tune.predictor.predictor import Predictor
 from lstm_tune.records.results import save_evaluation
+from lstm_tune.search.params import param_values
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -61,6 +62,9 @@ class Evaluation:
     components: dict[str, dict[str, float]] = field(default_factory=dict)
     # per baseline: the model against it on the same test points (significance.Comparison)
     significance: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # forecasts, per statistical baseline: tests of its one-step errors before the test part
+    # (tasks/baselines.statistical_leftover): does it leave anything for an LSTM to learn
+    leftover: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -135,11 +139,47 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
             said += (f" Their paths of {h} steps overlap: the test part holds about "
                      f"{max(1, round(first['n'] / h))} independent one(s), so only large "
                      "differences can be told apart.")
+    said += leftover_sentence(spec, evaluation)
     spread = evaluation.spread.get(metric)
     if spread:
         said += (f" Over {len(spread['values'])} seeds its test {metric} has median "
                  f"{spread['median']:.4g} (range {spread['min']:.4g} to {spread['max']:.4g}).")
     return said
+
+
+def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
+    """Where the model does not beat the best statistical baseline: whether that model's
+    one-step errors before the test part hold anything for an LSTM to learn ('' where it
+    beats it, or nothing was tested)."""
+    metric = spec.test_metric
+    tested = {n: v for n, v in evaluation.leftover.items() if n in evaluation.baselines}
+    if not tested:
+        return ""
+    sign = 1 if spec.direction == "minimize" else -1
+    name = min(tested, key=lambda n: sign * evaluation.baselines[n][metric])
+    if evaluation.outcomes(spec).get(name) == "beats":
+        return ""
+    info = tested[name]
+    if info["tested"] == 1:
+        one = next(iter(info["series"].values()))
+        figures = (f"Ljung-Box p = {one['ljung_box_p']:.2g} up to lag {one['lags']}, "
+                   f"BDS p = {one['bds_p']:.2g}")
+    else:
+        figures = f"in {info['noise']} of {info['tested']} series"
+    if info["noise"] == info["tested"]:
+        return (f" What {name} leaves cannot be told from noise: its one-step errors before "
+                f"the test part pass both tests of dependence ({figures}), so the series' "
+                "own past holds little more for any model to learn"
+                + ("; what the inputs add is not tested." if info.get("inputs")
+                   else ", and a tie is the likely best here."))
+    kind = "ets" if name == "ets" else "arima"
+    bases = param_values(spec.space.base)
+    hint = "" if kind in bases else \
+        f": a hybrid (space.base: [{kind}]) lets an LSTM learn what it leaves"
+    dependent = (figures if info["tested"] == 1
+                 else f"in {info['tested'] - info['noise']} of {info['tested']} series")
+    return (f" {name}'s one-step errors before the test part still depend on the past "
+            f"({dependent}){hint}.")
 
 
 def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
@@ -319,7 +359,8 @@ def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
         if proba is not None else {},
         # every forecasting predictor has intervals; classifiers have no future
         future=future_forecast(spec, predictor) if predictor.calibration is not None else {},
-        components=components, significance=significance)
+        components=components, significance=significance,
+        leftover=task.leftover(data, data.test))
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs

@@ -84,6 +84,10 @@ class Task(Protocol):
     def baselines(self, data: Any, split: Any) -> list[Any]:
         """Simple predictors of the same split, for the verdict."""
 
+    def leftover(self, data: Any, split: Any) -> dict[str, dict[str, Any]]:
+        """Per statistical baseline: tests of what it leaves in its errors before the
+        split, per series (stats/residuals.py); {} where there is none (classes)."""
+
     # --- what an explanation explains (explain/) --------------------------------------
 
     def kept_forecasts(self, data: Any, model: Any) -> list | None:

@@ -15,7 +15,8 @@ import numpy as np
 
 from lstm_tune.data.window import Dataset, Split
 from lstm_tune.stats.linear import fit_on, resampled
-from lstm_tune.stats.models import statistical_forecasts
+from lstm_tune.stats.models import KINDS, model_name, statistical_forecasts
+from lstm_tune.stats.residuals import leftover
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,32 @@ def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) ->
         for rows, found in fits:
             values[rows] = np.asarray(found[n].predicted).reshape(len(rows), -1)
         out.append(Baseline(n, fits[0][1][n].method + each, _shaped(data, values)))
+    return out
+
+
+def statistical_leftover(data: Dataset, split: Split) -> dict[str, dict[str, Any]]:
+    """Per statistical model, fitted on each series' steps before `split` as its baseline
+    is: the tests of its one-step errors there, per series (`series`), and in how many of
+    the series tested (`tested`) they cannot be told from noise (`noise`), with the inputs
+    the model reads beside the target (`inputs`: what the tests do not cover)."""
+    spans = {name: (start, stop) for name, start, stop in data.table.parts}
+    out: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        per_series = {}
+        for i, name in enumerate(data.series_names):
+            rows = np.flatnonzero(split.series_index == i)
+            if not len(rows):
+                continue
+            start, stop = spans[name]
+            found = leftover(data.table.target[start:stop],
+                             int(split.target_idx[rows].min()) - start, data.season, kind)
+            if found is not None:
+                per_series[name] = found.to_json()
+        if per_series:
+            out[model_name(kind, data.season)] = {
+                "series": per_series, "tested": len(per_series),
+                "noise": sum(v["noise"] for v in per_series.values()),
+                "inputs": list(data.table.feature_names)}
     return out
 
 

@@ -121,6 +121,9 @@ class Classify:
 
         return class_baselines(data, split)
 
+    def leftover(self, data: Any, split: Any) -> dict[str, dict[str, Any]]:
+        return {}  # no statistical model reads a class
+
     def kept_forecasts(self, data: Any, model: Any) -> None:
         return None  # a classifier has no intervals
 

@@ -130,6 +130,11 @@ class Forecast:
 
         return forecast_baselines(data, split)
 
+    def leftover(self, data: Any, split: Any) -> dict[str, dict[str, Any]]:
+        from lstm_tune.tasks.baselines import statistical_leftover
+
+        return statistical_leftover(data, split)
+
     def compare(self, data: Any, split: Any, predicted: np.ndarray, baseline: np.ndarray
                 ) -> Any:
         """Diebold-Mariano on the study metric's loss over the split's origins, matched
