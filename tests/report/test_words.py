@@ -79,7 +79,7 @@ def test_the_verdict_says_what_the_best_statistical_model_leaves(spec, write_stu
     lose.leftover = left([True, False, False])
     assert verdict(spec, lose).endswith(
         "seasonal_arima's one-step errors before the test part still depend on the past (in "
-        "2 of 3 series): a hybrid (space.base: [arima]) lets an LSTM learn what it leaves.")
+        "2 of 3 series): a hybrid on it (space.base: [arima]) may learn what it leaves.")
     hybrid = load_spec(write_study(tiny_study(space={**tiny_study()["space"],
                                                      "base": ["none", "arima"]}), "h.yaml"))
     assert verdict(hybrid, lose).endswith("still depend on the past (in 2 of 3 series).")

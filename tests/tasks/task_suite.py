@@ -73,7 +73,8 @@ class TaskSuite:
             return
         assert set(before) == {"ets", "seasonal_arima" if data.season > 1 else "arima"}
         for found in before.values():
-            assert set(found["series"]) == set(data.series_names)
+            assert set(found["series"]) == {n or data.table.target_name
+                                            for n in data.series_names}
             assert found["tested"] == len(data.series_names) >= found["noise"] >= 0
         target = np.array(data.table.target, dtype=float)
         target[np.unique(data.test.target_idx)] *= 100

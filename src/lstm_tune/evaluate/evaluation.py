@@ -175,7 +175,7 @@ def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
     kind = "ets" if name == "ets" else "arima"
     bases = param_values(spec.space.base)
     hint = "" if kind in bases else \
-        f": a hybrid (space.base: [{kind}]) lets an LSTM learn what it leaves"
+        f": a hybrid on it (space.base: [{kind}]) may learn what it leaves"
     dependent = (figures if info["tested"] == 1
                  else f"in {info['tested'] - info['noise']} of {info['tested']} series")
     return (f" {name}'s one-step errors before the test part still depend on the past "

@@ -122,8 +122,8 @@ def statistical_leftover(data: Dataset, split: Split) -> dict[str, dict[str, Any
             start, stop = spans[name]
             found = leftover(data.table.target[start:stop],
                              int(split.target_idx[rows].min()) - start, data.season, kind)
-            if found is not None:
-                per_series[name] = found.to_json()
+            if found is not None:  # one series: named by its target
+                per_series[name or data.table.target_name] = found.to_json()
         if per_series:
             out[model_name(kind, data.season)] = {
                 "series": per_series, "tested": len(per_series),
