@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_tune.stats.kalman import FilterRun, keep_run, kept_run
 MIN_SEASONS = 2  # a seasonal component needs at least this many seasons of history
 FIT_POINTS = 600  # long series: fit on the last this-many points before the test (speed)
 KINDS = ("ets", "arima")  # the fitted models: statistical baselines, hybrid bases
@@ -148,7 +149,8 @@ class StatModel:
                 model = _ets_model(g, season, np.asarray(self.initial))
             else:
                 model = _arima_model(g, season)
-            return model.filter(np.asarray(self.params))
+            # no covariance of the parameters (fixed here): it costs a filter per parameter
+            return model.filter(np.asarray(self.params), cov_type="none")
 
     def paths(self, y: np.ndarray, ends: np.ndarray, steps_ahead: int, horizon: int
               ) -> np.ndarray:
@@ -171,20 +173,23 @@ class StatModel:
         if self.log and np.any(part <= 0):
             return out
         g = np.log(part) if self.log else part
-        try:
-            res = self._filtered(g)
-        except Exception:
-            return out
-        ssm = res.model.ssm
-        design = np.asarray(ssm["design"])[0, :] if np.ndim(ssm["design"]) == 2 else \
-            np.asarray(ssm["design"])[0, :, 0]
-        transition = np.asarray(ssm["transition"])
-        transition = transition[..., 0] if transition.ndim == 3 else transition
-        obs = float(np.ravel(ssm["obs_intercept"])[0])
-        shift = np.ravel(np.asarray(ssm["state_intercept"])[..., 0]
-                         if np.ndim(ssm["state_intercept"]) == 2 else ssm["state_intercept"])
-        # the state predicted for the step after each origin, then stepped ahead
-        state = np.asarray(res.predicted_state)[:, ends - self.anchor + 1]
+        # the kept filter of a history sharing g's first steps, continued (stats/kalman.py)
+        key = (self.kind, self.season, self.log, self.params, self.initial)
+        finite = bool(np.all(np.isfinite(g)))  # a gap: the filter skips it, so filter anew
+        run = kept_run(key) if finite else None
+        state = None if run is None else run.states_after(g, ends - self.anchor)
+        if state is None:
+            try:
+                run = FilterRun(self._filtered(g), g)
+            except Exception:
+                return out
+            if finite:
+                keep_run(key, run)
+            state = run.states[ends - self.anchor + 1].T
+        x = run.matrices
+        transition, design, obs = x.transition, x.design, x.obs_intercept
+        shift = x.state_intercept
+        # from the state predicted for the step after each origin, stepped ahead
         for _ in range(steps_ahead - 1):
             state = transition @ state + shift[:, None]
         for h in range(horizon):
