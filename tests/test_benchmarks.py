@@ -95,3 +95,16 @@ def test_the_residuals_benchmark_tests_what_the_airline_arima_leaves(monkeypatch
                    monkeypatch=monkeypatch, capsys=capsys)
     assert "| airline | airline | seasonal_arima | 95 | 12 | 0.7802 | 0.08458 | yes | 15.28 |" \
         in out
+
+
+def test_the_recursion_benchmark_compares_the_kept_filter_with_filtering_anew(monkeypatch,
+                                                                              capsys):
+    from benchmarks.recursion import run
+
+    rows = run(calls=3, series=("airline",))
+    assert [r["model"] for r in rows] == ["seasonal_arima", "ets"]
+    for r in rows:
+        assert r["max relative difference"] < 1e-8 and r["calibration calls"] == 816
+    out = run_main("benchmarks.recursion", "--calls", "2", "--series", "airline",
+                   monkeypatch=monkeypatch, capsys=capsys)
+    assert "| airline | seasonal_arima | 2 |" in out
