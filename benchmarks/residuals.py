@@ -9,8 +9,8 @@ errors (on logs where it runs on logs) are tested over the steps before the test
 a warm-up of two seasons, as the verdict tests them (lstm_tune/stats/residuals.py):
 Ljung-Box (autocorrelation up to one season's lag) and BDS (any dependence, nonlinear too,
 embedding dimension 2). Where both keep a p above 5%, the errors cannot be told from noise:
-no forecaster reading the series' own past is expected to beat the model, and any gain on
-the test part is the luck of its points. Beside them, the
+a forecaster reading the series' own past can hardly beat the model, and a gain on the
+test part is mostly the luck of its points. Beside them, the
 model's test RMSE (one step ahead) with a 95% bootstrap interval over the test points: how
 far the luck of those points alone moves it. A series with inputs may still hold what only
 the inputs predict; that is not tested here. Measurements, not tests.

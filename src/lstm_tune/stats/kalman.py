@@ -7,6 +7,7 @@ and its own forecasts after it, once per origin and step. Filtering each from th
 first step again took 0.5 s on the weekly series (a seasonal ARIMA of season 52 has 107
 states, filtered over 600 steps), and a hybrid's calibration asks it 21,424 times: 2.9
 hours, against 4 s continued (`python -m benchmarks.recursion`).
+
 Kept, the filter of the true history gives the predicted state at any origin, and the few
 steps after it are filtered from there: the state's update costs one matrix-vector product,
 and the predicted covariance P_t depends only on the step t (not on the values), so the
