@@ -11,7 +11,7 @@ hours, against 4 s continued (`python -m benchmarks.recursion`).
 Kept, the filter of the true history gives the predicted state at any origin, and the few
 steps after it are filtered from there: the state's update costs one matrix-vector product,
 and the predicted covariance P_t depends only on the step t (not on the values), so the
-kept run's P_t serve every history of the same start.
+kept run's P_t (as the gain the update reads) serve every history of the same start.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Hashable
 
 import numpy as np
 
-KEPT_BYTES = 256 * 2**20  # the kept runs' covariances, at most (least recently used go)
+KEPT_BYTES = 64 * 2**20  # the kept runs, at most (least recently used go)
 
 
 @dataclass(frozen=True)
@@ -60,23 +60,32 @@ class FilterRun:
         self.matrices = Matrices.of(results)
         self.g = np.array(g, dtype=float)
         self.states = np.asarray(results.predicted_state, dtype=float).T.copy()  # (n+1, m)
-        self.covs = [c for c in np.moveaxis(np.asarray(results.predicted_state_cov,
-                                                       dtype=float), 2, 0)]
+        # the state's update reads P_t only as P_t · design and its variance F_t: kept per
+        # step (m + 1 values, not m x m: weekly's ARIMA keeps 1.2 MB, not 65), with the last P_t
+        # to carry the recursion on
+        covs = np.asarray(results.predicted_state_cov, dtype=float)
+        x = self.matrices
+        self.pz = list(np.einsum("ijt,j->ti", covs, x.design))
+        self.f = [float(x.design @ pz) + x.obs_cov for pz in self.pz]
+        self.last_cov = covs[:, :, -1].copy()
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self.covs) + self.states.nbytes
+        return (len(self.pz) * (len(self.matrices.design) + 1) * 8 + self.states.nbytes
+                + self.last_cov.nbytes)
 
-    def _cov(self, t: int) -> np.ndarray:
-        """P_t, the recursion carried on past the kept steps where needed."""
+    def _gain(self, t: int) -> tuple[np.ndarray, float]:
+        """P_t · design and F_t, the recursion of P carried on past the kept steps where
+        needed."""
         x = self.matrices
-        while len(self.covs) <= t:
-            p = self.covs[-1]
-            pz = p @ x.design
-            f = float(x.design @ pz) + x.obs_cov
-            self.covs.append(x.transition @ (p - np.outer(pz, pz) / f) @ x.transition.T
-                             + x.state_noise)
-        return self.covs[t]
+        while len(self.pz) <= t:
+            pz, f = self.pz[-1], self.f[-1]
+            p = (x.transition @ (self.last_cov - np.outer(pz, pz) / f) @ x.transition.T
+                 + x.state_noise)
+            self.last_cov = p
+            self.pz.append(p @ x.design)
+            self.f.append(float(x.design @ self.pz[-1]) + x.obs_cov)
+        return self.pz[t], self.f[t]
 
     def shared(self, g: np.ndarray) -> int:
         """How many first steps `g` shares with the kept history."""
@@ -98,9 +107,7 @@ class FilterRun:
         if top > common:
             a, later = self.states[common], [self.states[common]]
             for t in range(common, top):
-                p = self._cov(t)
-                pz = p @ x.design
-                f = float(x.design @ pz) + x.obs_cov
+                pz, f = self._gain(t)
                 if not f > 0:
                     return None
                 v = g[t] - x.obs_intercept - float(x.design @ a)
