@@ -11,9 +11,9 @@ the test part, and `calls` such histories (origins in the validation part, 0-52 
 values) are forecast both ways. Before, each call filtered from the start and also
 estimated the parameters' covariance (statsmodels' default), which costs a filter per
 parameter. Prints milliseconds per call, the ratio, the largest relative difference of the
-forecasts, and what a hybrid's calibration asks of one model (fold 0's recursions of two seasons or 24
-steps, from every origin 2 to that many steps before a validation target, one step ahead)
-would take each way.
+forecasts, and what a hybrid's calibration asks of one model (fold 0's recursions of two
+seasons or 24 steps, from every origin 2 to that many steps before a validation target,
+one step ahead) would take each way.
 """
 
 from __future__ import annotations

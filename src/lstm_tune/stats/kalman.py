@@ -53,16 +53,16 @@ class Matrices:
 
 
 class FilterRun:
-    """One filter over a history `g`: the predicted state and its covariance at every step
+    """One filter over a history `g`: the predicted state and the gain at every step
     (index t: given g[:t]), continued on demand."""
 
     def __init__(self, results: Any, g: np.ndarray) -> None:
         self.matrices = Matrices.of(results)
         self.g = np.array(g, dtype=float)
         self.states = np.asarray(results.predicted_state, dtype=float).T.copy()  # (n+1, m)
-        # the state's update reads P_t only as P_t · design and its variance F_t: kept per
-        # step (m + 1 values, not m x m: weekly's ARIMA keeps 1.2 MB, not 65), with the last P_t
-        # to carry the recursion on
+        # the state's update reads P_t only as P_t · design and the variance F_t: kept per
+        # step (m + 1 values, not m x m: weekly's ARIMA keeps 1.2 MB, not 65), with the
+        # last P_t to carry the recursion on
         covs = np.asarray(results.predicted_state_cov, dtype=float)
         x = self.matrices
         self.pz = list(np.einsum("ijt,j->ti", covs, x.design))
@@ -125,6 +125,7 @@ _kept: "OrderedDict[Hashable, FilterRun]" = OrderedDict()
 
 
 def kept_run(key: Hashable) -> FilterRun | None:
+    """The run kept for a model (its kind, season and parameters), if any."""
     run = _kept.get(key)
     if run is not None:
         _kept.move_to_end(key)
@@ -132,6 +133,7 @@ def kept_run(key: Hashable) -> FilterRun | None:
 
 
 def keep_run(key: Hashable, run: FilterRun) -> None:
+    """Keep `run` for the model, the least recently used going past KEPT_BYTES."""
     _kept[key] = run
     _kept.move_to_end(key)
     while len(_kept) > 1 and sum(r.nbytes for r in _kept.values()) > KEPT_BYTES:
