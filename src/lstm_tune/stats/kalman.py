@@ -4,9 +4,9 @@ another history parts from it.
 A recursive forecast feeds a model's forecasts back as history, so a hybrid asks its
 statistical model for the next forecast of a history that is the true one up to an origin
 and its own forecasts after it, once per origin and step. Filtering each from the model's
-first step again took 0.5 s on the weekly series (a seasonal ARIMA of season 52 has 107
-states, filtered over 600 steps), and a hybrid's calibration asks it 21,424 times: 2.9
-hours, against 4 s continued (`python -m benchmarks.recursion`).
+first step again took 0.5-0.6 s on the weekly series (a seasonal ARIMA of season 52 has
+107 states, filtered over 600 steps), and a hybrid's calibration asks it 21,424 times:
+about 3 hours, against 2.5 s continued (`python -m benchmarks.recursion`).
 
 Kept, the filter of the true history gives the predicted state at any origin, and the few
 steps after it are filtered from there: the state's update costs one matrix-vector product,
