@@ -137,9 +137,11 @@ def test_the_report_predict_and_export_of_a_study_share_one_predictor(tmp_path, 
     s = Study(spec)
     s.report()
     forecast = s.predict()
+    info = dict(s.predictor().info)
     s.export(tmp_path / "exported", saved_model=False)
     assert calls == ["looked up", "built"]
     assert s.predictor() is s.tested.predictor
+    assert s.predictor().info == info  # the export's test figures go to its manifest only
     # what predict gives is the tested model's forecast past the data, as the report has it
     assert forecast["forecast"].tolist() == pytest.approx(
         [r["forecast"] for r in s.evaluation.future["rows"]][:len(forecast)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ def export_predictor(predictor: Predictor, folder: str | Path,
     `saved_model` is False) a TensorFlow SavedModel to `folder`."""
     folder = Path(folder)
     check_folder(folder)
+    # the test figures go to the export, not to the predictor the study shares
+    predictor = copy.copy(predictor)
+    predictor.info = dict(predictor.info)
     if evaluation and not predictor.info.get("refit_all"):
         predictor.info["test"] = evaluation.get("test")
         predictor.info["baselines"] = evaluation.get("baselines")
