@@ -28,7 +28,7 @@ import numpy as np
 from benchmarks.table import markdown
 from lstm_tune.data.builtin import BUILTINS
 from lstm_tune.stats import kalman
-from lstm_tune.stats.models import StatModel, _arima_model, _ets_model
+from lstm_tune.stats.models import StatModel
 
 CASES = (("airline", 12, 12, 24), ("weekly", 52, 104, 104))  # series, season, validation, test
 
@@ -37,9 +37,7 @@ def _before(model: StatModel, g: np.ndarray) -> Any:
     """The filter as it ran before: the parameters' covariance estimated too."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        built = (_ets_model(g, model.season or None, np.asarray(model.initial))
-                 if model.kind == "ets" else _arima_model(g, model.season or None))
-        return built.filter(np.asarray(model.params))
+        return model.state_space(g).filter(np.asarray(model.params))
 
 
 def _histories(y: np.ndarray, first_val: int, first_test: int, calls: int,

@@ -58,7 +58,7 @@ def left(noise: list[bool], inputs: tuple[str, ...] = ()) -> dict:
     series = {f"s{i}": {"errors": 95, "lags": 12, "ljung_box_p": 0.78 if quiet else 0.001,
                         "bds_p": 0.085 if quiet else 0.3, "noise": quiet}
               for i, quiet in enumerate(noise)}
-    return {"seasonal_arima": {"series": series, "tested": len(noise), "noise": sum(noise),
+    return {"seasonal_arima": {"kind": "arima", "series": series, "tested": len(noise), "noise": sum(noise),
                                "inputs": list(inputs)}}
 
 

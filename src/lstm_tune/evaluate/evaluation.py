@@ -172,7 +172,7 @@ def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
                 "own past holds little more for any model to learn"
                 + ("; what the inputs add is not tested." if info.get("inputs")
                    else ", and a tie is the likely best here."))
-    kind = "ets" if name == "ets" else "arima"
+    kind = info["kind"]
     bases = param_values(spec.space.base)
     hint = "" if kind in bases else \
         f": a hybrid on it (space.base: [{kind}]) may learn what it leaves"

@@ -141,16 +141,20 @@ class StatModel:
             return None
         return StatModel(kind, seasonal, log, anchor, params, initial)
 
-    def _filtered(self, g: np.ndarray) -> Any:
+    def state_space(self, g: np.ndarray) -> Any:
+        """The statsmodels model of the (log) values `g`, to filter with `params`."""
         season = self.season or None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.kind == "ets":
-                model = _ets_model(g, season, np.asarray(self.initial))
-            else:
-                model = _arima_model(g, season)
+                return _ets_model(g, season, np.asarray(self.initial))
+            return _arima_model(g, season)
+
+    def _filtered(self, g: np.ndarray) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             # no covariance of the parameters (fixed here): it costs a filter per parameter
-            return model.filter(np.asarray(self.params), cov_type="none")
+            return self.state_space(g).filter(np.asarray(self.params), cov_type="none")
 
     def paths(self, y: np.ndarray, ends: np.ndarray, steps_ahead: int, horizon: int
               ) -> np.ndarray:

@@ -79,21 +79,30 @@ def naive_baselines(data: Dataset, split: Split) -> list[Baseline]:
     return out
 
 
+def _series_of(data: Dataset, split: Split
+               ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each series with samples in `split`: its name, those samples' rows, its target and
+    their target positions in it (a statistical model is fitted on each series alone)."""
+    spans = {name: (start, stop) for name, start, stop in data.table.parts}
+    out = []
+    for i, name in enumerate(data.series_names):
+        rows = np.flatnonzero(split.series_index == i)
+        if len(rows):
+            start, stop = spans[name]
+            out.append((name, rows, data.table.target[start:stop],
+                        split.target_idx[rows] - start))
+    return out
+
+
 def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) -> list[Baseline]:
     """Naive and (optionally) statistical forecasts of the split's targets: for a panel,
     fitted on each series alone; a statistical model that fails on any series is left out."""
     out = naive_baselines(data, split)
     if not statistical:
         return out
-    spans = {name: (start, stop) for name, start, stop in data.table.parts}
-    fits = []  # per series: its rows in the split, and each model's forecasts
-    for i, name in enumerate(data.series_names):
-        rows = np.flatnonzero(split.series_index == i)
-        if len(rows):
-            start, stop = spans[name]
-            fits.append((rows, {f.name: f for f in statistical_forecasts(
-                data.table.target[start:stop], split.target_idx[rows] - start,
-                data.steps_ahead, data.season, data.horizon)}))
+    fits = [(rows, {f.name: f for f in statistical_forecasts(
+        y, targets, data.steps_ahead, data.season, data.horizon)})
+        for _, rows, y, targets in _series_of(data, split)]  # each model's, per series
     if not fits:
         return out
     common = [n for n in fits[0][1] if all(n in found for _, found in fits)]
@@ -108,25 +117,20 @@ def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) ->
 
 def statistical_leftover(data: Dataset, split: Split) -> dict[str, dict[str, Any]]:
     """Per statistical model, fitted on each series' steps before `split` as its baseline
-    is: the tests of its one-step errors there, per series (`series`), and in how many of
-    the series tested (`tested`) they cannot be told from noise (`noise`), with the inputs
+    is: its kind, the tests of its one-step errors there, per series (`series`), and in how
+    many of the series tested (`tested`) they cannot be told from noise (`noise`), with the inputs
     the model reads beside the target (`inputs`: what the tests do not cover)."""
-    spans = {name: (start, stop) for name, start, stop in data.table.parts}
     out: dict[str, dict[str, Any]] = {}
+    series = _series_of(data, split)
     for kind in KINDS:
         per_series = {}
-        for i, name in enumerate(data.series_names):
-            rows = np.flatnonzero(split.series_index == i)
-            if not len(rows):
-                continue
-            start, stop = spans[name]
-            found = leftover(data.table.target[start:stop],
-                             int(split.target_idx[rows].min()) - start, data.season, kind)
+        for name, _, y, targets in series:
+            found = leftover(y, int(targets.min()), data.season, kind)
             if found is not None:  # one series: named by its target
                 per_series[name or data.table.target_name] = found.to_json()
         if per_series:
             out[model_name(kind, data.season)] = {
-                "series": per_series, "tested": len(per_series),
+                "kind": kind, "series": per_series, "tested": len(per_series),
                 "noise": sum(v["noise"] for v in per_series.values()),
                 "inputs": list(data.table.feature_names)}
     return out
