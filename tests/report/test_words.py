@@ -64,8 +64,8 @@ def left(noise: list[bool], inputs: tuple[str, ...] = ()) -> dict:
 
 def test_the_verdict_says_what_the_best_statistical_model_leaves(spec, write_study):
     """Where the model does not beat the best statistical baseline: noise in its errors
-    says a tie is the likely best; dependence left says a hybrid can read it, unless the
-    space already searches that base; a win, or no tests, adds nothing."""
+    says a tie is the likely best; dependence left points to more trials or folds, and to a
+    hybrid unless the space already searches that base; a win, or no tests, adds nothing."""
     tie = judged(15.76, {"seasonal_arima": ("ties", 0.087)})
     tie.leftover = left([True])
     assert verdict(spec, tie).endswith(
@@ -79,10 +79,11 @@ def test_the_verdict_says_what_the_best_statistical_model_leaves(spec, write_stu
     lose.leftover = left([True, False, False])
     assert verdict(spec, lose).endswith(
         "seasonal_arima's one-step errors before the test part still depend on the past (in "
-        "2 of 3 series): a hybrid on it (space.base: [arima]) may learn what it leaves.")
+        "2 of 3 series), so a model may learn more than it: more trials (budget.trials) or "
+        "validation folds (split.folds) may find it, or a hybrid on it (space.base: [arima]).")
     hybrid = load_spec(write_study(tiny_study(space={**tiny_study()["space"],
                                                      "base": ["none", "arima"]}), "h.yaml"))
-    assert verdict(hybrid, lose).endswith("still depend on the past (in 2 of 3 series).")
+    assert verdict(hybrid, lose).endswith("validation folds (split.folds) may find it.")
     win = judged(12.0, {"seasonal_arima": ("beats", 0.01)})
     win.leftover = left([True])
     assert "leaves" not in verdict(spec, win)

@@ -172,14 +172,16 @@ def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
                 "own past holds little more for any model to learn"
                 + ("; what the inputs add is not tested." if info.get("inputs")
                    else ", and a tie is the likely best here."))
+    # what measured better where the ARIMA left dependence (docs/benchmarks.md): on weekly
+    # and us_macro more folds or a longer search; a hybrid beat its ARIMA there, not the LSTM
     kind = info["kind"]
-    bases = param_values(spec.space.base)
-    hint = "" if kind in bases else \
-        f": a hybrid on it (space.base: [{kind}]) may learn what it leaves"
+    hybrid = "" if kind in param_values(spec.space.base) else \
+        f", or a hybrid on it (space.base: [{kind}])"
     dependent = (figures if info["tested"] == 1
                  else f"in {info['tested'] - info['noise']} of {info['tested']} series")
     return (f" {name}'s one-step errors before the test part still depend on the past "
-            f"({dependent}){hint}.")
+            f"({dependent}), so a model may learn more than it: more trials (budget.trials) "
+            f"or validation folds (split.folds) may find it{hybrid}.")
 
 
 def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
