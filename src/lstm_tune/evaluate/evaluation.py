@@ -172,8 +172,8 @@ def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
                 "own past holds little more for any model to learn"
                 + ("; what the inputs add is not tested." if info.get("inputs")
                    else ", and a tie is the likely best here."))
-    # what measured better where the ARIMA left dependence (docs/benchmarks.md): on weekly
-    # and us_macro more folds or a longer search; a hybrid beat its ARIMA there, not the LSTM
+    # where the ARIMA left dependence (weekly, us_macro; docs/benchmarks.md) the LSTM alone
+    # did best, with two folds on us_macro; a hybrid beat its ARIMA there, not the LSTM
     kind = info["kind"]
     hybrid = "" if kind in param_values(spec.space.base) else \
         f", or a hybrid on it (space.base: [{kind}])"
