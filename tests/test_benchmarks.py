@@ -108,3 +108,20 @@ def test_the_recursion_benchmark_compares_the_kept_filter_with_filtering_anew(mo
     out = run_main("benchmarks.recursion", "--calls", "2", "--series", "airline",
                    monkeypatch=monkeypatch, capsys=capsys)
     assert "| airline | seasonal_arima | 2 |" in out
+
+
+def test_the_statistical_benchmark_says_what_validation_would_choose(monkeypatch, capsys):
+    """Each model on logs and on values and each ETS-ARIMA mean, on the validation and the
+    test part: the shipped ARIMA's test figure is the baseline's, and one row is chosen, the
+    lowest on validation."""
+    from benchmarks.statistical import study_rows
+
+    rows = study_rows("airline")
+    assert len(rows) == 8 and [r["chosen"] for r in rows].count("yes") == 1
+    chosen = next(r for r in rows if r["chosen"])
+    assert chosen["validation RMSE"] == min(r["validation RMSE"] for r in rows)
+    shipped = next(r for r in rows if r["model"] == "seasonal_arima, logs")
+    assert round(shipped["test RMSE"], 2) == 15.28
+    out = run_main("benchmarks.statistical", "--studies", "airline",
+                   monkeypatch=monkeypatch, capsys=capsys)
+    assert "| airline | mean of ets, values and seasonal_arima, logs |" in out

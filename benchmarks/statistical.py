@@ -1,0 +1,90 @@
+"""Which statistical forecast the validation part would choose, and what the test part says.
+
+    python -m benchmarks.statistical [--studies airline,weekly]
+
+The bar a forecaster sets for an LSTM is the best statistical model they would pick, and
+they can pick only on data before the test part. For each single-series study, each fitted
+model (ETS and the seasonal ARIMA, each on logs and on the values; the baselines run on logs
+where a series is positive) and the equal-weight mean of each ETS with each ARIMA (a
+combination with nothing estimated, as the M4 competition's benchmark combined) forecasts one
+step ahead twice: over the validation part, fitted on the steps before it, and over the test
+part, fitted on the steps before that, as the baselines are. `chosen` marks what the
+validation part would pick. Measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+from benchmarks.forecasts import study_file
+from benchmarks.table import markdown
+from lstm_tune.data.framing import load_data
+from lstm_tune.spec import spec_from_dict
+from lstm_tune.stats.models import KINDS, StatModel
+
+SCALES = {"logs": True, "values": False}
+
+
+def one_step(y: np.ndarray, start: int, stop: int, season: int, kind: str, log: bool
+             ) -> np.ndarray | None:
+    """Forecasts of y[start:stop], one step ahead, by `kind` on `log` fitted on y[:start]
+    (from the same anchor the baselines use); None where it cannot be fitted."""
+    anchor = StatModel.fit(y, start, season, "naive").anchor
+    part = np.asarray(y[anchor:start], dtype=float)
+    if log and np.any(part <= 0):
+        return None
+    model = StatModel._fit(part, anchor, season, kind, log)
+    if model is None:
+        return None
+    return model.paths(y, np.arange(start - 1, stop - 1), 1, 1)[:, 0]
+
+
+def series_rows(study: str, y: np.ndarray, validation: int, test: int, season: int
+                ) -> list[dict[str, Any]]:
+    first = len(y) - test
+    parts = {"validation": (first - validation, first), "test": (first, len(y))}
+    forecasts: dict[str, dict[str, np.ndarray]] = {}
+    for kind in KINDS:
+        for scale, log in SCALES.items():
+            found = {p: one_step(y, a, b, season, kind, log) for p, (a, b) in parts.items()}
+            if all(f is not None for f in found.values()):
+                forecasts[f"{StatModel(kind, season, log, 0, ()).name}, {scale}"] = found
+    ets = [n for n in forecasts if n.startswith("ets")]
+    arima = [n for n in forecasts if not n.startswith("ets")]
+    for e in ets:
+        for a in arima:
+            forecasts[f"mean of {e} and {a}"] = {
+                p: (forecasts[e][p] + forecasts[a][p]) / 2 for p in parts}
+    rmse = {name: {p: float(np.sqrt(np.mean((f[p] - y[a:b]) ** 2)))
+                   for p, (a, b) in parts.items()} for name, f in forecasts.items()}
+    chosen = min(rmse, key=lambda n: rmse[n]["validation"]) if rmse else None
+    return [{"study": study, "model": name, "validation RMSE": r["validation"],
+             "test RMSE": r["test"], "chosen": "yes" if name == chosen else ""}
+            for name, r in rmse.items()]
+
+
+def study_rows(study: str) -> list[dict[str, Any]]:
+    settings = study_file(study)
+    spec = spec_from_dict(settings, f"{study}.yaml")
+    table = load_data(spec.data_settings)
+    if len(table.parts) != 1:
+        raise SystemExit(f"--studies: {study} is a panel; give single-series studies")
+    (_, start, stop), = table.parts
+    split = settings["split"]
+    return series_rows(study, np.asarray(table.target[start:stop], dtype=float),
+                       int(split["validation"]), int(split["test"]),
+                       int(settings.get("season") or 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--studies", default="airline,weekly")
+    args = parser.parse_args()
+    print(markdown([r for s in args.studies.split(",") for r in study_rows(s)]))
+
+
+if __name__ == "__main__":
+    main()
