@@ -30,13 +30,9 @@ SCALES = {"logs": True, "values": False}
 
 def one_step(y: np.ndarray, start: int, stop: int, season: int, kind: str, log: bool
              ) -> np.ndarray | None:
-    """Forecasts of y[start:stop], one step ahead, by `kind` on `log` fitted on y[:start]
-    (from the same anchor the baselines use); None where it cannot be fitted."""
-    anchor = StatModel.fit(y, start, season, "naive").anchor
-    part = np.asarray(y[anchor:start], dtype=float)
-    if log and np.any(part <= 0):
-        return None
-    model = StatModel._fit(part, anchor, season, kind, log)
+    """Forecasts of y[start:stop], one step ahead, by `kind` on `log` fitted on the steps
+    before `start` (as the baselines are); None where it cannot be fitted."""
+    model = StatModel.fit(y, start, season, kind, log=log)
     if model is None:
         return None
     return model.paths(y, np.arange(start - 1, stop - 1), 1, 1)[:, 0]

@@ -117,13 +117,14 @@ class StatModel:
         return what + (" on logs" if self.log else "")
 
     @staticmethod
-    def fit(y: np.ndarray, until: int, season: int, kind: str, recent: bool = True
-            ) -> "StatModel | None":
+    def fit(y: np.ndarray, until: int, season: int, kind: str, recent: bool = True,
+            log: bool | None = None) -> "StatModel | None":
         """Fitted on y[start:until] (`recent`: start FIT_POINTS or ten seasons before
         `until`, else 0: every step, as a hybrid needs forecasts from all its training
         origins), on logs where the part is positive, else (or where the log model's
         forecasts run away, as on a series whose relative changes are tiny) on the values;
-        None where it cannot be fitted."""
+        `log` True or False: on that scale only (benchmarks compare them). None where it
+        cannot be fitted."""
         y = np.asarray(y, dtype=float)
         anchor = max(0, until - max(FIT_POINTS, 10 * season)) if recent else 0
         part = y[anchor:until]
@@ -131,6 +132,9 @@ class StatModel:
             return None
         if kind == "naive":  # nothing to fit; the anchor only says what history it needs
             return StatModel(kind, 0, False, anchor, ())
+        if log is not None:
+            return None if log and np.any(part <= 0) else \
+                StatModel._fit(part, anchor, season, kind, log)
         model = _fitted(np.ascontiguousarray(part).tobytes(), season, kind)
         return None if model is None else replace(model, anchor=anchor)
 
