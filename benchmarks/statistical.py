@@ -5,9 +5,9 @@
 The bar a forecaster sets for an LSTM is the best statistical model they would pick, and
 they can pick only on data before the test part. For each single-series study, each fitted
 model (ETS and the seasonal ARIMA, each on logs and on the values; the baselines run on logs
-where a series is positive) and the equal-weight mean of each ETS with each ARIMA (a
-combination with nothing estimated, as the M4 competition's benchmark combined) forecasts one
-step ahead twice: over the validation part, fitted on the steps before it, and over the test
+where a series is positive) and the equal-weight mean of each ETS with each ARIMA (nothing
+estimated, as M4's Comb benchmark averages exponential smoothing models) forecasts one step
+ahead twice: over the validation part, fitted on the steps before it, and over the test
 part, fitted on the steps before that, as the baselines are. `chosen` marks what the
 validation part would pick. Measurements, not tests.
 """
@@ -23,7 +23,7 @@ from benchmarks.forecasts import study_file
 from benchmarks.table import markdown
 from lstm_tune.data.framing import load_data
 from lstm_tune.spec import spec_from_dict
-from lstm_tune.stats.models import KINDS, StatModel
+from lstm_tune.stats.models import KINDS, StatModel, model_name
 
 SCALES = {"logs": True, "values": False}
 
@@ -47,7 +47,7 @@ def series_rows(study: str, y: np.ndarray, validation: int, test: int, season: i
         for scale, log in SCALES.items():
             found = {p: one_step(y, a, b, season, kind, log) for p, (a, b) in parts.items()}
             if all(f is not None for f in found.values()):
-                forecasts[f"{StatModel(kind, season, log, 0, ()).name}, {scale}"] = found
+                forecasts[f"{model_name(kind, season)}, {scale}"] = found
     ets = [n for n in forecasts if n.startswith("ets")]
     arima = [n for n in forecasts if not n.startswith("ets")]
     for e in ets:
