@@ -53,6 +53,20 @@ def study_file(name: str) -> dict[str, Any]:
     return yaml.safe_load((STUDIES / f"{name}.yaml").read_text())
 
 
+def study_series(name: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The study file and each of its series' target values (name, array): what the
+    statistical benchmarks fit on."""
+    import numpy as np
+
+    from lstm_tune.data.framing import load_data
+    from lstm_tune.spec import spec_from_dict
+
+    settings = study_file(name)
+    table = load_data(spec_from_dict(settings, f"{name}.yaml").data_settings)
+    return settings, [(part or name, np.asarray(table.target[start:stop], dtype=float))
+                      for part, start, stop in table.parts]
+
+
 def variant(study: dict[str, Any], how: str) -> dict[str, Any]:
     """The study file as the variant `how` changes it: `shipped` as it is, `hybrid` with
     every base searched, `base_arima` or `base_ets` with that base only, `folds2` (or 3...)

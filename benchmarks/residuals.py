@@ -23,10 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.forecasts import study_file
+from benchmarks.forecasts import study_series
 from benchmarks.table import markdown
-from lstm_tune.data.framing import load_data
-from lstm_tune.spec import spec_from_dict
 from lstm_tune.stats.models import KINDS, StatModel
 from lstm_tune.stats.residuals import leftover
 
@@ -58,17 +56,11 @@ def series_rows(name: str, y: np.ndarray, test: int, season: int, resamples: int
 
 
 def study_rows(study: str, resamples: int, rng: np.random.Generator) -> list[dict[str, Any]]:
-    settings = study_file(study)
-    spec = spec_from_dict(settings, f"{study}.yaml")
-    table = load_data(spec.data_settings)
+    settings, series = study_series(study)
     season = int(settings.get("season") or 0)
     test = int(settings["split"]["test"])
-    rows = []
-    for name, start, stop in table.parts:
-        y = np.asarray(table.target[start:stop], dtype=float)
-        for row in series_rows(name or study, y, test, season, resamples, rng):
-            rows.append({"study": study, **row})
-    return rows
+    return [{"study": study, **row} for name, y in series
+            for row in series_rows(name, y, test, season, resamples, rng)]
 
 
 def main() -> None:

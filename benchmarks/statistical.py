@@ -19,10 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.forecasts import study_file
+from benchmarks.forecasts import study_series
 from benchmarks.table import markdown
-from lstm_tune.data.framing import load_data
-from lstm_tune.spec import spec_from_dict
 from lstm_tune.stats.models import KINDS, StatModel, model_name
 
 SCALES = {"logs": True, "values": False}
@@ -63,15 +61,11 @@ def series_rows(study: str, y: np.ndarray, validation: int, test: int, season: i
 
 
 def study_rows(study: str) -> list[dict[str, Any]]:
-    settings = study_file(study)
-    spec = spec_from_dict(settings, f"{study}.yaml")
-    table = load_data(spec.data_settings)
-    if len(table.parts) != 1:
+    settings, series = study_series(study)
+    if len(series) != 1:
         raise SystemExit(f"--studies: {study} is a panel; give single-series studies")
-    (_, start, stop), = table.parts
     split = settings["split"]
-    return series_rows(study, np.asarray(table.target[start:stop], dtype=float),
-                       int(split["validation"]), int(split["test"]),
+    return series_rows(study, series[0][1], int(split["validation"]), int(split["test"]),
                        int(settings.get("season") or 0))
 
 

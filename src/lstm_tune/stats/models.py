@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from lstm_tune.stats.kalman import FilterRun, keep_run, kept_run
+
 MIN_SEASONS = 2  # a seasonal component needs at least this many seasons of history
 FIT_POINTS = 600  # long series: fit on the last this-many points before the test (speed)
 KINDS = ("ets", "arima")  # the fitted models: statistical baselines, hybrid bases
