@@ -71,6 +71,8 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     # classes as written, per-class figures, and the baselines' log loss where they have one
     assert "np.str_" not in page.text and "Per class (test)" in page.text
     assert "distinct words" in page.text and "recall" in page.text
+    # the summary names the metric as the terminal does, not by its Keras log name
+    assert re.search(r"Best trial\s+#\d+, validation accuracy = ", page.text), page.text[:800]
     assert page.long_numbers(before="Reproduce the best model") == []
     ev = json.loads(run_cli("summary", "tickets.yaml", "--json", cwd=tmp_path).stdout)["evaluation"]
     assert ev["baselines"]["tfidf_logistic"]["log_loss"] > 0
