@@ -128,7 +128,9 @@ def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, A
     from lstm_tune.report.explain_terms import value_texts
     from lstm_tune.report.pages import env, write_page
 
-    informative = ("each review's sentiment adjective, and 'not' right before one"
+    # as faithfulness.informative_words marks them: the word before counts whatever it is
+    informative = ("each review's sentiment adjective and the word right before it, which "
+                   "flips it when it is 'not'"
                    if result.informative_mask is not None else "not known here")
     first = next(iter(result.attributions.values()))
     json_path = write_page(spec.report_path / "explain.json",
