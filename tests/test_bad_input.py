@@ -137,6 +137,11 @@ CASES = [
      "space.attention"),
     ("window longer than series", {**tiny_study(), "window": 300}, None, "run",
      "window: the series has 144 steps"),
+    ("seasonal transform, the season read from monthly dates shorter than the horizon",
+     {**tiny_study(), "horizon": 13, "space": {**TINY_SPACE, "transform": "log_seasonal_diff"},
+      "split": {"validation": 13, "test": 24}}, None, "run",
+     "space.transform: log_seasonal_diff needs a season of at least 13 steps, and the season "
+     "is 12 steps (the time column 'month' holds monthly dates"),
     ("unknown built-in", {**tiny_study(), "data": {"builtin": "sunspots"}}, None, "run",
      "data.builtin"),
     ("unknown strategy", {**tiny_study(), "strategy": "annealing"}, None, "run", "strategy:"),

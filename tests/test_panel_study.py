@@ -32,14 +32,18 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     names = [f"s{i}" for i in range(6)]
     assert list(ev.test)[:4] == ["mase", "rmse", "mae", "smape"]  # a panel is judged by MASE
     assert sorted(ev.by_series) == names
-    assert set(ev.by_step) >= {"model", "persistence", "seasonal_naive"}
+    # steps counted by numbers: no season, so no seasonal naive (it would be persistence)
+    # and an ARIMA without one
+    assert set(ev.by_step) >= {"model", "persistence", "ets", "arima"}
+    assert "seasonal_naive" not in ev.by_step and "seasonal_arima" not in ev.by_step
     assert all(len(v) == 2 for v in ev.by_step.values())
     assert len(ev.predictions["test"]["predicted"]) == 6 * 19  # 19 two-step paths per series
     page = open_page(tmp_path / "reports" / "stores" / "index.html")
     assert page.broken_images == 0 and page.console_errors == []
     for words in ("Series (6), best first", "Error by step ahead", "cut from each of 6 series",
                   "the next 2 steps after the window", "Intervals on the test part",
-                  "Widths are in each series' scale", "Forecast past the data", *names):
+                  "Widths are in each series' scale", "Forecast past the data",
+                  "the time column 'step' counts steps, not dates", *names):
         assert words in page.text, words
     # no mean over series of different units: RMSE and MAE are per series only
     summary_table = page.text.split("Test split, against baselines")[1].split("Intervals")[0]

@@ -76,7 +76,8 @@ BAD = [
     ("two data sources", {"data": {"builtin": "airline", "csv": "x.csv"}}, "data", "exactly one"),
     ("csv without target", {"data": {"csv": "x.csv"}}, "data", "data.target"),
     ("bad name", {"name": "my study!"}, "name", "letters"),
-    ("seasonal horizon", {"horizon": 13, "space": {"transform": "log_seasonal_diff"}},
+    ("seasonal horizon", {"horizon": 13, "season": 12,
+                          "space": {"transform": "log_seasonal_diff"}},
      "space.transform", "horizon <= season"),
 ]
 

@@ -178,8 +178,11 @@ def _search(api: Any, workers: int) -> Any:
     first = []
 
     def progress(state: Any, study: Any) -> None:
-        if not first:  # the first report comes before any trial runs
+        if not first:  # the first report comes before any trial runs, once the input passed
             first.append(state)
+            season = getattr(api.loaded, "season", None)
+            if spec.task == "forecast" and spec.season is None and season is not None:
+                click.echo(f"{spec.name}: season {season.described}", err=True)
             if state.exhausted:
                 click.echo(f"{spec.name}: the budget is already spent ({state.trials_done} "
                            "finished trials); raise it with --trials N to continue", err=True)

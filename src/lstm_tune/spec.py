@@ -370,7 +370,9 @@ class StudySpec(_Strict):
     window: int = Field(12, ge=1, le=10000)
     horizon: int | None = Field(None, ge=0, le=10000)
     metric: str | None = None  # forecasts: rmse, mae, mase or smape (default: rmse, panel mase)
-    season: int = Field(12, ge=1, le=10000)
+    # steps in one season; none: from the time column's calendar (data/season.py), as the
+    # data is loaded
+    season: int | None = Field(None, ge=1, le=10000)
     split: SplitSpec = SplitSpec()
     space: SpaceSpec = SpaceSpec()
     training: TrainingSpec = TrainingSpec()
@@ -421,7 +423,8 @@ class StudySpec(_Strict):
             raise ValueError(problem)
         self._text_space()
         for t in param_values(self.space.transform):
-            if "seasonal" in t and self.steps_ahead + self.outputs - 1 > self.season:
+            if ("seasonal" in t and self.season is not None
+                    and self.steps_ahead + self.outputs - 1 > self.season):
                 raise ValueError(
                     f"space.transform: {t} needs horizon <= season ({self.season})"
                 )

@@ -28,7 +28,8 @@ def test_space_expands_units_per_layer_and_keeps_fixed_values(write_study):
 
 def test_a_space_without_transforms_tries_those_the_data_allows(write_study, tmp_path):
     """`transform: auto` (the default): the level, its change and its change over a season,
-    on logs for a positive series; no seasonal change where a path outruns a season."""
+    on logs for a positive series; no seasonal change where a path outruns a season or the
+    series has none (steps counted by numbers, unless the study file gives one)."""
     import pandas as pd
 
     from lstm_tune.data.framing import candidate_transforms, load_data
@@ -40,9 +41,10 @@ def test_a_space_without_transforms_tries_those_the_data_allows(write_study, tmp
     n = 100
     pd.DataFrame({"t": range(n), "y": np.sin(np.arange(n) / 3.0)}).to_csv(
         tmp_path / "signed.csv", index=False)
-    cases.append((tiny_study(space=space, data={"csv": "signed.csv", "target": "y", "time": "t"},
-                             split={"validation": 8, "test": 8}),
-                  ("none", "diff", "seasonal_diff")))
+    signed = tiny_study(space=space, data={"csv": "signed.csv", "target": "y", "time": "t"},
+                        split={"validation": 8, "test": 8})
+    cases += [(signed, ("none", "diff")),
+              ({**signed, "season": 6}, ("none", "diff", "seasonal_diff"))]
     for i, (study, expected) in enumerate(cases):
         spec = load_spec(write_study(study, f"s{i}.yaml"))
         assert spec.space.transform == FromData()

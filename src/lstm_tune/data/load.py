@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
+from lstm_tune.data.season import Season, infer_season
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import DataSettings
 
@@ -34,6 +35,8 @@ class Table:
     # many series (a panel): (name, first row, end row) of each, rows of one series together
     # and in time order; () for a single series
     series: tuple[tuple[str, int, int], ...] = ()
+    # steps in one season: the study file's, or read from the time column's calendar
+    season: Season = Season(1)
 
     def __len__(self) -> int:
         return len(self.target)
@@ -196,6 +199,9 @@ def load_table(spec: DataSettings) -> Table:
                          "list feature columns or set data.target_as_input: true")
 
     df, parts = in_order(df, where, time, series)
+    season = (Season(spec.season) if spec.season is not None else
+              infer_season(parse_times(df[time]) if time else None, time,
+                           parts or (("", 0, len(df)),)))
     if time and compact_dates(df[time]):  # shown as dates, not as 20000108
         times = tuple(parse_times(df[time]).dt.strftime("%Y-%m-%d"))
     else:
@@ -215,7 +221,7 @@ def load_table(spec: DataSettings) -> Table:
                              "classification needs at least two classes")
     x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
-    return Table(where, target, y, x, tuple(features), times, units, informative, parts)
+    return Table(where, target, y, x, tuple(features), times, units, informative, parts, season)
 
 
 def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None

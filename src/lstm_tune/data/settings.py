@@ -32,11 +32,11 @@ class DataSettings:
     units: str | None = None
     target_as_input: bool = False
     window: int = 12
-    season: int = 12
+    season: int | None = None  # None: from the time column's calendar (season.py)
     steps_ahead: int = 1  # the first target's position after the window's last step
     horizon: int = 1  # forecasts: how many steps the model predicts at once
-    transforms: tuple[str, ...] = ("none",)
-    metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)  # every target transform the study may try
+    transforms: tuple[str, ...] = ("none",)  # every target transform the study may try
+    metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)
     # holdout sizes: counts, or fractions below 1; None: the framing's default (splits.py:
     # a series' last 12 and 24 steps, labelled samples' 15% and 20%)
     validation: float | None = None

@@ -285,15 +285,17 @@ def allowed_transforms(spec: DataSettings, table: Table) -> tuple[str, ...]:
     change, seasonal = ("log_diff", "log_seasonal_diff") if positive else ("diff",
                                                                            "seasonal_diff")
     out = ["none", change]
-    tf = Transform(seasonal, spec.season)
-    fits = spec.season > 1 and spec.steps_ahead + spec.horizon - 1 <= spec.season
+    season = table.season.steps
+    tf = Transform(seasonal, season)
+    fits = season > 1 and spec.steps_ahead + spec.horizon - 1 <= season
     if fits and not any(_too_short(_origins(start, stop, tf, spec, spec.horizon,
                                             spec.folds - 1)) for _, start, stop in table.parts):
         out.append(seasonal)
     return tuple(out)
 
 
-def fit_base(y: np.ndarray, spec: DataSettings, base: str, stop: int, fold: int) -> Any:
+def fit_base(y: np.ndarray, spec: DataSettings, base: str, stop: int, fold: int, season: int
+             ) -> Any:
     """A hybrid's statistical model of one series (its positions from 0 to stop), fitted
     on every step before the fold's validation part (the REFIT fold: before the test part;
     ALL: every step), the steps the fold's training windows forecast."""
@@ -302,7 +304,7 @@ def fit_base(y: np.ndarray, spec: DataSettings, base: str, stop: int, fold: int)
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop)
     until = {REFIT: stop - n_test, ALL: stop}.get(fold, stop - n_test - max(fold, 0) * n_val
                                                   - n_val)
-    return StatModel.fit(y, until, spec.season, base, recent=False)
+    return StatModel.fit(y, until, season, base, recent=False)
 
 
 def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold: int = 0,
@@ -312,20 +314,26 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
     learns what a statistical model leaves: its target is the transformed value less the
     transformed forecast of that model (fitted per series on the fold's training steps,
     forecasting from each origin with what was observed up to it), added back to invert."""
-    tf = Transform(transform, spec.season)
+    season = table.season.steps
+    tf = Transform(transform, season)
     forecast = spec.task == "forecast"
     horizon = spec.horizon if forecast else 1
     y = table.target
     if forecast and tf.log and np.any(y <= 0):
         raise StudyError(spec.source, "space.transform", f"{transform} needs a positive target "
                          f"but {table.target_name!r} has values <= 0", "drop the log transforms")
+    least = max(2, spec.steps_ahead + horizon - 1)  # a path must fit in a season
+    if forecast and "seasonal" in transform and season < least:
+        raise StudyError(spec.source, "space.transform", f"{transform} needs a season of at "
+                         f"least {least} steps, and the season is {table.season.described}",
+                         "give season: N in the study file or drop the seasonal transforms")
     check_horizon(spec, table)
     classes = tuple(sorted(set(y))) if not forecast else ()
     lookup = {c: i for i, c in enumerate(classes)}
     names = ([table.target_name] if spec.target_as_input else []) + list(table.feature_names)
     # every transform the study may try: a series too short for one of them is short for all,
     # so every transform is scored on the same series and test points
-    tried = [Transform(t, spec.season) for t in dict.fromkeys(
+    tried = [Transform(t, season) for t in dict.fromkeys(
         (*(spec.transforms or allowed_transforms(spec, table)), transform))]
 
     parts: dict[str, list[Split]] = {"train": [], "val": [], "test": []}
@@ -348,7 +356,7 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
                    else ", or a longer series"))
         origins = _origins(start, stop, tf, spec, horizon, fold)
         chunk = y[start:stop]
-        model = fit_base(chunk, spec, base, stop - start, fold) if base != "none" else None
+        model = fit_base(chunk, spec, base, stop - start, fold, season) if base != "none" else None
         if base != "none":
             if model is None:
                 raise StudyError(table.source, "space.base", f"the {base} model cannot be "
@@ -399,7 +407,7 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
 
     return Dataset(
         table=table, task=spec.task, window=spec.window, steps_ahead=spec.steps_ahead,
-        horizon=horizon, season=spec.season, transform=tf, channel_names=tuple(names),
+        horizon=horizon, season=season, transform=tf, channel_names=tuple(names),
         train=Split.join(parts["train"]), val=Split.join(parts["val"]),
         test=Split.join(parts["test"]), x_mean=np.asarray(x_mean), x_std=np.asarray(x_std),
         y_mean=np.asarray(y_mean), y_std=np.asarray(y_std), classes=classes,

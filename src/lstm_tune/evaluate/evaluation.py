@@ -198,6 +198,8 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
 
 # a test metric this much worse than the validation metric it was chosen on is flagged:
 # 25% more error (forecasts), 5 points less accuracy (classes)
+# the steps a recursive forecast past the data shows where the series has no season
+NO_SEASON_STEPS = 12
 DROP_RATIO = 1.25
 DROP_POINTS = 0.05
 
@@ -290,13 +292,15 @@ def test_bounds(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
     return out
 
 
-def future_forecast(spec: StudySpec, predictor: Predictor) -> dict[str, Any]:
+def future_forecast(predictor: Predictor) -> dict[str, Any]:
     """The forecast past the end of the data: the horizon, or a season recursively where
-    the model reads only the target (within the calibrated steps)."""
+    the model reads only the target (NO_SEASON_STEPS where the series has no season), within
+    the calibrated steps."""
     steps = predictor.horizon
     calibrated = predictor.calibration.steps if predictor.calibration else steps
+    season = int(getattr(predictor.encoder, "season", 1))
     if predictor.recursive:
-        steps = max(steps, min(spec.season, calibrated))
+        steps = max(steps, min(season if season > 1 else NO_SEASON_STEPS, calibrated))
     table = predictor.predict(steps=steps)
     return {"steps": steps, "recursive_from": predictor.horizon + 1
             if steps > predictor.horizon else None,
@@ -360,7 +364,7 @@ def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
         reliability=metrics.reliability(data.actual(data.test), proba, data.classes)
         if proba is not None else {},
         # every forecasting predictor has intervals; classifiers have no future
-        future=future_forecast(spec, predictor) if predictor.calibration is not None else {},
+        future=future_forecast(predictor) if predictor.calibration is not None else {},
         components=components, significance=significance,
         leftover=task.leftover(data, data.test))
     import keras

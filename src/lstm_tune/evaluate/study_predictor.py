@@ -175,7 +175,7 @@ class PredictorBuilder:
             until = {name: spans[name][1] if refit_all else int(
                 test.target_idx[test.series_index == s].min()) for s, name in enumerate(names)}
             predictor.combination = combine.combination(choice, loaded, names, until,
-                                                        self.spec.season)
+                                                        loaded.season.steps)
         predictor.histories = histories(loaded, names, self.tail(predictor, loaded))
         predictor.calibration = _CALIBRATIONS[self.spec.task](self, loaded, names)
         return predictor
@@ -212,7 +212,7 @@ class PredictorBuilder:
         starts = {name: start for name, start, _ in table.parts}
         until = {name: int(val.target_idx[val.series_index == s].min()) if np.any(
             val.series_index == s) else starts[name] for s, name in enumerate(names)}
-        return combine.combination(choice, table, names, until, self.spec.season)
+        return combine.combination(choice, table, names, until, table.season.steps)
 
     def choice(self) -> CombinationChoice | None:
         c = self.final.combination
@@ -289,7 +289,7 @@ class PredictorBuilder:
         for s, name in enumerate(names):
             rows = deepest.val.target_idx[deepest.val.series_index == s]
             first = int(rows.min()) if len(rows) else spans[name]
-            out[name] = series_scale(table.target[spans[name]:first], self.spec.season)
+            out[name] = series_scale(table.target[spans[name]:first], table.season.steps)
         return out
 
     def recursive_scores(self, how: str, table: Table, names: tuple[str, ...],
@@ -299,7 +299,7 @@ class PredictorBuilder:
         for the steps after the horizon (none where the models read features: they
         cannot recurse)."""
         horizon = self.spec.outputs
-        steps = max(horizon, 2 * self.spec.season, RECURSIVE_STEPS)
+        steps = max(horizon, 2 * table.season.steps, RECURSIVE_STEPS)
         encoders = [self.builder.data(m.trial, 0).encoder() for m in self.members]
         if not all(e.target_as_input and not e.feature_names for e in encoders):
             return []

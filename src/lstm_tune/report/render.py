@@ -134,6 +134,7 @@ def window_description(spec: StudySpec, loaded: Table, params: dict[str, Any]
     return {"inputs": f"window of {spec.window} steps x {len(channels)} channel(s): "
                       + ", ".join(channels) + each,
             "target": target,
+            "season": loaded.season.described if spec.task == "forecast" else None,
             "channels": channels, "source": loaded.source,
             "y_label": loaded.target_name + (f" ({loaded.units})" if loaded.units else "")}
 
@@ -186,7 +187,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                                            evaluation.reliability["ece"])
         if evaluation.reliability else None,
         "future": figures.future(table.times, target, evaluation.future["rows"], y_label,
-                                 3 * max(spec.season, spec.outputs, 12) // 2,
+                                 3 * max(table.season.steps, spec.outputs, 12) // 2,
                                  evaluation.future["recursive_from"])
         if single and table and evaluation.future else None,
     }

@@ -72,7 +72,7 @@ def naive_baselines(data: Dataset, split: Split) -> list[Baseline]:
     ahead = ("the same value for every step ahead" if data.horizon > 1 else
              f"{data.steps_ahead} step(s) before the target")
     out = [Baseline("persistence", f"the last observed value, {ahead}", persistence(data, split))]
-    if _reaches_back(data, split):
+    if data.season > 1 and _reaches_back(data, split):  # with no season it is persistence
         lag = (f"{data.season} steps (one season) earlier" if data.horizon <= data.season
                else "whole seasons earlier, reaching the origin or before")
         out.append(Baseline("seasonal_naive", f"the value {lag}", seasonal_naive(data, split)))
