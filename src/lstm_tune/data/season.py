@@ -4,8 +4,8 @@ The season sets the seasonal-naive and seasonal ARIMA/ETS baselines, MASE's scal
 seasonal transforms, so a wrong one makes every baseline weaker than a forecaster's own:
 a fixed 12 on daily sales compared the LSTM with a seasonal naive of twelve days ago and a
 seasonal ARIMA with a 12-day cycle. Each calendar gets the cycle most often modelled for
-it: a week of days, a year of weeks, months or quarters, a day of hours. Steps counted by numbers say nothing of a cycle, so
-they get none (season 1) and the study file can give one.
+it: a week of days, a year of weeks, months or quarters, a day of hours. Steps counted by
+numbers say nothing of a cycle, so they get none (season 1) and the study file can give one.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ CALENDARS = (
 # steps within a day: a day of them is a season, as long as that is at most this many steps
 # (5 minutes apart)
 MOST_STEPS_A_DAY = 288
-
-
 GIVEN = "given in the study file"
 
 

@@ -196,10 +196,10 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
     return table
 
 
-# a test metric this much worse than the validation metric it was chosen on is flagged:
-# 25% more error (forecasts), 5 points less accuracy (classes)
 # the steps a recursive forecast past the data shows where the series has no season
 NO_SEASON_STEPS = 12
+# a test metric this much worse than the validation metric it was chosen on is flagged:
+# 25% more error (forecasts), 5 points less accuracy (classes)
 DROP_RATIO = 1.25
 DROP_POINTS = 0.05
 
