@@ -113,7 +113,7 @@ def test_the_recursion_benchmark_compares_the_kept_filter_with_filtering_anew(mo
 def test_the_statistical_benchmark_says_what_validation_would_choose(monkeypatch, capsys):
     """Each model on logs and on values and each ETS-ARIMA mean, on the validation and the
     test part: the shipped ARIMA's test figure is the baseline's, and one row is chosen, the
-    lowest on validation."""
+    lowest on validation (one part, or three rolling ones)."""
     from benchmarks.statistical import study_rows
 
     rows = study_rows("airline")
@@ -124,6 +124,12 @@ def test_the_statistical_benchmark_says_what_validation_would_choose(monkeypatch
     assert round(by_name["seasonal_arima, logs"]["test RMSE"], 2) == 15.28
     # each scale is fitted as asked: on the values the ARIMA is another model (17.05)
     assert abs(by_name["seasonal_arima, values"]["test RMSE"] - 15.28) > 1
-    out = run_main("benchmarks.statistical", "--studies", "airline",
+    # three rolling validation years choose the shipped ARIMA on logs, on more points
+    rolling = study_rows("airline", folds=3)
+    chosen = next(r for r in rolling if r["chosen"])
+    assert chosen["model"] == "seasonal_arima, logs" and chosen["folds"] == 3
+    assert [r["test RMSE"] for r in rolling] == [r["test RMSE"] for r in rows]
+    out = run_main("benchmarks.statistical", "--studies", "airline", "--folds", "1+3",
                    monkeypatch=monkeypatch, capsys=capsys)
-    assert "| airline | mean of ets, values and seasonal_arima, logs |" in out
+    assert "| airline | 1 | mean of ets, values and seasonal_arima, logs |" in out
+    assert "| airline | 3 | seasonal_arima, logs |" in out
