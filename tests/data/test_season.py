@@ -18,7 +18,7 @@ from lstm_tune.tasks.baselines import forecast_baselines
 
 @pytest.mark.parametrize("freq, steps", [
     ("D", 7), ("B", 5), ("W-SUN", 52), ("MS", 12), ("ME", 12), ("QS", 4), ("QE", 4),
-    ("YS", 1), ("h", 24), ("2h", 12), ("15min", 1), ("7min", 1),
+    ("YS", 1), ("h", 24), ("2h", 12), ("30min", 48), ("15min", 1), ("7min", 1),
 ])
 def test_each_calendar_gets_its_cycle(freq, steps):
     stamps = pd.Series(pd.date_range("2001-01-01", periods=40, freq=freq))
@@ -33,7 +33,7 @@ def test_steps_counted_by_numbers_or_no_time_column_have_no_season():
 
 
 def test_a_day_of_short_steps_is_too_long_a_season_to_fit():
-    """A day of 15-minute steps (96) would take minutes per ETS or ARIMA fit: none, and
+    """A day of 15-minute steps (96) makes each seasonal ETS or ARIMA fit slow: none, and
     the reason says so."""
     stamps = pd.Series(pd.date_range("2001-01-01", periods=400, freq="15min"))
     season = infer_season(stamps, "t", (("", 0, 400),))

@@ -25,10 +25,10 @@ CALENDARS = (
     ((365.0, 366.0), 1, "yearly"),
 )
 # steps within a day: a day of them is a season, as long as that is at most this many steps
-# (hourly). A seasonal ETS or ARIMA carries a state per step of the season: measured here on
-# 12 seasons of data, one fit took 2-3 s with a season of 24 and 95-120 s with 96 (15
-# minutes), and a study fits many
-MOST_STEPS_A_DAY = 24
+# (half-hourly). A seasonal ETS or ARIMA carries a state per step of the season: measured
+# here on 12 seasons of data, one fit took 0.5-1.5 s with a season of 24, 2-3 s with 48 and
+# 16-19 s with 96 (15 minutes), and a study fits several per series
+MOST_STEPS_A_DAY = 48
 GIVEN = "given in the study file"
 
 
@@ -91,5 +91,5 @@ def infer_season(stamps: pd.Series | None, time: str | None,
                                  "them a season")
         return Season(1, f"the time column {time!r} holds {every} times: a day of them "
                          f"({steps} steps) is too long a season for the seasonal ETS and "
-                         "ARIMA baselines, minutes a fit")
+                         "ARIMA baselines to fit quickly")
     return Season(1, f"the dates in {time!r} are {days:.3g} days apart, no usual cycle")
