@@ -57,6 +57,9 @@ def test_run_trains_stores_and_reports(finished):
     assert [line.split(":")[0] for line in err.splitlines() if line.startswith("trial ")] == [
         "trial 0", "trial 1", "trial 2"], err
     assert "best " in err and " s elapsed" in err
+    # tiny gives no season: the one read from airline's dates is said before the trials
+    assert ("tiny: season 12 steps (the time column 'month' holds monthly dates; season: in "
+            "the study file changes it)") in err.split("searching with")[0], err
     for noise in ("CUDA", "cuInit", "E0000", "I0000", "retracing"):
         assert noise not in err, err
     assert trial_count(root / "studies" / "tiny.db") == 3

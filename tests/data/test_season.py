@@ -48,7 +48,7 @@ def test_a_panel_spacing_is_read_within_each_series():
     assert infer_season(stamps, "month", (("a", 0, 30), ("b", 30, 60))).steps == 12
 
 
-def _daily(tmp_path, season=None, **extra) -> DataSettings:
+def _daily(tmp_path, season=None) -> DataSettings:
     """A year of daily values with a weekly cycle (peaks on Saturdays) and little noise."""
     rng = np.random.default_rng(0)
     days = pd.date_range("2021-01-04", periods=364, freq="D")
@@ -57,7 +57,7 @@ def _daily(tmp_path, season=None, **extra) -> DataSettings:
         tmp_path / "daily.csv", index=False)
     return DataSettings(str(tmp_path / "s.yaml"), base_dir=str(tmp_path), csv="daily.csv",
                         target="sales", time="day", target_as_input=True, window=14,
-                        season=season, validation=28, test=28, **extra)
+                        season=season, validation=28, test=28)
 
 
 def test_a_daily_series_is_compared_with_the_value_a_week_before(tmp_path):
