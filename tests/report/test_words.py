@@ -101,6 +101,27 @@ def test_a_test_metric_far_below_validation_is_flagged_with_what_to_do(spec):
     assert validation_drop(spec, evaluation(9.0)) is None  # better on test
 
 
+def test_a_drop_the_naive_forecast_shares_is_said_to_be_the_datas(spec):
+    """Persistence twice as wrong on the test part as on validation: the test part is
+    harder for any model; luck is blamed only for the part of the drop beyond that."""
+    shared = evaluation(18.75)  # 58% worse; persistence 100% worse
+    shared.reference = {"name": "persistence", "validation": 25.0, "test": 50.0}
+    said = validation_drop(spec, shared)
+    assert said == ("Test RMSE 18.75 is 58% worse than the best trial's validation RMSE 11.9, "
+                    "and persistence's is 100% worse on the test part than on the validation "
+                    "part (25 to 50): the test part is harder to forecast for any model, so "
+                    "the drop is the data's more than the search's pick.")
+    beyond = evaluation(40.0)  # 236% worse: more than twice persistence's drop
+    beyond.reference = shared.reference
+    said = validation_drop(spec, beyond)
+    assert "harder to forecast for any model" in said and "larger still" in said
+    assert "owes to luck" in said and "split.folds: 3" in said
+    steady = evaluation(18.75)  # persistence 10% worse: the drop is the pick's
+    steady.reference = {"name": "persistence", "validation": 47.2, "test": 51.8}
+    assert "harder" not in validation_drop(spec, steady)
+    assert "owes to luck" in validation_drop(spec, steady)
+
+
 def test_the_dashboard_note_carries_the_verdict_and_the_report(spec, tmp_path):
     ev = judged(18.33, {"persistence": ("beats", 0.0001), "seasonal_arima": ("loses", 0.01)})
     text = note_text(spec, ev, tmp_path / "index.html")

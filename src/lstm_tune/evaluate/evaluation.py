@@ -65,6 +65,9 @@ class Evaluation:
     # forecasts, per statistical baseline: tests of its one-step errors before the test part
     # (tasks/baselines.statistical_leftover): does it leave anything for an LSTM to learn
     leftover: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # forecasts: the naive baseline's search metric on the validation and the test part
+    # ({"name", "validation", "test"}): a test part harder for any model shows there too
+    reference: dict[str, Any] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -237,11 +240,22 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
         if spec.final.model == "single" else "",
         "a larger split.validation") if f]
     shown = task.metric_label(name)
-    return (f"Test {shown} {test:.4g} is {worse} {whose} validation {shown} "
-            f"{val:.4g}. The search picked the trial that scored best on {where}: "
-            f"the fewer they are, the more that score owes to luck, and the test part shows "
-            f"what to expect. To make the choice sturdier, in the study file: "
-            + "; ".join(fixes) + ".")
+    said = f"Test {shown} {test:.4g} is {worse} {whose} validation {shown} {val:.4g}"
+    luck = (f"The search picked the trial that scored best on {where}: the fewer they are, "
+            "the more that score owes to luck, and the test part shows what to expect. To "
+            "make the choice sturdier, in the study file: " + "; ".join(fixes) + ".")
+    ref = evaluation.reference
+    harder = (ref["test"] / ref["validation"] if ref and spec.direction == "minimize"
+              and ref.get("validation", 0) > 0 else 1.0)
+    if harder <= DROP_RATIO:
+        return f"{said}. {luck}"
+    data_part = (f"{said}, and {ref['name']}'s is {harder - 1:.0%} worse on the test part "
+                 f"than on the validation part ({ref['validation']:.4g} to {ref['test']:.4g}): "
+                 "the test part is harder to forecast for any model, so the drop is the "
+                 "data's more than the search's pick.")
+    if test / val <= DROP_RATIO * harder:
+        return data_part
+    return f"{data_part} The model's drop is larger still. {luck}"
 
 
 def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
@@ -307,6 +321,19 @@ def future_forecast(predictor: Predictor) -> dict[str, Any]:
             "rows": table.to_dict(orient="records"), "notes": table.attrs.get("notes", [])}
 
 
+def reference_drift(spec: StudySpec, data: AnyDataset) -> dict[str, Any]:
+    """The task's naive baseline scored by the search metric on the validation part (the
+    last fold's, next to the test part) and on the test part; {} where there is none."""
+    task = get_task(spec.task)
+    name = spec.metric_name.removeprefix("val_")
+    found = {part: task.reference(data, data.split(part)) for part in ("validation", "test")}
+    if any(b is None for b in found.values()) or not len(data.val):
+        return {}
+    return {"name": found["test"].name,
+            **{part: float(task.scores(data, data.split(part), b.predicted)[name])
+               for part, b in found.items()}}
+
+
 def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
     """Score the tested model's predictor on every split, and the final model's other seeds
     on the test split, beside the task's baselines. Reads nothing from the storage."""
@@ -366,7 +393,7 @@ def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
         # every forecasting predictor has intervals; classifiers have no future
         future=future_forecast(predictor) if predictor.calibration is not None else {},
         components=components, significance=significance,
-        leftover=task.leftover(data, data.test))
+        leftover=task.leftover(data, data.test), reference=reference_drift(spec, data))
     import keras
 
     keras.backend.clear_session()  # evaluating many studies in one process must not pile up graphs

@@ -88,6 +88,11 @@ class Task(Protocol):
         """Per statistical baseline: tests of what it leaves in its errors before the
         split, per series (stats/residuals.py); {} where there is none (classes)."""
 
+    def reference(self, data: Any, split: Any) -> Any | None:
+        """The naive baseline of a split (nothing fitted, nothing chosen): scored on the
+        validation and the test part it says whether the test part is harder to predict
+        for any model; None where the task has none that would say it (classes)."""
+
     # --- what an explanation explains (explain/) --------------------------------------
 
     def kept_forecasts(self, data: Any, model: Any) -> list | None:

@@ -124,6 +124,9 @@ class Classify:
     def leftover(self, data: Any, split: Any) -> dict[str, dict[str, Any]]:
         return {}  # no statistical model reads a class
 
+    def reference(self, data: Any, split: Any) -> None:
+        return None  # the majority class's accuracy moves only with the class shares
+
     def kept_forecasts(self, data: Any, model: Any) -> None:
         return None  # a classifier has no intervals
 

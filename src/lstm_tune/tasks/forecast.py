@@ -135,6 +135,11 @@ class Forecast:
 
         return statistical_leftover(data, split)
 
+    def reference(self, data: Any, split: Any) -> Any:
+        from lstm_tune.tasks.baselines import naive_baselines
+
+        return naive_baselines(data, split)[0]  # persistence
+
     def compare(self, data: Any, split: Any, predicted: np.ndarray, baseline: np.ndarray
                 ) -> Any:
         """Diebold-Mariano on the study metric's loss over the split's origins, matched
