@@ -251,11 +251,10 @@ def validation_drop(spec: StudySpec, evaluation: Evaluation) -> str | None:
         return f"{said}. {luck}"
     data_part = (f"{said}, and {ref['name']}'s is {harder - 1:.0%} worse on the test part "
                  f"than on the validation part ({ref['validation']:.4g} to {ref['test']:.4g}): "
-                 "the test part is harder to forecast for any model, so the drop is the "
-                 "data's more than the search's pick.")
+                 "the test part is harder to forecast for any model")
     if test / val <= DROP_RATIO * harder:
-        return data_part
-    return f"{data_part} The model's drop is larger still. {luck}"
+        return f"{data_part}, so the drop is the data's more than the search's pick."
+    return f"{data_part}, but the model's drop is larger still. {luck}"
 
 
 def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
