@@ -101,6 +101,15 @@ def test_a_test_metric_far_below_validation_is_flagged_with_what_to_do(spec):
     assert validation_drop(spec, evaluation(9.0)) is None  # better on test
 
 
+def test_overlapping_paths_are_counted_in_words(write_study):
+    """Paths of 4 steps from 5 or 10 origins overlap: about 1 or 2 independent ones."""
+    four = load_spec(write_study(tiny_study(horizon=4), "h4.yaml"))
+    for n, said in ((5, "about 1 independent one, so"), (10, "about 2 independent ones, so")):
+        ev = judged(18.33, {"persistence": ("ties", 0.3)})
+        ev.significance["persistence"]["n"] = n
+        assert said in verdict(four, ev)
+
+
 def test_a_drop_the_naive_forecast_shares_is_said_to_be_the_datas(spec):
     """Persistence twice as wrong on the test part as on validation: the test part is
     harder for any model; luck is blamed only for the part of the drop beyond that."""

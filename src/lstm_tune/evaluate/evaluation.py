@@ -139,8 +139,9 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
                  "cannot tell from noise.")
         h = spec.outputs  # a path of steps (forecasts only)
         if h > 1 and first["n"] < 3 * h:
+            apart = max(1, round(first["n"] / h))
             said += (f" Their paths of {h} steps overlap: the test part holds about "
-                     f"{max(1, round(first['n'] / h))} independent one(s), so only large "
+                     f"{apart} independent {'one' if apart == 1 else 'ones'}, so only large "
                      "differences can be told apart.")
     said += leftover_sentence(spec, evaluation)
     spread = evaluation.spread.get(metric)
