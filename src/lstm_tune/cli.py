@@ -243,11 +243,17 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
 
 
 def _coverage_line(iv: dict[str, Any]) -> str:
-    """The test part's interval coverage in one line (mean over the steps ahead)."""
+    """The test part's interval coverage in one line (mean over the steps ahead), and
+    whether they are too narrow for it."""
+    narrow = [str(level) for level in iv["levels"]
+              if (iv.get("narrow") or {}).get(str(level)) is not None]
     return ("test intervals: " + ", ".join(
         f"{level}% cover {100 * float(np.mean(iv['coverage'][str(level)])):.0f}%"
         for level in iv["levels"]) + " of the test points (calibrated on "
-        f"{min(iv['errors_per_step'])} validation errors per step)")
+        f"{min(iv['errors_per_step'])} validation errors per step)"
+        + (f"; the {' and '.join(narrow)}% ones are too narrow for the test part: its "
+           "errors are larger than the validation part's (one step ahead, binomial test, "
+           "p < 0.01)" if narrow else ""))
 
 
 def _short(v: Any) -> str:

@@ -110,6 +110,26 @@ def test_overlapping_paths_are_counted_in_words(write_study):
         assert said in verdict(four, ev)
 
 
+def test_intervals_too_narrow_for_the_test_part_are_said_so():
+    """22 of 40 one-step values inside 80% intervals cannot be chance (p < 0.01); 17 of 24
+    can (71%, p = 0.2), and so can every value inside."""
+    from lstm_tune.cli import _coverage_line
+    from lstm_tune.evaluate.evaluation import too_few_inside
+
+    assert too_few_inside(22, 40, 80) < 0.001
+    assert too_few_inside(17, 24, 80) is None and too_few_inside(24, 24, 95) is None
+    iv = {"levels": [80, 95], "coverage": {"80": [0.55, 0.42], "95": [0.88, 0.65]},
+          "errors_per_step": [80, 80], "narrow": {"80": too_few_inside(22, 40, 80),
+                                                  "95": None}}
+    line = _coverage_line(iv)
+    assert line.startswith("test intervals: 80% cover 48%, 95% cover 76% of the test points")
+    assert line.endswith("; the 80% ones are too narrow for the test part: its errors are "
+                         "larger than the validation part's (one step ahead, binomial test, "
+                         "p < 0.01)")
+    iv["narrow"] = {"80": None, "95": None}
+    assert "narrow" not in _coverage_line(iv)
+
+
 def test_a_drop_the_naive_forecast_shares_is_said_to_be_the_datas(spec):
     """Persistence twice as wrong on the test part as on validation: the test part is
     harder for any model; luck is blamed only for the part of the drop beyond that."""

@@ -200,6 +200,9 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
     return table
 
 
+# intervals whose one-step test coverage is this unlikely under their level are too narrow
+# for the test part (a one-sided binomial test)
+NARROW_P = 0.01
 # the steps a recursive forecast past the data shows where the series has no season
 NO_SEASON_STEPS = 12
 # a test metric this much worse than the validation metric it was chosen on is flagged:
@@ -266,10 +269,23 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "values": [float(v[m]) for v in values]} for m in values[0]}
 
 
+def too_few_inside(inside: int, points: int, level: float) -> float | None:
+    """The p-value of so few of `points` one-step test values inside intervals that promise
+    `level` percent (one-sided binomial test), where it is under NARROW_P; else None."""
+    from scipy.stats import binomtest
+
+    if points == 0:
+        return None
+    p = float(binomtest(inside, points, level / 100, alternative="less").pvalue)
+    return p if p < NARROW_P else None
+
+
 def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
                      ) -> dict[str, Any]:
     """The test part's intervals: per level, the share of actual values inside them and
-    their mean width, per step ahead (a panel's widths in each series' scale, as MASE)."""
+    their mean width, per step ahead (a panel's widths in each series' scale, as MASE), and
+    where the one-step values fall outside more often than chance allows (`narrow`: the
+    test part's errors are larger than the validation part's, on which they were set)."""
     c = predictor.calibration
     if c is None:
         return {}
@@ -280,7 +296,7 @@ def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarr
     scale = np.array([c.scales[n] for n in names])[:, None]
     out: dict[str, Any] = {"levels": list(LEVELS), "coverage": {}, "width": {},
                            "errors_per_step": c.counts()[: paths.shape[1]],
-                           "coarse": {}, "source": c.source, "folds": c.folds,
+                           "coarse": {}, "narrow": {}, "source": c.source, "folds": c.folds,
                            "width_unit": "series scale" if predictor.panel else "data units"}
     for level in LEVELS:
         lower, upper = c.bounds(paths, names, level)
@@ -289,6 +305,9 @@ def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarr
         width = (upper - lower) / (scale if predictor.panel else 1.0)
         out["width"][key] = [float(v) for v in width.mean(axis=0)]
         out["coarse"][key] = [s for s in c.coarse(level) if s <= paths.shape[1]]
+        # one step ahead: one value per origin, no overlapping paths, so a binomial count
+        first = out["coverage"][key][0]
+        out["narrow"][key] = too_few_inside(round(first * len(paths)), len(paths), level)
     return out
 
 
