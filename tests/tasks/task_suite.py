@@ -81,6 +81,23 @@ class TaskSuite:
         changed = replace(data, table=replace(data.table, target=target))
         assert t.leftover(changed, changed.test) == before
 
+    def test_the_reference_is_a_naive_baseline_of_the_split_or_none(self):
+        """Forecasts: persistence on the split it is asked for (the same as the baselines'
+        on the test part; nothing of the test part on validation). Classes: none."""
+        t, data = get_task(self.task), self.data()
+        if data.classes:
+            assert t.reference(data, data.val) is None
+            return
+        test = t.reference(data, data.test)
+        named = {b.name: b for b in t.baselines(data, data.test)}
+        np.testing.assert_array_equal(test.predicted, named[test.name].predicted)
+        val = t.reference(data, data.val)
+        assert np.shape(val.predicted) == np.shape(data.actual(data.val))
+        target = np.array(data.table.target, dtype=float)
+        target[np.unique(data.test.target_idx)] *= 100
+        changed = replace(data, table=replace(data.table, target=target))
+        np.testing.assert_array_equal(t.reference(changed, changed.val).predicted, val.predicted)
+
     def test_compare_ties_a_predictor_with_itself_and_never_fails_a_perfect_one(self):
         """The significance test of the task's kind (Diebold-Mariano or McNemar) on the
         test samples: a baseline against itself ties; a perfect predictor is on the better
