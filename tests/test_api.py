@@ -4,7 +4,10 @@ same study for the commands."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +46,15 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
 
     exported = load_predictor(tmp_path / "updown_model")  # what study.export wrote
     assert list(exported.predict(X[120:125])["class"]) == list(predicted["class"])
+    # a script that only loads the export hears nothing of TensorFlow's C++ start-up
+    env = {k: v for k, v in os.environ.items() if not k.endswith("MIN_LOG_LEVEL")}
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import lstm_tune; "
+         "print(lstm_tune.load_predictor('updown_model').classes)"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert fresh.returncode == 0 and "up" in fresh.stdout, fresh.stderr[-2000:]
+    for noise in ("cuInit", "I0000", "E0000", "absl::InitializeLog"):
+        assert noise not in fresh.stderr, fresh.stderr
     explained = scope["explained"]
     assert set(explained.attributions) >= {"shap", "lime"}
     assert explained.report_path.is_file()

@@ -34,6 +34,9 @@ def load_predictor(path: str | Path) -> Predictor:
     if fmt != FORMAT:
         raise StudyError(str(state_file), "format", f"format {fmt!r}, this lstm_tune reads "
                          f"{FORMAT}", "export it again with this version of lstm_tune")
+    from lstm_tune.quiet import import_tensorflow
+
+    import_tensorflow()  # a script that only loads a model need not hear TF's C++ start-up
     from lstm_tune.model.build import load_model
 
     members = []
