@@ -245,15 +245,20 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
 def _coverage_line(iv: dict[str, Any]) -> str:
     """The test part's interval coverage in one line (mean over the steps ahead), and
     whether they are too narrow for it."""
-    narrow = [str(level) for level in iv["levels"]
-              if (iv.get("narrow") or {}).get(str(level)) is not None]
+    narrow = [(level, n) for level in iv["levels"]
+              if (n := (iv.get("narrow") or {}).get(str(level)))]
+    held = " and ".join(
+        f"the {level}% ones{' hold' if i == 0 else ''} {n['inside']} of {n['points']} values "
+        + ("one step ahead" if n["step"] == 1 else f"{n['step']} steps ahead")
+        for i, (level, n) in enumerate(narrow))
+    how = ("counted on origins that many steps apart; binomial test, Bonferroni over the steps"
+           if len(iv["errors_per_step"]) > 1 else "binomial test")
     return ("test intervals: " + ", ".join(
         f"{level}% cover {100 * float(np.mean(iv['coverage'][str(level)])):.0f}%"
         for level in iv["levels"]) + " of the test points (calibrated on "
         f"{min(iv['errors_per_step'])} validation errors per step)"
-        + (f"; the {' and '.join(narrow)}% ones are too narrow for the test part: its "
-           "errors are larger than the validation part's (one step ahead, binomial test, "
-           "p < 0.01)" if narrow else ""))
+        + (f"; too narrow for the test part, whose errors are larger than the validation "
+           f"part's: {held} ({how}, p < 0.01)" if narrow else ""))
 
 
 def _short(v: Any) -> str:

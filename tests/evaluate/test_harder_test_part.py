@@ -39,6 +39,7 @@ def test_a_noisier_test_part_is_called_harder_and_its_intervals_too_narrow(tmp_p
     assert "too narrow for the test part" in out, out
     page = open_page(tmp_path / "reports" / "walk" / "index.html")
     assert page.console_errors == [] and page.broken_images == 0
-    assert "of the one-step test values, fewer than chance allows" in page.text
+    assert re.search(r"The 80% intervals hold \d+ of the 40 one-step test values, fewer than "
+                     "chance allows", page.text)
     assert "the test part is harder to forecast for any model" in page.text
     assert re.search(r"Season\s+7 steps \(the time column 'day' holds daily dates", page.text)

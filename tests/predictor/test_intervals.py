@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lstm_tune.stats.metrics import reliability
-from lstm_tune.predictor.intervals import Calibration, conformal_rank, coverage, series_scale
+from lstm_tune.predictor.intervals import Calibration, conformal_rank, inside, series_scale
 
 
 @pytest.mark.parametrize("n, level, rank", [(12, 0.8, 11), (12, 0.95, 13), (19, 0.95, 19),
@@ -41,10 +41,10 @@ def test_two_sets_of_errors_give_the_wider_interval():
     assert c.counts() == [20] and c.coarse(95) == [] and c.steps == 1
 
 
-def test_coverage_counts_values_inside_per_step():
-    actual = np.array([[1.0, 5.0], [2.0, 0.0]])
+def test_inside_marks_each_value_in_its_interval_bounds_included():
+    actual = np.array([[1.0, 5.0], [3.0, 0.0]])
     lower, upper = np.zeros((2, 2)), np.full((2, 2), 3.0)
-    assert coverage(actual, lower, upper) == [1.0, 0.5]
+    assert inside(actual, lower, upper).tolist() == [[True, False], [True, True]]
 
 
 def test_a_series_scale_is_its_seasonal_naive_error_else_its_spread():

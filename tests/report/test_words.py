@@ -3,6 +3,7 @@ the GA/PSO budget warning. Built from real objects, no training."""
 
 from __future__ import annotations
 
+import numpy as np
 import optuna
 import pytest
 
@@ -114,20 +115,49 @@ def test_intervals_too_narrow_for_the_test_part_are_said_so():
     """22 of 40 one-step values inside 80% intervals cannot be chance (p < 0.01); 17 of 24
     can (71%, p = 0.2), and so can every value inside."""
     from lstm_tune.cli import _coverage_line
-    from lstm_tune.evaluate.evaluation import too_few_inside
+    from lstm_tune.evaluate.evaluation import too_narrow
 
-    assert too_few_inside(22, 40, 80) < 0.001
-    assert too_few_inside(17, 24, 80) is None and too_few_inside(24, 24, 95) is None
-    iv = {"levels": [80, 95], "coverage": {"80": [0.55, 0.42], "95": [0.88, 0.65]},
-          "errors_per_step": [80, 80], "narrow": {"80": too_few_inside(22, 40, 80),
-                                                  "95": None}}
+    one = np.arange(40) < 22
+    flagged = too_narrow(one[:, None], np.zeros(40, int), 80)
+    assert flagged["step"] == 1 and (flagged["inside"], flagged["points"]) == (22, 40)
+    assert flagged["p"] < 0.001
+    assert too_narrow((np.arange(24) < 17)[:, None], np.zeros(24, int), 80) is None
+    assert too_narrow(np.ones((24, 1), bool), np.zeros(24, int), 95) is None
+    iv = {"levels": [80, 95], "coverage": {"80": [0.55], "95": [0.88]},
+          "errors_per_step": [80], "narrow": {"80": flagged, "95": None}}
     line = _coverage_line(iv)
-    assert line.startswith("test intervals: 80% cover 48%, 95% cover 76% of the test points")
-    assert line.endswith("; the 80% ones are too narrow for the test part: its errors are "
-                         "larger than the validation part's (one step ahead, binomial test, "
-                         "p < 0.01)")
+    assert line.startswith("test intervals: 80% cover 55%, 95% cover 88% of the test points")
+    assert line.endswith("; too narrow for the test part, whose errors are larger than the "
+                         "validation part's: the 80% ones hold 22 of 40 values one step "
+                         "ahead (binomial test, p < 0.01)")
     iv["narrow"] = {"80": None, "95": None}
     assert "narrow" not in _coverage_line(iv)
+
+
+def test_intervals_too_narrow_further_ahead_are_counted_on_origins_that_share_no_step():
+    """Four steps ahead, paths from neighbouring origins share three steps of the series, so
+    one shock lands outside four paths: only every fourth origin's value is counted, per
+    series, and the p-value is multiplied by the four steps tried."""
+    from lstm_tune.cli import _coverage_line
+    from lstm_tune.evaluate.evaluation import apart, too_narrow
+
+    series = np.repeat([0, 1], 20)
+    assert np.flatnonzero(apart(series, 4)).tolist() == [0, 4, 8, 12, 16, 20, 24, 28, 32, 36]
+    within = np.ones((40, 4), bool)
+    within[:, 3] = ~apart(series, 4)  # every counted four-step value outside, none other
+    flagged = too_narrow(within, series, 95)
+    assert (flagged["step"], flagged["inside"], flagged["points"]) == (4, 0, 10)
+    assert flagged["p"] == pytest.approx(4 * 0.05 ** 10)
+    within[:, 3] = apart(series, 4)  # the same count of values outside, none of them counted
+    assert too_narrow(within, series, 95) is None
+    iv = {"levels": [80, 95], "coverage": {"80": [1.0] * 4, "95": [1.0, 1.0, 1.0, 0.75]},
+          "errors_per_step": [80] * 4, "narrow": {"80": None, "95": flagged}}
+    assert _coverage_line(iv).endswith(
+        "part's: the 95% ones hold 0 of 10 values 4 steps ahead (counted on origins that many "
+        "steps apart; binomial test, Bonferroni over the steps, p < 0.01)")
+    iv["narrow"]["80"] = {**flagged, "step": 2, "inside": 3}
+    assert "part's: the 80% ones hold 3 of 10 values 2 steps ahead and the 95% ones 0 of 10 " \
+        "values 4 steps ahead (" in _coverage_line(iv)
 
 
 def test_a_drop_the_naive_forecast_shares_is_said_to_be_the_datas(spec):

@@ -20,7 +20,7 @@ from lstm_tune.data.framing import AnyDataset, Loaded
 from lstm_tune.evaluate.final import describe, wanted
 from lstm_tune.evaluate.study_predictor import split_outputs
 from lstm_tune.evaluate.tested import Tested, read_tested
-from lstm_tune.predictor.intervals import LEVELS, coverage
+from lstm_tune.predictor.intervals import LEVELS, inside
 from lstm_tune.predictor.predictor import Predictor
 from lstm_tune.records.results import save_evaluation
 from lstm_tune.search.params import param_values
@@ -200,8 +200,8 @@ def series_table(data: AnyDataset, predicted: np.ndarray, baselines: list[Any]
     return table
 
 
-# intervals whose one-step test coverage is this unlikely under their level are too narrow
-# for the test part (a one-sided binomial test)
+# intervals whose test coverage at some step ahead is this unlikely under their level are
+# too narrow for the test part (a one-sided binomial test, Bonferroni over the steps)
 NARROW_P = 0.01
 # the steps a recursive forecast past the data shows where the series has no season
 NO_SEASON_STEPS = 12
@@ -269,23 +269,40 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "values": [float(v[m]) for v in values]} for m in values[0]}
 
 
-def too_few_inside(inside: int, points: int, level: float) -> float | None:
-    """The p-value of so few of `points` one-step test values inside intervals that promise
-    `level` percent (one-sided binomial test), where it is under NARROW_P; else None."""
+def apart(series: np.ndarray, step: int) -> np.ndarray:
+    """The test rows whose errors `step` steps ahead share no step of the series: every
+    step-th origin of each series (origins follow one another a step apart)."""
+    keep = np.zeros(len(series), dtype=bool)
+    for s in np.unique(series):
+        keep[np.flatnonzero(series == s)[::step]] = True
+    return keep
+
+
+def too_narrow(within: np.ndarray, series: np.ndarray, level: float) -> dict[str, Any] | None:
+    """Where the test values fall outside intervals of `level` percent more often than
+    chance allows: the step ahead with the least likely count, a binomial test on values
+    that share no step (`apart`), its p-value multiplied by the steps tried (Bonferroni);
+    None where no step is under NARROW_P. Paths of several steps overlap, so a count over
+    every origin would take one surprise for many."""
     from scipy.stats import binomtest
 
-    if points == 0:
-        return None
-    p = float(binomtest(inside, points, level / 100, alternative="less").pvalue)
-    return p if p < NARROW_P else None
+    steps = within.shape[1]
+    worst = None
+    for step in range(1, steps + 1):
+        rows = apart(series, step)
+        k, n = int(within[rows, step - 1].sum()), int(rows.sum())
+        p = min(1.0, steps * float(binomtest(k, n, level / 100, alternative="less").pvalue))
+        if worst is None or p < worst["p"]:
+            worst = {"step": step, "inside": k, "points": n, "p": p}
+    return worst if worst is not None and worst["p"] < NARROW_P else None
 
 
 def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarray
                      ) -> dict[str, Any]:
     """The test part's intervals: per level, the share of actual values inside them and
     their mean width, per step ahead (a panel's widths in each series' scale, as MASE), and
-    where the one-step values fall outside more often than chance allows (`narrow`: the
-    test part's errors are larger than the validation part's, on which they were set)."""
+    where the values fall outside more often than chance allows (`narrow`: the test part's
+    errors are larger than the validation part's, on which they were set)."""
     c = predictor.calibration
     if c is None:
         return {}
@@ -301,13 +318,12 @@ def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarr
     for level in LEVELS:
         lower, upper = c.bounds(paths, names, level)
         key = f"{level:g}"
-        out["coverage"][key] = coverage(actual, lower, upper)
+        within = inside(actual, lower, upper)
+        out["coverage"][key] = [float(v) for v in within.mean(axis=0)]
         width = (upper - lower) / (scale if predictor.panel else 1.0)
         out["width"][key] = [float(v) for v in width.mean(axis=0)]
         out["coarse"][key] = [s for s in c.coarse(level) if s <= paths.shape[1]]
-        # one step ahead: one value per origin, no overlapping paths, so a binomial count
-        first = out["coverage"][key][0]
-        out["narrow"][key] = too_few_inside(round(first * len(paths)), len(paths), level)
+        out["narrow"][key] = too_narrow(within, np.asarray(test.series_index), level)
     return out
 
 

@@ -108,8 +108,8 @@ def series_scale(history: np.ndarray, season: int) -> float:
     return 1.0
 
 
-def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> list[float]:
-    """The share of actual values inside their interval, per step (column)."""
+def inside(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Whether each actual value lies in its interval (rows: origins, columns: steps)."""
     actual = np.asarray(actual, dtype=float).reshape(lower.shape)
-    inside = (actual >= lower) & (actual <= upper)
-    return [float(v) for v in inside.mean(axis=0)]
+    return (actual >= lower) & (actual <= upper)
+
