@@ -71,7 +71,7 @@ def test_auto_chooses_on_validation_and_reports_the_spread_over_seeds(folder):
     rmse = result.spread["rmse"]
     assert len(rmse["values"]) == 2 and rmse["values"][0] == pytest.approx(result.test["rmse"])
     assert rmse["min"] <= rmse["median"] <= rmse["max"]
-    assert "Over 2 seeds its test rmse has median" in result.summary(spec)["verdict"]
+    assert "Over 2 seeds its test RMSE has median" in result.summary(spec)["verdict"]
     # stored on the study: evaluating again trains and uploads nothing new
     stored = FinalModel.from_attr(load_study(spec).user_attrs[FINAL_ATTR])
     assert stored.choice == result.final["choice"] and len(stored.seeds) == 2

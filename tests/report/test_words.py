@@ -38,7 +38,7 @@ def test_the_verdict_is_decided_by_the_test_not_the_sign(spec):
     ev = judged(18.33, {"persistence": ("beats", 0.0001), "ets": ("ties", 0.41),
                         "seasonal_arima": ("loses", 0.012)})
     assert verdict(spec, ev) == (
-        "The best model (test rmse 18.33) beats persistence (51.78, p < 0.001); ties with "
+        "The best model (test RMSE 18.33) beats persistence (51.78, p < 0.001); ties with "
         "ets (19.87, p = 0.41) and loses to seasonal_arima (15.28, p = 0.012). Each by a "
         "Diebold-Mariano (HLN) test at 5% on the same 24 test origins; a tie is a difference "
         "the test part cannot tell from noise.")
@@ -50,7 +50,7 @@ def test_the_verdict_is_decided_by_the_test_not_the_sign(spec):
 def test_an_evaluation_without_tests_falls_back_to_signs(spec):
     """Evaluations stored before the tests existed still read."""
     assert verdict(spec, evaluation(18.33)) == (
-        "The best model (test rmse 18.33) beats persistence (51.78) and ets (19.87); "
+        "The best model (test RMSE 18.33) beats persistence (51.78) and ets (19.87); "
         "loses to seasonal_arima (15.28).")
 
 
@@ -200,9 +200,9 @@ def test_the_note_of_a_panel_path_gives_the_error_by_step_and_the_series(spec, t
     ev.by_step = {"model": [10.0, 20.0, 30.0], "seasonal_arima": [9.0, 19.0, 29.0]}
     ev.by_series = {"north": {"rmse": 4.0}, "south": {"rmse": 40.0}, "east": {"rmse": 2.0}}
     text = note_text(spec, ev, tmp_path / "index.html")
-    assert "| test rmse by step ahead | 1 | 2 | 3 |" in text
+    assert "| test RMSE by step ahead | 1 | 2 | 3 |" in text
     assert "| best model | 10 | 20 | 30 |" in text and "| seasonal_arima | 9 | 19 | 29 |" in text
-    assert "3 series; best east, worst south (test rmse)" in text
+    assert "3 series; best east, worst south (test RMSE)" in text
     assert "by step ahead" not in note_text(spec, evaluation(18.33), tmp_path / "index.html")
 
 

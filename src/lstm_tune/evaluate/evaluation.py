@@ -115,6 +115,7 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
     """One plain sentence: which baselines the model beats, ties and loses to on the test
     split, each decided by a significance test at 5%, not by the sign of a difference."""
     metric = spec.test_metric
+    shown = get_task(spec.task).metric_label(metric)
     outcomes = evaluation.outcomes(spec)
 
     def listed(names: list[str]) -> str:
@@ -124,7 +125,7 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     mine = (f"The {'final' if evaluation.final else 'best'} model "
-            f"(test {metric} {evaluation.test[metric]:.4g})")
+            f"(test {shown} {evaluation.test[metric]:.4g})")
     parts = []
     for word, text in (("beats", "beats"), ("ties", "ties with"), ("loses", "loses to")):
         names = [n for n, v in outcomes.items() if v == word]
@@ -146,7 +147,7 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
     said += leftover_sentence(spec, evaluation)
     spread = evaluation.spread.get(metric)
     if spread:
-        said += (f" Over {len(spread['values'])} seeds its test {metric} has median "
+        said += (f" Over {len(spread['values'])} seeds its test {shown} has median "
                  f"{spread['median']:.4g} (range {spread['min']:.4g} to {spread['max']:.4g}).")
     return said
 

@@ -19,6 +19,7 @@ from lstm_tune.records.artifacts import artifact_store
 from lstm_tune.records.results import kept_predictor
 from lstm_tune.report.render import IMPORTANCE_METHOD, param_importances
 from lstm_tune.spec import StudySpec
+from lstm_tune.tasks import get_task
 
 
 def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
@@ -26,15 +27,16 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
     """The note: the verdict, the test figures, the report's importances (the dashboard's
     own panel ranks by another method, so they may differ) and where the model is."""
     metric = spec.test_metric
+    shown = get_task(spec.task).metric_label(metric)
     lines = [f"## {spec.name}: best trial #{evaluation.trial}", "",
              verdict(spec, evaluation), "",
-             f"| forecaster | test {metric} | what it is |", "|---|---|---|",
+             f"| model | test {shown} | what it is |", "|---|---|---|",
              f"| best model | {evaluation.test[metric]:.4g} | {evaluation.model_name} |"]
     for name, values in evaluation.baselines.items():
         lines.append(f"| {name} | {values[metric]:.4g} | {evaluation.baseline_methods[name]} |")
     if evaluation.by_step:  # a path of several steps: how the error grows with the step
         steps = len(evaluation.by_step["model"])
-        lines += ["", f"| test {metric} by step ahead | " + " | ".join(
+        lines += ["", f"| test {shown} by step ahead | " + " | ".join(
             str(k) for k in range(1, steps + 1)) + " |", "|---" * (steps + 1) + "|"]
         lines += [f"| {'best model' if name == 'model' else name} | "
                   + " | ".join(f"{v:.4g}" for v in values) + " |"
@@ -42,7 +44,7 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
     if evaluation.by_series:
         ranked = sorted(evaluation.by_series, key=lambda n: evaluation.by_series[n][metric])
         lines += ["", f"{len(ranked)} series; best {ranked[0]}, worst {ranked[-1]} "
-                  f"(test {metric}); the report lists every one."]
+                  f"(test {shown}); the report lists every one."]
     if importances:
         lines += ["", f"Parameter importances in the report ({IMPORTANCE_METHOD}): "
                   + ", ".join(f"{k} {v:.2f}" for k, v in list(importances.items())[:5])
