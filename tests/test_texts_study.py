@@ -80,7 +80,7 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
 
     result = run_cli("explain", "tickets.yaml", "--samples", "9", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "explained trial" in result.stdout and "9 texts" in result.stdout
+    assert "explained on 9 texts: trial #" in result.stdout, result.stdout
     html = (tmp_path / "reports" / "tickets" / "explain.html").read_text()
     assert EVIL.split(">")[0] not in html and "&lt;script&gt;" in html
     page = open_page(tmp_path / "reports" / "tickets" / "explain.html")

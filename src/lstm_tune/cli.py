@@ -325,8 +325,8 @@ def explain(study: str, trial: str, samples: int, methods: str, class_name: str 
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    click.echo(f"explained {result.model or f'trial #{result.trial}'} on {len(result.errors)} "
-               f"{result.noun}s")
+    click.echo(f"explained on {len(result.errors)} {result.noun}s: "
+               f"{result.model or f'trial #{result.trial}'}")
     for line in result.faithfulness_lines():
         click.echo(f"  {line}")
     click.echo(f"report: {path}\nfigures: {path.with_name('explain.json')}")

@@ -220,6 +220,18 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     assert result.components["without the combination"]["rmse"] == pytest.approx(
         float(np.sqrt(np.mean((alone - np.asarray(test["actual"])) ** 2))))
     assert f"{1 - mix['weight']:.2f} x {mix['name']}" in result.model
+    # its explanation explains the LSTM part, and its waterfalls say so: their predictions
+    # are the LSTM's alone, not the combination's
+    from lstm_tune.report.explain_words import describe_window
+
+    explained = explain_trial(spec, study, None, 4, ("shap",))
+    times = load_data(spec.data_settings).times
+    by_time = {times[i]: v for i, v in zip(test["target_idx"], alone)}
+    assert explained.predictor == "the LSTM part"
+    np.testing.assert_allclose(explained.predicted, [by_time[t] for t in explained.labels],
+                               rtol=1e-5)
+    assert f"the LSTM part predicted {explained.predicted[0]:.4g} (actual" in \
+        describe_window(explained, "shap", 0)
     # the report says what the partner is and which candidates validation weighed
     assert set(mix["alone"]) == {"ets", "seasonal_arima", "persistence"}
     html = render_study_report(spec.model_copy(update={"report_dir": str(folder / "mixed")}),
@@ -230,7 +242,6 @@ def test_a_combination_is_the_weighted_mean_of_the_lstm_and_its_statistical_base
     from lstm_tune.api import Study
     from lstm_tune.data.builtin import BUILTINS
 
-    times = load_data(spec.data_settings).times
     origins = [times[i - 1] for i in test["target_idx"]]
     table = Study(spec).predict(BUILTINS["airline"].load(), origins=origins)
     np.testing.assert_allclose(table["forecast"].to_numpy(), test["predicted"], rtol=1e-9)
@@ -257,3 +268,7 @@ def test_an_explanation_of_a_combination_says_only_its_lstm_part_is_explained():
     assert "0.50 x trial #3's model + 0.50 x logistic_regression" in text
     assert "its LSTM part (weight 0.50) is what is explained" in text
     assert "not attributed" not in explained_model(FinalModel("single", [[Member(3, 0)]]), 3)
+    assert "does not move" not in text
+    final.combination["weight"] = 0.001
+    assert "; its LSTM part is what is explained, and at weight 0.00 it does not move the " \
+        "final model's output, which is logistic_regression's alone" in explained_model(final, 3)

@@ -45,6 +45,8 @@ class ExplainResult:
     predicted: list[Any] = field(default_factory=list)
     actual: list[Any] = field(default_factory=list)
     target_name: str = ""
+    # who made `predicted`, in words: a combination's explained part is its LSTM alone
+    predictor: str = "the model"
     output_scale: str = ""  # what the explained output is, in words
     framing: str = "windows"  # its data's framing (data/framings.py): how its cells are named
     # texts: each explained text's words as written (as far as the model reads them), the
@@ -162,8 +164,14 @@ def explained_model(final: FinalModel | None, trial: int, whole: bool = False) -
         what = f"the final model, {describe(final)}"
     mix = final.combination
     if mix:  # the explainers read the network; the other model's share is not attributed
-        what += (f"; its LSTM part (weight {float(mix['weight']):.2f}) is what is explained, "
-                 f"{mix['name']}'s share is not attributed")
+        weight = f"{float(mix['weight']):.2f}"
+        if float(weight) == 0:
+            what += (f"; its LSTM part is what is explained, and at weight 0.00 it does not move "
+                     f"the final model's output, which is {mix['name']}'s alone (these figures "
+                     "say what the LSTM reads, not why the final model predicts what it does)")
+        else:
+            what += (f"; its LSTM part (weight {weight}) is what is explained, "
+                     f"{mix['name']}'s share is not attributed")
     return what
 
 
@@ -250,6 +258,7 @@ def explain(spec: StudySpec, explained: Explained, samples: int = 50,
         target_name=data.target_name, output_scale=scale, framing=data.framing,
         **reading(ctx).extras(ctx, x, raw, actual),
         # an ensemble of one configuration (too few distinct trials) is its one member
+        predictor="the LSTM part" if final is not None and final.combination else "the model",
         model=explained_model(final, explained.trial,
                               bool(members) or (final is not None and len(final.seeds[0]) == 1)),
     )

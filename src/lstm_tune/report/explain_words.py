@@ -20,8 +20,8 @@ def describe_window(result: Any, name: str, index: int) -> str:
     target, when = result.target_name, result.labels[index]
     predicted, actual = result.predicted[index], result.actual[index]
     v = attr.values[index]
-    parts = [f"For {framing_of(result).predicted_of(when, target)} the model predicted "
-             f"{fmt(predicted)} (actual {fmt(actual)})."]
+    parts = [f"For {framing_of(result).predicted_of(when, target)} {result.predictor} "
+             f"predicted {fmt(predicted)} (actual {fmt(actual)})."]
     parts.append(f"{name.upper()} explains {result.output_scale}: it starts from a base value of "
                  f"{attr.base_values[index]:.3g} (the average output) and adds one contribution "
                  f"per input cell.")
