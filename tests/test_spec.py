@@ -95,6 +95,20 @@ def test_bad_study_file_names_file_field_and_fix(write_study, case, change, fiel
     assert "fix:" in line
 
 
+@pytest.mark.parametrize(("change", "fix"), [
+    ({"window": 0}, "fix: use 1 or more"),
+    ({"season": 0}, "fix: use 1 or more"),
+    ({"budget": {"trials": 0}}, "fix: use 1 or more"),
+    ({"window": "long"}, "fix: write a whole number"),
+    ({"window": 2.5}, "fix: write a whole number"),
+], ids=["zero window", "zero season", "zero trials", "words for a number", "a fraction"])
+def test_a_value_out_of_bounds_or_of_the_wrong_kind_is_told_what_to_write(write_study, change,
+                                                                          fix):
+    with pytest.raises(StudyError) as err:
+        load_spec(write_study(tiny_study(**change)))
+    assert err.value.line().endswith(fix), err.value.line()
+
+
 def test_malformed_yaml_says_where(write_study):
     with pytest.raises(StudyError, match=r"malformed YAML at line \d+"):
         load_spec(write_study("name: x\ndata: {builtin: airline\nwindow: : 3\n"))

@@ -544,6 +544,17 @@ _FIXES = {
     "extra_forbidden": "remove it or check its spelling",
     "missing": "add it",
     "literal_error": "use one of the listed values",
+    "bool_parsing": "write true or false",
+    "int_parsing": "write a whole number",
+    "int_from_float": "write a whole number",
+    "float_parsing": "write a number",
+}
+# a bound pydantic checked: the fix names it ({bound}: its value from the error's context)
+_BOUND_FIXES = {
+    "greater_than_equal": ("ge", "use {bound} or more"),
+    "greater_than": ("gt", "use a value above {bound}"),
+    "less_than_equal": ("le", "use {bound} or less"),
+    "less_than": ("lt", "use a value below {bound}"),
 }
 
 
@@ -570,6 +581,9 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
     shown = "" if kind == "missing" or isinstance(value, dict) or "got " in msg \
         else f" (got {value!r})"
     fix = _FIXES.get(kind, "see docs/study-file.md for allowed values")
+    if kind in _BOUND_FIXES:
+        key, said = _BOUND_FIXES[kind]
+        fix = said.format(bound=(error.get("ctx") or {}).get(key, "an allowed value"))
     if FIX_SEP in msg:  # our own checks say problem_and_fix(problem, what to do)
         msg, fix = msg.split(FIX_SEP, 1)
     # errors raised by a model-level check name their own field first
