@@ -171,6 +171,11 @@ CASES = [
     ("duplicate timestamps", csv_study(), with_csv(GOOD_CSV.assign(
         month=GOOD_CSV.month.where(GOOD_CSV.index != 4, GOOD_CSV.month[3]))), "run",
      "duplicate time"),
+    ("a target that never changes", csv_study(), with_csv(GOOD_CSV.assign(sales=7.5)), "run",
+     "data.target: column 'sales' holds one value (7.5) throughout"),
+    ("a series of a panel that never changes", panel_study(), with_csv(PANEL_CSV.assign(
+        sales=PANEL_CSV.sales.where(PANEL_CSV.store == "a", 0.0))), "run",
+     "data.target: series 'b' of column 'sales' holds one value (0) throughout"),
     ("log of a non-positive target", csv_study(), with_csv(GOOD_CSV.assign(
         sales=GOOD_CSV.sales - 200)) , "run", "needs a positive target"),
     ("trial that does not exist", tiny_study(), None, "explain --trial 99", "has no trial 99"),

@@ -209,6 +209,7 @@ def load_table(spec: DataSettings) -> Table:
 
     if spec.task == "forecast":
         y = numeric_column(df, target, where, "data.target")
+        constant_series(y, parts, target, where)
     else:
         labels = df[target]
         if labels.isna().any():
@@ -222,6 +223,20 @@ def load_table(spec: DataSettings) -> Table:
     x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
     return Table(where, target, y, x, tuple(features), times, units, informative, parts, season)
+
+
+def constant_series(y: np.ndarray, parts: tuple[tuple[str, int, int], ...], target: str,
+                    where: str) -> None:
+    """A series that holds one value throughout has nothing to forecast, and no scale for
+    MASE or the model's inputs: it is refused before anything is trained."""
+    for name, start, stop in parts or (("", 0, len(y)),):
+        chunk = y[start:stop]
+        if len(chunk) and np.all(chunk == chunk[0]):
+            what = f"series {name!r} of column {target!r}" if parts else f"column {target!r}"
+            raise StudyError(where, "data.target", f"{what} holds one value ({chunk[0]:g}) "
+                             "throughout: there is nothing to forecast",
+                             "drop that series from the file" if parts
+                             else "choose a target column whose values vary")
 
 
 def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
