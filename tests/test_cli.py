@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import math
 import sqlite3
@@ -108,6 +109,10 @@ def test_report_renders_in_chromium(finished):
                   "Is the difference more than noise?", "Harvey, Leybourne", "95% interval",
                   "fixed (one value in the space)", "the epoch early stopping kept"):
         assert words in page.text, words
+    # metric names as the tables write them; the past-the-data note says once what is recursive
+    assert re.search(r"Best trial\s+#\d+, validation RMSE = ", page.text)
+    assert "early stopping kept, and the final model's test RMSE" in page.text
+    assert page.text.count("are recursive") == 1
     assert page.long_numbers(before="Reproduce the best model") == []  # code keeps exact values
 
 
@@ -195,8 +200,10 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
     page = open_page(tmp_path / "reports" / "cmp" / "compare.html")
     assert page.images == 1 and page.broken_images == 0 and page.console_errors == []
     for words in ("One seed per strategy", "may be noise", "seasonal_arima", "every run as CSV",
-                  "PSO with a swarm of 2", "random search"):
+                  "PSO with a swarm of 2", "random search", "best validation RMSE",
+                  "test RMSE of the best"):
         assert words in page.text, words
+    assert re.search(r"Baseline\s+test RMSE\s+persistence", page.text), page.text
     assert "Medians over" not in page.text and "median" not in page.text.lower().split(
         "one seed per strategy")[1].split("every run")[0]
     bad = run_cli("compare", "cmp.yaml", "--strategies", "ga,hill", cwd=tmp_path)

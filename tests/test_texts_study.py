@@ -73,6 +73,7 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     assert "distinct words" in page.text and "recall" in page.text
     # the summary names the metric as the terminal does, not by its Keras log name
     assert re.search(r"Best trial\s+#\d+, validation accuracy = ", page.text), page.text[:800]
+    assert "ACCURACY" not in page.text  # a forecast's upper-case names are not a class's
     assert page.long_numbers(before="Reproduce the best model") == []
     ev = json.loads(run_cli("summary", "tickets.yaml", "--json", cwd=tmp_path).stdout)["evaluation"]
     assert ev["baselines"]["tfidf_logistic"]["log_loss"] > 0
