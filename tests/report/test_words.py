@@ -118,11 +118,12 @@ def test_intervals_too_narrow_for_the_test_part_are_said_so():
     from lstm_tune.evaluate.evaluation import too_narrow
 
     one = np.arange(40) < 22
-    flagged = too_narrow(one[:, None], np.zeros(40, int), 80)
+    flagged = too_narrow(one[:, None], np.zeros(40, int), np.arange(40), 80)
     assert flagged["step"] == 1 and (flagged["inside"], flagged["points"]) == (22, 40)
     assert flagged["p"] < 0.001
-    assert too_narrow((np.arange(24) < 17)[:, None], np.zeros(24, int), 80) is None
-    assert too_narrow(np.ones((24, 1), bool), np.zeros(24, int), 95) is None
+    assert too_narrow((np.arange(24) < 17)[:, None], np.zeros(24, int), np.arange(24),
+                      80) is None
+    assert too_narrow(np.ones((24, 1), bool), np.zeros(24, int), np.arange(24), 95) is None
     iv = {"levels": [80, 95], "coverage": {"80": [0.55], "95": [0.88]},
           "errors_per_step": [80], "narrow": {"80": flagged, "95": None}}
     line = _coverage_line(iv)
@@ -142,14 +143,19 @@ def test_intervals_too_narrow_further_ahead_are_counted_on_origins_that_share_no
     from lstm_tune.evaluate.evaluation import apart, too_narrow
 
     series = np.repeat([0, 1], 20)
-    assert np.flatnonzero(apart(series, 4)).tolist() == [0, 4, 8, 12, 16, 20, 24, 28, 32, 36]
+    origins = np.concatenate([np.arange(100, 120), np.arange(300, 320)])  # each row's position
+    counted = apart(series, origins, 4)
+    assert np.flatnonzero(counted).tolist() == [0, 4, 8, 12, 16, 20, 24, 28, 32, 36]
+    # what is counted follows the origins' positions, not the rows' order
+    shuffled = np.random.default_rng(0).permutation(40)
+    assert (apart(series[shuffled], origins[shuffled], 4) == counted[shuffled]).all()
     within = np.ones((40, 4), bool)
-    within[:, 3] = ~apart(series, 4)  # every counted four-step value outside, none other
-    flagged = too_narrow(within, series, 95)
+    within[:, 3] = ~counted  # every counted four-step value outside, none other
+    flagged = too_narrow(within, series, origins, 95)
     assert (flagged["step"], flagged["inside"], flagged["points"]) == (4, 0, 10)
     assert flagged["p"] == pytest.approx(4 * 0.05 ** 10)
-    within[:, 3] = apart(series, 4)  # the same count of values outside, none of them counted
-    assert too_narrow(within, series, 95) is None
+    within[:, 3] = counted  # the same count of values outside, none of them counted
+    assert too_narrow(within, series, origins, 95) is None
     iv = {"levels": [80, 95], "coverage": {"80": [1.0] * 4, "95": [1.0, 1.0, 1.0, 0.75]},
           "errors_per_step": [80] * 4, "narrow": {"80": None, "95": flagged}}
     assert _coverage_line(iv).endswith(

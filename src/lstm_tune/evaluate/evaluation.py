@@ -270,16 +270,18 @@ def spread(values: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
                 "values": [float(v[m]) for v in values]} for m in values[0]}
 
 
-def apart(series: np.ndarray, step: int) -> np.ndarray:
-    """The test rows whose errors `step` steps ahead share no step of the series: every
-    step-th origin of each series (origins follow one another a step apart)."""
+def apart(series: np.ndarray, origins: np.ndarray, step: int) -> np.ndarray:
+    """The test rows whose errors `step` steps ahead share no step of the series: in each
+    series, the origins `step` apart from its first one (`origins`: each row's position)."""
     keep = np.zeros(len(series), dtype=bool)
     for s in np.unique(series):
-        keep[np.flatnonzero(series == s)[::step]] = True
+        rows = series == s
+        keep |= rows & ((origins - origins[rows].min()) % step == 0)
     return keep
 
 
-def too_narrow(within: np.ndarray, series: np.ndarray, level: float) -> dict[str, Any] | None:
+def too_narrow(within: np.ndarray, series: np.ndarray, origins: np.ndarray, level: float
+               ) -> dict[str, Any] | None:
     """Where the test values fall outside intervals of `level` percent more often than
     chance allows: the step ahead with the least likely count, a binomial test on values
     that share no step (`apart`), its p-value multiplied by the steps tried (Bonferroni);
@@ -290,7 +292,7 @@ def too_narrow(within: np.ndarray, series: np.ndarray, level: float) -> dict[str
     steps = within.shape[1]
     worst = None
     for step in range(1, steps + 1):
-        rows = apart(series, step)
+        rows = apart(series, origins, step)
         k, n = int(within[rows, step - 1].sum()), int(rows.sum())
         p = min(1.0, steps * float(binomtest(k, n, level / 100, alternative="less").pvalue))
         if worst is None or p < worst["p"]:
@@ -324,7 +326,8 @@ def interval_figures(predictor: Predictor, data: AnyDataset, predicted: np.ndarr
         width = (upper - lower) / (scale if predictor.panel else 1.0)
         out["width"][key] = [float(v) for v in width.mean(axis=0)]
         out["coarse"][key] = [s for s in c.coarse(level) if s <= paths.shape[1]]
-        out["narrow"][key] = too_narrow(within, np.asarray(test.series_index), level)
+        out["narrow"][key] = too_narrow(within, np.asarray(test.series_index),
+                                        np.asarray(test.target_idx), level)
     return out
 
 
