@@ -112,4 +112,3 @@ def inside(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarr
     """Whether each actual value lies in its interval (rows: origins, columns: steps)."""
     actual = np.asarray(actual, dtype=float).reshape(lower.shape)
     return (actual >= lower) & (actual <= upper)
-
