@@ -44,3 +44,23 @@ def test_a_table_shows_compact_dates_as_dates(tmp_path):
 def test_data_paths_are_shown_normalised():
     settings = DataSettings(source="studies/s.yaml", base_dir="studies", csv="../data/x.csv")
     assert str(settings.data_path(settings.csv)) == "data/x.csv"
+
+
+def test_local_times_across_a_daylight_saving_change_are_read_in_utc(tmp_path):
+    """Berlin's clocks go forward on 2021-03-28: the offsets change from +0100 to +0200, and
+    the hours stay one apart in UTC, so the table is hourly with a daily season."""
+    hours = pd.date_range("2021-03-25", periods=24 * 8, freq="h", tz="Europe/Berlin")
+    written = pd.Series(hours.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    assert written.str[-5:].nunique() == 2
+    stamps = parse_times(written)
+    assert (stamps.diff().dropna() == pd.Timedelta(hours=1)).all()
+    pd.DataFrame({"hour": written, "y": np.sin(np.arange(len(hours)))}).to_csv(
+        tmp_path / "h.csv", index=False)
+    settings = DataSettings(source="h.yaml", csv=str(tmp_path / "h.csv"), target="y",
+                            time="hour", target_as_input=True)
+    table = load_table(settings)
+    assert table.season.steps == 24 and table.times[0] == written[0]
+    # a time without an offset among times with one cannot be placed: it is unreadable
+    mixed = written.copy()
+    mixed[5] = mixed[5][:-5]
+    assert parse_times(mixed).isna().tolist() == [i == 5 for i in range(len(mixed))]

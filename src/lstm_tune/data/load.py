@@ -135,7 +135,8 @@ def compact_dates(values: pd.Series) -> bool:
 def parse_times(values: pd.Series) -> pd.Series:
     """A time column as timestamps (NaT where unreadable), or its numbers when it counts
     steps. Quarters (1998Q1) and compact dates (20000108) are read as dates; anything else
-    element by element without the warning pandas prints for it (a user cannot act on it)."""
+    element by element without the warning pandas prints for it (a user cannot act on it),
+    in UTC where the offsets change (local times across a daylight-saving change)."""
     if compact_dates(values):
         return pd.to_datetime(values.astype(str), format="%Y%m%d")
     if pd.api.types.is_numeric_dtype(values):
@@ -146,7 +147,12 @@ def parse_times(values: pd.Series) -> pd.Series:
         return pd.Series(periods.to_timestamp(), index=values.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(values, errors="coerce", format="mixed")
+        try:
+            return pd.to_datetime(values, errors="coerce", format="mixed")
+        except ValueError:  # UTC offsets that change (daylight saving): read them in UTC
+            stamps = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    # a time with no offset among times with one cannot be placed: unreadable
+    return stamps.where(text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$"))
 
 
 def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) -> pd.Series:

@@ -66,6 +66,7 @@ def _quarter(ts: pd.Timestamp) -> str:
 
 _FORMATS: tuple[str | Callable[[pd.Timestamp], str], ...] = (
     "%Y-%m-%d", "%Y-%m", "%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z",  # one UTC offset throughout
     "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", _quarter)
 
 
