@@ -6,6 +6,7 @@ missing columns, non-numeric values, NaN/inf, duplicate or unordered timestamps.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,13 +75,21 @@ def builtin_for(spec: DataSettings) -> Builtin:
     return b
 
 
+def separator(path: Path) -> str:
+    """The file's field separator, read from its header row: a comma, else the semicolon or
+    tab that spreadsheets write in many locales."""
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        header = f.readline()
+    return next((sep for sep in (",", ";", "\t") if sep in header), ",")
+
+
 def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.DataFrame:
     """A CSV file read as text, or one clear StudyError."""
     if not path.is_file():
         raise StudyError(spec.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(path, sep=separator(path))
     except pd.errors.EmptyDataError:
         raise StudyError(str(path), field, "the CSV file is empty",
                          "give a CSV with a header row and data rows") from None
@@ -106,9 +115,11 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
     bad = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
     if len(bad):
         row = int(bad[0])
+        comma = re.fullmatch(r"\s*-?\d+,\d+\s*", str(raw.iloc[row])) is not None
         raise StudyError(
             where, field, f"column {column!r} has a non-numeric value {raw.iloc[row]!r} "
-            f"at data row {row + 1}", "make every value in the column a number",
+            f"at data row {row + 1}", "write decimals with a point (1.5, not 1,5)" if comma
+            else "make every value in the column a number",
         )
     missing = np.flatnonzero(~np.isfinite(values))
     if len(missing):

@@ -1,0 +1,39 @@
+"""CSV files as spreadsheets write them: the separator read from the header row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_tune.data.load import load_table
+from lstm_tune.data.settings import DataSettings
+from lstm_tune.errors import StudyError
+
+FRAME = pd.DataFrame({"month": pd.date_range("2000-01-01", periods=30, freq="MS")
+                      .strftime("%Y-%m"), "sales": np.arange(30) + 0.25,
+                      "note": ["a, b"] * 30})  # a comma inside a field
+
+
+def _table(tmp_path, name):
+    settings = DataSettings(source="s.yaml", csv=str(tmp_path / name), target="sales",
+                            time="month", target_as_input=True)
+    return load_table(settings)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_semicolon_or_tab_separated_file_reads_as_the_comma_one(tmp_path, sep):
+    FRAME.to_csv(tmp_path / "comma.csv", index=False)
+    FRAME.to_csv(tmp_path / "other.csv", index=False, sep=sep)
+    ours, theirs = _table(tmp_path, "comma.csv"), _table(tmp_path, "other.csv")
+    np.testing.assert_array_equal(ours.target, theirs.target)
+    assert ours.times == theirs.times
+
+
+def test_decimal_commas_are_named_with_the_fix(tmp_path):
+    FRAME.assign(sales=[f"{v:.2f}".replace(".", ",") for v in FRAME.sales]).to_csv(
+        tmp_path / "de.csv", index=False, sep=";")
+    with pytest.raises(StudyError) as err:
+        _table(tmp_path, "de.csv")
+    assert err.value.line().endswith("column 'sales' has a non-numeric value '0,25' at data "
+                                     "row 1; fix: write decimals with a point (1.5, not 1,5)")
