@@ -60,9 +60,9 @@ def _spacing(stamps: pd.Series, parts: tuple[tuple[str, int, int], ...]) -> floa
     return float(np.median(np.concatenate(gaps))) / 1e9
 
 
-def _weekdays_only(stamps: pd.Series) -> bool:
+def weekdays_only(stamps: pd.Series) -> bool:
     """Daily steps that never fall on a Saturday or Sunday: business days."""
-    return bool((pd.to_datetime(stamps).dt.dayofweek < 5).all())
+    return bool((pd.to_datetime(stamps).dt.day_of_week < 5).all())
 
 
 def infer_season(stamps: pd.Series | None, time: str | None,
@@ -79,7 +79,7 @@ def infer_season(stamps: pd.Series | None, time: str | None,
     days = seconds / DAY
     for (low, high), steps, calendar in CALENDARS:
         if low <= days <= high:
-            if calendar == "daily" and _weekdays_only(stamps):
+            if calendar == "daily" and weekdays_only(stamps):
                 steps, calendar = 5, "business-daily"
             return Season(steps, f"the time column {time!r} holds {calendar} dates")
     a_day = DAY / seconds

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_tune.data.load import parse_times
+from lstm_tune.data.season import weekdays_only
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,14 @@ class Clock:
         stamps = parse_times(pd.Series(list(times), dtype=str))
         if stamps.isna().any():
             return Clock("steps")
+        recent = stamps.iloc[-min(len(stamps), 60):]
         try:
-            freq = pd.infer_freq(pd.DatetimeIndex(stamps.iloc[-min(len(stamps), 60):]))
+            freq = pd.infer_freq(pd.DatetimeIndex(recent))
         except (TypeError, ValueError):
             freq = None
+        if freq is None and weekdays_only(recent) and \
+                recent.diff().median() == pd.Timedelta(days=1):
+            freq = "B"  # business days with holidays left out (no pandas frequency has them)
         if freq is None:
             return Clock("steps")
         tail = list(zip(stamps.iloc[-3:], times[-3:]))
