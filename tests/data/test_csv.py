@@ -21,11 +21,13 @@ def _table(tmp_path, name):
     return load_table(settings)
 
 
-@pytest.mark.parametrize("sep", [";", "\t"])
-def test_a_semicolon_or_tab_separated_file_reads_as_the_comma_one(tmp_path, sep):
+@pytest.mark.parametrize("sep, name", [(";", "other.csv"), ("\t", "other.csv"),
+                                       (";", "other.csv.gz"), (",", "other.csv.gz")])
+def test_a_semicolon_or_tab_separated_file_reads_as_the_comma_one(tmp_path, sep, name):
+    """Compressed too: the header is read as pandas opens the file."""
     FRAME.to_csv(tmp_path / "comma.csv", index=False)
-    FRAME.to_csv(tmp_path / "other.csv", index=False, sep=sep)
-    ours, theirs = _table(tmp_path, "comma.csv"), _table(tmp_path, "other.csv")
+    FRAME.to_csv(tmp_path / name, index=False, sep=sep)
+    ours, theirs = _table(tmp_path, "comma.csv"), _table(tmp_path, name)
     np.testing.assert_array_equal(ours.target, theirs.target)
     assert ours.times == theirs.times
 

@@ -76,11 +76,13 @@ def builtin_for(spec: DataSettings) -> Builtin:
 
 
 def separator(path: Path) -> str:
-    """The file's field separator, read from its header row: a comma, else the semicolon or
-    tab that spreadsheets write in many locales."""
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
-        header = f.readline()
-    return next((sep for sep in (",", ";", "\t") if sep in header), ",")
+    """The file's field separator, read from its header row (as pandas opens it, so a
+    compressed file too): a comma, else the semicolon or tab that spreadsheets write in
+    many locales."""
+    header = [str(c) for c in pd.read_csv(path, nrows=0).columns]
+    if len(header) == 1:
+        return next((sep for sep in (";", "\t") if sep in header[0]), ",")
+    return ","
 
 
 def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.DataFrame:
