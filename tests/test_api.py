@@ -28,11 +28,21 @@ def readme_example() -> str:
     return match.group(1)
 
 
-def test_readme_example_runs(tmp_path, monkeypatch, capsys):
+def test_readme_example_runs(tmp_path, monkeypatch):
+    """As a user runs it: saved as a script, with no `if __name__ == "__main__":` guard, so
+    its top level must run once (the workers do not import it again)."""
+    (tmp_path / "example.py").write_text(readme_example(), encoding="utf-8")
+    script = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=900)
+    assert script.returncode == 0, script.stderr[-3000:]
+    lines = script.stdout.splitlines()
+    assert sum(line.startswith("{'accuracy':") for line in lines) == 1, lines  # the test figures
+    assert lines[-1] == str(Path("reports", "updown", "explain.html")), lines
     monkeypatch.chdir(tmp_path)
-    scope: dict = {}
-    exec(compile(readme_example(), "README.md", "exec"), scope)
-    study, X = scope["study"], scope["X"]
+    from lstm_tune import Study
+
+    study = Study.from_yaml("updown/updown.yaml")
+    X = np.random.default_rng(0).standard_normal((160, 10, 2))  # the example's inputs
     ev = study.evaluation
     assert list(ev.test)[:3] == ["accuracy", "balanced_accuracy", "macro_f1"]
     assert ev.test["accuracy"] >= 0.8, ev.test  # the class is the sign of one cell
@@ -55,9 +65,8 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert fresh.returncode == 0 and "up" in fresh.stdout, fresh.stderr[-2000:]
     for noise in ("cuInit", "I0000", "E0000", "absl::InitializeLog"):
         assert noise not in fresh.stderr, fresh.stderr
-    explained = scope["explained"]
-    assert set(explained.attributions) >= {"shap", "lime"}
-    assert explained.report_path.is_file()
+    explained = json.loads((tmp_path / "reports" / "updown" / "explain.json").read_text())
+    assert set(explained["explainers"]) >= {"shap", "lime"}
     page = open_page(tmp_path / "reports" / "updown" / "index.html")
     assert page.broken_images == 0 and "Confusion matrix (test)" in page.text
     assert "one class per sequence" in page.text and "nearest_neighbour" in page.text
@@ -65,7 +74,7 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     assert f"Expected calibration error {ev.reliability['ece']:.4g}" in page.text
     assert "Per class (test)" in page.text and "McNemar" in page.text
     assert page.long_numbers(before="Reproduce the best model") == []
-    page = open_page(explained.report_path)
+    page = open_page(tmp_path / "reports" / "updown" / "explain.html")
     assert page.broken_images == 0 and page.console_errors == []
     for words in ("10 sequences explained", "Individual sequences", "class up: predicted",
                   "step 10"):

@@ -18,8 +18,9 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import optuna
 
@@ -93,6 +94,24 @@ def worker_context() -> Any:
     return ctx
 
 
+@contextmanager
+def _main_left_alone() -> Iterator[None]:
+    """Workers run lstm_tune's own code and need nothing from the program that starts them,
+    but a new forkserver or spawned process imports that program's main module again: a
+    script calling Study.run() without `if __name__ == "__main__":` ran its top level once
+    more in the fork server and in each worker, and ended in multiprocessing's bootstrapping
+    RuntimeError. While a worker starts, the main module shows no file or spec to import."""
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
+    try:
+        for k in saved:
+            setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
 @dataclass
 class _Live:
     proc: Any
@@ -150,7 +169,8 @@ def run_study(
                         target=process_main, name="lstm-tune-worker",
                         args=(spec, spec.recycle_every, sampler_seed(spec, n_before + len(live)),
                               tag, threads, left, dict(os.environ)))
-                    proc.start()
+                    with _main_left_alone():
+                        proc.start()
                     live.append(_Live(proc, tag))
             if not live:
                 break
