@@ -356,9 +356,11 @@ class Study:
         explain.html and attach it to the trial for optuna-dashboard. `series` picks a
         panel's series, `step` which step ahead of a multi-step forecast is explained,
         `origin` (a time of the data) the windows ending there and before."""
+        from lstm_tune.quiet import import_tensorflow
+
+        import_tensorflow()  # before explain.run, whose explainers import it
         from lstm_tune.evaluate.tested import read_explained
         from lstm_tune.explain.run import EXPLAINERS, explain
-        from lstm_tune.quiet import import_tensorflow
         from lstm_tune.report.dashboard import attach
         from lstm_tune.report.explain_page import link_explanation, write_explanation
 
@@ -368,7 +370,6 @@ class Study:
             raise StudyError(self.spec.source, "--methods", f"unknown explainer "
                              f"{unknown[:1] or chosen!r}", f"use a comma-separated list of "
                              f"{', '.join(EXPLAINERS)}")
-        import_tensorflow()
         study = self.optuna_study
         explained = read_explained(self.spec, study, trial, self.loaded)
         result = explain(self.spec, explained, samples, chosen, class_name, series, step,
