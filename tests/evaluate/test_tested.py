@@ -8,11 +8,12 @@ import shutil
 import numpy as np
 import pytest
 
+from lstm_tune.errors import StudyError
 from lstm_tune.evaluate.evaluation import evaluate, evaluate_study
 from lstm_tune.evaluate.tested import read_explained, read_tested
-from lstm_tune.explain.run import explain
+from lstm_tune.explain.run import explain, explain_trial
 from lstm_tune.spec import storage_file
-from tests.conftest import tiny_study
+from tests.conftest import TINY_SPACE, tiny_study
 from tests.searched import searched
 
 
@@ -39,3 +40,16 @@ def test_evaluate_and_explain_read_nothing_from_the_storage(study):
     result = explain(spec, explained, samples=3, methods=("attention",))
     assert result.trial == stored.final["trials"][0]
     assert np.isfinite(result.errors).all() and len(result.errors) == 3
+
+
+def test_attention_alone_on_a_model_without_attention_is_refused_with_the_fix(tmp_path):
+    """There is nothing to show: one line naming --methods and what to do (it ended in a
+    StopIteration traceback while drawing the deletion curves of no explainer)."""
+    spec, opened = searched(tmp_path, tiny_study(space={**TINY_SPACE, "attention": False}),
+                            trials=1)
+    with pytest.raises(StudyError) as err:
+        explain_trial(spec, opened, samples=3, methods=("attention",))
+    assert ": --methods: the explained model has no attention layer" in err.value.line()
+    assert err.value.line().endswith("fix: add shap or lime to --methods, or explain a trial "
+                                      "whose model has attention (--trial N)")
+    assert explain_trial(spec, opened, samples=3, methods=("attention", "lime")).attributions

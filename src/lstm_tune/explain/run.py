@@ -19,7 +19,7 @@ from lstm_tune.explain.faithfulness import agreement
 from lstm_tune.explain.readings import EXPLAINERS, Faithfulness, Informative, reading
 from lstm_tune.evaluate.final import FinalModel, describe
 from lstm_tune.evaluate.tested import Explained, read_explained
-from lstm_tune.model.build import mean_model
+from lstm_tune.model.build import has_attention, mean_model
 from lstm_tune.spec import StudySpec
 from lstm_tune.tasks import get_task
 
@@ -246,6 +246,12 @@ def explain(spec: StudySpec, explained: Explained, samples: int = 50,
         scale += f"; windows ending at {origin} and before"
     if members:  # every member's parameters, side by side
         params = members_params(explained.member_params, final.trials)
+    if set(methods) <= {"attention"} and \
+            not all(has_attention(m) for m in ctx.members or (ctx.model,)):
+        raise StudyError(spec.source, "--methods", "the explained model has no attention "
+                         "layer, so attention has nothing to show",
+                         "add shap or lime to --methods, or explain a trial whose model has "
+                         "attention (--trial N)")
     attributions, faith, agreement, seconds = explain_model(ctx, x, informative, methods, output)
     # SHAP per class, from the values already computed (none for forecasts)
     per_class = reading(ctx).classes(ctx, x) if "shap" in methods else {}
