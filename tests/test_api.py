@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.browser import open_page
@@ -170,3 +171,23 @@ def test_the_report_predict_and_export_of_a_study_share_one_predictor(tmp_path, 
     # what predict gives is the tested model's forecast past the data, as the report has it
     assert forecast["forecast"].tolist() == pytest.approx(
         [r["forecast"] for r in s.evaluation.future["rows"]][:len(forecast)])
+
+
+@pytest.mark.parametrize("index", ["dates", "periods", "unnamed"])
+def test_a_frame_whose_dates_are_its_index_keeps_them_as_the_time_column(tmp_path, index):
+    """`read_csv(..., index_col=0, parse_dates=True)` puts the dates in the index; writing
+    the frame for the study dropped them, and with them the season read from the dates."""
+    from lstm_tune import Study
+    from lstm_tune.data.load import load_table
+
+    months = pd.date_range("2000-01-01", periods=48, freq="MS", name="month")
+    frame = pd.DataFrame({"sales": np.arange(48.0) + 1}, index=months)
+    if index == "periods":
+        frame.index = months.to_period("M")
+    elif index == "unnamed":
+        frame.index = months.rename(None)
+    study = Study.from_frame("dated", frame, target="sales", directory=tmp_path, window=6)
+    name = "time" if index == "unnamed" else "month"
+    assert study.spec.data.time == name
+    table = load_table(study.spec.data_settings)
+    assert table.times[0].startswith("2000-01") and table.season.steps == 12

@@ -28,6 +28,21 @@ from lstm_tune.spec import StudySpec, load_spec, spec_from_dict
 SEQUENCE_COLUMN, STEP_COLUMN, LABEL_COLUMN = "sequence", "step", "label"
 
 
+def _time_from_index(frame: pd.DataFrame, data: dict[str, Any]
+                     ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A frame whose dates are its index (as `read_csv(..., index_col=0, parse_dates=True)`
+    gives): the index becomes the time column, which writing the frame would drop, and
+    with it the season read from the dates."""
+    index = frame.index
+    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or \
+            data.get("time") not in (None, index.name):
+        return frame, data
+    name = str(index.name or "time")
+    if name in frame.columns:
+        return frame, data
+    return frame.reset_index(names=name), {**data, "time": name}
+
+
 def _long_frame(sequences: Sequence[np.ndarray] | np.ndarray, labels: Sequence[Any],
                 channels: Sequence[str] | None, prefix: str = "") -> pd.DataFrame:
     """Sequences (each steps x channels, or steps) and their labels as one row per step."""
@@ -87,6 +102,7 @@ class Study:
         data_keys = ("features", "time", "sequence", "series", "skip_short", "units",
                      "target_as_input", "text")
         data = {k: settings.pop(k) for k in data_keys if k in settings}
+        frame, data = _time_from_index(frame, data)
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         csv = f"{name}_data.csv"
