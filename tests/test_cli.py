@@ -186,6 +186,8 @@ def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
     result = run_cli("compare", "cmp.yaml", "--strategies", "ga,pso", "--seeds", "1",
                      "--trials", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "| strategy | runs | best validation RMSE | test RMSE | wall s | epochs |" \
+        in result.stdout
     assert "| ga | 1 |" in result.stdout and "| pso | 1 |" in result.stdout
     assert "| baseline seasonal_arima | | | 15.28 |" in result.stdout
     assert ("GA with a population of 2 and a budget of 2 trials: every trial is in generation 0"

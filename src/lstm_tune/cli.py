@@ -426,7 +426,11 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
         done.csv_path
     if seeds == 1:
         click.echo("one seed per strategy: differences may be noise; use --seeds 3 to rank")
-    header = f"| strategy | runs | best {spec.metric_name} | test | wall s | epochs |"
+    from lstm_tune.tasks import get_task
+
+    label = get_task(spec.task).metric_label
+    header = (f"| strategy | runs | best validation {label(spec.metric_name.removeprefix('val_'))}"
+              f" | test {label(spec.test_metric)} | wall s | epochs |")
     click.echo(header)
     click.echo("|---|---|---|---|---|---|")
     for s in summary:
