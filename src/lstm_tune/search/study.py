@@ -104,8 +104,10 @@ def _main_left_alone() -> Iterator[None]:
     main = sys.modules.get("__main__")
     saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
     try:
-        for k in saved:
-            setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+        if "__spec__" in saved:
+            main.__spec__ = None
+        if "__file__" in saved:
+            del main.__file__
         yield
     finally:
         for k, v in saved.items():
