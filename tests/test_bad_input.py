@@ -171,6 +171,12 @@ CASES = [
     ("duplicate timestamps", csv_study(), with_csv(GOOD_CSV.assign(
         month=GOOD_CSV.month.where(GOOD_CSV.index != 4, GOOD_CSV.month[3]))), "run",
      "duplicate time"),
+    ("a month left out", csv_study(), with_csv(GOOD_CSV.drop(index=[20])), "run",
+     "data.time: steps from '2001-08' to '2001-10' (61 days, where its usual step is 31 "
+     "days): steps are missing"),
+    ("a month left out of one series of a panel", panel_study(), with_csv(
+        PANEL_CSV.drop(index=[70])), "run", "data.time: series 'b' steps from "
+     "'2000-10-01' to '2000-12-01'"),
     ("a target that never changes", csv_study(), with_csv(GOOD_CSV.assign(sales=7.5)), "run",
      "data.target: column 'sales' holds one value (7.5) throughout"),
     ("a series of a panel that never changes", panel_study(), with_csv(PANEL_CSV.assign(

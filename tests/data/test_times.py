@@ -11,6 +11,7 @@ import pytest
 
 from lstm_tune.data.load import load_table, parse_times
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.errors import StudyError
 
 
 @pytest.mark.parametrize("values, first, second", [
@@ -64,3 +65,18 @@ def test_local_times_across_a_daylight_saving_change_are_read_in_utc(tmp_path):
     mixed = written.copy()
     mixed[5] = mixed[5][:-5]
     assert parse_times(mixed).isna().tolist() == [i == 5 for i in range(len(mixed))]
+
+
+def test_business_days_may_leave_out_holidays_but_other_steps_may_not(tmp_path):
+    """A trading calendar skips holidays by design; a daily or numbered series that skips
+    steps would have its windows read across them as one step."""
+    days = pd.bdate_range("2021-01-04", periods=120).delete([10, 50, 51])  # holidays
+    frame = pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "y": np.sin(np.arange(117.0))})
+    frame.to_csv(tmp_path / "b.csv", index=False)
+    settings = DataSettings(source="b.yaml", csv=str(tmp_path / "b.csv"), target="y",
+                            time="day", target_as_input=True)
+    assert load_table(settings).season.steps == 5
+    frame.assign(day=np.delete(np.arange(118), 40)).to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(StudyError, match="steps from '39' to '41' \\(2, where its usual "
+                                         "step is 1\\)"):
+        load_table(settings)

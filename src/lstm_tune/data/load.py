@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
-from lstm_tune.data.season import Season, infer_season
+from lstm_tune.data.season import Season, infer_season, weekdays_only
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import DataSettings
 
@@ -287,15 +287,58 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
     order = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)}).sort_values(
         [f"k{i}" for i in range(len(keys))], kind="stable").index.to_numpy()
     df = df.iloc[order].reset_index(drop=True)
+    if stamps is not None:
+        stamps = stamps.iloc[order].reset_index(drop=True)
     if not series:
+        if stamps is not None:
+            _no_gaps(stamps, df[time], (("", 0, len(df)),), where, time)
         return df, ()
     ids = ids.iloc[order].reset_index(drop=True)
     starts = np.flatnonzero(np.r_[True, ids.to_numpy()[1:] != ids.to_numpy()[:-1]])
     stops = np.r_[starts[1:], len(df)]
     parts = tuple((ids.iloc[a], int(a), int(b)) for a, b in zip(starts, stops))
     if stamps is not None:
-        _one_frequency(stamps.iloc[order].reset_index(drop=True), parts, where, time)
+        _one_frequency(stamps, parts, where, time)
+        _no_gaps(stamps, df[time], parts, where, time)
     return df, parts
+
+
+def _duration(seconds: float) -> str:
+    """A step between dates in words: '1 day', '61 days', '2 hours'."""
+    value, unit = (seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+    return f"{value:g} {unit}{'' if value == 1 else 's'}"
+
+
+# a step this many times the series' usual (median) step leaves steps out: a calendar
+# month is 28-31 days, so one left out makes 59-62
+GAP_RATIO = 1.5
+
+
+def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, int], ...],
+             where: str, time: str) -> None:
+    """Every series steps evenly: a window is `window` consecutive steps, a seasonal lag a
+    season of them, so a missing step would be read across as if it were one. Business
+    days (weekdays, a day apart) skip holidays by design and are let be."""
+    for name, start, stop in parts:
+        t = times.iloc[start:stop]
+        if len(t) < 3:
+            continue
+        dated = pd.api.types.is_datetime64_any_dtype(t)
+        steps = (t.diff().dt.total_seconds() if dated else t.astype(float).diff()).to_numpy()[1:]
+        usual = float(np.median(steps))
+        if dated and usual == 86400 and weekdays_only(t):
+            continue
+        wide = np.flatnonzero(steps > GAP_RATIO * usual)
+        if len(wide):
+            i = start + int(wide[0])
+            unit = _duration if dated else (lambda v: f"{v:g}")
+            which = f"series {name!r} " if name else ""
+            raise StudyError(where, "data.time", f"{which}steps from {str(written.iloc[i])!r} to "
+                             f"{str(written.iloc[i + 1])!r} ({unit(steps[wide[0]])}, where its usual "
+                             f"step is {unit(usual)}): steps are missing, and a window would "
+                             "read across them as one",
+                             "add the missing rows (fill or interpolate their values) "
+                             "before the study")
 
 
 def _step_of(values: pd.Series) -> str | None:
