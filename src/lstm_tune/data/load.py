@@ -337,8 +337,7 @@ def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, 
                              f"{str(written.iloc[i + 1])!r} ({unit(steps[wide[0]])}, where its usual "
                              f"step is {unit(usual)}): steps are missing, and a window would "
                              "read across them as one",
-                             "add the missing rows (fill or interpolate their values) "
-                             "before the study")
+                             "add the missing rows (fill or interpolate their values)")
 
 
 def _step_of(values: pd.Series) -> str | None:
