@@ -61,6 +61,16 @@ def test_local_times_across_a_daylight_saving_change_are_read_in_utc(tmp_path):
                             time="hour", target_as_input=True)
     table = load_table(settings)
     assert table.season.steps == 24 and table.times[0] == written[0]
+    # the same local times without their offsets skip an hour: the fix says why
+    frame = pd.DataFrame({"hour": hours.strftime("%Y-%m-%d %H:%M"), "y": 1.0 + np.arange(192)})
+    frame.to_csv(tmp_path / "h.csv", index=False)
+    with pytest.raises(StudyError) as err:
+        load_table(settings)
+    assert "steps from '2021-03-28 01:00' to '2021-03-28 03:00' (2 hours, where its usual " \
+        "step is 1 hour)" in err.value.line()
+    assert err.value.line().endswith("fix: write the times in UTC or with their UTC offset "
+                                     "(local clock times skip an hour where daylight saving "
+                                     "starts)")
     # a time without an offset among times with one cannot be placed: it is unreadable
     mixed = written.copy()
     mixed[5] = mixed[5][:-5]

@@ -330,13 +330,17 @@ def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, 
             continue
         wide = np.flatnonzero(steps > GAP_RATIO * usual)
         if len(wide):
-            i = start + int(wide[0])
+            i, gap = start + int(wide[0]), float(steps[wide[0]])
             unit = _duration if dated else (lambda v: f"{v:g}")
             which = f"series {name!r} " if name else ""
+            # local clock times skip an hour where daylight saving starts
+            clock = dated and usual <= 3600 and gap == usual + 3600
             raise StudyError(where, "data.time", f"{which}steps from {str(written.iloc[i])!r} to "
-                             f"{str(written.iloc[i + 1])!r} ({unit(steps[wide[0]])}, where its usual "
-                             f"step is {unit(usual)}): steps are missing, and a window would "
-                             "read across them as one",
+                             f"{str(written.iloc[i + 1])!r} ({unit(gap)}, where its usual step "
+                             f"is {unit(usual)}): steps are missing, and a window would read "
+                             "across them as one",
+                             "write the times in UTC or with their UTC offset (local clock "
+                             "times skip an hour where daylight saving starts)" if clock else
                              "add the missing rows (fill or interpolate their values)")
 
 
