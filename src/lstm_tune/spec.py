@@ -588,8 +588,9 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
         msg, fix = msg.split(FIX_SEP, 1)
     # errors raised by a model-level check name their own field first
     m = re.match(r"^((?:[a-z_]+\.)*[a-z_]+): (.*)$", msg)
-    if m:
-        field = m.group(1) if not loc else f"{field}.{m.group(1)}"
+    if m:  # named from the top ('data.text') or from where the check ran ('units')
+        inner = m.group(1)
+        field = inner if not loc or inner.startswith(f"{field}.") else f"{field}.{inner}"
         msg = m.group(2)
     return field, f"{msg}{shown}", fix
 
