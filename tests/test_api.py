@@ -191,3 +191,8 @@ def test_a_frame_whose_dates_are_its_index_keeps_them_as_the_time_column(tmp_pat
     assert study.spec.data.time == name
     table = load_table(study.spec.data_settings)
     assert table.times[0].startswith("2000-01") and table.season.steps == 12
+    # texts have no time: their dates stay out
+    texts = pd.DataFrame({"review": ["good", "bad"] * 24, "mood": ["+", "-"] * 24},
+                         index=months)
+    assert Study.from_frame("said", texts, target="mood", text="review",
+                            directory=tmp_path).spec.data.time is None

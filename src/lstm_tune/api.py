@@ -34,8 +34,8 @@ def _time_from_index(frame: pd.DataFrame, data: dict[str, Any]
     gives): the index becomes the time column, which writing the frame would drop, and
     with it the season read from the dates."""
     index = frame.index
-    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or \
-            data.get("time") not in (None, index.name):
+    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or data.get("text") or \
+            data.get("time") not in (None, index.name):  # texts have no time
         return frame, data
     name = str(index.name or "time")
     if name in frame.columns:
