@@ -106,7 +106,12 @@ def test_bad_study_file_names_file_field_and_fix(write_study, case, change, fiel
     ({"budget": {"trials": 0}}, "fix: use 1 or more"),
     ({"window": "long"}, "fix: write a whole number"),
     ({"window": 2.5}, "fix: write a whole number"),
-], ids=["zero window", "zero season", "zero trials", "words for a number", "a fraction"])
+    ({"space": {"units": {"low": 8}}}, "fix: give both, as {low: 8, high: 64}"),
+    ({"split": {"validation": 1.5}}, "fix: give a count such as 24 or a fraction such as 0.2"),
+    ({"training": {"patience": "x"}}, "fix: write auto or a whole number such as 10"),
+    ({"data": {"builtin": "airline", "units": 5}}, "fix: write it as text, in quotes"),
+], ids=["zero window", "zero season", "zero trials", "words for a number", "a fraction",
+        "half a range", "a fraction over 1", "patience in words", "units as a number"])
 def test_a_value_out_of_bounds_or_of_the_wrong_kind_is_told_what_to_write(write_study, change,
                                                                           fix):
     with pytest.raises(StudyError) as err:

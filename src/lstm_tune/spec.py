@@ -159,9 +159,13 @@ class SplitSpec(_Strict):
         if v is None:
             return v
         if v <= 0:
-            raise ValueError("must be a positive count of samples, or a fraction between 0 and 1")
+            raise ValueError(problem_and_fix("must be a positive count of samples, or a "
+                                             "fraction between 0 and 1",
+                                             "give a count such as 24 or a fraction such as 0.2"))
         if v >= 1 and v != int(v):
-            raise ValueError("a count must be a whole number; a fraction must be below 1")
+            raise ValueError(problem_and_fix("a count must be a whole number; a fraction must "
+                                             "be below 1",
+                                             "give a count such as 24 or a fraction such as 0.2"))
         return v
 
 
@@ -299,7 +303,8 @@ class TrainingSpec(_Strict):
             return v
         if isinstance(v, bool):
             return v  # the model's check names a YAML boolean
-        raise ValueError("must be auto or a whole number from 1 to 10000")
+        raise ValueError(problem_and_fix("must be auto or a whole number from 1 to 10000",
+                                         "write auto or a whole number such as 10"))
 
     def declared(self) -> tuple[int, int]:
         """(max_epochs, patience) where the data is not known (search/space.py,
@@ -548,6 +553,7 @@ _FIXES = {
     "int_parsing": "write a whole number",
     "int_from_float": "write a whole number",
     "float_parsing": "write a number",
+    "string_type": "write it as text, in quotes",
 }
 # a bound pydantic checked: the fix names it ({bound}: its value from the error's context)
 _BOUND_FIXES = {

@@ -107,7 +107,8 @@ def parse_param(
         if unknown:
             raise ValueError(problem_and_fix(f"unknown range key(s) {sorted(unknown)}", "use low, high, log, step"))
         if "low" not in value or "high" not in value:
-            raise ValueError("a range needs both low and high")
+            raise ValueError(problem_and_fix("a range needs both low and high",
+                                             "give both, as {low: 8, high: 64}"))
         low, high = check(value["low"]), check(value["high"])
         log = value.get("log", False)
         if not isinstance(log, bool):
