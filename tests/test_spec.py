@@ -110,8 +110,12 @@ def test_bad_study_file_names_file_field_and_fix(write_study, case, change, fiel
     ({"split": {"validation": 1.5}}, "fix: give a count such as 24 or a fraction such as 0.2"),
     ({"training": {"patience": "x"}}, "fix: write auto or a whole number such as 10"),
     ({"data": {"builtin": "airline", "units": 5}}, "fix: write it as text, in quotes"),
+    ({"space": {"dropout": {"low": 0.0, "high": 0.3, "step": 0.1}}},
+     "fix: remove step, or make low and high whole numbers"),
+    ({"data": {"csv": "x.csv"}}, "fix: add data.target: COLUMN"),
 ], ids=["zero window", "zero season", "zero trials", "words for a number", "a fraction",
-        "half a range", "a fraction over 1", "patience in words", "units as a number"])
+        "half a range", "a fraction over 1", "patience in words", "units as a number",
+        "a step on a float range", "a CSV without a target"])
 def test_a_value_out_of_bounds_or_of_the_wrong_kind_is_told_what_to_write(write_study, change,
                                                                           fix):
     with pytest.raises(StudyError) as err:

@@ -97,7 +97,8 @@ class DataSpec(_Strict):
             raise ValueError(problem_and_fix("give exactly one of data.builtin, data.csv or data.ts",
                                              "keep one data source"))
         if self.csv is not None and not self.target:
-            raise ValueError("data.csv needs data.target, the column to predict")
+            raise ValueError(problem_and_fix("data.csv needs data.target, the column to predict",
+                                             "add data.target: COLUMN"))
         if self.test_csv is not None and self.csv is None:
             raise ValueError(problem_and_fix("data.test_csv: only with data.csv", "remove it"))
         if self.test_ts is not None and self.ts is None:
@@ -364,7 +365,8 @@ class BudgetSpec(_Strict):
     @model_validator(mode="after")
     def _some_limit(self) -> "BudgetSpec":
         if self.trials is None and self.timeout is None:
-            raise ValueError("give budget.trials, budget.timeout or both")
+            raise ValueError(problem_and_fix("no budget.trials or budget.timeout",
+                                             "give budget.trials, budget.timeout or both"))
         return self
 
 

@@ -125,7 +125,8 @@ def parse_param(
                 raise ValueError(problem_and_fix("step and log cannot be combined", "drop one"))
             return FixedParam(low) if low == high else IntRange(low, high, log, step)
         if "step" in value:
-            raise ValueError("step is only for whole-number ranges")
+            raise ValueError(problem_and_fix("step is only for whole-number ranges",
+                                             "remove step, or make low and high whole numbers"))
         return FixedParam(low) if low == high else FloatRange(low, high, log)
     return FixedParam(check(value))
 
