@@ -32,10 +32,13 @@ def test_a_semicolon_or_tab_separated_file_reads_as_the_comma_one(tmp_path, sep,
     assert ours.times == theirs.times
 
 
-def test_decimal_commas_are_named_with_the_fix(tmp_path):
-    FRAME.assign(sales=[f"{v:.2f}".replace(".", ",") for v in FRAME.sales]).to_csv(
-        tmp_path / "de.csv", index=False, sep=";")
+@pytest.mark.parametrize("sep, written", [(";", "0,25"), (",", "1,000.25")])
+def test_decimal_commas_and_thousands_separators_are_named_with_the_fix(tmp_path, sep,
+                                                                         written):
+    FRAME.assign(sales=[written] + ["1.5"] * 29).to_csv(tmp_path / "n.csv", index=False,
+                                                          sep=sep)
     with pytest.raises(StudyError) as err:
-        _table(tmp_path, "de.csv")
-    assert err.value.line().endswith("column 'sales' has a non-numeric value '0,25' at data "
-                                     "row 1; fix: write decimals with a point (1.5, not 1,5)")
+        _table(tmp_path, "n.csv")
+    assert err.value.line().endswith(
+        f"column 'sales' has a non-numeric value '{written}' at data row 1; fix: write numbers "
+        "with a decimal point and no thousands separator (1234.5, not 1,234.5 or 1234,5)")

@@ -117,10 +117,11 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
     bad = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
     if len(bad):
         row = int(bad[0])
-        comma = re.fullmatch(r"\s*-?\d+,\d+\s*", str(raw.iloc[row])) is not None
+        comma = re.fullmatch(r"\s*-?[\d.,]*\d,\d[\d.,]*\s*", str(raw.iloc[row])) is not None
         raise StudyError(
             where, field, f"column {column!r} has a non-numeric value {raw.iloc[row]!r} "
-            f"at data row {row + 1}", "write decimals with a point (1.5, not 1,5)" if comma
+            f"at data row {row + 1}", "write numbers with a decimal point and no thousands "
+            "separator (1234.5, not 1,234.5 or 1234,5)" if comma
             else "make every value in the column a number",
         )
     missing = np.flatnonzero(~np.isfinite(values))
