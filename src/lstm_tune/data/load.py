@@ -218,12 +218,11 @@ def load_table(spec: DataSettings) -> Table:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
-    df, parts = in_order(df, where, time, series)
+    df, parts, stamps = in_order(df, where, time, series)
     season = (Season(spec.season) if spec.season is not None else
-              infer_season(parse_times(df[time]) if time else None, time,
-                           parts or (("", 0, len(df)),)))
-    if time and compact_dates(df[time]):  # shown as dates, not as 20000108
-        times = tuple(parse_times(df[time]).dt.strftime("%Y-%m-%d"))
+              infer_season(stamps, time, parts or (("", 0, len(df)),)))
+    if stamps is not None and compact_dates(df[time]):  # shown as dates, not as 20000108
+        times = tuple(stamps.dt.strftime("%Y-%m-%d"))
     else:
         times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
 
@@ -260,9 +259,10 @@ def constant_series(y: np.ndarray, parts: tuple[tuple[str, int, int], ...], targ
 
 
 def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
-              ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...]]:
+             ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...], pd.Series | None]:
     """Rows of one series together (series by name) and in time order within each; the
-    (name, start, stop) of every series of a panel."""
+    (name, start, stop) of every series of a panel; the time column read as times, in the
+    rows' new order (None without one)."""
     if series:
         ids = df[series]
         if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
@@ -293,7 +293,7 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
     if not series:
         if stamps is not None:
             _no_gaps(stamps, df[time], (("", 0, len(df)),), where, time)
-        return df, ()
+        return df, (), stamps
     ids = ids.iloc[order].reset_index(drop=True)
     starts = np.flatnonzero(np.r_[True, ids.to_numpy()[1:] != ids.to_numpy()[:-1]])
     stops = np.r_[starts[1:], len(df)]
@@ -301,7 +301,7 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
     if stamps is not None:
         _one_frequency(stamps, parts, where, time)
         _no_gaps(stamps, df[time], parts, where, time)
-    return df, parts
+    return df, parts, stamps
 
 
 def _duration(seconds: float) -> str:
