@@ -304,7 +304,5 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
         baselines=baselines or {}, warnings=warnings_ or [],
         study_report=(spec.report_path / "index.html").is_file(),
         test_metric=spec.test_metric, version=__version__,
-        test_label=get_task(spec.task).metric_label(spec.test_metric),
-        validation_label=get_task(spec.task).metric_label(spec.metric_name.removeprefix("val_")),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return write_page(spec.report_path / "compare.html", text, spec)
