@@ -54,6 +54,8 @@ def test_a_deterministic_study_prints_what_it_printed(tmp_path, write_study, kin
     write_study(STUDIES[kind], "study.yaml")
     ran = run_cli("run", "study.yaml", cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-3000:]
+    # a classifier's transform and statistical base are always off: not shown as settings
+    assert ("transform=" in ran.stdout) == ("base=" in ran.stdout) == (kind == "forecast")
     summary = run_cli("summary", "study.yaml", "--json", cwd=tmp_path)
     assert summary.returncode == 0, summary.stderr[-3000:]
     now = flat(json.loads(summary.stdout))

@@ -165,3 +165,14 @@ def test_any_document_validates_or_raises_study_error(write_study, doc):
 def test_every_shipped_study_file_loads(name):
     spec = load_spec(ROOT / "studies" / f"{name}.yaml")
     assert spec.name == name
+
+
+@pytest.mark.parametrize("name, hidden", [("airline", set()), ("gunpoint", {"transform", "base"}),
+                                          ("reviews", {"transform", "base", "pool", "conv"})])
+def test_settings_a_task_always_fixes_off_are_not_shown(name, hidden):
+    """A classifier has no target transform or statistical base, a text no pooling or
+    convolution: the CLI and the reports leave them out of a model's settings."""
+    spec = load_spec(ROOT / "studies" / f"{name}.yaml")
+    params = {"layers": 1, "units_1": 8, "transform": "none", "base": "none", "pool": 1,
+              "conv": "none"}
+    assert set(params) - set(spec.readable_params(params)) == hidden

@@ -220,7 +220,8 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
     searched = set(best.params) if best is not None else set(evaluation.params)
     click.echo("best params: " + ", ".join(f"{k}={_short(v)}" for k, v in evaluation.params.items()
                                            if k in searched))
-    fixed = {k: v for k, v in evaluation.params.items() if k not in searched}
+    fixed = {k: v for k, v in spec.readable_params(evaluation.params).items()
+             if k not in searched}
     if fixed:
         click.echo("fixed: " + ", ".join(f"{k}={_short(v)}" for k, v in fixed.items()))
     if evaluation.final:

@@ -468,6 +468,15 @@ class StudySpec(_Strict):
         """Targets per sample: a forecast's next `horizon` steps, or one label."""
         return get_task(self.task).targets(self.horizon)[1]
 
+    def readable_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`params` without the entries this task and framing always fix off (a classifier's
+        transform, a text's pooling): what people read of a model's configuration."""
+        from lstm_tune.data.framings import FRAMINGS
+
+        unused = set(get_task(self.task).unused_params) | set(
+            FRAMINGS[self.data.framing].unused_params)
+        return {k: v for k, v in params.items() if k not in unused}
+
     @property
     def uses_target_as_input(self) -> bool:
         if not get_task(self.task).reads_target:

@@ -47,6 +47,29 @@ def test_the_verdict_is_decided_by_the_test_not_the_sign(spec):
     assert ev.beaten(spec) == (["persistence"], ["seasonal_arima", "ets"])
 
 
+def test_the_verdict_names_each_test_it_ran(spec):
+    """McNemar is exact (binomial) where fewer than 25 samples differ, a chi-square
+    otherwise: one verdict may hold both, and says which baseline got which."""
+    from lstm_tune.tasks.significance import mcnemar
+
+    actual = np.array(["a"] * 60 + ["b"] * 60)
+    model = actual.copy()
+    many = actual.copy()
+    many[:40] = "b"  # 40 samples differ: the chi-square
+    few = actual.copy()
+    few[:3] = "b"  # 3 differ: the exact test
+    tests = {name: mcnemar(actual, model, other).to_json()
+             for name, other in (("ets", many), ("seasonal_arima", few))}
+    assert tests["ets"]["test"] == "McNemar" and tests["seasonal_arima"]["test"] == "McNemar (exact)"
+    ev = evaluation(18.33)
+    ev.significance = {name: {"test": t["test"], "verdict": t["verdict"], "p_value": t["p_value"],
+                              "n": t["n"]} for name, t in tests.items()}
+    assert "Each by a McNemar test (exact for seasonal_arima) at 5% on the same 120" \
+        in verdict(spec, ev)
+    ev.significance["ets"]["test"] = "McNemar (exact)"
+    assert "Each by a McNemar (exact) test at 5%" in verdict(spec, ev)
+
+
 def test_an_evaluation_without_tests_falls_back_to_signs(spec):
     """Evaluations stored before the tests existed still read."""
     assert verdict(spec, evaluation(18.33)) == (

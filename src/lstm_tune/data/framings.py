@@ -69,6 +69,8 @@ class Framing:
     read_note: str = ", and where that is a transform of the data, the data's own value beside it"
     # `conv: auto`: the convolutional branches searched (LSTM-FCN's reads classified sequences)
     convs: tuple[str, ...] = ("none",)
+    # space entries these samples fix off (left out of what people read)
+    unused_params: tuple[str, ...] = ()
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         """The names of a sample's steps, oldest first; `ahead`: the target's steps after
@@ -207,6 +209,7 @@ class TextFraming(SampleFraming):
     words: bool = True
     signs_text: str = "deciding words push the right way in {share} of texts"
     convs: tuple[str, ...] = ("none",)
+    unused_params: tuple[str, ...] = ("pool", "conv")  # words are not pooled or convolved
 
     def step_names(self, steps: int, ahead: int) -> tuple[str, ...]:
         return word_step_names(steps)

@@ -129,7 +129,7 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
         row = int(missing[0])
         raise StudyError(
             where, field, f"column {column!r} has {len(missing)} missing, NaN or infinite "
-            f"value(s), the first at data row {row + 1}", "fill or drop those rows before the study",
+            f"value(s), the first at data row {row + 1}", "fill or drop those rows",
         )
     return values
 
@@ -367,6 +367,6 @@ def _one_frequency(times: pd.Series, parts: tuple[tuple[str, int, int], ...], wh
             other, first = next(iter(seen.items()))
             raise StudyError(where, "data.time", f"series {name!r} steps by {step} but series "
                              f"{first!r} by {other} (column {time!r})",
-                             "resample every series to one frequency before the study")
+                             "resample every series to one frequency")
         seen.setdefault(step, name)
 

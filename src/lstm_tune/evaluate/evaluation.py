@@ -111,6 +111,23 @@ def _p(value: float | None) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
 
 
+def _tests_named(significance: dict[str, dict[str, Any]]) -> str:
+    """The tests the verdict ran, by name: 'a McNemar test', or where a variant decided
+    some baselines (McNemar's exact binomial on few differing samples), 'a McNemar test
+    (exact for tfidf_logistic)'."""
+    tests = {name: s["test"] for name, s in significance.items()}
+    families = list(dict.fromkeys(t.split(" (")[0] for t in tests.values()))
+    kinds = list(dict.fromkeys(tests.values()))
+    if len(kinds) == 1:
+        return f"a {kinds[0]} test"
+    if len(families) > 1:
+        return " or ".join(f"a {k} test" for k in kinds)
+    variants = [f"{k.split(' (')[1].rstrip(')')} for "
+                + ", ".join(n for n, t in tests.items() if t == k)
+                for k in kinds if " (" in k]
+    return f"a {families[0]} test ({'; '.join(variants)})"
+
+
 def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
     """One plain sentence: which baselines the model beats, ties and loses to on the test
     split, each decided by a significance test at 5%, not by the sign of a difference."""
@@ -135,7 +152,8 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
                          else "; ".join(parts)) + "."
     first = next(iter(evaluation.significance.values()), None)
     if first:
-        said += (f" Each by a {first['test']} test at 5% on the same {first['n']} test "
+        said += (f" Each by {_tests_named(evaluation.significance)} at 5% on the same "
+                 f"{first['n']} test "
                  f"{get_task(spec.task).compared}; a tie is a difference the test part "
                  "cannot tell from noise.")
         h = spec.outputs  # a path of steps (forecasts only)

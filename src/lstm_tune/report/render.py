@@ -237,6 +237,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
             "xla", False)), trial_training(spec, tested)),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
+        "params": spec.readable_params(evaluation.params),
         # what the sampler chose, apart from the values the space fixed
         "searched": set(next((t.params for t in trials if t.number == evaluation.trial), {})),
         # a classifier's trials tie on accuracy; the column shows what ordered them

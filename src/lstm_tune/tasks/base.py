@@ -20,6 +20,7 @@ class Task(Protocol):
     compared: str  # what a significance test pairs: "origins" (of paths), "samples"
     predicts: str  # what `lstm-tune predict` gives, in words
     predict_input: str  # the input `lstm-tune predict` needs ("": none, the study's data)
+    unused_params: tuple[str, ...]  # space entries it fixes off (left out of what people read)
 
     def metric_label(self, name: str) -> str:
         """A metric's name as sentences show it: 'RMSE', 'balanced accuracy'."""

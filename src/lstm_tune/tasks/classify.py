@@ -24,6 +24,7 @@ class Classify:
     compared = "samples"
     predicts = "predictions on new data"
     predict_input = " --input FILE"
+    unused_params = ("transform", "base")  # a class has no transform or statistical base
 
     def metric_label(self, name: str) -> str:
         return name.replace("_", " ")

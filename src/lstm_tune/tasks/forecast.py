@@ -28,6 +28,7 @@ class Forecast:
     compared = "origins"  # one loss differential per origin (its path's steps averaged)
     predicts = "forecasts past the data"
     predict_input = ""  # the study's data, or --input HISTORY.csv
+    unused_params = ()
 
     def metric_label(self, name: str) -> str:
         return name.upper()
