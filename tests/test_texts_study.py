@@ -106,3 +106,14 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     study = Study.from_yaml(tmp_path / "tickets.yaml")
     predicted = study.predict(list(test["message"]))
     assert list(predicted["class"]) == list(study.evaluation.predictions["test"]["predicted"])
+    # the test file as it is (its label beside each text), with a ticket number: both are
+    # kept beside the predictions, to join them back by, and the note says they are not read
+    test.insert(0, "ticket", range(101, 110))
+    test.to_csv(tmp_path / "new.csv", index=False)
+    from_csv = study.predict(tmp_path / "new.csv")
+    assert list(from_csv.columns[:3]) == ["ticket", "mood", "class"]
+    assert from_csv["ticket"].tolist() == list(range(101, 110))
+    assert from_csv["mood"].tolist() == test["mood"].tolist()
+    assert list(from_csv["class"]) == list(predicted["class"])
+    assert from_csv.attrs["notes"] == ["column 'ticket' not read by the model (it reads "
+                                       "message); kept beside each prediction"]

@@ -54,6 +54,13 @@ def test_sequences_read_as_in_training(study):
     assert from_csv["id"].tolist() == ["s0", "s1", "s2", "s3"]
     np.testing.assert_allclose(from_csv[["p_left", "p_right"]], from_arrays[["p_left", "p_right"]])
     assert set(from_csv["class"]) <= {"left", "right"}
+    # a column the model does not read (here: who recorded it) is left alone and named
+    frame[frame.id.isin(["s0", "s1", "s2", "s3"])].assign(subject="ann").to_csv(
+        folder / "new.csv", index=False)
+    with_subject = api.predict(folder / "new.csv")
+    np.testing.assert_allclose(with_subject[["p_left", "p_right"]], from_csv[["p_left", "p_right"]])
+    assert with_subject.attrs["notes"] == ["column 'subject' not read by the model (it reads "
+                                           "id, a, b)"]
 
 
 @pytest.mark.parametrize("data, field, words", [

@@ -222,6 +222,17 @@ def test_forecasts_past_the_end_of_the_data_with_intervals(airline):
     assert any("too few to promise 95%" in n for n in table.attrs["notes"])
 
 
+def test_a_column_the_model_does_not_read_is_left_alone_and_named(airline):
+    """A study's own CSV may hold columns the model does not read, so a history may too."""
+    _, spec, _ = airline
+    plain = Study(spec).predict(history())
+    table = Study(spec).predict(history().assign(price=1.0, promo="no"))
+    pd.testing.assert_frame_equal(table, plain)
+    assert table.attrs["notes"][0] == ("columns 'price', 'promo' not read by the model (it "
+                                       "reads month, passengers)")
+    assert table.attrs["notes"][1:] == plain.attrs["notes"]
+
+
 def test_steps_past_the_horizon_feed_forecasts_back(airline):
     _, spec, _ = airline
     predictor = Study(spec).predictor()
@@ -296,7 +307,6 @@ def test_the_evaluation_scored_the_predictor(airline):
 
 @pytest.mark.parametrize("edit, field, words", [
     (lambda f: f.drop(columns="passengers"), "columns", "no column 'passengers'"),
-    (lambda f: f.assign(extra=1.0), "columns", "unexpected column 'extra'"),
     (lambda f: f.astype({"passengers": object}).assign(
         passengers=["n/a"] + list(f.passengers[1:])), "passengers", "non-numeric value 'n/a'"),
     (lambda f: f.tail(10), "rows", "the history has 10 steps; the model needs at least"),

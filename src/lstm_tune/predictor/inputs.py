@@ -1,13 +1,16 @@
 """Reading what a user hands `predict`: a series history, sequences or texts.
 
 Every problem is one StudyError naming the input, the field and the fix (the CLI prints it
-as one line and exits 2, writing nothing): a missing or extra column, text where numbers
+as one line and exits 2, writing nothing): a missing column, text where numbers
 belong, an unknown series, a history shorter than the model's window, sequences of the
-wrong channel count, a `.ts` file of other dimensions.
+wrong channel count, a `.ts` file of other dimensions. Columns the model does not read are
+left alone, as the study's own data file may hold them, and named in a note; a text's are
+kept beside its prediction (an id to join it back by).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -41,7 +44,10 @@ def _frame(data: Any) -> tuple[pd.DataFrame, str]:
     return read_csv(DataSettings(source=str(path)), path, "--input"), str(path)
 
 
-def _columns(df: pd.DataFrame, where: str, required: list[str], optional: list[str]) -> None:
+def _columns(df: pd.DataFrame, where: str, required: list[str], optional: list[str]
+             ) -> list[str]:
+    """Refuse a frame without a column the model reads; hand back the columns it does not
+    read (a study's own data file may hold others: the model ignores them there too)."""
     columns = [str(c) for c in df.columns]
     df.columns = columns
     missing = [c for c in required if c not in columns]
@@ -49,22 +55,27 @@ def _columns(df: pd.DataFrame, where: str, required: list[str], optional: list[s
         raise StudyError(where, "columns", f"no column {missing[0]!r} (columns: "
                          f"{', '.join(columns)})", f"give the columns the model reads: "
                          f"{', '.join(required)}")
-    extra = [c for c in columns if c not in required and c not in optional]
-    if extra:
-        raise StudyError(where, "columns", f"unexpected column {extra[0]!r}",
-                         f"remove it; the model reads {', '.join(required)}")
+    return [c for c in columns if c not in required and c not in optional]
+
+
+def ignored_note(ignored: Sequence[str], required: Sequence[str], kept: bool = False) -> str:
+    """What `predict` says of the columns the model does not read."""
+    which = ", ".join(repr(c) for c in ignored)
+    return (f"column{'s' if len(ignored) > 1 else ''} {which} not read by the model (it reads "
+            f"{', '.join(required)}){'; kept beside each prediction' if kept else ''}")
 
 
 # --- series --------------------------------------------------------------------------------
 
 
-def read_history(predictor: "Predictor", data: Any) -> list[SeriesHistory]:
-    """The series to forecast from: the predictor's own tails, or a user's history."""
+def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory], list[str]]:
+    """The series to forecast from (the predictor's own tails, or a user's history), and
+    notes on the columns it does not read."""
     if data is None:
         if not predictor.histories:
             raise StudyError(PYTHON_INPUT, None, "this predictor keeps no history",
                              "pass a history with the study's columns")
-        return list(predictor.histories)
+        return list(predictor.histories), []
     if not (isinstance(data, pd.DataFrame) or _is_path(data)):
         raise StudyError(PYTHON_INPUT, None, f"a forecaster reads a history, not "
                          f"{type(data).__name__}", "pass a DataFrame or a CSV path with the "
@@ -77,7 +88,7 @@ def read_history(predictor: "Predictor", data: Any) -> list[SeriesHistory]:
     needs_target = predictor.reads_target_history
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
         + list(e.feature_names)
-    _columns(df, where, required, [target])
+    ignored = _columns(df, where, required, [target])
     df, parts, _ = in_order(df, where, time, series_col)
     parts = parts or (("", 0, len(df)),)
     known = predictor.series
@@ -101,7 +112,7 @@ def read_history(predictor: "Predictor", data: Any) -> list[SeriesHistory]:
                              f"least {predictor.min_history} (its window and the target "
                              "transform's lag)", "pass a longer history")
         out.append(SeriesHistory(name, y[start:stop], x[start:stop], times[start:stop]))
-    return out
+    return out, [ignored_note(ignored, required)] if ignored else []
 
 
 def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
@@ -132,25 +143,35 @@ def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
 # --- sequences and texts -------------------------------------------------------------------
 
 
-def read_samples(predictor: "Predictor", data: Any) -> tuple[list[str], list[Any]]:
-    """Ids and values of the sequences or texts to classify."""
+@dataclass
+class Samples:
+    """Sequences or texts to classify: their ids (None: `kept` names the rows), values,
+    the input's columns kept beside each prediction, and notes on the input."""
+
+    ids: list[str] | None
+    values: list[Any]
+    kept: dict[str, list[Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_samples(predictor: "Predictor", data: Any) -> Samples:
+    """The sequences or texts to classify."""
     return _SAMPLE_READERS[predictor.framing](predictor, data)
 
 
-def _checked_sequences(predictor: "Predictor", data: Any
-                       ) -> tuple[list[str], list[np.ndarray]]:
+def _checked_sequences(predictor: "Predictor", data: Any) -> Samples:
     """Sequences with the channels (and length) the model reads."""
-    ids, values, where = _sequences(predictor, data)
+    samples, where = _sequences(predictor, data)
     try:
-        predictor.encoder.check(values)
+        predictor.encoder.check(samples.values)
     except ValueError as exc:
         raise StudyError(where, "channels" if "shape" in str(exc) else "steps", str(exc),
                          "give sequences with the channels (and length) the model reads"
                          ) from None
-    return ids, values
+    return samples
 
 
-def _sequences(predictor: "Predictor", data: Any) -> tuple[list[str], list[np.ndarray], str]:
+def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
     channels = list(predictor.encoder.channel_names)
     if _is_path(data):
         path = Path(data)
@@ -172,10 +193,10 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[list[str], list[np.nd
     if bad is not None:
         raise StudyError(PYTHON_INPUT, f"sequence {bad}", "has missing or infinite values",
                          "fill them first")
-    return [str(i) for i in range(len(values))], values, PYTHON_INPUT
+    return Samples([str(i) for i in range(len(values))], values), PYTHON_INPUT
 
 
-def _ts_file(path: Path, channels: int) -> tuple[list[str], list[np.ndarray], str]:
+def _ts_file(path: Path, channels: int) -> tuple[Samples, str]:
     from lstm_tune.data.ts_format import TsFormatError, read_ts
 
     if not path.is_file():
@@ -188,16 +209,16 @@ def _ts_file(path: Path, channels: int) -> tuple[list[str], list[np.ndarray], st
     if ts.channels != channels:
         raise StudyError(str(path), "@dimensions", f"{ts.channels} dimension(s), but the "
                          f"model reads {channels}", f"give cases of {channels} dimension(s)")
-    return [f"case {i + 1}" for i in range(len(ts.sequences))], list(ts.sequences), str(path)
+    return Samples([f"case {i + 1}" for i in range(len(ts.sequences))], list(ts.sequences)), \
+        str(path)
 
 
-def _long_csv(predictor: "Predictor", path: Path, channels: list[str]
-              ) -> tuple[list[str], list[np.ndarray], str]:
+def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[Samples, str]:
     df, where = _frame(path)
     info = predictor.info
     seq, time, label = info.get("sequence_column") or "sequence", info.get("time"), \
         info.get("target")
-    _columns(df, where, [seq] + channels, [c for c in (time, label) if c])
+    ignored = _columns(df, where, [seq] + channels, [c for c in (time, label) if c])
     order = np.arange(len(df))
     if time and time in df.columns:
         stamps = time_column(df, time, where, "step", "give every row a step")
@@ -209,23 +230,31 @@ def _long_csv(predictor: "Predictor", path: Path, channels: list[str]
         rows.setdefault(ids[r], []).append(int(r))
     first = {k: min(v) for k, v in rows.items()}
     names = sorted(rows, key=first.__getitem__)
-    return names, [x[rows[n]] for n in names], where
+    notes = [ignored_note(ignored, [seq] + channels)] if ignored else []
+    return Samples(names, [x[rows[n]] for n in names], notes=notes), where
 
 
-def _texts(predictor: "Predictor", data: Any) -> tuple[list[str], list[str]]:
+def _texts(predictor: "Predictor", data: Any) -> Samples:
     if _is_path(data):
         df, where = _frame(data)
         column = predictor.info.get("text_column") or "text"
-        _columns(df, where, [column], ["id", predictor.info.get("target") or ""])
+        target = predictor.info.get("target")
+        others = _columns(df, where, [column], [])
         texts = df[column]
         blank = texts.isna() | (texts.astype(str).str.strip() == "")
         if blank.any():
             row = int(np.flatnonzero(blank.to_numpy())[0])
             raise StudyError(where, column, f"the text at data row {row + 1} is empty",
                              "give every row its text, or drop the row")
-        ids = (df["id"].astype(str).tolist() if "id" in df.columns
-               else [f"row {i + 1}" for i in range(len(df))])
-        return ids, texts.astype(str).tolist()
+        # the other columns (an id, the label if known) go beside each prediction, unless
+        # one is named as an output column is
+        outputs = {"id", "class", *(f"p_{c}" for c in predictor.classes)}
+        kept = {c: df[c].tolist() for c in others if c not in outputs or c == "id"}
+        notes = [ignored_note([c for c in others if c != target], [column],
+                              kept=set(others) <= set(kept))] \
+            if [c for c in others if c != target] else []
+        ids = None if kept else [f"row {i + 1}" for i in range(len(df))]
+        return Samples(ids, texts.astype(str).tolist(), kept, notes)
     if isinstance(data, str) or not isinstance(data, (list, tuple, np.ndarray, pd.Series)):
         raise StudyError(PYTHON_INPUT, None, "texts come as a list of strings",
                          "pass a list of texts, or a CSV path")
@@ -236,7 +265,7 @@ def _texts(predictor: "Predictor", data: Any) -> tuple[list[str], list[str]]:
                          "string", "pass texts as strings")
     if not texts:
         raise StudyError(PYTHON_INPUT, None, "no texts", "pass at least one text")
-    return [str(i) for i in range(len(texts))], texts
+    return Samples([str(i) for i in range(len(texts))], texts)
 
 
 _SAMPLE_READERS = {"sequences": _checked_sequences, "tokens": _texts}

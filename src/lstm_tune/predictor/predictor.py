@@ -220,9 +220,11 @@ class Predictor:
         """Windows: from each series' history, a forecast (with intervals) or a class."""
         from lstm_tune.predictor.inputs import origin_positions, read_history
 
-        histories = read_history(self, data)
+        histories, notes = read_history(self, data)
         chosen = origin_positions(self, histories, origins)
-        return _SERIES_TABLES[self.task](self, histories, chosen, steps, levels, origins)
+        table = _SERIES_TABLES[self.task](self, histories, chosen, steps, levels, origins)
+        table.attrs["notes"] = notes + table.attrs.get("notes", [])
+        return table
 
     def _predict_samples(self, data: Any, steps: int | None, levels: Sequence[float],
                          origins: Sequence[str] | str | None) -> pd.DataFrame:
@@ -235,8 +237,10 @@ class Predictor:
         if data is None:
             raise StudyError("predict", "input", f"classifying {self.framing} needs them "
                              "as input", "pass sequences or texts (--input FILE)")
-        ids, values = read_samples(self, data)
-        return self._class_table(ids, self.proba(values))
+        samples = read_samples(self, data)
+        table = self._class_table(samples.ids, self.proba(samples.values), samples.kept)
+        table.attrs["notes"] = samples.notes
+        return table
 
     def _window_classes(self, histories: list[SeriesHistory], chosen: list[Origin],
                         steps: int | None, levels: Sequence[float],
