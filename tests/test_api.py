@@ -104,6 +104,13 @@ def test_bad_settings_in_python_name_the_field(tmp_path):
         Study.from_settings("bad", tmp_path, data={"builtin": "airline"}, window=0)
     with pytest.raises(ValueError, match="3 sequences but 2 labels"):
         Study.from_arrays("bad", np.zeros((3, 4, 1)), ["a", "b"], directory=tmp_path)
+    # saying what from_arrays implies is fine; saying otherwise is told what to write
+    said = Study.from_arrays("said", np.zeros((4, 4, 1)), ["a", "b"] * 2, task="classify",
+                             directory=tmp_path)
+    assert said.spec.task == "classify"
+    with pytest.raises(StudyError, match="are classified; fix: set task: classify"):
+        Study.from_arrays("other", np.zeros((4, 4, 1)), ["a", "b"] * 2, task="forecast",
+                          directory=tmp_path)
 
 
 def test_a_study_reads_its_data_once_and_hands_it_to_every_stage(tmp_path, monkeypatch):

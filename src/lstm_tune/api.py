@@ -126,8 +126,9 @@ class Study:
         test = (_long_frame(test_sequences, [] if test_labels is None else test_labels, channels,
                             prefix="test")
                 if test_sequences is not None else None)
+        settings.setdefault("task", "classify")  # a user may say so too
         return cls.from_frame(name, train, LABEL_COLUMN, directory, test, sequence=SEQUENCE_COLUMN,
-                              time=STEP_COLUMN, task="classify", **settings)
+                              time=STEP_COLUMN, **settings)
 
     def to_yaml(self, path: str | Path) -> Path:
         """Write the settings as a study file, so `lstm-tune report|explain|summary|dashboard`
