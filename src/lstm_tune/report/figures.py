@@ -57,6 +57,7 @@ def history(trials: Sequence[FrozenTrial], metric: str, minimize: bool) -> bytes
         ax.scatter([n for n, _ in pruned], [v for _, v in pruned], marker="x", color="#7f7f7f",
                    s=18, label="pruned (at its last reported value)")
     ax.set_xlabel("trial")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(metric)
     values = [t.value for t in done] + [v for _, v in pruned]
     if values and minimize and max(values) > 20 * min(values) > 0:
@@ -293,6 +294,7 @@ def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: b
                 ax.fill_between(x, np.nanmin(arr, axis=0), np.nanmax(arr, axis=0), color=colour,
                                 alpha=0.15)
     ax.set_xlabel("trial")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(f"best {metric} so far")
     _legend(ax)
     ax.set_title("Best so far: median and range over seeds" if several else

@@ -165,8 +165,9 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     target = np.asarray(table.target, dtype=float) if table else np.zeros(0)
     test_metric = spec.test_metric
     tables = get_task(spec.task).tables(evaluation.predictions, evaluation.classes)
+    label = get_task(spec.task).metric_label(test_metric)  # 'RMSE', 'accuracy': as tables say
     images = {
-        "history": figures.history(trials, spec.metric_name, minimize),
+        "history": figures.history(trials, f"validation {label}", minimize),
         "predictions": figures.predictions(table.times, target, preds, y_label)
         if single and table else None,
         "test_zoom": figures.test_zoom(table.times, preds["test"], y_label)
@@ -178,7 +179,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
                                context=3 * spec.outputs + len(evaluation.predictions["test"]
                                                               ["target_idx"]))
         if single and table and spec.outputs > 1 else None,
-        "by_step": figures.error_by_step(evaluation.by_step, test_metric)
+        "by_step": figures.error_by_step(evaluation.by_step, label)
         if evaluation.by_step else None,
         "importances": figures.importances(imps, "fANOVA") if imps else None,
         "confusion": figures.confusion(tables["confusion"], evaluation.classes)
@@ -196,11 +197,12 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     if best is not None and len(best.intermediate_values) > 1 and spec.split.folds == 1:
         kept = (best.user_attrs.get("best_epochs") or [None])[0]
         images["learning_curve"] = figures.learning_curve(
-            dict(best.intermediate_values), kept, name, evaluation.test.get(name))
+            dict(best.intermediate_values), kept, get_task(spec.task).metric_label(name),
+            evaluation.test.get(name))
     comparison = {"best model": evaluation.test, **evaluation.components,
                   **evaluation.baselines}
     images["baselines"] = figures.test_vs_baselines(
-        {k: v[test_metric] for k, v in comparison.items()}, minimize, test_metric)
+        {k: v[test_metric] for k, v in comparison.items()}, minimize, label)
     wins, losses = evaluation.beaten(spec)
     done = sorted((t for t in trials if t.state == TrialState.COMPLETE and t.value is not None),
                   key=rank_key(spec.direction))
@@ -299,7 +301,8 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
                           baselines: dict[str, dict[str, float]] | None = None,
                           warnings_: list[str] | None = None) -> Path:
     seeds = len({r.seed for r in rows})
-    image = figures.data_uri(figures.compare_curves(curves, spec.metric_name, seeds > 1))
+    label = get_task(spec.task).metric_label(spec.test_metric)
+    image = figures.data_uri(figures.compare_curves(curves, f"validation {label}", seeds > 1))
     text = env.get_template("compare.html").render(
         spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name, seeds=seeds,
         baselines=baselines or {}, warnings=warnings_ or [],

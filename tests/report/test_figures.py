@@ -1,0 +1,42 @@
+"""What the study report's figures say on their axes and legends: the metric as the tables
+name it (RMSE, not val_rmse), trials counted in whole numbers. A real study searched in
+this process, its report rendered with each figure's text kept before it becomes a PNG."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import tiny_study
+from tests.searched import searched
+
+pytestmark = pytest.mark.slow
+
+
+def test_figures_name_the_metric_as_the_tables_do(tmp_path, monkeypatch):
+    import lstm_tune.report.figures as figures
+    from lstm_tune.api import Study
+
+    texts: dict[str, list[str]] = {}
+    drawn = figures.png
+
+    def keep(fig, *args, **kwargs):
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            texts[ax.get_title()] = [ax.get_xlabel(), ax.get_ylabel()] + (
+                [t.get_text() for t in legend.get_texts()] if legend else [])
+            if ax.get_xlabel() == "trial":
+                ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+                assert all(float(t).is_integer() for t in ticks), ticks
+        return drawn(fig, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "png", keep)
+    spec, _ = searched(tmp_path, tiny_study(horizon=2, budget={"trials": 2}), trials=2)
+    Study(spec).report()
+    assert texts["Optimisation history"][1] == "validation RMSE"
+    assert texts["Best model against the baselines, test split"][1] == \
+        "test RMSE (lower is better)"
+    assert texts["Error by step ahead"][1] == "test RMSE (lower is better)"
+    assert "validation RMSE" in texts["The best trial's learning curve"]
+    assert "test RMSE" in texts["The best trial's learning curve"]
+    words = " ".join(w for ws in texts.values() for w in ws)
+    assert "rmse" not in words, texts
