@@ -25,6 +25,9 @@ class PageCheck:
     failed_requests: list[str] = field(default_factory=list)
     text: str = ""
     scripts_run: bool = False
+    # code blocks whose lines are inline boxes with a background or padding: each line's
+    # box paints over the underscores of the line above, and the first line is indented
+    boxed_code: int = 0
 
     def long_numbers(self, before: str | None = None) -> list[str]:
         """Numbers printed with more than 6 significant digits (0.017443275631643943), in
@@ -85,6 +88,10 @@ def open_page(path: Path) -> PageCheck:
             broken_images=sum(1 for ok in images if not ok), console_errors=errors,
             failed_requests=failed, text=page.inner_text("body"),
             scripts_run=bool(page.evaluate("window.__pwned === true")),
+            boxed_code=page.evaluate(
+                "Array.from(document.querySelectorAll('pre code')).filter(c => {"
+                " const s = getComputedStyle(c); return s.backgroundColor !== 'rgba(0, 0, 0, 0)'"
+                " || parseFloat(s.paddingLeft) > 0; }).length"),
         )
     finally:
         context.close()

@@ -3,6 +3,7 @@ same study for the commands."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -64,6 +65,18 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     assert set(explained["explainers"]) >= {"shap", "lime"}
     page = open_page(tmp_path / "reports" / "updown" / "index.html")
     assert page.broken_images == 0 and "Confusion matrix (test)" in page.text
+    assert page.boxed_code == 0  # "Reproduce the best model" reads lstm_tune, not lstm tune
+    # made in Python: no study file for commands to read, so the page gives the Study's
+    # calls (and optuna-dashboard on the storage), and its snippet retrains from `study`
+    assert "<Study" not in page.text
+    for call in ("study.predict(NEW_DATA)", 'study.export("FOLDER")', "study.compare([",
+                 "optuna-dashboard sqlite:///updown/updown.db --artifact-dir "):
+        assert call in page.text, call
+    snippet = re.search(r"<pre><code>(.*?)</code></pre>", (
+        tmp_path / "reports" / "updown" / "index.html").read_text(), re.S).group(1)
+    retrained: dict = {"study": study}
+    exec(html.unescape(snippet).replace("print(", "("), retrained)  # quietly
+    assert 0 <= retrained["result"].value <= 1
     assert "one class per sequence" in page.text and "nearest_neighbour" in page.text
     assert "Calibration of the probabilities (test)" in page.text
     assert f"Expected calibration error {ev.reliability['ece']:.4g}" in page.text
@@ -203,3 +216,21 @@ def test_a_frame_whose_dates_are_its_index_keeps_them_as_the_time_column(tmp_pat
                          index=months)
     assert Study.from_frame("said", texts, target="mood", text="review",
                             directory=tmp_path).spec.data.time is None
+
+
+def test_a_study_made_in_python_is_told_its_own_calls(tmp_path, write_study):
+    """Commands need a study file; a study made in Python has none, so what it is told to
+    run next is the Study's own calls (or optuna-dashboard on its storage)."""
+    from lstm_tune import Study
+
+    made = Study.from_settings("made", tmp_path, data={"builtin": "airline"})
+    assert made.usage() == ("forecasts past the data: study.predict(); the model: "
+                            "study.export(FOLDER)")
+    assert made.spec.dashboard_command == (
+        f"optuna-dashboard sqlite:///{tmp_path}/made.db --artifact-dir {tmp_path}/made_artifacts")
+    classes = Study.from_arrays("arrays", np.zeros((4, 3, 1)), ["a", "b"] * 2, directory=tmp_path)
+    assert classes.usage().startswith("predictions on new data: study.predict(NEW_DATA);")
+    filed = Study.from_yaml(write_study({"name": "filed", "data": {"builtin": "airline"}}))
+    assert filed.usage() == (f"forecasts past the data: lstm-tune predict {filed.spec.source}; "
+                             f"the model: lstm-tune export {filed.spec.source} FOLDER")
+    assert filed.spec.dashboard_command == f"lstm-tune dashboard {filed.spec.source}"

@@ -3,6 +3,7 @@ summary, its report in headless Chromium, resuming, and bad input refused cleanl
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
 import yaml
@@ -114,6 +116,20 @@ def test_report_renders_in_chromium(finished):
     assert "early stopping kept, and the final model's test RMSE" in page.text
     assert page.text.count("are recursive") == 1
     assert page.long_numbers(before="Reproduce the best model") == []  # code keeps exact values
+    assert page.boxed_code == 0
+
+
+def test_the_reproduce_snippet_retrains_the_best_trial(finished, monkeypatch):
+    """The report's code, run as a user pastes it beside the study file."""
+    root, _, _ = finished
+    snippet = re.search(r"<pre><code>(.*?)</code></pre>", (
+        root / "reports" / "tiny" / "index.html").read_text(), re.S).group(1)
+    monkeypatch.chdir(root)
+    retrained: dict = {}
+    exec(html.unescape(snippet).replace("print(", "("), retrained)  # quietly
+    assert retrained["spec"].name == "tiny"
+    searched = optuna.load_study(study_name="tiny", storage=retrained["spec"].storage_url)
+    assert retrained["result"].value == pytest.approx(searched.best_value, rel=0.5)
 
 
 def test_rerun_adds_no_trials_and_a_bigger_budget_continues(finished):

@@ -264,12 +264,14 @@ class Study:
         return validation_drop(self.spec, self.evaluation)
 
     def usage(self) -> str:
-        """How to put the model to work, as commands: predict and export."""
+        """How to put the model to work: predict and export, as commands (or, for a study
+        made in Python, as its calls)."""
         from lstm_tune.tasks import get_task
 
-        task, source = get_task(self.spec.task), self.spec.source
-        return (f"{task.predicts}: lstm-tune predict {source}{task.predict_input}; "
-                f"the model: lstm-tune export {source} FOLDER")
+        task, spec = get_task(self.spec.task), self.spec
+        new = "NEW_DATA" if task.predict_input else ""
+        return (f"{task.predicts}: {spec.how('predict', f'predict({new})', task.predict_input)}"
+                f"; the model: {spec.how('export', 'export(FOLDER)', ' FOLDER')}")
 
     def summary(self) -> dict[str, Any]:
         """What the storage holds, without training: trial counts, the best trial, the
@@ -441,13 +443,8 @@ class Study:
     def dashboard_arguments(self) -> list[str]:
         """optuna-dashboard's arguments for this study's storage and model artifacts (an
         error if nothing was stored yet)."""
-        from lstm_tune.spec import storage_file
-
         _ = self.optuna_study  # a clear error if there is nothing to show
-        url = self.spec.storage_url
-        target = [str(storage_file(url)), "--storage-class", "JournalFileStorage"] \
-            if url.startswith("journal:///") else [url]
-        return [*target, "--artifact-dir", str(self.spec.artifact_dir)]
+        return self.spec.dashboard_arguments
 
 
 @dataclass

@@ -468,6 +468,35 @@ class StudySpec(_Strict):
         """Targets per sample: a forecast's next `horizon` steps, or one label."""
         return get_task(self.task).targets(self.horizon)[1]
 
+    @property
+    def made_in_python(self) -> bool:
+        """No study file behind it (`Study.from_settings`, `from_frame`, `from_arrays`):
+        commands that read one cannot run, so what people read gives the Study's calls."""
+        return self.source.startswith("<")
+
+    def how(self, command: str, call: str, args: str = "") -> str:
+        """How to do something with this study: `lstm-tune COMMAND STUDY_FILE ARGS`, or,
+        made in Python, the Study's own `call` ('study.predict()')."""
+        return f"study.{call}" if self.made_in_python else \
+            f"lstm-tune {command} {self.source}{args}"
+
+    @property
+    def dashboard_arguments(self) -> list[str]:
+        """optuna-dashboard's arguments for this study's storage and model artifacts."""
+        url = self.storage_url
+        target = [str(storage_file(url)), "--storage-class", "JournalFileStorage"] \
+            if url.startswith("journal:///") else [url]
+        return [*target, "--artifact-dir", str(self.artifact_dir)]
+
+    @property
+    def dashboard_command(self) -> str:
+        """The command that opens this study in optuna-dashboard."""
+        if not self.made_in_python:
+            return f"lstm-tune dashboard {self.source}"
+        import shlex
+
+        return "optuna-dashboard " + " ".join(shlex.quote(a) for a in self.dashboard_arguments)
+
     def readable_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """`params` without the entries this task and framing always fix off (a classifier's
         transform, a text's pooling): what people read of a model's configuration."""

@@ -52,10 +52,11 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
                   "(PED-ANOVA), a different method, so its order can differ."]
     if model:
         lines += ["", f"The model the report tested: study artifact `{model}` (below); "
-                  f"`lstm-tune export {spec.source} FOLDER` writes it out with a manifest."]
+                  f"`{spec.how('export', 'export(FOLDER)', ' FOLDER')}` writes it out with a "
+                  "manifest."]
     uri = report.resolve().as_uri()
     lines += ["", f"Report: [{report.name}]({uri}) (`{report.resolve()}`)", "",
-              f"Explain the model: `lstm-tune explain {spec.source}`"]
+              f"Explain the model: `{spec.how('explain', 'explain()')}`"]
     return "\n".join(lines)
 
 

@@ -51,11 +51,14 @@ def reproduce_snippet(spec: StudySpec, evaluation: Evaluation, xla: bool = False
     """Python that retrains the best trial's configuration as the search did (its seed is
     the study seed + the trial number, and XLA as the trial had it)."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in evaluation.params.items())
+    # made in Python there is no study file to load: the Study run holds the settings
+    loaded = ("", "spec = study.spec  # study: the lstm_tune.Study this report is from\n") \
+        if spec.made_in_python else ("from lstm_tune.spec import load_spec\n",
+                                     f"spec = load_spec({spec.source!r})\n")
     return (
         "from lstm_tune.data.framing import frame, load_data\n"
-        "from lstm_tune.spec import load_spec\n"
-        "from lstm_tune.model.train import fit\n\n"
-        f"spec = load_spec({spec.source!r})\n"
+        + loaded[0] + "from lstm_tune.model.train import fit\n\n"
+        + loaded[1] +
         f"params = {{{params}}}\n"
         "data = frame(spec.data_settings, load_data(spec.data_settings), params)\n"
         f"result = fit(params, data, max_epochs={training[0]}, "
