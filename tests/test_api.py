@@ -69,6 +69,8 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     # made in Python: no study file for commands to read, so the page gives the Study's
     # calls (and optuna-dashboard on the storage), and its snippet retrains from `study`
     assert "<Study" not in page.text
+    assert "val_accuracy" not in page.text and "val_loss" not in page.text
+    assert "equal validation accuracy are ordered by their validation cross-entropy" in page.text
     for call in ("study.predict(NEW_DATA)", 'study.export("FOLDER")', "study.compare([",
                  "optuna-dashboard sqlite:///updown/updown.db --artifact-dir "):
         assert call in page.text, call

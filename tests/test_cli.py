@@ -117,6 +117,7 @@ def test_report_renders_in_chromium(finished):
     assert page.text.count("are recursive") == 1
     assert page.long_numbers(before="Reproduce the best model") == []  # code keeps exact values
     assert page.boxed_code == 0
+    assert "val_rmse" not in page.text  # the storage's key, not a name for readers
 
 
 def test_the_reproduce_snippet_retrains_the_best_trial(finished, monkeypatch):
