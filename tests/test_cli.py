@@ -48,6 +48,8 @@ def test_run_trains_stores_and_reports(finished):
     assert "best trial #" in out and "test rmse:" in out and "validation rmse" in out
     # the sampler's choices apart from what the space fixed (tiny's space fixes some)
     assert "val_rmse" not in out and "\nfixed: " in out
+    # each trial as it finishes (not a terminal: no progress bar), the metric named as above
+    assert re.search(r"trial 0: (complete|pruned at epoch \d+), validation RMSE \d", result.stderr)
     assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
     assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
     # a 3-trial study does not beat it: a Diebold-Mariano test says tie or loss

@@ -173,7 +173,10 @@ def _search(api: Any, workers: int) -> Any:
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}, {workers} worker"
                f"{'s' if workers > 1 else ''}]", unit="trial",
                disable=not terminal, dynamic_ncols=True)
-    log = None if terminal else TrialLog(spec.metric_name, spec.direction == "minimize",
+    from lstm_tune.tasks import get_task
+
+    shown = f"validation {get_task(spec.task).metric_label(spec.test_metric)}"
+    log = None if terminal else TrialLog(shown, spec.direction == "minimize",
                                          lambda line: click.echo(line, err=True))
     first = []
 
