@@ -270,6 +270,17 @@ CASES = [
     ("a class with one text", text_study(), with_texts(TEXTS_CSV.assign(
         sentiment=TEXTS_CSV.sentiment.where(TEXTS_CSV.index != 2, "meh"))), "run",
      "class 'meh' has a single text"),
+    # a number or an id where a class belongs: one class per sample
+    ("texts labelled by a score", text_study(), with_texts(TEXTS_CSV.assign(
+        sentiment=np.linspace(0, 1, len(TEXTS_CSV)))), "run",
+     f"data.target: {len(TEXTS_CSV)} classes among {len(TEXTS_CSV)} texts: nearly every text"),
+    ("sequences labelled by their id", seq_study(), with_seq(SEQ_CSV.assign(label=SEQ_CSV.id)),
+     "run", "12 classes among 12 sequences: nearly every sequence has a class of its own"),
+    ("a series classified by its values", {**csv_study(features=["price"]), "task": "classify",
+                                           "space": SEQ_SPACE}, with_csv(GOOD_CSV), "run",
+     "100 classes among 100 steps: nearly every step has a class of its own, as a number or "
+     "an id would; fix: give a column of classes, each shared by several steps, or set task: "
+     "forecast"),
     ("texts of one class", text_study(), with_texts(TEXTS_CSV.assign(sentiment="pos")), "run",
      "every training text has the label 'pos'"),
     ("a texts file not in UTF-8", text_study(), with_texts(raw=(

@@ -18,6 +18,7 @@ from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
 from lstm_tune.data.season import Season, infer_season, weekdays_only
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import check_classes
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,8 @@ def load_table(spec: DataSettings) -> Table:
         if len(set(y)) < 2:
             raise StudyError(where, "data.target", f"class column {target!r} has a single class",
                              "classification needs at least two classes")
+        # a class of one step is for the split by time to judge; a class per step is not one
+        check_classes(y, np.full(len(y), "train"), where, "step", singles=False)
     x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
         if features else np.zeros((len(df), 0))
     return Table(where, target, y, x, tuple(features), times, units, informative, parts, season)

@@ -159,6 +159,28 @@ def sequence_split(labels: np.ndarray, part: np.ndarray, validation: float | Non
     return SequenceSplit((Fold(train_idx, val_idx),), test_idx, published)
 
 
+def check_classes(labels: np.ndarray, part: np.ndarray, where: str, noun: str,
+                  singles: bool = True) -> None:
+    """At least two classes, not a class for nearly every sample (that is a number or an
+    id, not a class) and, with `singles`, each with at least two samples outside a published
+    test part (one to learn from, one to check on)."""
+    train = np.asarray(labels)[np.asarray(part) != "test"]
+    classes, counts = np.unique(train, return_counts=True)
+    if len(classes) < 2:
+        raise StudyError(where, "data.target", f"every training {noun} has the label "
+                         f"{str(classes[0])!r}", "classification needs at least two classes")
+    if len(classes) > len(train) / 2:
+        raise StudyError(where, "data.target", f"{len(classes)} classes among {len(train)} "
+                         f"{noun}s: nearly every {noun} has a class of its own, as a number or "
+                         "an id would", f"give a column of classes, each shared by several "
+                         f"{noun}s" + (", or set task: forecast to predict the number"
+                                       if noun == "step" else ""))
+    single = [str(c) for c, k in zip(classes, counts) if k < 2] if singles else []
+    if single:
+        raise StudyError(where, "data.target", f"class {single[0]!r} has a single {noun}, too "
+                         "few to both learn and check it", f"add {noun}s of that class or drop it")
+
+
 def class_split(labels: np.ndarray, part: np.ndarray, validation: float | None,
                 test: float | None, seed: int,
                 where: str, source: str, noun: str, folds: int = 1
@@ -166,6 +188,7 @@ def class_split(labels: np.ndarray, part: np.ndarray, validation: float | None,
     """The stratified split of labelled samples (sequences or texts), their classes (sorted)
     and each sample's class index. A class that some fold's training part lacks could never
     be predicted there: refused, naming the class."""
+    check_classes(labels, part, source, noun)
     plan = sequence_split(labels, part, validation, test, seed, where, folds)
     classes = tuple(sorted(str(v) for v in set(labels)))
     for fold in plan.folds:

@@ -17,6 +17,7 @@ from lstm_tune.data.builtin import load_builtin
 from lstm_tune.data.load import builtin_for, first_blank_row, read_csv
 from lstm_tune.data.sequences import check_test_classes
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.splits import check_classes
 from lstm_tune.errors import StudyError
 
 
@@ -74,19 +75,6 @@ def _frame(df: pd.DataFrame, settings: DataSettings, where: str
     return (texts.astype(str).tolist(), labels.astype(str).str.strip().tolist(), parts)
 
 
-def _check_classes(texts: Texts, where: str) -> None:
-    """At least two classes, each with at least two texts outside a published test part."""
-    train = texts.labels[texts.part != "test"]
-    classes, counts = np.unique(train, return_counts=True)
-    if len(classes) < 2:
-        raise StudyError(where, "data.target", f"every training text has the label "
-                         f"{str(classes[0])!r}", "classification needs at least two classes")
-    single = [str(c) for c, k in zip(classes, counts) if k < 2]
-    if single:
-        raise StudyError(where, "data.target", f"class {single[0]!r} has a single text, too "
-                         "few to both learn and check it", "add texts of that class or drop it")
-
-
 def _from_csv(settings: DataSettings) -> Texts:
     path = settings.data_path(settings.csv or "")
     where = str(path)
@@ -109,7 +97,7 @@ def _from_csv(settings: DataSettings) -> Texts:
     if out.has_published_split:
         check_test_classes(out, test_where,  # type: ignore[arg-type]
                            "data.test_csv" if settings.test_csv else "split.column")
-    _check_classes(out, where)
+    check_classes(out.labels, out.part, where, "text")
     return out
 
 
