@@ -198,13 +198,18 @@ def test_user_strings_are_escaped_in_the_report(tmp_path):
     assert not page.scripts_run and evil in page.text and page.broken_images == 0
 
 
-def test_compare_runs_each_strategy_as_its_own_study(tmp_path):
+def test_compare_runs_each_strategy_as_its_own_study(tmp_path, monkeypatch):
+    import lstm_tune.cli as command
+
+    quiet = []  # TensorFlow imported quietly first, as the other commands that train do
+    monkeypatch.setattr(command, "import_tensorflow", lambda: quiet.append(True))
     study = tiny_study(name="cmp", budget={"trials": 2}, ga={"population_size": 2, "elites": 0},
                        pso={"swarm_size": 2})
     (tmp_path / "cmp.yaml").write_text(yaml.safe_dump(study))
     result = run_cli("compare", "cmp.yaml", "--strategies", "ga,pso", "--seeds", "1",
                      "--trials", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert quiet == [True]
     assert "| strategy | runs | best validation RMSE | test RMSE | wall s | epochs |" \
         in result.stdout
     assert "| ga | 1 |" in result.stdout and "| pso | 1 |" in result.stdout

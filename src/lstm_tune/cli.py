@@ -418,6 +418,7 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     Every (strategy, seed) is its own study, NAME.STRATEGY.sSEED, in the study's storage, so
     an interrupted comparison resumes and the dashboard shows every run.
     """
+    import_tensorflow()  # each run is tested in this process
     _quiet_optuna()
     api = _study(study)
     spec = api.spec
