@@ -144,6 +144,13 @@ def test_rerun_adds_no_trials_and_a_bigger_budget_continues(finished):
     more = run_cli("run", "studies/tiny.yaml", "--trials", "4", "--no-report", cwd=root)
     assert more.returncode == 0, more.stderr[-2000:]
     assert trial_count(db) == 4
+    # a worker is told how to go on, as `run` is: with --trials
+    spent = run_cli("worker", "studies/tiny.yaml", "--workers", "1", cwd=root)
+    assert "the budget is already spent (4 finished trials); raise it with --trials N" \
+        in spent.stderr and trial_count(db) == 4
+    joined = run_cli("worker", "studies/tiny.yaml", "--workers", "1", "--trials", "5", cwd=root)
+    assert joined.returncode == 0, joined.stderr[-2000:]
+    assert trial_count(db) == 5
 
 
 BAD_RUNS = [

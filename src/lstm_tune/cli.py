@@ -146,15 +146,18 @@ def run(study: str, trials: int | None, strategy: str | None, seed: int | None,
 @click.option("--workers", metavar="auto|N",
               help="Worker processes on this machine: auto (the default, or the "
                    "LSTM_TUNE_WORKERS variable) runs one per core, one for an SQLite storage.")
+@click.option("--trials", type=click.IntRange(min=1),
+              help="Total trial budget of the study, across every worker and run (overrides "
+                   "the file; give every worker the same).")
 @user_errors
-def worker(study: str, storage: str | None, workers: str | None) -> None:
+def worker(study: str, storage: str | None, workers: str | None, trials: int | None) -> None:
     """Join STUDY from this machine: run its trials until its budget is spent.
 
     Start the same command on every machine, all pointing at one storage (PostgreSQL across
     machines). Every strategy, GA and PSO included, keeps its state in that storage, so the
     workers cooperate in one search. Then run 'lstm-tune report' once.
     """
-    api, n_workers = _study_and_workers(study, workers, storage=storage)
+    api, n_workers = _study_and_workers(study, workers, storage=storage, trials=trials)
     result = _search(api, n_workers)
     click.echo(f"worker done: the study has {len(result.trials)} trials in "
                f"{api.spec.storage_url}")
