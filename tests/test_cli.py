@@ -45,13 +45,14 @@ def test_run_trains_stores_and_reports(finished):
     root, _, result = finished
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
-    assert "best trial #" in out and "test rmse:" in out and "validation rmse" in out
+    assert "best trial #" in out and "test RMSE:" in out and "validation RMSE" in out
     # the sampler's choices apart from what the space fixed (tiny's space fixes some)
     assert "val_rmse" not in out and "\nfixed: " in out
     # each trial as it finishes (not a terminal: no progress bar), the metric named as above
     assert re.search(r"trial 0: (complete|pruned at epoch \d+), validation RMSE \d", result.stderr)
-    assert "baseline persistence: rmse 51.78" in out and "baseline seasonal_naive: rmse 49.99" in out
-    assert "baseline seasonal_arima: rmse 15.28" in out and "baseline ets: rmse" in out
+    assert "baseline persistence: RMSE 51.78, MAE 44.21, MASE 1.547, sMAPE 9.703" in out
+    assert "baseline seasonal_naive: RMSE 49.99" in out
+    assert "baseline seasonal_arima: RMSE 15.28" in out and "baseline ets: RMSE" in out
     # a 3-trial study does not beat it: a Diebold-Mariano test says tie or loss
     assert "seasonal_arima (15.28, p" in out and "Diebold-Mariano (HLN) test at 5%" in out
     assert "ties with" in out or "loses to" in out
@@ -70,6 +71,15 @@ def test_run_trains_stores_and_reports(finished):
     assert trial_count(root / "studies" / "tiny.db") == 3
     assert any((root / "studies" / "tiny_artifacts").iterdir())
     assert (root / "reports" / "tiny" / "index.html").is_file()
+
+
+def test_summary_names_metrics_as_the_report_does(finished):
+    root, _, _ = finished
+    result = run_cli("summary", "studies/tiny.yaml", cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"best trial #\d+: validation RMSE \d", result.stdout)
+    assert re.search(r"test: RMSE [\d.]+, MAE [\d.]+, MASE [\d.]+, sMAPE ", result.stdout)
+    assert "baselines (test RMSE): persistence 51.78, seasonal_naive 49.99" in result.stdout
 
 
 def test_summary_json_is_machine_readable(finished):

@@ -21,6 +21,7 @@ import numpy as np
 from lstm_tune.errors import StudyError, WorkerFailed
 from lstm_tune.quiet import import_tensorflow, set_verbose
 from lstm_tune.quiet import verbose as is_verbose
+from lstm_tune.tasks import get_task
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0" if is_verbose() else "3")
 
@@ -176,8 +177,6 @@ def _search(api: Any, workers: int) -> Any:
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}, {workers} worker"
                f"{'s' if workers > 1 else ''}]", unit="trial",
                disable=not terminal, dynamic_ncols=True)
-    from lstm_tune.tasks import get_task
-
     shown = f"validation {get_task(spec.task).metric_label(spec.test_metric)}"
     log = None if terminal else TrialLog(shown, spec.direction == "minimize",
                                          lambda line: click.echo(line, err=True))
@@ -216,11 +215,12 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
                    f"{spec.final.seeds} seed(s)) ...")
     path = api.report()
     evaluation = api.evaluation
+    label = get_task(spec.task).metric_label  # as the report names metrics: RMSE, accuracy
     states = Counter(t.state.name.lower() for t in study.get_trials(deepcopy=False))
     click.echo(f"\nStudy {spec.name}: {sum(states.values())} trials "
                f"({', '.join(f'{n} {s}' for s, n in states.items())}) in {spec.storage_url}")
     click.echo(f"best trial #{evaluation.trial}: validation "
-               f"{evaluation.metric.removeprefix('val_')} {evaluation.validation:.4g}")
+               f"{label(evaluation.metric.removeprefix('val_'))} {evaluation.validation:.4g}")
     best = next((t for t in study.get_trials(deepcopy=False) if t.number == evaluation.trial),
                 None)
     searched = set(best.params) if best is not None else set(evaluation.params)
@@ -233,9 +233,10 @@ def _evaluate_and_report(api: Any, study: Any) -> None:
     if evaluation.final:
         click.echo(f"final model: {evaluation.model}")
     for name, value in evaluation.test.items():
-        click.echo(f"test {name}: {value:.4g}")
+        click.echo(f"test {label(name)}: {value:.4g}")
     for name, values in evaluation.baselines.items():
-        click.echo(f"  baseline {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in values.items()))
+        click.echo(f"  baseline {name}: " + ", ".join(f"{label(k)} {v:.4g}"
+                                                      for k, v in values.items()))
     click.echo(api.verdict())
     drop = api.validation_drop()
     if drop:
@@ -354,16 +355,17 @@ def summary(study: str, as_json: bool, storage: str | None) -> None:
         return
     click.echo(f"study {info['study']} in {info['storage']}")
     click.echo("trials: " + ", ".join(f"{n} {s}" for s, n in info["trials"].items()))
+    label = get_task(api.spec.task).metric_label  # as the report names metrics
     best = info["best_trial"]
     if best:
         click.echo(f"best trial #{best['number']}: validation "
-                   f"{info['metric'].removeprefix('val_')} {best['value']:.4g}")
+                   f"{label(info['metric'].removeprefix('val_'))} {best['value']:.4g}")
     ev = info["evaluation"]
     if ev:
-        click.echo("test: " + ", ".join(f"{k} {v:.4g}" for k, v in ev["test"].items()))
+        click.echo("test: " + ", ".join(f"{label(k)} {v:.4g}" for k, v in ev["test"].items()))
         metric = next(iter(ev["test"]))
-        click.echo("baselines: " + ", ".join(f"{k} {v[metric]:.4g}"
-                                             for k, v in ev["baselines"].items()))
+        click.echo(f"baselines (test {label(metric)}): " + ", ".join(
+            f"{k} {v[metric]:.4g}" for k, v in ev["baselines"].items()))
         if ev.get("verdict"):
             click.echo(ev["verdict"])
         if ev.get("validation_drop"):
@@ -434,8 +436,6 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
         done.csv_path
     if seeds == 1:
         click.echo("one seed per strategy: differences may be noise; use --seeds 3 to rank")
-    from lstm_tune.tasks import get_task
-
     label = get_task(spec.task).metric_label
     header = (f"| strategy | runs | best validation {label(spec.metric_name.removeprefix('val_'))}"
               f" | test {label(spec.test_metric)} | wall s | epochs |")

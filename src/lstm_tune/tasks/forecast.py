@@ -31,7 +31,7 @@ class Forecast:
     unused_params = ()
 
     def metric_label(self, name: str) -> str:
-        return name.upper()
+        return "sMAPE" if name == "smape" else name.upper()  # the symmetric MAPE's usual name
 
     def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
               transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
