@@ -62,3 +62,18 @@ def test_reliability_bins_confidence_and_accuracy():
     assert used[2]["confidence"] == pytest.approx(0.935) and used[2]["accuracy"] == 1.0
     # |0 - .6| + |1 - .8| + 2 |1 - .935|, over 4 samples
     assert out["ece"] == pytest.approx((0.6 + 0.2 + 0.13) / 4)
+
+
+def test_a_coarse_interval_says_what_it_covers_without_rounding_it_up_to_its_level():
+    """18 errors cannot promise 95% (that needs 19): the largest error covers 18/19 = 94.7%,
+    which a whole percent would round back to the 95% just refused."""
+    from types import SimpleNamespace
+
+    from lstm_tune.predictor.predictor import Predictor
+
+    scores = tuple(tuple(np.linspace(0.1, 1.8, 18)) for _ in range(7))
+    c = Calibration({"own": scores}, {"": 1.0}, direct=7, folds=1, source="test")
+    notes = Predictor.interval_notes(SimpleNamespace(calibration=c), 7, (80, 95))
+    assert notes[-1] == ("95% intervals of steps 1-7 rest on 18 errors, too few to promise 95%: "
+                         "they use the largest error, which covers 94.7% of new points")
+    assert not any(n.startswith("80%") for n in notes)  # 18 errors are enough for 80%

@@ -233,6 +233,18 @@ def test_a_column_the_model_does_not_read_is_left_alone_and_named(airline):
     assert table.attrs["notes"][1:] == plain.attrs["notes"]
 
 
+def test_an_origin_before_the_kept_tail_asks_for_the_data(airline):
+    """The predictor keeps only each series' last steps: an earlier origin is told to pass
+    the data, and then forecasts from it."""
+    _, spec, _ = airline
+    with pytest.raises(StudyError) as err:
+        Study(spec).predict(origins=["1958-01"])
+    assert err.value.field == "origins"
+    assert "this model keeps the last" in err.value.problem and "--input" in err.value.fix
+    table = Study(spec).predict(history(), origins=["1958-01"])
+    assert table["origin"].tolist() == ["1958-01"] and table["time"].tolist() == ["1958-02"]
+
+
 def test_steps_past_the_horizon_feed_forecasts_back(airline):
     _, spec, _ = airline
     predictor = Study(spec).predictor()

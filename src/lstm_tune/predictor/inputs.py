@@ -116,9 +116,14 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
 
 
 def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
-                     origins: Sequence[str] | str | None) -> list["Origin"]:
+                     origins: Sequence[str] | str | None, kept: bool = False) -> list["Origin"]:
     """Where forecasts start: the end of each history, every step with enough history
-    ('all'), or the given times."""
+    ('all'), or the given times. `kept`: the histories are the tails the predictor keeps,
+    not the user's, so an earlier origin needs the data passed in."""
+    tails = (f"; this model keeps the last {max(len(h) for h in histories)} steps of each "
+             "series" if kept else "")
+    earlier = ", or pass the data (--input) to forecast from earlier ones" if kept else ""
+    where = "predict" if kept else PYTHON_INPUT
     first = predictor.min_history - 1
     if origins is None:
         return [(h, len(hist) - 1) for h, hist in enumerate(histories)]
@@ -129,13 +134,13 @@ def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
     for t in wanted:
         found = [(h, hist.times.index(t)) for h, hist in enumerate(histories) if t in hist.times]
         if not found:
-            raise StudyError(PYTHON_INPUT, "origins", f"{t!r} is not a time of the history",
-                             "give times as the history writes them")
+            raise StudyError(where, "origins", f"{t!r} is not a time of the history"
+                             f"{tails}", f"give times as the history writes them{earlier}")
         short = [h for h, p in found if p < first]
         if short:
-            raise StudyError(PYTHON_INPUT, "origins", f"origin {t!r} has fewer than "
-                             f"{predictor.min_history} steps of history behind it",
-                             "give a later origin")
+            raise StudyError(where, "origins", f"origin {t!r} has fewer than "
+                             f"{predictor.min_history} steps of history behind it{tails}",
+                             f"give a later origin{earlier}")
         out += found
     return out
 

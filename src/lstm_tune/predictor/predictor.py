@@ -221,7 +221,7 @@ class Predictor:
         from lstm_tune.predictor.inputs import origin_positions, read_history
 
         histories, notes = read_history(self, data)
-        chosen = origin_positions(self, histories, origins)
+        chosen = origin_positions(self, histories, origins, kept=data is None)
         table = _SERIES_TABLES[self.task](self, histories, chosen, steps, levels, origins)
         table.attrs["notes"] = notes + table.attrs.get("notes", [])
         return table
@@ -326,7 +326,7 @@ class Predictor:
                          else f"steps {coarse[0]}-{coarse[-1]}")
                 notes.append(f"{level:g}% intervals of {which} rest on "
                              f"{n} errors, too few to promise {level:g}%: they use the largest "
-                             f"error, which covers {n / (n + 1):.0%} of new points")
+                             f"error, which covers {100 * n / (n + 1):.1f}% of new points")
         return notes
 
     def _class_table(self, ids: Sequence[str] | None, proba: np.ndarray,
