@@ -74,6 +74,8 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     # the summary names the metric as the terminal does, not by its Keras log name
     assert re.search(r"Best trial\s+#\d+, validation accuracy = ", page.text), page.text[:800]
     assert "ACCURACY" not in page.text  # a forecast's upper-case names are not a class's
+    assert "test macro F1" in page.text and "macro f1" not in page.text
+    assert "1-NN" not in page.text  # texts have no nearest-neighbour baseline to speak of
     assert page.long_numbers(before="Reproduce the best model") == []
     ev = json.loads(run_cli("summary", "tickets.yaml", "--json", cwd=tmp_path).stdout)["evaluation"]
     assert ev["baselines"]["tfidf_logistic"]["log_loss"] > 0

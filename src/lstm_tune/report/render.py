@@ -103,8 +103,9 @@ def text_description(spec: StudySpec, loaded: Texts, params: dict[str, Any]
              else "a stratified held-out part")
     return {"inputs": f"{len(loaded)} texts ({loaded.text_name}) of {counts.min()}-"
                       f"{counts.max()} words (median {int(np.median(counts))}); the best model "
-                      f"{kept}, and reads the first {longest} words of a text: {cut} text(s) "
-                      f"({cut / len(counts):.1%}) were longer and truncated",
+                      f"{kept}, and reads the first {longest} words of a text: "
+                      + (f"{cut} text(s) ({cut / len(counts):.1%}) were longer and truncated"
+                         if cut else "none is longer"),
             "target": f"one class per text ({loaded.target_name}); test on {split}",
             "channels": ["word"], "y_label": loaded.target_name, "source": loaded.source}
 

@@ -27,7 +27,7 @@ class Classify:
     unused_params = ("transform", "base")  # a class has no transform or statistical base
 
     def metric_label(self, name: str) -> str:
-        return name.replace("_", " ")
+        return "macro F1" if name == "macro_f1" else name.replace("_", " ")
 
     def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
               transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
