@@ -40,6 +40,9 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     assert script.returncode == 0, script.stderr[-3000:]
     for noise in ("cuInit", "I0000", "E0000", "absl::InitializeLog"):  # TF's C++ start-up
         assert noise not in script.stderr, script.stderr
+    # each trial as it finishes, as `lstm-tune run` prints them (stdout stays the script's)
+    assert re.search(r"^updown: trial 0: (complete|pruned at epoch \d+), validation accuracy",
+                     script.stderr, re.M), script.stderr
     lines = script.stdout.splitlines()
     assert sum(line.startswith("{'accuracy':") for line in lines) == 1, lines  # the test figures
     assert lines[-1] == str(Path("reports", "updown", "explain.html")), lines

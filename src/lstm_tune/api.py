@@ -24,6 +24,7 @@ import pandas as pd
 
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import StudySpec, load_spec, spec_from_dict
+from lstm_tune.tasks import get_task
 
 SEQUENCE_COLUMN, STEP_COLUMN, LABEL_COLUMN = "sequence", "step", "label"
 
@@ -181,17 +182,37 @@ class Study:
         return run_study(self.spec, on_progress=on_progress, workers=n)
 
     def run(self, workers: int | str | None = None, report: bool = True,
-            on_progress: Callable[[Any, Any], None] | None = None) -> "Study":
+            on_progress: Callable[[Any, Any], None] | None = None,
+            progress: bool = True) -> "Study":
         """Search until the budget is spent (resuming what the storage holds), then test the
         best model and write the report (unless report=False). `workers`: as the command's
-        --workers (None: LSTM_TUNE_WORKERS, else auto, one per core where that is safe)."""
+        --workers (None: LSTM_TUNE_WORKERS, else auto, one per core where that is safe).
+        `progress`: a line on stderr as each trial finishes, as `lstm-tune run` prints
+        them (trials run in worker processes, where Optuna's own log lines stay unseen);
+        `on_progress(state, study)` replaces it."""
         self.choose_workers(workers)
         if report:
             self.check_report()
+        if on_progress is None and progress:
+            on_progress = self.trial_lines()
         self.search(workers, on_progress)
         if report:
             self.report()
         return self
+
+    def trial_lines(self, echo: Callable[[str], None] | None = None
+                    ) -> Callable[[Any, Any], None]:
+        """An `on_progress` that writes a line as each trial finishes ('trial 3: complete,
+        validation RMSE 21.4; best 18.2 (#1); 9 s elapsed'), to stderr unless `echo`."""
+        import sys
+
+        from lstm_tune.progress import TrialLog
+
+        spec = self.spec
+        shown = f"validation {get_task(spec.task).metric_label(spec.test_metric)}"
+        log = TrialLog(shown, spec.direction == "minimize", echo or (
+            lambda line: print(f"{spec.name}: {line}", file=sys.stderr, flush=True)))
+        return lambda state, study: log(study)
 
     @property
     def loaded(self) -> Any:
@@ -266,8 +287,6 @@ class Study:
     def usage(self) -> str:
         """How to put the model to work: predict and export, as commands (or, for a study
         made in Python, as its calls)."""
-        from lstm_tune.tasks import get_task
-
         task, spec = get_task(self.spec.task), self.spec
         new = "NEW_DATA" if task.predict_input else ""
         return (f"{task.predicts}: {spec.how('predict', f'predict({new})', task.predict_input)}"

@@ -168,7 +168,7 @@ def _search(api: Any, workers: int) -> Any:
     """Run the study with progress: a bar on a terminal, a line per finished trial otherwise."""
     from tqdm import tqdm
 
-    from lstm_tune.progress import TrialLog, is_terminal
+    from lstm_tune.progress import is_terminal
 
     _quiet_optuna()
     spec = api.spec
@@ -177,9 +177,7 @@ def _search(api: Any, workers: int) -> Any:
     bar = tqdm(total=total, desc=f"{spec.name} [{spec.strategy}, {workers} worker"
                f"{'s' if workers > 1 else ''}]", unit="trial",
                disable=not terminal, dynamic_ncols=True)
-    shown = f"validation {get_task(spec.task).metric_label(spec.test_metric)}"
-    log = None if terminal else TrialLog(shown, spec.direction == "minimize",
-                                         lambda line: click.echo(line, err=True))
+    log = None if terminal else api.trial_lines(lambda line: click.echo(line, err=True))
     first = []
 
     def progress(state: Any, study: Any) -> None:
@@ -196,7 +194,7 @@ def _search(api: Any, workers: int) -> Any:
                            f"worker{'s' if workers > 1 else ''}, {state.trials_done} of "
                            f"{total or 'unlimited'} trials done", err=True)
         if log:
-            log(study)
+            log(state, study)
         bar.n = state.trials_done
         bar.set_postfix_str(f"{state.seconds_used:.0f}s trial time", refresh=False)
         bar.refresh()
