@@ -278,9 +278,9 @@ CASES = [
      "run", "12 classes among 12 sequences: nearly every sequence has a class of its own"),
     ("a series classified by its values", {**csv_study(features=["price"]), "task": "classify",
                                            "space": SEQ_SPACE}, with_csv(GOOD_CSV), "run",
-     "100 classes among 100 steps: nearly every step has a class of its own, as a number or "
-     "an id would; fix: give a column of classes, each shared by several steps, or set task: "
-     "forecast"),
+     "100 classes among 100 steps: nearly every step has a class of its own, too few to learn "
+     "a class and check it (is it a number or an id?); fix: give a column of classes, each "
+     "shared by several steps, or set task: forecast"),
     ("texts of one class", text_study(), with_texts(TEXTS_CSV.assign(sentiment="pos")), "run",
      "every training text has the label 'pos'"),
     ("a texts file not in UTF-8", text_study(), with_texts(raw=(

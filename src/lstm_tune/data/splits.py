@@ -171,10 +171,11 @@ def check_classes(labels: np.ndarray, part: np.ndarray, where: str, noun: str,
                          f"{str(classes[0])!r}", "classification needs at least two classes")
     if len(classes) > len(train) / 2:
         raise StudyError(where, "data.target", f"{len(classes)} classes among {len(train)} "
-                         f"{noun}s: nearly every {noun} has a class of its own, as a number or "
-                         "an id would", f"give a column of classes, each shared by several "
-                         f"{noun}s" + (", or set task: forecast to predict the number"
-                                       if noun == "step" else ""))
+                         f"{noun}s: nearly every {noun} has a class of its own, too few to "
+                         "learn a class and check it (is it a number or an id?)",
+                         f"give a column of classes, each shared by several {noun}s"
+                         + (", or set task: forecast to predict the number"
+                            if noun == "step" else ""))
     single = [str(c) for c, k in zip(classes, counts) if k < 2] if singles else []
     if single:
         raise StudyError(where, "data.target", f"class {single[0]!r} has a single {noun}, too "

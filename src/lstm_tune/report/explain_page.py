@@ -100,7 +100,8 @@ def render_explain_report(spec: StudySpec, result: Any, images: dict[str, Any]) 
                            json.dumps(result.to_json(), indent=2), spec)
     text = env.get_template("explain.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        params=spec.readable_params(result.params), informative_text=informative, version=__version__,
+        params=spec.readable_params(result.params), informative_text=informative,
+        version=__version__,
         agreement_text=agreement_text(noun),
         json_name=json_path.name, word=noun, cells=framing.cells, read_note=framing.read_note,
         value_texts=value_texts(result, cell_values(noun)),

@@ -137,7 +137,8 @@ def render_text_explain_report(spec: StudySpec, result: Any, images: dict[str, A
                            json.dumps(result.to_json(), indent=2), spec)
     text = env.get_template("explain_texts.html").render(
         spec=spec, result=result, n_samples=len(result.errors), output=first.output,
-        params=spec.readable_params(result.params), version=__version__, agreement_text=agreement_text("text", "word"),
+        params=spec.readable_params(result.params), version=__version__,
+        agreement_text=agreement_text("text", "word"),
         json_name=json_path.name,
         word="text", cells="words", value_texts=value_texts(result, word_values),
         faithfulness_terms=word_terms(informative),
