@@ -18,7 +18,13 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     from lstm_tune import Study
 
     monkeypatch.chdir(tmp_path)  # reports go to ./reports
+    import lstm_tune.report.figures as figures
     from lstm_tune.data.builtin import BUILTINS
+
+    titles: list[str] = []  # each figure's title, kept before it becomes a PNG
+    drawn = figures.png
+    monkeypatch.setattr(figures, "png", lambda fig, *a, **k: (
+        titles.extend(ax.get_title() for ax in fig.axes), drawn(fig, *a, **k))[1])
 
     frame = BUILTINS["synthetic_panel"].load()
     frame = frame[frame["step"] < 150]  # 6 series x 150 steps
@@ -50,6 +56,12 @@ def test_a_panel_study_from_python_to_the_report(tmp_path, monkeypatch):
     assert "test MASE" in summary_table and "test RMSE" not in summary_table
     assert "given per series below" in summary_table
     assert page.long_numbers(before="Reproduce the best model") == []
+    # metrics named as the tables name them, in the series table and the series' figures
+    assert "sMAPE" in page.text and "SMAPE" not in page.text
+    assert "Diebold-Mariano test with Harvey, Leybourne & Newbold's small-sample correction " \
+        "on the MASE loss" in page.text
+    series_titles = [t for t in titles if t.startswith("Series ")]
+    assert series_titles and all(": test MASE " in t for t in series_titles), series_titles
 
     study.to_yaml(tmp_path / "stores.yaml")
     result = run_cli("summary", "stores.yaml", "--json", cwd=tmp_path)

@@ -284,7 +284,8 @@ def series_images(spec: StudySpec, evaluation: Evaluation, table: Table, y_label
     out = []
     for name, values in chosen:
         start, stop = spans[name]
-        title = f"Series {name}: test {spec.test_metric} {values[spec.test_metric]:.4g}"
+        title = (f"Series {name}: test {get_task(spec.task).metric_label(spec.test_metric)} "
+                 f"{values[spec.test_metric]:.4g}")
         context = 3 * spec.outputs + int(np.sum((np.asarray(test["target_idx"]) >= start)
                                                 & (np.asarray(test["target_idx"]) < stop)))
         out.append((name, figures.data_uri(figures.paths(
