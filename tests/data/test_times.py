@@ -90,3 +90,36 @@ def test_business_days_may_leave_out_holidays_but_other_steps_may_not(tmp_path):
     with pytest.raises(StudyError, match="steps from '39' to '41' \\(2, where its usual "
                                          "step is 1\\)"):
         load_table(settings)
+
+
+DAYS = pd.date_range("2020-01-01", periods=40, freq="D")
+MONTHS = pd.date_range("2019-01-01", periods=30, freq="MS")
+
+
+@pytest.mark.parametrize("stamps, written", [
+    (DAYS, "%d/%m/%Y"), (DAYS, "%m/%d/%Y"), (DAYS, "%d.%m.%Y"), (DAYS, "%d-%m-%y"),
+    (DAYS + pd.Timedelta(hours=13), "%d/%m/%Y %H:%M"),
+    # no day passes 12: the order whose steps are even (day first: 28-31 days apart)
+    (MONTHS, "%d/%m/%Y"), (MONTHS, "%m/%d/%Y"), (MONTHS, "%d.%m.%Y"),
+])
+def test_dates_written_with_the_day_or_the_month_first_read_one_way(stamps, written):
+    """Element by element, pandas read 01/07/2020 as January 7th and 13/01/2020 as January
+    13th in one column: a day-first column came out in a scrambled order."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read = parse_times(pd.Series(stamps.strftime(written)))
+    assert list(read) == list(stamps)
+
+
+def test_a_day_first_csv_runs_as_its_iso_twin(tmp_path):
+    frame = pd.DataFrame({"day": DAYS.strftime("%d/%m/%Y"), "y": np.sin(np.arange(40.0))})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    settings = DataSettings(source="d.yaml", csv=str(tmp_path / "d.csv"), target="y",
+                            time="day", target_as_input=True)
+    table = load_table(settings)
+    assert table.times[:3] == ("01/01/2020", "02/01/2020", "03/01/2020")  # as written
+    assert table.season.steps == 7  # daily: read day first, the steps are one day
+    bad = frame.assign(day=frame.day.where(frame.index != 3, "32/01/2020"))
+    bad.to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(StudyError, match="unreadable or empty time at data row 4"):
+        load_table(settings)

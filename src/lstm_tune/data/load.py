@@ -136,6 +136,47 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
 
 
 _QUARTER = r"^\s*\d{4}\s*-?\s*Q[1-4]\s*$"
+# dates as spreadsheets write them in most locales: 31/12/2020, 31.12.2020, 12/31/20 (+ time)
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(\s.*)?$")
+
+
+def _numeric_dates(text: pd.Series) -> pd.Series | None:
+    """A column of dates written day and month as numbers before the year, read in one
+    order for the whole column (None: not such a column). Element by element, pandas read
+    01/07/2020 month first and 13/01/2020 day first in one column. Day first where a first
+    number passes 12, month first where a second one does; where neither does, the order
+    whose steps are the more even (monthly dates on the 1st: 28-31 days apart day first,
+    1 and 355 month first), month first on a tie."""
+    if len(text) == 0 or not _DAY_MONTH.match(text.iloc[0]):  # ISO dates: no cost
+        return None
+    parts = text.str.extract(_DAY_MONTH)
+    if parts[0].isna().any():
+        return None
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    yy = parts[3].astype(int)
+    year = yy.where(parts[3].str.len() == 4, yy + np.where(yy >= 69, 1900, 2000))
+    rest = parts[4].fillna("")
+
+    def read(day: pd.Series, month: pd.Series) -> pd.Series:
+        iso = (year.astype(str).str.zfill(4) + "-" + month.astype(str).str.zfill(2) + "-"
+               + day.astype(str).str.zfill(2) + rest)
+        stamps = pd.to_datetime(iso, errors="coerce", format="ISO8601")  # fast, and most
+        odd = stamps.isna()  # a time of day written otherwise ("1pm"): one by one
+        if odd.any():
+            stamps[odd] = pd.to_datetime(iso[odd], errors="coerce", format="mixed")
+        return stamps
+
+    if (first > 12).any() and not (second > 12).any():
+        return read(first, second)
+    if (second > 12).any() or not len(text) > 2:
+        return read(second, first)
+    day_first, month_first = read(first, second), read(second, first)
+
+    def unevenness(stamps: pd.Series) -> float:
+        steps = np.diff(np.unique(stamps.dropna().to_numpy())).astype(float)
+        return float(steps.max() / steps.min()) if len(steps) and steps.min() > 0 else np.inf
+
+    return day_first if unevenness(day_first) < unevenness(month_first) else month_first
 
 
 def compact_dates(values: pd.Series) -> bool:
@@ -162,6 +203,9 @@ def parse_times(values: pd.Series) -> pd.Series:
         return pd.Series(periods.to_timestamp(), index=values.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        numeric = _numeric_dates(text)
+        if numeric is not None:
+            return numeric
         try:
             return pd.to_datetime(values, errors="coerce", format="mixed")
         except ValueError:  # UTC offsets that change (daylight saving): read them in UTC
