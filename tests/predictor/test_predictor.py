@@ -233,6 +233,19 @@ def test_a_column_the_model_does_not_read_is_left_alone_and_named(airline):
     assert table.attrs["notes"][1:] == plain.attrs["notes"]
 
 
+def test_a_history_with_its_dates_as_its_index_forecasts_the_same(airline):
+    """As `read_csv(..., index_col=0, parse_dates=True)` gives it, and `Study.from_frame`
+    takes it: the index is the time column."""
+    _, spec, _ = airline
+    plain = Study(spec).predict(history())
+    for index in (pd.PeriodIndex(history()["month"], freq="M"),
+                  pd.DatetimeIndex(pd.to_datetime(history()["month"]))):
+        indexed = history().drop(columns="month").set_axis(index)
+        table = Study(spec).predict(indexed)
+        np.testing.assert_allclose(table["forecast"], plain["forecast"], rtol=1e-9)
+    assert table["time"].tolist() == plain["time"].tolist() == ["1961-01"]
+
+
 def test_an_origin_before_the_kept_tail_asks_for_the_data(airline):
     """The predictor keeps only each series' last steps: an earlier origin is told to pass
     the data, and then forecasts from it."""

@@ -34,12 +34,23 @@ def _is_path(data: Any) -> bool:
         Path(data).suffix.lower() in (".csv", ".ts", ".gz") or Path(data).is_file()))
 
 
-def _frame(data: Any) -> tuple[pd.DataFrame, str]:
-    """A DataFrame and what to call it in errors."""
+def _frame(data: Any, time: str | None = None) -> tuple[pd.DataFrame, str]:
+    """A DataFrame and what to call it in errors. Dates in a frame's index (as
+    `read_csv(..., index_col=0, parse_dates=True)` gives, and as `Study.from_frame` takes
+    them) become its `time` column, written as a CSV writes them."""
     if isinstance(data, pd.DataFrame):
         if data.empty:
             raise StudyError(PYTHON_INPUT, None, "the frame has no rows", "pass rows of history")
-        return data.copy(), PYTHON_INPUT
+        frame = data.copy()
+        if time and time not in frame.columns and isinstance(
+                frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+            stamps = frame.index
+            dates_only = isinstance(stamps, pd.DatetimeIndex) and bool(
+                (stamps == stamps.normalize()).all())
+            frame = frame.reset_index(drop=True)
+            frame.insert(0, time, stamps.strftime("%Y-%m-%d") if dates_only
+                         else stamps.astype(str))
+        return frame, PYTHON_INPUT
     path = Path(data)
     return read_csv(DataSettings(source=str(path)), path, "--input"), str(path)
 
@@ -80,10 +91,10 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
         raise StudyError(PYTHON_INPUT, None, f"a forecaster reads a history, not "
                          f"{type(data).__name__}", "pass a DataFrame or a CSV path with the "
                          "study's columns")
-    df, where = _frame(data)
-    e = predictor.encoder
     info = predictor.info
     time, series_col = info.get("time"), info.get("series_column") if predictor.panel else None
+    df, where = _frame(data, time)
+    e = predictor.encoder
     target = e.target_name
     needs_target = predictor.reads_target_history
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
