@@ -191,6 +191,8 @@ CASES = [
      "run --workers 2", "not safe for parallel writers"),
     ("workers not a number", tiny_study(), None, "run --workers lots",
      "--workers: 'lots' is not a number of workers; fix: give auto or a whole number"),
+    ("no workers", tiny_study(), None, "run --workers 0",
+     "--workers: '0' is out of range; fix: give auto or a whole number from 1 to 256"),
     # YAML booleans where a number is meant (pydantic alone would read them as 1)
     ("window: true", {**tiny_study(), "window": True}, None, "run",
      "window: expected a number, got true"),

@@ -39,8 +39,9 @@ def parse_workers(value: object, study: str, field: str) -> int | str:
         return AUTO
     if text.isdigit() and 1 <= int(text) <= MAX_WORKERS:
         return int(text)
-    raise StudyError(study, field, f"{value!r} is not a number of workers",
-                     f"give auto or a whole number from 1 to {MAX_WORKERS}")
+    what = f"{value!r} is out of range" if text.isdigit() else \
+        f"{value!r} is not a number of workers"
+    raise StudyError(study, field, what, f"give auto or a whole number from 1 to {MAX_WORKERS}")
 
 
 def requested(given: int | str | None, study: str) -> int | str:
