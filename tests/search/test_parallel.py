@@ -80,7 +80,8 @@ def test_a_bad_number_of_workers_names_where_it_came_from(
     with pytest.raises(StudyError, match="--workers.*fix: give auto or a whole number"):
         choose_workers(_spec(tmp_path), value)
     machine.setenv(parallel.ENV, value)
-    with pytest.raises(StudyError, match=f"{parallel.ENV}.*not a number of workers"):
+    with pytest.raises(StudyError, match=f"{parallel.ENV}: '{value}' is "
+                       f"({'out of range' if value.isdigit() else 'not a number of workers'})"):
         choose_workers(_spec(tmp_path), None)
 
 
