@@ -40,6 +40,7 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     assert script.returncode == 0, script.stderr[-3000:]
     for noise in ("cuInit", "I0000", "E0000", "absl::InitializeLog"):  # TF's C++ start-up
         assert noise not in script.stderr, script.stderr
+    assert "A new study created" not in script.stderr  # Optuna's line beside the ones below
     # each trial as it finishes, as `lstm-tune run` prints them (stdout stays the script's)
     assert re.search(r"^updown: trial 0: (complete|pruned at epoch \d+), validation accuracy",
                      script.stderr, re.M), script.stderr
@@ -239,3 +240,30 @@ def test_a_study_made_in_python_is_told_its_own_calls(tmp_path, write_study):
     assert filed.usage() == (f"forecasts past the data: lstm-tune predict {filed.spec.source}; "
                              f"the model: lstm-tune export {filed.spec.source} FOLDER")
     assert filed.spec.dashboard_command == f"lstm-tune dashboard {filed.spec.source}"
+
+
+# a Jupyter kernel as tqdm.autonotebook sees one, without ipywidgets installed
+NOTEBOOK = r'''
+import sys, types, warnings
+sys.modules["ipykernel.zmqshell"] = types.ModuleType("ipykernel.zmqshell")
+sys.modules["IPython"] = types.SimpleNamespace(get_ipython=lambda: object())
+seen = []  # tqdm warns inside a try whose except would swallow an error: record them
+warnings.simplefilter("always")
+warnings.showwarning = lambda message, *args, **kwargs: seen.append(str(message))
+import lstm_tune
+lstm_tune.Study, lstm_tune.load_predictor
+import optuna, shap  # what lstm_tune imports next: tqdm.auto is already in
+print([s for s in seen if "IProgress" in s] or "quiet")
+'''
+
+
+def test_a_notebook_without_ipywidgets_gets_no_tqdm_warning():
+    """Optuna and SHAP import tqdm.auto, which warns 'IProgress not found. Please update
+    jupyter and ipywidgets' in a notebook without them: lstm_tune imports it first, quietly."""
+    import importlib.util
+
+    if importlib.util.find_spec("ipywidgets") is not None:
+        pytest.skip("ipywidgets is installed: tqdm has nothing to warn about")
+    fresh = subprocess.run([sys.executable, "-c", NOTEBOOK], capture_output=True, text=True,
+                           timeout=300)
+    assert fresh.returncode == 0 and fresh.stdout.strip() == "quiet", fresh.stderr[-2000:]

@@ -11,6 +11,10 @@ __all__ = ["Study", "load_predictor", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    from lstm_tune.quiet import import_tqdm_quietly
+
+    if name in ("Study", "load_predictor"):  # before Optuna and SHAP import it (notebooks)
+        import_tqdm_quietly()
     if name == "Study":  # imported on first use: `import lstm_tune` stays light
         from lstm_tune.api import Study
 

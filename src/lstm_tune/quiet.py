@@ -28,6 +28,19 @@ def set_verbose(on: bool) -> None:
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0" if on else "3"
 
 
+def import_tqdm_quietly() -> None:
+    """Optuna and SHAP import `tqdm.auto`, which in a notebook without ipywidgets warns
+    "IProgress not found. Please update jupyter and ipywidgets" at a user who asked for no
+    progress bar: import it once, before them, with that warning off."""
+    if "tqdm.auto" in sys.modules or verbose():
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import tqdm.auto  # noqa: F401
+
+
 @contextmanager
 def stderr_silenced() -> Iterator[None]:
     """Point file descriptor 2 at /dev/null for the block (C++ writes there directly)."""

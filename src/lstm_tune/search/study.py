@@ -50,6 +50,10 @@ def check_inputs(spec: StudySpec) -> None:
 def open_study(spec: StudySpec) -> optuna.Study:
     """Create the study or load it to resume; fails stale trials left by killed workers."""
     storage = open_storage(spec)
+    # Optuna's "A new study created in ..." beside the trial lines lstm_tune prints: off for
+    # this call only (the user's own Optuna logging is left as it was)
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(verbosity, optuna.logging.WARNING))
     try:
         study = optuna.create_study(
             study_name=spec.name, storage=storage, direction=spec.direction,
@@ -58,6 +62,8 @@ def open_study(spec: StudySpec) -> optuna.Study:
     except ValueError as exc:
         raise StudyError(spec.source, "name", str(exc).splitlines()[0],
                          "use another study name or storage") from None
+    finally:
+        optuna.logging.set_verbosity(verbosity)
     if study.direction.name.lower() != spec.direction:
         raise StudyError(
             spec.source, "task", f"study {spec.name!r} in this storage was made for another task "
