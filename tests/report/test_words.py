@@ -60,7 +60,8 @@ def test_the_verdict_names_each_test_it_ran(spec):
     few[:3] = "b"  # 3 differ: the exact test
     tests = {name: mcnemar(actual, model, other).to_json()
              for name, other in (("ets", many), ("seasonal_arima", few))}
-    assert tests["ets"]["test"] == "McNemar" and tests["seasonal_arima"]["test"] == "McNemar (exact)"
+    assert tests["ets"]["test"] == "McNemar"
+    assert tests["seasonal_arima"]["test"] == "McNemar (exact)"
     ev = evaluation(18.33)
     ev.significance = {name: {"test": t["test"], "verdict": t["verdict"], "p_value": t["p_value"],
                               "n": t["n"]} for name, t in tests.items()}
