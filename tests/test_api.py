@@ -229,11 +229,16 @@ def test_a_study_made_in_python_is_told_its_own_calls(tmp_path, write_study):
     run next is the Study's own calls (or optuna-dashboard on its storage)."""
     from lstm_tune import Study
 
-    made = Study.from_settings("made", tmp_path, data={"builtin": "airline"})
+    from lstm_tune.errors import StudyError
+
+    folder = tmp_path / "new"  # made, as from_frame makes it
+    made = Study.from_settings("made", folder, data={"builtin": "airline"})
     assert made.usage() == ("forecasts past the data: study.predict(); the model: "
                             "study.export(FOLDER)")
     assert made.spec.dashboard_command == (
-        f"optuna-dashboard sqlite:///{tmp_path}/made.db --artifact-dir {tmp_path}/made_artifacts")
+        f"optuna-dashboard sqlite:///{folder}/made.db --artifact-dir {folder}/made_artifacts")
+    with pytest.raises(StudyError, match=r"no study storage at .*; fix: run 'study\.run\(\)' first"):
+        made.evaluation
     classes = Study.from_arrays("arrays", np.zeros((4, 3, 1)), ["a", "b"] * 2, directory=tmp_path)
     assert classes.usage().startswith("predictions on new data: study.predict(NEW_DATA);")
     filed = Study.from_yaml(write_study({"name": "filed", "data": {"builtin": "airline"}}))

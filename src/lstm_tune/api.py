@@ -89,8 +89,11 @@ class Study:
     @classmethod
     def from_settings(cls, name: str, directory: str | Path = ".", **settings: Any) -> "Study":
         """The keys of a study file as keyword arguments (`data={...}`, `space={...}`);
-        relative paths start at `directory`, where the storage goes too."""
-        return cls(spec_from_dict({"name": name, **settings}, f"<Study {name!r}>", str(directory)))
+        relative paths start at `directory`, where the storage goes too (made if new, as
+        `from_frame` makes it)."""
+        spec = spec_from_dict({"name": name, **settings}, f"<Study {name!r}>", str(directory))
+        Path(directory).mkdir(parents=True, exist_ok=True)  # once the settings are valid
+        return cls(spec)
 
     @classmethod
     def from_frame(cls, name: str, frame: pd.DataFrame, target: str,

@@ -52,7 +52,7 @@ def best_trial(spec: StudySpec, study: optuna.Study, number: int | None = None) 
     done = ranked(spec, study)
     if not done:
         raise StudyError(spec.source, "name", f"study {spec.name!r} has no completed trial yet",
-                         f"run 'lstm-tune run {spec.source}'")
+                         f"run '{spec.how('run', 'run()')}'")
     return done[0]
 
 

@@ -45,7 +45,7 @@ def open_storage(spec: StudySpec, create: bool = True) -> optuna.storages.BaseSt
                              "exist", "create it or point storage elsewhere")
         if not create and not path.is_file():
             raise StudyError(spec.source, "storage", f"no study storage at {str(path)!r}",
-                             f"run 'lstm-tune run {spec.source}' first")
+                             f"run '{spec.how('run', 'run()')}' first")
     try:
         if url.startswith("journal:///"):
             from optuna.storages import JournalStorage
@@ -188,4 +188,4 @@ def load_study(spec: StudySpec) -> optuna.Study:
         return optuna.load_study(study_name=spec.name, storage=storage)
     except KeyError:
         raise StudyError(spec.source, "name", f"no study {spec.name!r} in {spec.storage_url}",
-                         f"run 'lstm-tune run {spec.source}' first") from None
+                         f"run '{spec.how('run', 'run()')}' first") from None
