@@ -237,7 +237,7 @@ def test_a_study_made_in_python_is_told_its_own_calls(tmp_path, write_study):
                             "study.export(FOLDER)")
     assert made.spec.dashboard_command == (
         f"optuna-dashboard sqlite:///{folder}/made.db --artifact-dir {folder}/made_artifacts")
-    with pytest.raises(StudyError, match=r"no study storage at .*; fix: run 'study\.run\(\)' first"):
+    with pytest.raises(StudyError, match=r"no study storage .*; fix: run 'study\.run\(\)' first"):
         made.evaluation
     classes = Study.from_arrays("arrays", np.zeros((4, 3, 1)), ["a", "b"] * 2, directory=tmp_path)
     assert classes.usage().startswith("predictions on new data: study.predict(NEW_DATA);")
