@@ -272,3 +272,26 @@ def test_a_notebook_without_ipywidgets_gets_no_tqdm_warning():
     fresh = subprocess.run([sys.executable, "-c", NOTEBOOK], capture_output=True, text=True,
                            timeout=300)
     assert fresh.returncode == 0 and fresh.stdout.strip() == "quiet", fresh.stderr[-2000:]
+
+
+def test_a_study_run_again_with_another_strategy_is_told_it_mixes_them(tmp_path):
+    """One study, two strategies: the run says so before it adds trials, and the report's
+    header counts each (it named only the last)."""
+    import yaml
+
+    from lstm_tune import Study
+    from lstm_tune.records.trials import strategies_used
+    from tests.conftest import tiny_study
+    from tests.searched import searched
+
+    spec, study = searched(tmp_path, tiny_study(budget={"trials": 1}), trials=1)
+    assert strategies_used(study.trials) == {"tpe": 1}
+    assert Study(spec).warnings == []
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(
+        tiny_study(budget={"trials": 3}, strategy="random")))
+    again = Study.from_yaml(tmp_path / "study.yaml")
+    assert again.warnings == [
+        "study 'tiny' holds 1 trial searched with tpe; this run adds random trials to the same "
+        "study (the report counts each); to compare strategies, give another name or use "
+        "lstm-tune compare"]
+    assert Study.from_yaml(tmp_path / "study.yaml", trials=1).warnings == []  # adds nothing

@@ -166,7 +166,29 @@ class Study:
         ends inside its first generation is random search)."""
         from lstm_tune.spec import evolution_warning
 
-        return [w for w in [evolution_warning(self.spec)] if w]
+        return [w for w in [evolution_warning(self.spec), self._strategy_change()] if w]
+
+    def _strategy_change(self) -> str | None:
+        """A study run before with another strategy goes on with this one in the same
+        study: its trials, report and best trial mix the two."""
+        from lstm_tune.records.trials import strategies_used
+        from lstm_tune.search.budget import is_finished
+
+        try:
+            trials = self.optuna_study.get_trials(deepcopy=False)
+        except StudyError:  # nothing stored yet
+            return None
+        budget = self.spec.budget.trials
+        if budget and sum(is_finished(t) for t in trials) >= budget:
+            return None  # nothing will be added
+        others = {k: n for k, n in strategies_used(trials).items() if k != self.spec.strategy}
+        if not others:
+            return None
+        before = ", ".join(f"{n} trial{'s' if n > 1 else ''} searched with {k}"
+                           for k, n in others.items())
+        return (f"study {self.spec.name!r} holds {before}; this run adds "
+                f"{self.spec.strategy} trials to the same study (the report counts each); to "
+                "compare strategies, give another name or use lstm-tune compare")
 
     def check_report(self) -> None:
         """Fail now, before a search, if the report's folder cannot be written."""

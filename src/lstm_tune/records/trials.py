@@ -89,3 +89,13 @@ def trial_training(spec: StudySpec, trial: optuna.trial.FrozenTrial) -> tuple[in
     if kept:
         return int(kept[0]), int(kept[1])
     return spec.training.declared()
+
+
+def strategies_used(trials: list[optuna.trial.FrozenTrial]) -> dict[str, int]:
+    """How many trials each strategy chose, in the order they first ran."""
+    counts: dict[str, int] = {}
+    for t in sorted(trials, key=lambda t: t.number):
+        name = t.user_attrs.get("strategy")
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -21,7 +21,7 @@ from lstm_tune.data.tokens import words
 from lstm_tune.errors import StudyError
 from lstm_tune.evaluate.evaluation import Evaluation, validation_drop, verdict
 from lstm_tune.records.attrs import REASON_ATTR, TIE_ATTR
-from lstm_tune.records.trials import rank_key, trial_training
+from lstm_tune.records.trials import rank_key, strategies_used, trial_training
 from lstm_tune.report import figures
 from lstm_tune.report.explain_page import EXPLAIN_LINK
 from lstm_tune.report.pages import env, write_page
@@ -243,6 +243,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
             "xla", False)), trial_training(spec, tested)),
         "compared": (spec.report_path / "compare.html").is_file(),
         "top": done[:10],
+        # a study run again with another strategy holds trials of each: say so
+        "strategies": strategies_used(trials),
         "params": spec.readable_params(evaluation.params),
         # what the sampler chose, apart from the values the space fixed
         "searched": set(next((t.params for t in trials if t.number == evaluation.trial), {})),
