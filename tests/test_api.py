@@ -234,7 +234,7 @@ def test_a_study_made_in_python_is_told_its_own_calls(tmp_path, write_study):
     folder = tmp_path / "new"  # made, as from_frame makes it
     made = Study.from_settings("made", folder, data={"builtin": "airline"})
     assert made.usage() == ("forecasts past the data: study.predict(); the model: "
-                            "study.export(FOLDER)")
+                            'study.export("FOLDER")')
     assert made.spec.dashboard_command == (
         f"optuna-dashboard sqlite:///{folder}/made.db --artifact-dir {folder}/made_artifacts")
     with pytest.raises(StudyError, match=r"no study storage .*; fix: run 'study\.run\(\)' first"):

@@ -119,3 +119,12 @@ def test_a_study_of_texts_runs_reports_and_explains_word_by_word(tmp_path):
     assert list(from_csv["class"]) == list(predicted["class"])
     assert from_csv.attrs["notes"] == ["column 'ticket' not read by the model (it reads "
                                        "message); kept beside each prediction"]
+    # an empty text in new data is read as no words, as in a list, not a reason to refuse
+    # the file (training refuses one: tests/test_bad_input.py)
+    test.loc[2, "message"] = ""
+    test.to_csv(tmp_path / "new.csv", index=False)
+    with_empty = study.predict(tmp_path / "new.csv")
+    assert len(with_empty) == 9 and with_empty.attrs["notes"][-1] == \
+        "1 empty text(s) (data row 3) read as no words"
+    np.testing.assert_allclose(with_empty.iloc[2, -2:].astype(float),
+                               study.predict(["", "x"]).iloc[0, -2:].astype(float), rtol=1e-6)

@@ -314,8 +314,9 @@ class Study:
         made in Python, as its calls)."""
         task, spec = get_task(self.spec.task), self.spec
         new = "NEW_DATA" if task.predict_input else ""
+        export = spec.how("export", 'export("FOLDER")', " FOLDER")
         return (f"{task.predicts}: {spec.how('predict', f'predict({new})', task.predict_input)}"
-                f"; the model: {spec.how('export', 'export(FOLDER)', ' FOLDER')}")
+                f"; the model: {export}")
 
     def summary(self) -> dict[str, Any]:
         """What the storage holds, without training: trial counts, the best trial, the

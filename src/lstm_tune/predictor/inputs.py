@@ -256,12 +256,10 @@ def _texts(predictor: "Predictor", data: Any) -> Samples:
         column = predictor.info.get("text_column") or "text"
         target = predictor.info.get("target")
         others = _columns(df, where, [column], [])
-        texts = df[column]
-        blank = texts.isna() | (texts.astype(str).str.strip() == "")
-        if blank.any():
-            row = int(np.flatnonzero(blank.to_numpy())[0])
-            raise StudyError(where, column, f"the text at data row {row + 1} is empty",
-                             "give every row its text, or drop the row")
+        # an empty text is classified as a list of texts has it (no words: the class the
+        # model gives no evidence), not a reason to refuse the rest of the file
+        blank = df[column].isna() | (df[column].astype(str).str.strip() == "")
+        texts = df[column].fillna("").astype(str)
         # the other columns (an id, the label if known) go beside each prediction, unless
         # one is named as an output column is
         outputs = {"id", "class", *(f"p_{c}" for c in predictor.classes)}
@@ -269,8 +267,12 @@ def _texts(predictor: "Predictor", data: Any) -> Samples:
         notes = [ignored_note([c for c in others if c != target], [column],
                               kept=set(others) <= set(kept))] \
             if [c for c in others if c != target] else []
+        if blank.any():
+            rows = np.flatnonzero(blank.to_numpy()) + 1
+            notes.append(f"{len(rows)} empty text(s) (data row {', '.join(map(str, rows[:5]))}"
+                         f"{', ...' if len(rows) > 5 else ''}) read as no words")
         ids = None if kept else [f"row {i + 1}" for i in range(len(df))]
-        return Samples(ids, texts.astype(str).tolist(), kept, notes)
+        return Samples(ids, texts.tolist(), kept, notes)
     if isinstance(data, str) or not isinstance(data, (list, tuple, np.ndarray, pd.Series)):
         raise StudyError(PYTHON_INPUT, None, "texts come as a list of strings",
                          "pass a list of texts, or a CSV path")

@@ -51,9 +51,9 @@ def note_text(spec: StudySpec, evaluation: Evaluation, report: Path,
                   + ". The dashboard's own importance panel uses Optuna's default evaluator "
                   "(PED-ANOVA), a different method, so its order can differ."]
     if model:
+        export = spec.how("export", 'export("FOLDER")', " FOLDER")
         lines += ["", f"The model the report tested: study artifact `{model}` (below); "
-                  f"`{spec.how('export', 'export(FOLDER)', ' FOLDER')}` writes it out with a "
-                  "manifest."]
+                  f"`{export}` writes it out with a manifest."]
     uri = report.resolve().as_uri()
     lines += ["", f"Report: [{report.name}]({uri}) (`{report.resolve()}`)", "",
               f"Explain the model: `{spec.how('explain', 'explain()')}`"]
