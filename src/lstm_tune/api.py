@@ -214,10 +214,15 @@ class Study:
         --workers (None: LSTM_TUNE_WORKERS, else auto, one per core where that is safe).
         `progress`: a line on stderr as each trial finishes, as `lstm-tune run` prints
         them (trials run in worker processes, where Optuna's own log lines stay unseen);
-        `on_progress(state, study)` replaces it."""
+        `on_progress(state, study)` replaces it. What `warnings` holds is issued as
+        UserWarnings first."""
         self.choose_workers(workers)
         if report:
             self.check_report()
+        import warnings
+
+        for said in self.warnings:  # as `lstm-tune run` prints them before it starts
+            warnings.warn(said, UserWarning, stacklevel=2)
         if on_progress is None and progress:
             on_progress = self.trial_lines()
         self.search(workers, on_progress)
