@@ -256,8 +256,8 @@ def _texts(predictor: "Predictor", data: Any) -> Samples:
         column = predictor.info.get("text_column") or "text"
         target = predictor.info.get("target")
         others = _columns(df, where, [column], [])
-        # an empty text is classified as a list of texts has it (no words: the class the
-        # model gives no evidence), not a reason to refuse the rest of the file
+        # an empty text is read as no words, as in a list of texts (the model's answer
+        # without evidence), not a reason to refuse the rest of the file
         blank = df[column].isna() | (df[column].astype(str).str.strip() == "")
         texts = df[column].fillna("").astype(str)
         # the other columns (an id, the label if known) go beside each prediction, unless
