@@ -131,10 +131,13 @@ def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
     """Where forecasts start: the end of each history, every step with enough history
     ('all'), or the given times. `kept`: the histories are the tails the predictor keeps,
     not the user's, so an earlier origin needs the data passed in."""
-    tails = (f"; this model keeps the last {max(len(h) for h in histories)} steps of each "
-             "series" if kept else "")
-    earlier = ", or pass the data (--input) to forecast from earlier ones" if kept else ""
-    where = "predict" if kept else PYTHON_INPUT
+    def refused(problem: str, fix: str) -> StudyError:
+        if not kept:
+            return StudyError(PYTHON_INPUT, "origins", problem, fix)
+        return StudyError("predict", "origins", f"{problem}; this model keeps the last "
+                          f"{max(len(h) for h in histories)} steps of each series",
+                          f"{fix}, or pass the data (--input) to forecast from earlier ones")
+
     first = predictor.min_history - 1
     if origins is None:
         return [(h, len(hist) - 1) for h, hist in enumerate(histories)]
@@ -145,13 +148,12 @@ def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
     for t in wanted:
         found = [(h, hist.times.index(t)) for h, hist in enumerate(histories) if t in hist.times]
         if not found:
-            raise StudyError(where, "origins", f"{t!r} is not a time of the history"
-                             f"{tails}", f"give times as the history writes them{earlier}")
+            raise refused(f"{t!r} is not a time of the history",
+                          "give times as the history writes them")
         short = [h for h, p in found if p < first]
         if short:
-            raise StudyError(where, "origins", f"origin {t!r} has fewer than "
-                             f"{predictor.min_history} steps of history behind it{tails}",
-                             f"give a later origin{earlier}")
+            raise refused(f"origin {t!r} has fewer than {predictor.min_history} steps of "
+                          "history behind it", "give a later origin")
         out += found
     return out
 
@@ -264,9 +266,8 @@ def _texts(predictor: "Predictor", data: Any) -> Samples:
         # one is named as an output column is
         outputs = {"id", "class", *(f"p_{c}" for c in predictor.classes)}
         kept = {c: df[c].tolist() for c in others if c not in outputs or c == "id"}
-        notes = [ignored_note([c for c in others if c != target], [column],
-                              kept=set(others) <= set(kept))] \
-            if [c for c in others if c != target] else []
+        unread = [c for c in others if c != target]  # the label is expected, not noted
+        notes = [ignored_note(unread, [column], kept=set(others) <= set(kept))] if unread else []
         if blank.any():
             rows = np.flatnonzero(blank.to_numpy()) + 1
             notes.append(f"{len(rows)} empty text(s) (data row {', '.join(map(str, rows[:5]))}"

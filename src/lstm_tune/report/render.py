@@ -221,6 +221,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         "states": dict(states),
         "evaluation": evaluation,
         "test_metric": test_metric,
+        "metric_label": get_task(spec.task).metric_label,  # 'RMSE', 'macro F1': as tables say
         # across series of different units only scale-free figures are averaged; RMSE and
         # MAE stay per series (the series table)
         "metrics": [m for m in evaluation.test
@@ -314,6 +315,7 @@ def render_compare_report(spec: StudySpec, rows: list[Any], curves: dict[str, li
         spec=spec, rows=rows, summary=summary, image=image, csv_name=csv_name, seeds=seeds,
         baselines=baselines or {}, warnings=warnings_ or [],
         study_report=(spec.report_path / "index.html").is_file(),
-        test_metric=spec.test_metric, version=__version__,
+        test_metric=spec.test_metric, metric_label=get_task(spec.task).metric_label,
+        version=__version__,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return write_page(spec.report_path / "compare.html", text, spec)
