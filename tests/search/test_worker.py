@@ -193,6 +193,38 @@ def test_a_trial_whose_process_died_before_claiming_it_holds_no_slot(write_study
     assert study._storage.get_trial(orphan).state == TrialState.RUNNING
 
 
+@pytest.mark.parametrize("storage", ["sqlite", "journal"])
+def test_a_trial_is_created_claimed(write_study, tmp_path, monkeypatch, storage):
+    """A process killed just after its trial was created left it RUNNING with no owner (seen
+    in CI: SIGKILLed there, the resumed run had to leave it RUNNING for the grace period, and
+    finished before that). Created with its owner, it is failed as soon as its process is
+    gone."""
+    from lstm_tune.records.attrs import OWNER_ATTR
+    from lstm_tune.search.storage import fail_dead_trials
+
+    url = f"sqlite:///{tmp_path / 'k.db'}" if storage == "sqlite" else \
+        f"journal:///{tmp_path / 'k.journal'}"
+    spec = load_spec(write_study(tiny_study(storage=url)))
+    study = open_study(spec)
+
+    def killed(self, *args, **kwargs):  # the first thing after Optuna created the trial
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(optuna.Trial, "__init__", killed)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit):
+            work(spec, 1, 0, "w", None, None)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    [trial] = open_study(spec).get_trials()
+    assert trial.state == TrialState.RUNNING
+    assert trial.system_attrs[OWNER_ATTR]["pid"] == os.getpid()
+    assert fail_dead_trials(study) == 0  # its owner (this process) is alive
+    monkeypatch.setattr("lstm_tune.search.storage._alive", lambda pid, started: False)
+    assert fail_dead_trials(study) == 1  # and failed once it is gone, grace or not
+
+
 def test_a_worker_claims_its_trial_before_sampling_it(write_study, monkeypatch):
     """The window in which a killed process leaves an unclaimed trial is the trial's creation
     only: the owner is recorded before the sampler's own work (GA's reads every trial)."""

@@ -162,23 +162,36 @@ def is_claimed(trial: FrozenTrial) -> bool:
     return OWNER_ATTR in trial.system_attrs
 
 
-def claiming(sampler: optuna.samplers.BaseSampler) -> optuna.samplers.BaseSampler:
-    """The sampler, recording this process as each new trial's owner before its own work on
-    the trial, so that a dead owner can be detected. Optuna creates the trial, reads it back
-    and calls `before_trial`; claimed any later (GA's `before_trial` reads every trial), a
-    process killed in between left a trial RUNNING with no owner and no heartbeat."""
+def claiming(study: optuna.Study) -> optuna.Study:
+    """The study, recording this process as the owner of every trial it runs, so that a dead
+    owner can be detected. A new trial is created with its owner, in the same write: claimed
+    in a later one, a process killed in between left a trial RUNNING with no owner and no
+    heartbeat, which the next run must leave alone for the grace period (it could be a live
+    process's; seen in CI, a resume right after SIGKILL ended with it still RUNNING). A
+    waiting trial it takes is claimed before the sampler's work on it."""
     import psutil
 
     me = psutil.Process()
     owner = {"host": socket.gethostname(), "pid": me.pid, "started": me.create_time()}
-    sample = sampler.before_trial
+    storage = study._storage
+    create, sample = storage.create_new_trial, study.sampler.before_trial
+
+    def create_new_trial(study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        if template_trial is None:
+            template_trial = FrozenTrial(
+                number=-1, state=TrialState.RUNNING, value=None, datetime_start=datetime.now(),
+                datetime_complete=None, params={}, distributions={}, user_attrs={},
+                system_attrs={OWNER_ATTR: owner}, intermediate_values={}, trial_id=-1)
+        return create(study_id, template_trial)
 
     def before_trial(study: optuna.Study, trial: FrozenTrial) -> None:
-        study._storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, owner)
+        if trial.system_attrs.get(OWNER_ATTR) != owner:
+            storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, owner)
         sample(study, trial)
 
-    sampler.before_trial = before_trial  # type: ignore[method-assign]
-    return sampler
+    storage.create_new_trial = create_new_trial  # type: ignore[method-assign]
+    study.sampler.before_trial = before_trial  # type: ignore[method-assign]
+    return study
 
 
 def load_study(spec: StudySpec) -> optuna.Study:

@@ -147,10 +147,10 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     objective = Objective(spec, load_data(spec.data_settings), artifact_store(spec))
     size = objective.data_size
-    study = optuna.load_study(
+    study = claiming(optuna.load_study(
         study_name=spec.name, storage=open_storage(spec),
-        sampler=claiming(make_sampler(spec, sampler_seed, size)), pruner=make_pruner(spec, size),
-    )
+        sampler=make_sampler(spec, sampler_seed, size), pruner=make_pruner(spec, size),
+    ))
     fail_dead_trials(study)
 
     def run_one(trial: optuna.Trial) -> float:
