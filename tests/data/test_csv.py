@@ -42,3 +42,21 @@ def test_decimal_commas_and_thousands_separators_are_named_with_the_fix(tmp_path
     assert err.value.line().endswith(
         f"column 'sales' has a non-numeric value '{written}' at data row 1; fix: write numbers "
         "with a decimal point and no thousands separator (1234.5, not 1,234.5 or 1234,5)")
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_decimal_commas_read_as_numbers_where_fields_are_not_comma_separated(tmp_path, sep):
+    """As a spreadsheet in a decimal-comma locale saves a CSV: 0,25 and whole numbers."""
+    FRAME.to_csv(tmp_path / "comma.csv", index=False)
+    sales = [f"{v:g}".replace(".", ",") for v in FRAME.sales]
+    assert sales[:2] == ["0,25", "1,25"]
+    FRAME.assign(sales=sales).to_csv(tmp_path / "eu.csv", index=False, sep=sep)
+    np.testing.assert_array_equal(_table(tmp_path, "comma.csv").target,
+                                  _table(tmp_path, "eu.csv").target)
+
+
+def test_decimal_commas_in_a_comma_separated_file_stay_refused(tmp_path):
+    """There "1,250" may be a thousand and a quarter: the user says which."""
+    FRAME.assign(sales="1,250").to_csv(tmp_path / "n.csv", index=False)
+    with pytest.raises(StudyError, match="non-numeric value '1,250'"):
+        _table(tmp_path, "n.csv")

@@ -87,12 +87,14 @@ def separator(path: Path) -> str:
 
 
 def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.DataFrame:
-    """A CSV file read as text, or one clear StudyError."""
+    """A CSV file read as text, or one clear StudyError. In a file separated by semicolons
+    or tabs, numbers with decimal commas are read as numbers."""
     if not path.is_file():
         raise StudyError(spec.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
     try:
-        df = pd.read_csv(path, sep=separator(path))
+        sep = separator(path)
+        df = pd.read_csv(path, sep=sep)
     except pd.errors.EmptyDataError:
         raise StudyError(str(path), field, "the CSV file is empty",
                          "give a CSV with a header row and data rows") from None
@@ -103,6 +105,27 @@ def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.Data
     if df.empty:
         raise StudyError(str(path), field, "the CSV file has a header but no rows",
                          "add data rows")
+    return df if sep == "," else _decimal_commas(df)
+
+
+# a number written with a decimal comma, as spreadsheets that separate fields with
+# semicolons write them: 5,25  -0,5  ,5  7  1,5E-3 (no thousands separators)
+_DECIMAL_COMMA = r"^\s*[-+]?(\d+,?\d*|,\d+)([eE][-+]?\d+)?\s*$"
+
+
+def _decimal_commas(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every value is a number written with a decimal comma, read as numbers.
+    Only in files separated otherwise than by commas: there a comma is the decimal one,
+    where in a comma-separated file 1,234 may be a thousand (those are refused, with the
+    fix)."""
+    for column in df.columns:
+        values = df[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        text = values.dropna().astype(str)
+        if text.str.contains(",", regex=False).any() and text.str.match(_DECIMAL_COMMA).all():
+            df[column] = pd.to_numeric(text.str.replace(",", ".", regex=False)).reindex(
+                values.index)
     return df
 
 
