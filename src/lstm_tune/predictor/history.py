@@ -68,7 +68,9 @@ def _quarter(ts: pd.Timestamp) -> str:
 _FORMATS: tuple[str | Callable[[pd.Timestamp], str], ...] = (
     "%Y-%m-%d", "%Y-%m", "%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z",  # one UTC offset throughout
-    "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", _quarter)
+    "%Y%m%d", "%Y/%m/%d", _quarter) + tuple(  # as spreadsheets write dates in most locales
+        f"{day_month}{clock}" for day_month in ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y")
+        for clock in ("", " %H:%M", " %H:%M:%S"))
 
 
 def _show(ts: pd.Timestamp, fmt: str | Callable[[pd.Timestamp], str]) -> str:
@@ -127,7 +129,9 @@ class Clock:
         if self.kind == "dates" and self.freq and self.format:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                start = pd.to_datetime(last, format="mixed")
+                # in the data's own writing: read value by value, 01/08/2020 was January 8th
+                start = pd.to_datetime(last, format="mixed" if self.format == "quarter"
+                                       else self.format)
                 stamps = pd.date_range(start, periods=count + 1, freq=self.freq)[1:]
             fmt: Any = _quarter if self.format == "quarter" else self.format
             return [_show(ts, fmt) for ts in stamps]
