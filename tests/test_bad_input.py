@@ -288,7 +288,10 @@ CASES = [
     ("a texts file not in UTF-8", text_study(), with_texts(raw=(
         "review,sentiment\n" + "".join(f"caf\u00e9 {'great' if i % 2 else 'awful'},"
                                         f"{'pos' if i % 2 else 'neg'}\n" for i in range(16))
-    ).encode("latin-1")), "run", "save it as comma-separated UTF-8"),
+    ).encode("latin-1")), "run", "texts.csv: data.csv: the file is not UTF-8 text (it holds "
+     "byte 0xe9); fix: save it as UTF-8 (a spreadsheet's 'CSV UTF-8'), or set data.encoding"),
+    ("an unknown encoding", text_study(encoding="utf-9"), with_texts(TEXTS_CSV), "run", "data.encoding: unknown encoding 'utf-9'; fix: give one "
+     "Python knows, such as utf-8, cp1252 or latin-1"),
     ("texts to forecast", {**text_study(), "task": "forecast"}, with_texts(TEXTS_CSV), "run",
      "task: texts are classified"),
     ("text settings for a series", {**tiny_study(), "space": {**TINY_SPACE, "vocab_size": 50}},
@@ -296,6 +299,11 @@ CASES = [
     ("texts and sequences", text_study(sequence="id"), with_texts(TEXTS_CSV), "run",
      "data.text: texts have no data.sequence"),
     # predict and export read the study as it is; their input is what is bad
+    ("a history not in UTF-8", tiny_study(budget={"trials": 1}), lambda d: (
+        d / "history.csv").write_bytes("month,passengers,Bemerkung\n1960-12,432,gr\u00f6\u00dfer\n"
+                                       .encode("cp1252")), "predict --input history.csv",
+     "history.csv: --input: the file is not UTF-8 text (it holds byte 0xf6); fix: save it as "
+     "UTF-8 (a spreadsheet's 'CSV UTF-8')"),
     ("a history without the target", tiny_study(budget={"trials": 1}),
      with_history(lambda f: f.drop(columns="passengers")), "predict --input history.csv",
      "columns: no column 'passengers'"),

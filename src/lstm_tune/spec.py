@@ -7,6 +7,7 @@ and the fix.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ class DataSpec(_Strict):
     skip_short: bool = False  # leave out (and list) series too short for one window
     target_as_input: bool | None = None
     units: str | None = None  # the target's units, for the report's axes ("kWh", "thousands")
+    encoding: str | None = None  # the CSV files' text encoding (None: UTF-8)
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":
@@ -126,6 +128,16 @@ class DataSpec(_Strict):
             if others:
                 raise ValueError(problem_and_fix(f"data.text: texts have no {others[0]}",
                                                  f"remove {others[0]}"))
+        if self.encoding is not None:
+            if self.csv is None:
+                raise ValueError(problem_and_fix("data.encoding: only with data.csv",
+                                                 "remove it"))
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(problem_and_fix(
+                    f"data.encoding: unknown encoding {self.encoding!r}",
+                    "give one Python knows, such as utf-8, cp1252 or latin-1")) from None
         if self.ts is not None and (self.target or self.features or self.time):
             raise ValueError(problem_and_fix(
                 "data.ts: a .ts file names its own channels and labels",
@@ -524,7 +536,7 @@ class StudySpec(_Strict):
             csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts, target=d.target,
             features=tuple(d.features), time=d.time, sequence=d.sequence, series=d.series,
             text=d.text,
-            skip_short=d.skip_short, units=d.units,
+            skip_short=d.skip_short, units=d.units, encoding=d.encoding,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
             steps_ahead=self.steps_ahead, horizon=self.outputs,
             transforms=tuple(str(t) for t in param_values(self.space.transform)),

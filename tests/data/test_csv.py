@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune.data.load import load_table
+from lstm_tune.data.load import load_table, read_csv
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
 
@@ -60,3 +60,23 @@ def test_decimal_commas_in_a_comma_separated_file_stay_refused(tmp_path):
     FRAME.assign(sales="1,250").to_csv(tmp_path / "n.csv", index=False)
     with pytest.raises(StudyError, match="non-numeric value '1,250'"):
         _table(tmp_path, "n.csv")
+
+
+def test_a_file_in_another_encoding_is_read_as_data_encoding_says(tmp_path):
+    """As a spreadsheet on Windows saves a CSV: cp1252, where UTF-8 refuses the umlaut."""
+    frame = FRAME.assign(note="Müller")
+    frame.to_csv(tmp_path / "utf8.csv", index=False)
+    frame.to_csv(tmp_path / "win.csv", index=False, sep=";", encoding="cp1252")
+    with pytest.raises(StudyError) as err:
+        _table(tmp_path, "win.csv")
+    assert err.value.line().endswith(
+        "data.csv: the file is not UTF-8 text (it holds byte 0xfc); fix: save it as UTF-8 (a "
+        "spreadsheet's 'CSV UTF-8'), or set data.encoding to the encoding it was written in "
+        "(cp1252 for Windows in Western Europe)")
+    # new data for a model is read in its study's encoding: the fix is the file's own
+    with pytest.raises(StudyError) as err:
+        read_csv(DataSettings(source="s.yaml"), tmp_path / "win.csv", "--input")
+    assert err.value.line().endswith("fix: save it as UTF-8 (a spreadsheet's 'CSV UTF-8')")
+    settings = DataSettings(source="s.yaml", csv=str(tmp_path / "win.csv"), target="sales",
+                            time="month", target_as_input=True, encoding="cp1252")
+    np.testing.assert_array_equal(load_table(settings).target, _table(tmp_path, "utf8.csv").target)

@@ -27,8 +27,10 @@ def gestures(n: int = 24, steps: int = 6) -> pd.DataFrame:
                          for i in range(n) for t in range(steps)])
 
 
+# as a spreadsheet on Windows saves it (cp1252)
 STUDY = tiny_study(task="classify", data={"csv": "gestures.csv", "target": "label",
-                                          "sequence": "id", "time": "step"},
+                                          "sequence": "id", "time": "step",
+                                          "encoding": "cp1252"},
                    space={k: v for k, v in TINY_SPACE.items() if k != "transform"},
                    split={"validation": 0.25, "test": 0.25}, budget={"trials": 1})
 
@@ -36,7 +38,7 @@ STUDY = tiny_study(task="classify", data={"csv": "gestures.csv", "target": "labe
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad_predict")
-    gestures().to_csv(folder / "gestures.csv", index=False)
+    gestures().to_csv(folder / "gestures.csv", index=False, encoding="cp1252")
     spec, _ = searched(folder, STUDY, trials=1)
     api = Study(spec)
     api.evaluation  # builds and keeps the predictor, as `run` does
@@ -54,13 +56,14 @@ def test_sequences_read_as_in_training(study):
     assert from_csv["id"].tolist() == ["s0", "s1", "s2", "s3"]
     np.testing.assert_allclose(from_csv[["p_left", "p_right"]], from_arrays[["p_left", "p_right"]])
     assert set(from_csv["class"]) <= {"left", "right"}
-    # a column the model does not read (here: who recorded it) is left alone and named
-    frame[frame.id.isin(["s0", "s1", "s2", "s3"])].assign(subject="ann").to_csv(
-        folder / "new.csv", index=False)
+    # a column the model does not read (here: who recorded it) is left alone and named; new
+    # files are read in the study's encoding
+    frame[frame.id.isin(["s0", "s1", "s2", "s3"])].assign(**{"Prüfer": "Jürgen"}).to_csv(
+        folder / "new.csv", index=False, encoding="cp1252")
     with_subject = api.predict(folder / "new.csv")
     np.testing.assert_allclose(with_subject[["p_left", "p_right"]], from_csv[["p_left", "p_right"]])
-    assert with_subject.attrs["notes"] == ["column 'subject' not read by the model (it reads "
-                                           "id, a, b)"]
+    assert with_subject.attrs["notes"] == ["column 'Prüfer' not read by the model (it "
+                                           "reads id, a, b)"]
 
 
 @pytest.mark.parametrize("data, field, words", [

@@ -76,11 +76,11 @@ def builtin_for(spec: DataSettings) -> Builtin:
     return b
 
 
-def separator(path: Path) -> str:
+def separator(path: Path, encoding: str | None = None) -> str:
     """The file's field separator, read from its header row (as pandas opens it, so a
     compressed file too): a comma, else the semicolon or tab that spreadsheets write in
     many locales."""
-    header = [str(c) for c in pd.read_csv(path, nrows=0).columns]
+    header = [str(c) for c in pd.read_csv(path, nrows=0, encoding=encoding).columns]
     if len(header) == 1:
         return next((sep for sep in (";", "\t") if sep in header[0]), ",")
     return ","
@@ -92,13 +92,22 @@ def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.Data
     if not path.is_file():
         raise StudyError(spec.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
+    encoding = spec.encoding
     try:
-        sep = separator(path)
-        df = pd.read_csv(path, sep=sep)
+        sep = separator(path, encoding)
+        df = pd.read_csv(path, sep=sep, encoding=encoding)
     except pd.errors.EmptyDataError:
         raise StudyError(str(path), field, "the CSV file is empty",
                          "give a CSV with a header row and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        # a study's own files may be in another encoding; new data is read in the study's
+        set_it = "" if field == "--input" else ", or set data.encoding to the encoding it " \
+            "was written in (cp1252 for Windows in Western Europe)"
+        raise StudyError(
+            str(path), field, f"the file is not {encoding or 'UTF-8'} text (it holds byte "
+            f"0x{exc.object[exc.start]:02x})", f"save it as UTF-8 (a spreadsheet's "
+            f"'CSV UTF-8'){set_it}") from None
+    except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StudyError(str(path), field, f"cannot read it as CSV ({first})",
                          "save it as comma-separated UTF-8 text with a header row") from None

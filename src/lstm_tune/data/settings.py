@@ -30,6 +30,7 @@ class DataSettings:
     series: str | None = None  # the column naming each series of a panel (long CSV)
     skip_short: bool = False  # leave out series too short for one window (else refuse)
     units: str | None = None
+    encoding: str | None = None  # the CSV files' text encoding (None: UTF-8)
     target_as_input: bool = False
     window: int = 12
     season: int | None = None  # None: from the time column's calendar (season.py)

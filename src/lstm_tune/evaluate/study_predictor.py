@@ -125,6 +125,7 @@ class PredictorBuilder:
             "sequence_column": d.sequence, "text_column": d.text or (
                 builtin.text if builtin else None),
             "target": d.target or (builtin.target if builtin else None),
+            "encoding": d.encoding,
             "refit_all": refit_all,
             "trained_on": "all the data, test part included: a production refit, never tested"
             if refit_all else "the training part: the model the study's report tested",

@@ -34,8 +34,10 @@ def _is_path(data: Any) -> bool:
         Path(data).suffix.lower() in (".csv", ".ts", ".gz") or Path(data).is_file()))
 
 
-def _frame(data: Any, time: str | None = None) -> tuple[pd.DataFrame, str]:
-    """A DataFrame and what to call it in errors. Dates in a frame's index (as
+def _frame(data: Any, predictor: "Predictor", time: str | None = None
+           ) -> tuple[pd.DataFrame, str]:
+    """A DataFrame and what to call it in errors; a CSV file read in the encoding of the
+    study's own (data.encoding). Dates in a frame's index (as
     `read_csv(..., index_col=0, parse_dates=True)` gives, and as `Study.from_frame` takes
     them) become its `time` column, written as a CSV writes them."""
     if isinstance(data, pd.DataFrame):
@@ -52,7 +54,8 @@ def _frame(data: Any, time: str | None = None) -> tuple[pd.DataFrame, str]:
                          else stamps.astype(str))
         return frame, PYTHON_INPUT
     path = Path(data)
-    return read_csv(DataSettings(source=str(path)), path, "--input"), str(path)
+    settings = DataSettings(source=str(path), encoding=predictor.info.get("encoding"))
+    return read_csv(settings, path, "--input"), str(path)
 
 
 def _columns(df: pd.DataFrame, where: str, required: list[str], optional: list[str]
@@ -93,7 +96,7 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
                          "study's columns")
     info = predictor.info
     time, series_col = info.get("time"), info.get("series_column") if predictor.panel else None
-    df, where = _frame(data, time)
+    df, where = _frame(data, predictor, time)
     e = predictor.encoder
     target = e.target_name
     needs_target = predictor.reads_target_history
@@ -232,7 +235,7 @@ def _ts_file(path: Path, channels: int) -> tuple[Samples, str]:
 
 
 def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[Samples, str]:
-    df, where = _frame(path)
+    df, where = _frame(path, predictor)
     info = predictor.info
     seq, time, label = info.get("sequence_column") or "sequence", info.get("time"), \
         info.get("target")
@@ -254,7 +257,7 @@ def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[
 
 def _texts(predictor: "Predictor", data: Any) -> Samples:
     if _is_path(data):
-        df, where = _frame(data)
+        df, where = _frame(data, predictor)
         column = predictor.info.get("text_column") or "text"
         target = predictor.info.get("target")
         others = _columns(df, where, [column], [])
