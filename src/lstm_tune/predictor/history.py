@@ -50,6 +50,16 @@ class SeriesHistory:
                        features=np.zeros((len(self) + len(values), self.features.shape[1])),
                        times=self.times + tuple(times))
 
+    def _read(self, time: str) -> pd.Timestamp:
+        """A time in the data's own writing (read on its own, 01/08/2020 was January 8th), or
+        as written otherwise (a frame's dates as its index: 1960-12-01 for 1960-12)."""
+        if self.format and self.format != "quarter":
+            try:
+                return pd.to_datetime(time, format=self.format)
+            except ValueError:
+                pass
+        return pd.to_datetime(time, format="mixed", dayfirst=str(self.format).startswith("%d"))
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "target": self.target.tolist(),
                 "features": self.features.tolist(), "times": list(self.times)}
@@ -129,13 +139,21 @@ class Clock:
         if self.kind == "dates" and self.freq and self.format:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                # in the data's own writing: read value by value, 01/08/2020 was January 8th
-                start = pd.to_datetime(last, format="mixed" if self.format == "quarter"
-                                       else self.format)
+                start = self._read(last)
                 stamps = pd.date_range(start, periods=count + 1, freq=self.freq)[1:]
             fmt: Any = _quarter if self.format == "quarter" else self.format
             return [_show(ts, fmt) for ts in stamps]
         return [f"{last}+{k}" for k in range(1, count + 1)]
+
+    def _read(self, time: str) -> pd.Timestamp:
+        """A time in the data's own writing (read on its own, 01/08/2020 was January 8th), or
+        as written otherwise (a frame's dates as its index: 1960-12-01 for 1960-12)."""
+        if self.format and self.format != "quarter":
+            try:
+                return pd.to_datetime(time, format=self.format)
+            except ValueError:
+                pass
+        return pd.to_datetime(time, format="mixed", dayfirst=str(self.format).startswith("%d"))
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "freq": self.freq, "format": self.format, "step": self.step}
