@@ -50,16 +50,6 @@ class SeriesHistory:
                        features=np.zeros((len(self) + len(values), self.features.shape[1])),
                        times=self.times + tuple(times))
 
-    def _read(self, time: str) -> pd.Timestamp:
-        """A time in the data's own writing (read on its own, 01/08/2020 was January 8th), or
-        as written otherwise (a frame's dates as its index: 1960-12-01 for 1960-12)."""
-        if self.format and self.format != "quarter":
-            try:
-                return pd.to_datetime(time, format=self.format)
-            except ValueError:
-                pass
-        return pd.to_datetime(time, format="mixed", dayfirst=str(self.format).startswith("%d"))
-
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "target": self.target.tolist(),
                 "features": self.features.tolist(), "times": list(self.times)}
