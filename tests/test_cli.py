@@ -163,6 +163,21 @@ def test_rerun_adds_no_trials_and_a_bigger_budget_continues(finished):
     assert trial_count(db) == 5
 
 
+def test_a_budget_of_seconds_says_what_is_used_and_how_to_go_on(tmp_path):
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(tiny_study(
+        name="s", budget={"timeout": 0.5}, training={"max_epochs": 1, "patience": 1})))
+    first = run_cli("run", "s.yaml", "--no-report", "--workers", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "s: searching with tpe on 1 worker, 0 trials done, 0 of 0.5 s of trial time " \
+        "used" in first.stderr, first.stderr
+    done = trial_count(tmp_path / "s.db")
+    again = run_cli("run", "s.yaml", "--no-report", cwd=tmp_path)
+    assert re.search(rf"s: the budget is already spent \({done} finished trials, \d+ of 0.5 s "
+                     r"of trial time used\); raise budget.timeout in the study file to "
+                     "continue", again.stderr), again.stderr
+    assert trial_count(tmp_path / "s.db") == done
+
+
 BAD_RUNS = [
     ("unknown key", lambda s: {**s, "epochs": 3}, "epochs: unknown key"),
     ("bad type", lambda s: {**s, "window": "twelve"}, "window:"),

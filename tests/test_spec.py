@@ -33,6 +33,17 @@ def test_command_line_overrides_win(write_study):
     assert spec.budget.trials == 7 and spec.seed == 3 and spec.strategy == "random"
 
 
+@pytest.mark.parametrize(("budget", "trials", "timeout"), [
+    ({"timeout": 600}, None, 600),  # seconds alone: as many trials as fit, not 30
+    ({"timeout": 600, "trials": 50}, 50, 600),
+    ({"trials": 50}, 50, None),
+    ({}, 30, None),
+])
+def test_a_budget_of_seconds_alone_has_no_count_of_trials(write_study, budget, trials, timeout):
+    spec = load_spec(write_study(tiny_study(budget=budget)))
+    assert (spec.budget.trials, spec.budget.timeout) == (trials, timeout)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

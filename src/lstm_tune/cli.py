@@ -186,13 +186,21 @@ def _search(api: Any, workers: int) -> Any:
             season = getattr(api.loaded, "season", None)
             if spec.task == "forecast" and spec.season is None and season is not None:
                 click.echo(f"{spec.name}: season {season.described}", err=True)
+            timeout = spec.budget.timeout
+            spent = f"{state.seconds_used:.0f} of {timeout:g} s of trial time used" \
+                if timeout else ""
             if state.exhausted:
+                timed_out = state.seconds_left is not None and state.seconds_left <= 0
                 click.echo(f"{spec.name}: the budget is already spent ({state.trials_done} "
-                           "finished trials); raise it with --trials N to continue", err=True)
+                           "finished trials" + (f", {spent}" if timed_out else "") + "); "
+                           + ("raise budget.timeout in the study file" if timed_out else
+                              "raise it with --trials N") + " to continue", err=True)
             elif log:
+                done = f"{state.trials_done} of {total} trials done" if total else \
+                    f"{state.trials_done} trials done"
                 click.echo(f"{spec.name}: searching with {spec.strategy} on {workers} "
-                           f"worker{'s' if workers > 1 else ''}, {state.trials_done} of "
-                           f"{total or 'unlimited'} trials done", err=True)
+                           f"worker{'s' if workers > 1 else ''}, "
+                           + ", ".join(x for x in (done, spent) if x), err=True)
         if log:
             log(state, study)
         bar.n = state.trials_done

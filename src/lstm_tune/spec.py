@@ -374,6 +374,15 @@ class BudgetSpec(_Strict):
     trials: int | None = Field(30, ge=1, le=100000)
     timeout: float | None = Field(None, gt=0, description="seconds")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _timeout_alone(cls, data: Any) -> Any:
+        """A budget of seconds alone is as many trials as fit in them, not 30 (what
+        `budget: {timeout: 600}` says; 30 short trials stopped such a search in 17 s)."""
+        if isinstance(data, dict) and data.get("timeout") is not None and "trials" not in data:
+            return {**data, "trials": None}
+        return data
+
     @model_validator(mode="after")
     def _some_limit(self) -> "BudgetSpec":
         if self.trials is None and self.timeout is None:
