@@ -96,11 +96,12 @@ class Study:
         return cls(spec)
 
     @classmethod
-    def from_frame(cls, name: str, frame: pd.DataFrame, target: str,
+    def from_frame(cls, name: str, frame: pd.DataFrame, target: str | list[str],
                    directory: str | Path = ".", test_frame: pd.DataFrame | None = None,
                    **settings: Any) -> "Study":
         """A pandas DataFrame: one series (forecast: `time=`, `features=`), many series in
-        long form (`series=` names the series column, `horizon=` the steps ahead) or, with
+        long form (`series=` names the series column, `horizon=` the steps ahead) or side
+        by side (`target=` a list of their columns), or, with
         `sequence=`, independent sequences in long form (one row per step) to classify, or
         with `text=` (the text column) labelled texts to classify."""
         data_keys = ("features", "time", "sequence", "series", "skip_short", "units",

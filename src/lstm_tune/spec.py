@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from lstm_tune.data.builtin import BUILTINS, framing_name
-from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.search.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
 from lstm_tune.tasks import get_task
@@ -82,7 +82,9 @@ class DataSpec(_Strict):
     test_csv: str | None = None  # a published test part, in the same columns as data.csv
     ts: str | None = None  # UCR/UEA .ts file (training part)
     test_ts: str | None = None  # its published test part
-    target: str | None = None
+    # the column to predict; several: series side by side, one column each (a wide CSV),
+    # forecast as a panel
+    target: str | list[str] | None = None
     features: list[str] = Field(default_factory=list)
     time: str | None = None
     sequence: str | None = None  # the column naming each independent sequence (long CSV)
@@ -128,6 +130,8 @@ class DataSpec(_Strict):
             if others:
                 raise ValueError(problem_and_fix(f"data.text: texts have no {others[0]}",
                                                  f"remove {others[0]}"))
+        if isinstance(self.target, list):
+            self._wide_target()
         if self.encoding is not None:
             if self.csv is None:
                 raise ValueError(problem_and_fix("data.encoding: only with data.csv",
@@ -144,11 +148,44 @@ class DataSpec(_Strict):
                 "remove data.target, data.features and data.time"))
         return self
 
+    def _wide_target(self) -> None:
+        """Checks of a list of target columns: series side by side in a CSV."""
+        names = list(self.target or [])
+        if not names:
+            raise ValueError(problem_and_fix("data.target: an empty list",
+                                             "name the column to predict"))
+        if len(set(names)) != len(names):
+            raise ValueError(problem_and_fix("data.target: a column is listed twice",
+                                             "list each once"))
+        if self.csv is None:
+            raise ValueError(problem_and_fix("data.target: a list of series only with data.csv",
+                                             "name one column"))
+        for key in ("series", "sequence", "text"):
+            if getattr(self, key) is not None:
+                raise ValueError(problem_and_fix(
+                    f"data.target: a list of columns is a panel of series side by side, and "
+                    f"data.{key} reads another layout", "keep one of them"))
+        both = [n for n in names if n in self.features]
+        if both:
+            raise ValueError(problem_and_fix(f"data.features: {both[0]!r} is also a target",
+                                             "remove it from data.features"))
+
+    @field_validator("target")
+    @classmethod
+    def _one_of_one(cls, value: str | list[str] | None) -> str | list[str] | None:
+        """`target: [sales]` is `target: sales`."""
+        return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+    @property
+    def wide(self) -> tuple[str, ...]:
+        """The target columns of series side by side (a wide CSV); () for one target."""
+        return tuple(self.target) if isinstance(self.target, list) else ()
+
     @property
     def is_panel(self) -> bool:
         """Many series, one model."""
         builtin = BUILTINS.get(self.builtin or "")
-        return self.series is not None or bool(builtin and builtin.series)
+        return self.series is not None or bool(self.wide) or bool(builtin and builtin.series)
 
     @property
     def framing(self) -> str:
@@ -442,6 +479,10 @@ class StudySpec(_Strict):
         if self.split.column is not None and self.data.test_csv is not None:
             raise ValueError(problem_and_fix(
                 "split.column: the test part is already data.test_csv", "keep one of them"))
+        if self.data.wide and self.task != "forecast":
+            raise ValueError(problem_and_fix(
+                "data.target: a list of columns is a panel of series to forecast",
+                "name one class column, or set task: forecast"))
         problem = get_task(self.task).check(
             framing=self.data.framing, horizon=self.horizon,
             target_as_input=self.data.target_as_input,
@@ -542,8 +583,10 @@ class StudySpec(_Strict):
         d = self.data
         return DataSettings(
             source=self.source, base_dir=self.base_dir, task=self.task, builtin=d.builtin,
-            csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts, target=d.target,
-            features=tuple(d.features), time=d.time, sequence=d.sequence, series=d.series,
+            csv=d.csv, test_csv=d.test_csv, ts=d.ts, test_ts=d.test_ts,
+            target=WIDE_VALUE if d.wide else d.target, wide=d.wide,
+            features=tuple(d.features), time=d.time, sequence=d.sequence,
+            series=WIDE_SERIES if d.wide else d.series,
             text=d.text,
             skip_short=d.skip_short, units=d.units, encoding=d.encoding,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
 from lstm_tune.data.season import Season, infer_season, weekdays_only
 from lstm_tune.errors import StudyError
-from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
 from lstm_tune.data.splits import check_classes
 
 
@@ -256,6 +257,44 @@ def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) ->
     return stamps
 
 
+def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | None,
+              keep: Sequence[str], field: str) -> pd.DataFrame:
+    """Series side by side, one column each (a wide CSV), as one long table: a row per
+    series and time, the series' name in WIDE_SERIES and its value in WIDE_VALUE, with the
+    `keep` columns (time, features) on every row. Empty cells where a series has not
+    started or has ended are left out (series of different lengths); a non-number is
+    refused at its own row of the file (as are an unreadable or repeated time), and so is
+    an empty cell between values where no time column shows the gap."""
+    taken = [c for c in (WIDE_SERIES, WIDE_VALUE) if c in keep]
+    if taken:
+        raise StudyError(where, field, f"series in columns are read into columns "
+                         f"{WIDE_SERIES!r} and {WIDE_VALUE!r}, and the file's {taken[0]!r} "
+                         "is read too", f"rename column {taken[0]!r}")
+    if time is not None:
+        repeated = time_column(df, time, where, "time", "give every row a date or a number"
+                               ).duplicated().to_numpy()
+        if repeated.any():
+            row = int(np.flatnonzero(repeated)[0])
+            raise StudyError(where, "data.time", f"duplicate time {df[time].iloc[row]!r} at "
+                             f"data row {row + 1}", "keep one row per time step")
+    for column in columns:
+        values = pd.to_numeric(df[column], errors="coerce")
+        if (values.isna() & df[column].notna()).any():
+            numeric_column(df, column, where, field)  # refuses, naming the row and the fix
+        inside = values.notna().to_numpy()
+        if time is None and inside.any():
+            first, last = np.flatnonzero(inside)[[0, -1]]
+            gaps = np.flatnonzero(~inside[first:last])
+            if len(gaps):
+                raise StudyError(where, field, f"column {column!r} is empty at data row "
+                                 f"{first + gaps[0] + 1}, between values", "fill it, or give "
+                                 "a time column (data.time) so that gaps can be told")
+    long = df.melt(id_vars=list(keep), value_vars=list(columns), var_name=WIDE_SERIES,
+                   value_name=WIDE_VALUE)
+    long[WIDE_VALUE] = pd.to_numeric(long[WIDE_VALUE], errors="coerce")
+    return long[long[WIDE_VALUE].notna()].reset_index(drop=True)
+
+
 def load_table(spec: DataSettings) -> Table:
     """Read the study's data and check it; raises StudyError on anything a model cannot use."""
     d = spec
@@ -279,13 +318,16 @@ def load_table(spec: DataSettings) -> Table:
 
     columns = [str(c) for c in df.columns]
     df.columns = columns
-    for field, names in (("data.target", [target]), ("data.features", features),
+    for field, names in (("data.target", list(d.wide) or [target]), ("data.features", features),
                          ("data.time", [time] if time else []),
-                         ("data.series", [series] if series else [])):
+                         ("data.series", [series] if series and not d.wide else [])):
         for name in names:
             if name not in columns:
                 raise StudyError(where, field, f"no column {name!r} (columns: {', '.join(columns)})",
                                  "use one of the file's column names")
+    if d.wide:
+        df = from_wide(df, where, d.wide, time, [c for c in (time, *features) if c],
+                       "data.target")
     if target in features:
         raise StudyError(where, "data.features", f"the target {target!r} is also listed as a feature",
                          "remove it from data.features (set data.target_as_input instead)")

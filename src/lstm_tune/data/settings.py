@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# the columns a wide CSV's series are read into (see DataSettings.wide)
+WIDE_SERIES, WIDE_VALUE = "series", "value"
+
+
 @dataclass(frozen=True)
 class DataSettings:
     source: str  # where the settings came from (the study file), for error messages
@@ -31,6 +35,9 @@ class DataSettings:
     skip_short: bool = False  # leave out series too short for one window (else refuse)
     units: str | None = None
     encoding: str | None = None  # the CSV files' text encoding (None: UTF-8)
+    # series side by side, one column each (a wide CSV): read as a panel whose series
+    # column is WIDE_SERIES and target WIDE_VALUE
+    wide: tuple[str, ...] = ()
     target_as_input: bool = False
     window: int = 12
     season: int | None = None  # None: from the time column's calendar (season.py)

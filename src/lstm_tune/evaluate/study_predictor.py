@@ -113,7 +113,7 @@ class PredictorBuilder:
         self.members = self.final.seeds[0]
 
     def info(self, refit_all: bool) -> dict[str, Any]:
-        spec, d = self.spec, self.spec.data
+        spec, d = self.spec, self.spec.data_settings
         from lstm_tune.data.builtin import BUILTINS
 
         builtin = BUILTINS.get(d.builtin or "")
@@ -125,6 +125,7 @@ class PredictorBuilder:
             "sequence_column": d.sequence, "text_column": d.text or (
                 builtin.text if builtin else None),
             "target": d.target or (builtin.target if builtin else None),
+            "wide": list(d.wide),  # series side by side: new data may be written so too
             "encoding": d.encoding,
             "refit_all": refit_all,
             "trained_on": "all the data, test part included: a production refit, never tested"

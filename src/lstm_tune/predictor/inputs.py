@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.load import in_order, numeric_column, read_csv, time_column
+from lstm_tune.data.load import from_wide, in_order, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
@@ -100,9 +100,16 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
     e = predictor.encoder
     target = e.target_name
     needs_target = predictor.reads_target_history
+    wide = [c for c in info.get("wide") or [] if c in map(str, df.columns)]
+    unread: list[str] = []
+    melted = bool(wide) and series_col not in df.columns
+    if melted:  # as the study's file: series side by side
+        keep = [c for c in (time, *e.feature_names) if c]
+        unread = _columns(df, where, keep, wide)
+        df = from_wide(df, where, wide, time, keep, "columns")
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
         + list(e.feature_names)
-    ignored = _columns(df, where, required, [target])
+    ignored = unread + _columns(df, where, required, [target])
     df, parts, _ = in_order(df, where, time, series_col)
     parts = parts or (("", 0, len(df)),)
     known = predictor.series
@@ -126,7 +133,8 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
                              f"least {predictor.min_history} (its window and the target "
                              "transform's lag)", "pass a longer history")
         out.append(SeriesHistory(name, y[start:stop], x[start:stop], times[start:stop]))
-    return out, [ignored_note(ignored, required)] if ignored else []
+    reads = [c for c in (time, *wide, *e.feature_names) if c] if melted else required
+    return out, [ignored_note(ignored, reads)] if ignored else []
 
 
 def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],
