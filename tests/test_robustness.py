@@ -116,6 +116,14 @@ def test_ctrl_c_records_the_running_trial_and_says_how_to_resume(tmp_path):
     trials = [(t.number, t.state.name, t.user_attrs.get("fail_reason")) for t in
               load(url, "c").get_trials()]
     assert len(completed(url, "c")) == 3, trials  # the interrupted trial was run again
+    # Ctrl-C with no trial running (here: building the report) does not say one was failed
+    proc = start(tmp_path, "report", "c.yaml")
+    time.sleep(2)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert "interrupted; the study's trials are as they were: run the same command again" in err
+    assert "Traceback" not in err and len(completed(url, "c")) == 3
 
 
 def test_two_local_workers_share_a_journal_storage(tmp_path):

@@ -31,6 +31,10 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class SearchInterrupted(KeyboardInterrupt):
+    """Ctrl-C while trials ran (elsewhere: while testing, reporting, predicting)."""
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the project's errors into one line and an exit code."""
 
@@ -42,9 +46,12 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(exc.line(), 2)
         except WorkerFailed as exc:
             _fail(str(exc), 1)
-        except KeyboardInterrupt:
+        except SearchInterrupted:
             _fail("interrupted: the running trial was recorded as failed and completed trials "
                   "are kept; run the same command again to resume", 130)
+        except KeyboardInterrupt:  # no trial was running: nothing of the study is lost
+            _fail("interrupted; the study's trials are as they were: run the same command "
+                  "again", 130)
 
     return wrapper
 
@@ -209,6 +216,8 @@ def _search(api: Any, workers: int) -> Any:
 
     try:
         return api.search(workers, on_progress=progress)
+    except KeyboardInterrupt:
+        raise SearchInterrupted from None
     finally:
         bar.close()
 
@@ -436,8 +445,11 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     for w in api.strategy_warnings(names, trials):
         click.echo(f"warning: {w}", err=True)
-    done = api.compare(names, seeds, trials, on_run=lambda name: click.echo(f"running {name}",
-                                                                             err=True))
+    try:
+        done = api.compare(names, seeds, trials,
+                           on_run=lambda name: click.echo(f"running {name}", err=True))
+    except KeyboardInterrupt:  # each run is a search, resumed by the same command
+        raise SearchInterrupted from None
     summary, baselines, path, csv_path = done.summary, done.baselines, done.report_path, \
         done.csv_path
     if seeds == 1:
