@@ -43,3 +43,9 @@ def test_a_wide_study_forecasts_from_wide_or_long_history(tmp_path):
                                          "data row 3"):
         study.predict(wide().assign(north=wide().north.astype(object).where(
             wide().index != 2, "lots")))
+    with pytest.raises(StudyError) as err:
+        study.predict(wide().rename(columns={"north": "n", "south": "s"}))
+    assert err.value.line().endswith(
+        "none of the model's series (north, south) is a column (columns: month, n, s, price); "
+        "fix: give them side by side as the study's data does, or in long form (series, "
+        "month, value, price)")

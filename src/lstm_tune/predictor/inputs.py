@@ -100,9 +100,17 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
     e = predictor.encoder
     target = e.target_name
     needs_target = predictor.reads_target_history
-    wide = [c for c in info.get("wide") or [] if c in map(str, df.columns)]
+    columns = [str(c) for c in df.columns]
+    trained = info.get("wide") or []  # the study's series, side by side
+    wide = [c for c in trained if c in columns]
+    if trained and not wide and series_col not in columns:
+        long_form = ", ".join(c for c in (series_col, time, target, *e.feature_names) if c)
+        raise StudyError(where, "columns", f"none of the model's series ("
+                         f"{', '.join(trained[:8])}{', ...' if len(trained) > 8 else ''}) "
+                         f"is a column (columns: {', '.join(columns)})", "give them side by "
+                         f"side as the study's data does, or in long form ({long_form})")
     unread: list[str] = []
-    melted = bool(wide) and series_col not in df.columns
+    melted = bool(wide) and series_col not in columns
     if melted:  # as the study's file: series side by side
         keep = [c for c in (time, *e.feature_names) if c]
         unread = _columns(df, where, keep, wide)
