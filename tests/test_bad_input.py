@@ -290,8 +290,9 @@ CASES = [
                                         f"{'pos' if i % 2 else 'neg'}\n" for i in range(16))
     ).encode("latin-1")), "run", "texts.csv: data.csv: the file is not UTF-8 text (it holds "
      "byte 0xe9); fix: save it as UTF-8 (a spreadsheet's 'CSV UTF-8'), or set data.encoding"),
-    ("an unknown encoding", text_study(encoding="utf-9"), with_texts(TEXTS_CSV), "run", "data.encoding: unknown encoding 'utf-9'; fix: give one "
-     "Python knows, such as utf-8, cp1252 or latin-1"),
+    ("an unknown encoding", text_study(encoding="utf-9"), with_texts(TEXTS_CSV), "run",
+     "data.encoding: unknown encoding 'utf-9'; fix: give one Python knows, such as utf-8, "
+     "cp1252 or latin-1"),
     ("texts to forecast", {**text_study(), "task": "forecast"}, with_texts(TEXTS_CSV), "run",
      "task: texts are classified"),
     ("text settings for a series", {**tiny_study(), "space": {**TINY_SPACE, "vocab_size": 50}},

@@ -171,7 +171,7 @@ def test_a_budget_of_seconds_says_what_is_used_and_how_to_go_on(tmp_path):
     assert "s: searching with tpe on 1 worker, 0 trials done, 0 of 0.5 s of trial time " \
         "used" in first.stderr, first.stderr
     done = trial_count(tmp_path / "s.db")
-    again = run_cli("run", "s.yaml", "--no-report", cwd=tmp_path)
+    again = run_cli("run", "s.yaml", "--no-report", "--workers", "1", cwd=tmp_path)
     assert re.search(rf"s: the budget is already spent \({done} finished trials, \d+ of 0.5 s "
                      r"of trial time used\); raise budget.timeout in the study file to "
                      "continue", again.stderr), again.stderr

@@ -118,7 +118,10 @@ def test_ctrl_c_records_the_running_trial_and_says_how_to_resume(tmp_path):
     assert len(completed(url, "c")) == 3, trials  # the interrupted trial was run again
     # Ctrl-C with no trial running (here: building the report) does not say one was failed
     proc = start(tmp_path, "report", "c.yaml")
-    time.sleep(2)
+    deadline = time.time() + 120  # inside the command: importing TensorFlow to test the model
+    while "tensorflow" not in Path(f"/proc/{proc.pid}/maps").read_text():
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()[-2000:]
+        time.sleep(0.1)
     os.kill(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err[-2000:]
