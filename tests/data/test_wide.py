@@ -60,6 +60,9 @@ def test_a_wide_file_reads_as_its_long_form(tmp_path):
      "series 'south' steps from '2011-08' to '2011-10'"),
     (lambda f: f.assign(month=f.month.where(f.index != 30, "2010-02")), "month",
      "duplicate time '2010-02' at data row 31"),
+    (lambda f: f.assign(south=np.nan), "month",
+     "data.target: column 'south' holds no values; fix: fill it, or leave it out of "
+     "data.target"),
     (lambda f: f.rename(columns={"price": "value"}), "month",
      "and the file's 'value' is read too; fix: rename column 'value'"),
 ])

@@ -282,7 +282,10 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
         if (values.isna() & df[column].notna()).any():
             numeric_column(df, column, where, field)  # refuses, naming the row and the fix
         inside = values.notna().to_numpy()
-        if time is None and inside.any():
+        if not inside.any():  # left out, the series would be missing without a word
+            raise StudyError(where, field, f"column {column!r} holds no values",
+                             f"fill it, or leave it out of {field}")
+        if time is None:
             first, last = np.flatnonzero(inside)[[0, -1]]
             gaps = np.flatnonzero(~inside[first:last])
             if len(gaps):
