@@ -4,7 +4,6 @@ way, or in long form, as from the tails it keeps."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from lstm_tune.api import Study
