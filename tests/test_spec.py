@@ -150,6 +150,22 @@ def test_missing_file(tmp_path):
         load_spec(tmp_path / "nope.yaml")
 
 
+def test_a_data_file_given_as_the_study_is_told_the_study_that_reads_it(tmp_path):
+    """`lstm-tune run sales.csv`: a study file names the data; it was told its CSV is not
+    a YAML mapping."""
+    (tmp_path / "my sales.csv").write_text("day;units\n2020-01-01;3\n")
+    with pytest.raises(StudyError) as err:
+        load_spec(tmp_path / "my sales.csv")
+    assert err.value.line().endswith(
+        "my sales.csv: a data file, not a study file (its columns: day, units); fix: write a "
+        "study file (YAML) that reads it, such as 'name: my_sales' and 'data: {csv: my "
+        "sales.csv, target: COLUMN}' in my_sales.yaml, and run that (see docs/study-file.md)")
+    (tmp_path / "Toy_TRAIN.ts").write_text("@problemName toy\n@data\n1,2,3:a\n")
+    with pytest.raises(StudyError, match="such as 'name: Toy_TRAIN', 'data: {ts: "
+                                         "Toy_TRAIN.ts}' and 'task: classify' in Toy_TRAIN.yaml"):
+        load_spec(tmp_path / "Toy_TRAIN.ts")
+
+
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True)
     | st.text(max_size=12),

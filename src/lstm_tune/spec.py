@@ -705,12 +705,45 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
     return field, f"{msg}{shown}", fix
 
 
+_DATA_SUFFIXES = (".csv", ".tsv", ".ts", ".csv.gz", ".tsv.gz")
+
+
+def _not_data(path: Path) -> None:
+    """A data file given where the study file belongs (`lstm-tune run sales.csv`) is told
+    the study file that would read it, not that its text is no YAML mapping."""
+    name = path.name.lower()
+    suffix = next((s for s in _DATA_SUFFIXES if name.endswith(s)), None)
+    if suffix is None:
+        return
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", path.name[:-len(suffix)]) or "study"
+    columns = ""
+    if suffix == ".ts":
+        lines = [f"name: {stem}", f"data: {{ts: {path.name}}}", "task: classify"]
+    else:
+        lines = [f"name: {stem}", f"data: {{csv: {path.name}, target: COLUMN}}"]
+        try:
+            import pandas as pd
+
+            header = [str(c) for c in
+                      pd.read_csv(path, nrows=0, sep=None, engine="python").columns]
+            more = ", ..." if len(header) > 12 else ""
+            columns = f" (its columns: {', '.join(header[:12])}{more})"
+        except Exception:  # unreadable here: the study's own reading will say why
+            pass
+    quoted = [f"'{line}'" for line in lines]
+    raise StudyError(str(path), None, f"a data file, not a study file{columns}",
+                     f"write a study file (YAML) that reads it, such as "
+                     f"{', '.join(quoted[:-1])} and {quoted[-1]} in {stem}.yaml, and run "
+                     "that (see docs/study-file.md)")
+
+
 def load_spec(path: str | Path, **overrides: Any) -> StudySpec:
     """Read and validate a study file. `overrides` (from the command line) win over the file."""
     path = Path(path)
     where = str(path)
     if not path.is_file():
         raise StudyError(where, None, "no such study file", "check the path")
+    _not_data(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
