@@ -55,6 +55,13 @@ def test_decimal_commas_read_as_numbers_where_fields_are_not_comma_separated(tmp
                                   _table(tmp_path, "eu.csv").target)
 
 
+def test_names_that_look_like_decimal_commas_stay_names(tmp_path):
+    """Ids 1,1 and 1,10 are two sequences, not the number 1.1 twice."""
+    (tmp_path / "ids.csv").write_text("id;step;a\n1,1;0;0,5\n1,10;0;1,5\n")
+    df = read_csv(DataSettings(source="s.yaml"), tmp_path / "ids.csv")
+    assert df["id"].tolist() == ["1,1", "1,10"] and df["a"].tolist() == [0.5, 1.5]
+
+
 def test_decimal_commas_in_a_comma_separated_file_stay_refused(tmp_path):
     """There "1,250" may be a thousand and a quarter: the user says which."""
     FRAME.assign(sales="1,250").to_csv(tmp_path / "n.csv", index=False)

@@ -127,15 +127,17 @@ def _decimal_commas(df: pd.DataFrame) -> pd.DataFrame:
     """Columns whose every value is a number written with a decimal comma, read as numbers.
     Only in files separated otherwise than by commas: there a comma is the decimal one,
     where in a comma-separated file 1,234 may be a thousand (those are refused, with the
-    fix)."""
+    fix). A column where two values would read as one number (1,1 and 1,10: names, not
+    numbers) is left as written."""
     for column in df.columns:
         values = df[column]
         if pd.api.types.is_numeric_dtype(values):
             continue
         text = values.dropna().astype(str)
         if text.str.contains(",", regex=False).any() and text.str.match(_DECIMAL_COMMA).all():
-            df[column] = pd.to_numeric(text.str.replace(",", ".", regex=False)).reindex(
-                values.index)
+            numbers = pd.to_numeric(text.str.replace(",", ".", regex=False))
+            if numbers.nunique() == text.str.strip().nunique():
+                df[column] = numbers.reindex(values.index)
     return df
 
 
