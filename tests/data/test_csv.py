@@ -87,3 +87,22 @@ def test_a_file_in_another_encoding_is_read_as_data_encoding_says(tmp_path):
     settings = DataSettings(source="s.yaml", csv=str(tmp_path / "win.csv"), target="sales",
                             time="month", target_as_input=True, encoding="cp1252")
     np.testing.assert_array_equal(load_table(settings).target, _table(tmp_path, "utf8.csv").target)
+
+
+@pytest.mark.parametrize("name, head, field, words", [
+    ("sales.xlsx", b"PK\x03\x04\x14\x00\x06\x00", "data.csv", "a spreadsheet workbook, not a "
+     "CSV file; fix: save the sheet as 'CSV UTF-8' and name that file, or read it with "
+     "pandas.read_excel and give the frame to Study.from_frame"),
+    ("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "--input", "a spreadsheet workbook, not "
+     "a CSV file; fix: save the sheet as 'CSV UTF-8' and name that file, or read it with "
+     "pandas.read_excel and pass the frame to predict"),
+    ("s.parquet", b"PAR1\x15\x04", "data.csv", "a Parquet file, not a CSV file; fix: write it "
+     "as CSV and name that file, or read it with pandas.read_parquet and give the frame to "
+     "Study.from_frame"),
+])
+def test_a_workbook_or_parquet_file_is_named_as_what_it_is(tmp_path, name, head, field, words):
+    """Not "the file is not UTF-8 text; set data.encoding", which no encoding would fix."""
+    (tmp_path / name).write_bytes(head + bytes(range(256)))
+    with pytest.raises(StudyError) as err:
+        read_csv(DataSettings(source="s.yaml"), tmp_path / name, field)
+    assert err.value.line().endswith(f"{field}: {words}"), err.value.line()

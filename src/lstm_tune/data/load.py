@@ -87,12 +87,38 @@ def separator(path: Path, encoding: str | None = None) -> str:
     return ","
 
 
+# what files that are not text begin with: a workbook (.xlsx and .ods are zip files, old
+# .xls an OLE file), Parquet
+_WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_PARQUET = b"PAR1"
+
+
+def _a_table_file(path: Path, field: str) -> None:
+    """A workbook or a Parquet file given as a CSV is named as what it is, with the way to
+    read it (pandas, then a frame), not as text in an unknown encoding."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    zipped = path.name.lower().endswith(".zip")  # a zipped CSV: pandas reads it
+    workbook = (head.startswith(_WORKBOOK) and not zipped) or path.suffix.lower() in (
+        ".xlsx", ".xlsm", ".xls", ".ods")
+    if not workbook and head != _PARQUET:
+        return
+    what, reader = ("a spreadsheet workbook", "pandas.read_excel") if workbook else (
+        "a Parquet file", "pandas.read_parquet")
+    then = "pass the frame to predict" if field == "--input" else         "give the frame to Study.from_frame"
+    raise StudyError(str(path), field, f"{what}, not a CSV file",
+                     ("save the sheet as 'CSV UTF-8' and name that file, or " if workbook
+                      else "write it as CSV and name that file, or ")
+                     + f"read it with {reader} and {then}")
+
+
 def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.DataFrame:
     """A CSV file read as text, or one clear StudyError. In a file separated by semicolons
     or tabs, numbers with decimal commas are read as numbers."""
     if not path.is_file():
         raise StudyError(spec.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
+    _a_table_file(path, field)
     encoding = spec.encoding
     try:
         sep = separator(path, encoding)
