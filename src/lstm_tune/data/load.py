@@ -105,7 +105,8 @@ def _a_table_file(path: Path, field: str) -> None:
         return
     what, reader = ("a spreadsheet workbook", "pandas.read_excel") if workbook else (
         "a Parquet file", "pandas.read_parquet")
-    then = "pass the frame to predict" if field == "--input" else         "give the frame to Study.from_frame"
+    then = "pass the frame to predict" if field == "--input" else (
+        "give the frame to Study.from_frame")
     raise StudyError(str(path), field, f"{what}, not a CSV file",
                      ("save the sheet as 'CSV UTF-8' and name that file, or " if workbook
                       else "write it as CSV and name that file, or ")
