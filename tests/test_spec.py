@@ -164,6 +164,10 @@ def test_a_data_file_given_as_the_study_is_told_the_study_that_reads_it(tmp_path
     with pytest.raises(StudyError, match="such as 'name: Toy_TRAIN', 'data: {ts: "
                                          "Toy_TRAIN.ts}' and 'task: classify' in Toy_TRAIN.yaml"):
         load_spec(tmp_path / "Toy_TRAIN.ts")
+    (tmp_path / "sales.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(StudyError, match="sales.xlsx: a data file, not a study file; fix: save "
+                                         "it as CSV"):
+        load_spec(tmp_path / "sales.xlsx")
 
 
 yaml_values = st.recursive(

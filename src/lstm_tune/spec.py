@@ -712,6 +712,11 @@ def _not_data(path: Path) -> None:
     """A data file given where the study file belongs (`lstm-tune run sales.csv`) is told
     the study file that would read it, not that its text is no YAML mapping."""
     name = path.name.lower()
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
+        raise StudyError(str(path), None, "a data file, not a study file",
+                         "save it as CSV ('CSV UTF-8') and write a study file (YAML) that "
+                         "reads it (see docs/study-file.md), or read it with pandas and give "
+                         "the frame to Study.from_frame")
     suffix = next((s for s in _DATA_SUFFIXES if name.endswith(s)), None)
     if suffix is None:
         return
