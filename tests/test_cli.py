@@ -178,6 +178,16 @@ def test_a_budget_of_seconds_says_what_is_used_and_how_to_go_on(tmp_path):
     assert trial_count(tmp_path / "s.db") == done
 
 
+def test_new_data_given_as_the_study_is_told_the_order(tmp_path):
+    """`lstm-tune predict new.csv`: the study comes first, the data after --input."""
+    (tmp_path / "new.csv").write_text("month,passengers\n1961-01,400\n")
+    result = run_cli("predict", "new.csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "lstm-tune: new.csv: a data file, not a study file; fix: name the study, then the new "
+        "data: lstm-tune predict STUDY.yaml --input new.csv")
+
+
 BAD_RUNS = [
     ("unknown key", lambda s: {**s, "epochs": 3}, "epochs: unknown key"),
     ("bad type", lambda s: {**s, "window": "twelve"}, "window:"),

@@ -13,6 +13,7 @@ import shutil
 import sys
 from collections import Counter
 from functools import wraps
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -500,7 +501,11 @@ def predict(study: str, input_path: str | None, steps: int | None, origins: str 
     made, and on columns not read, go to stderr.
     """
     from lstm_tune.predictor.table import write_table
+    from lstm_tune.spec import looks_like_data
 
+    if looks_like_data(study) and Path(study).is_file():  # the new data, given first
+        raise StudyError(study, None, "a data file, not a study file", "name the study, then "
+                         f"the new data: lstm-tune predict STUDY.yaml --input {study}")
     import_tensorflow()
     _quiet_optuna()
     api = _study(study, storage=storage)

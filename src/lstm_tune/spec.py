@@ -706,13 +706,20 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
 
 
 _DATA_SUFFIXES = (".csv", ".tsv", ".ts", ".csv.gz", ".tsv.gz")
+_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".parquet")  # no CSV: read via a frame
+
+
+def looks_like_data(path: str | Path) -> bool:
+    """Whether a file named where a study file belongs is a data file, by its name."""
+    name = Path(path).name.lower()
+    return name.endswith(_DATA_SUFFIXES) or name.endswith(_TABLE_SUFFIXES)
 
 
 def _not_data(path: Path) -> None:
     """A data file given where the study file belongs (`lstm-tune run sales.csv`) is told
     the study file that would read it, not that its text is no YAML mapping."""
     name = path.name.lower()
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
+    if name.endswith(_TABLE_SUFFIXES):
         raise StudyError(str(path), None, "a data file, not a study file",
                          "save it as CSV ('CSV UTF-8') and write a study file (YAML) that "
                          "reads it (see docs/study-file.md), or read it with pandas and give "
