@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from lstm_tune.data.builtin import BUILTINS, framing_name
+from lstm_tune.data.load import WORKBOOK_SUFFIXES
 from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.search.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
@@ -706,7 +707,7 @@ def _one_line(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, 
 
 
 _DATA_SUFFIXES = (".csv", ".tsv", ".ts", ".csv.gz", ".tsv.gz")
-_TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".parquet")  # no CSV: read via a frame
+_TABLE_SUFFIXES = (*WORKBOOK_SUFFIXES, ".parquet")  # not CSV: read through a frame
 
 
 def looks_like_data(path: str | Path) -> bool:

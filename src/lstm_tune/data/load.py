@@ -91,6 +91,7 @@ def separator(path: Path, encoding: str | None = None) -> str:
 # .xls an OLE file), Parquet
 _WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _PARQUET = b"PAR1"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _a_table_file(path: Path, field: str) -> None:
@@ -99,8 +100,8 @@ def _a_table_file(path: Path, field: str) -> None:
     with open(path, "rb") as f:
         head = f.read(4)
     zipped = path.name.lower().endswith(".zip")  # a zipped CSV: pandas reads it
-    workbook = (head.startswith(_WORKBOOK) and not zipped) or path.suffix.lower() in (
-        ".xlsx", ".xlsm", ".xls", ".ods")
+    workbook = (head.startswith(_WORKBOOK) and not zipped) or \
+        path.suffix.lower() in WORKBOOK_SUFFIXES
     if not workbook and head != _PARQUET:
         return
     what, reader = ("a spreadsheet workbook", "pandas.read_excel") if workbook else (
