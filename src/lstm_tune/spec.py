@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from lstm_tune.data.builtin import BUILTINS, framing_name
-from lstm_tune.data.load import WORKBOOK_SUFFIXES
+from lstm_tune.data.load import WORKBOOK_SUFFIXES, separator
 from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.search.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
@@ -734,11 +734,10 @@ def _not_data(path: Path) -> None:
         lines = [f"name: {stem}", f"data: {{ts: {path.name}}}", "task: classify"]
     else:
         lines = [f"name: {stem}", f"data: {{csv: {path.name}, target: COLUMN}}"]
-        try:
+        try:  # its separator read as a study reads it
             import pandas as pd
 
-            header = [str(c) for c in
-                      pd.read_csv(path, nrows=0, sep=None, engine="python").columns]
+            header = [str(c) for c in pd.read_csv(path, nrows=0, sep=separator(path)).columns]
             more = ", ..." if len(header) > 12 else ""
             columns = f" (its columns: {', '.join(header[:12])}{more})"
         except Exception:  # unreadable here: the study's own reading will say why
