@@ -295,6 +295,9 @@ def test_a_study_run_again_with_another_strategy_is_told_it_mixes_them(tmp_path)
         "study (the report counts each); to compare strategies, give another name or use "
         "lstm-tune compare"]
     assert Study.from_yaml(tmp_path / "study.yaml", trials=1).warnings == []  # adds nothing
+    (tmp_path / "spent.yaml").write_text(yaml.safe_dump(  # its seconds spent: adds nothing
+        tiny_study(budget={"timeout": 0.01}, strategy="random")))
+    assert Study.from_yaml(tmp_path / "spent.yaml").warnings == []
     # from Python, as a UserWarning before the search (the command prints it)
     with pytest.warns(UserWarning, match="holds 1 trial searched with tpe"):
         again.run(workers=1, report=False, progress=False)

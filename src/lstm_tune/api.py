@@ -173,15 +173,15 @@ class Study:
         """A study run before with another strategy goes on with this one in the same
         study: its trials, report and best trial mix the two."""
         from lstm_tune.records.trials import strategies_used
-        from lstm_tune.search.budget import is_finished
+        from lstm_tune.search.budget import budget
 
         try:
-            trials = self.optuna_study.get_trials(deepcopy=False)
+            study = self.optuna_study
+            trials = study.get_trials(deepcopy=False)
         except StudyError:  # nothing stored yet
             return None
-        budget = self.spec.budget.trials
-        if budget and sum(is_finished(t) for t in trials) >= budget:
-            return None  # nothing will be added
+        if budget(self.spec, study).exhausted:
+            return None  # nothing will be added (trials or seconds spent)
         others = {k: n for k, n in strategies_used(trials).items() if k != self.spec.strategy}
         if not others:
             return None

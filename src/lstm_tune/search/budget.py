@@ -17,8 +17,6 @@ from lstm_tune.search.storage import is_claimed
 from lstm_tune.spec import StudySpec
 
 
-
-
 def is_finished(t: FrozenTrial) -> bool:
     if t.state in (TrialState.COMPLETE, TrialState.PRUNED):
         return True
