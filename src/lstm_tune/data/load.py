@@ -311,6 +311,11 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
         values = pd.to_numeric(df[column], errors="coerce")
         if (values.isna() & df[column].notna()).any():
             numeric_column(df, column, where, field)  # refuses, naming the row and the fix
+        infinite = np.flatnonzero(np.isinf(values.to_numpy(dtype=float)))
+        if len(infinite):  # named at the file's row, not the reshaped table's
+            raise StudyError(where, field, f"column {column!r} has an infinite value at data "
+                             f"row {infinite[0] + 1}", "make every value in the column a "
+                             "finite number")
         inside = values.notna().to_numpy()
         if not inside.any():  # left out, the series would be missing without a word
             raise StudyError(where, field, f"column {column!r} holds no values",
@@ -370,7 +375,7 @@ def load_table(spec: DataSettings) -> Table:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
-    df, parts, stamps = in_order(df, where, time, series)
+    df, parts, stamps = in_order(df, where, time, series, wide=bool(d.wide))
     season = (Season(spec.season) if spec.season is not None else
               infer_season(stamps, time, parts or (("", 0, len(df)),)))
     if stamps is not None and compact_dates(df[time]):  # shown as dates, not as 20000108
@@ -412,11 +417,13 @@ def constant_series(y: np.ndarray, parts: tuple[tuple[str, int, int], ...], targ
                              else "choose a target column whose values vary")
 
 
-def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
+def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None,
+             wide: bool = False
              ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...], pd.Series | None]:
     """Rows of one series together (series by name) and in time order within each; the
     (name, start, stop) of every series of a panel; the time column read as times, in the
-    rows' new order (None without one)."""
+    rows' new order (None without one). `wide`: the series were the file's columns (a
+    missing step there may be an empty cell)."""
     if series:
         ids = df[series]
         if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
@@ -454,7 +461,7 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None
     parts = tuple((ids.iloc[a], int(a), int(b)) for a, b in zip(starts, stops))
     if stamps is not None:
         _one_frequency(stamps, parts, where, time)
-        _no_gaps(stamps, df[time], parts, where, time)
+        _no_gaps(stamps, df[time], parts, where, time, wide)
     return df, parts, stamps
 
 
@@ -470,7 +477,7 @@ GAP_RATIO = 1.5
 
 
 def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, int], ...],
-             where: str, time: str) -> None:
+             where: str, time: str, wide: bool = False) -> None:
     """Every series steps evenly: a window is `window` consecutive steps, a seasonal lag a
     season of them, so a missing step would be read across as if it were one. Business
     days (weekdays, a day apart) skip holidays by design and are let be."""
@@ -496,6 +503,8 @@ def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, 
                              "across them as one",
                              "write the times in UTC or with their UTC offset (local clock "
                              "times skip an hour where daylight saving starts)" if clock else
+                             f"fill the empty cells of column {name!r} there, or add the "
+                             "missing rows" if wide else
                              "add the missing rows (fill or interpolate their values)")
 
 

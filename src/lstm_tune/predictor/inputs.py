@@ -118,7 +118,7 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
         + list(e.feature_names)
     ignored = unread + _columns(df, where, required, [target])
-    df, parts, _ = in_order(df, where, time, series_col)
+    df, parts, _ = in_order(df, where, time, series_col, wide=melted)
     parts = parts or (("", 0, len(df)),)
     known = predictor.series
     if target in df.columns and get_task(predictor.task).reads_target:  # not labels
