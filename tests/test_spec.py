@@ -164,6 +164,15 @@ def test_a_data_file_given_as_the_study_is_told_the_study_that_reads_it(tmp_path
     with pytest.raises(StudyError, match="such as 'name: Toy_TRAIN', 'data: {ts: "
                                          "Toy_TRAIN.ts}' and 'task: classify' in Toy_TRAIN.yaml"):
         load_spec(tmp_path / "Toy_TRAIN.ts")
+    (tmp_path / "FordA_TRAIN.tsv").write_text("-1\t0.5\t0.25\n1\t0.1\t0.2\n")  # UCR rows
+    with pytest.raises(StudyError, match="such as 'name: FordA_TRAIN', 'data: {ts: "
+                                         "FordA_TRAIN.tsv}' and 'task: classify'"):
+        load_spec(tmp_path / "FordA_TRAIN.tsv")
+    (tmp_path / "forda.yaml").write_text("name: f\ntask: classify\ndata: {csv: FordA_TRAIN.tsv}\n")
+    with pytest.raises(StudyError, match=r"fix: add data.target: COLUMN \(a file of the UCR "
+                                         "archive, one sequence per line with its label first "
+                                         r"and no header, is read as data.ts\)"):
+        load_spec(tmp_path / "forda.yaml")
     (tmp_path / "sales.xlsx").write_bytes(b"PK\x03\x04")
     with pytest.raises(StudyError, match="sales.xlsx: a data file, not a study file; fix: save "
                                          "it as CSV"):

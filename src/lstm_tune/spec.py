@@ -27,6 +27,7 @@ from pydantic import (
 from lstm_tune.data.builtin import BUILTINS, framing_name
 from lstm_tune.data.load import WORKBOOK_SUFFIXES, separator
 from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
+from lstm_tune.data.ucr_format import is_ucr_file
 from lstm_tune.errors import FIX_SEP, StudyError, problem_and_fix
 from lstm_tune.search.params import AUTO, FromData, ParamDef, param_values, param_yaml, parse_param
 from lstm_tune.tasks import get_task
@@ -81,7 +82,7 @@ class DataSpec(_Strict):
     builtin: str | None = None
     csv: str | None = None
     test_csv: str | None = None  # a published test part, in the same columns as data.csv
-    ts: str | None = None  # UCR/UEA .ts file (training part)
+    ts: str | None = None  # UCR/UEA archive file (training part): .ts, or UCR rows (.tsv)
     test_ts: str | None = None  # its published test part
     # the column to predict; several: series side by side, one column each (a wide CSV),
     # forecast as a panel
@@ -102,8 +103,12 @@ class DataSpec(_Strict):
             raise ValueError(problem_and_fix("give exactly one of data.builtin, data.csv or data.ts",
                                              "keep one data source"))
         if self.csv is not None and not self.target:
-            raise ValueError(problem_and_fix("data.csv needs data.target, the column to predict",
-                                             "add data.target: COLUMN"))
+            ucr = self.csv.lower().endswith((".tsv", ".tsv.gz"))  # the UCR archive's files
+            raise ValueError(problem_and_fix(
+                "data.csv needs data.target, the column to predict",
+                "add data.target: COLUMN" + (" (a file of the UCR archive, one sequence per "
+                                             "line with its label first and no header, is "
+                                             "read as data.ts)" if ucr else "")))
         if self.test_csv is not None and self.csv is None:
             raise ValueError(problem_and_fix("data.test_csv: only with data.csv", "remove it"))
         if self.test_ts is not None and self.ts is None:
@@ -730,7 +735,7 @@ def _not_data(path: Path) -> None:
         return
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", path.name[:-len(suffix)]) or "study"
     columns = ""
-    if suffix == ".ts":
+    if suffix == ".ts" or is_ucr_file(path):
         lines = [f"name: {stem}", f"data: {{ts: {path.name}}}", "task: classify"]
     else:
         lines = [f"name: {stem}", f"data: {{csv: {path.name}, target: COLUMN}}"]

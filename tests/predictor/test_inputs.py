@@ -107,3 +107,44 @@ def test_a_long_csv_missing_a_channel_is_refused(study):
     with pytest.raises(StudyError) as err:
         api.predict(folder / "no_b.csv")
     assert err.value.line().startswith(f"{folder / 'no_b.csv'}: columns: no column 'b'")
+
+
+def test_a_ucr_file_of_one_channel_is_refused_for_a_model_of_two(study, tmp_path):
+    _, _, api = study
+    (tmp_path / "new.tsv").write_text("1\t1\t2\t3\t4\t5\t6\n")
+    with pytest.raises(StudyError, match="1 dimension.*the model reads 2") as err:
+        api.predict(tmp_path / "new.tsv")
+    assert err.value.field == "--input"
+
+
+@pytest.fixture(scope="module")
+def ucr(tmp_path_factory):
+    """A study of the UCR archive's files (`data.ts: X_TRAIN.tsv`), one channel."""
+    folder = tmp_path_factory.mktemp("ucr")
+    frame = gestures()
+    rows = [[label, *frame[frame.id == sid]["a"]] for sid, label in
+            frame.groupby("id", sort=False)["label"].first().map({"left": 1, "right": -1}).items()]
+    for name, part in (("X_TRAIN.tsv", rows[:18]), ("X_TEST.tsv", rows[18:])):
+        (folder / name).write_text("".join("\t".join(map(str, r)) + "\n" for r in part))
+    study = {**STUDY, "data": {"ts": "X_TRAIN.tsv", "test_ts": "X_TEST.tsv"},
+             "split": {"validation": 0.25}}
+    spec, _ = searched(folder, study, trials=1)
+    return folder, Study(spec), rows
+
+
+def test_a_ucr_study_predicts_its_own_files_as_the_arrays_they_hold(ucr):
+    folder, api, rows = ucr
+    test = api.evaluation.predictions["test"]  # the test file's sequences, in its order
+    assert list(test["actual"]) == [str(r[0]) for r in rows[18:]]
+    from_file = api.predict(folder / "X_TEST.tsv")  # labelled, as the archive writes it
+    from_arrays = api.predict([np.array(r[1:], dtype=float)[:, None] for r in rows[18:]])
+    np.testing.assert_allclose(from_file[["p_-1", "p_1"]], from_arrays[["p_-1", "p_1"]])
+    assert list(from_file["class"]) == list(test["predicted"])
+    (folder / "unlabelled.tsv").write_text("".join("\t".join(map(str, r[1:])) + "\n"
+                                                   for r in rows[18:]))
+    with pytest.raises(StudyError) as err:
+        api.predict(folder / "unlabelled.tsv")
+    assert err.value.line().endswith(
+        "unlabelled.tsv: --input: each line has 5 values after its first, and the model reads "
+        "6: a UCR line's first value is its class label; fix: write a label (any: it is not "
+        "read) before each sequence's values"), err.value.line()

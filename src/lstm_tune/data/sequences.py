@@ -1,4 +1,5 @@
-"""Independent labelled sequences: a long CSV (one row per step) or UCR/UEA `.ts` files.
+"""Independent labelled sequences: a long CSV (one row per step) or UCR/UEA archive files
+(`.ts`, or the UCR archive's rows: `ucr_format.py`).
 
 Each sequence has its own steps x channels and one label (a gesture, a speaker, a beat).
 Every check that can fail on the user's data happens here, before any storage is opened:
@@ -22,7 +23,8 @@ from lstm_tune.data.load import (
     time_column,
 )
 from lstm_tune.data.settings import DataSettings
-from lstm_tune.data.ts_format import TsFile, TsFormatError, read_ts
+from lstm_tune.data.ts_format import TsFile, TsFormatError
+from lstm_tune.data.ucr_format import malformed, read_archive_file
 from lstm_tune.errors import StudyError
 
 MIN_STEPS = 2
@@ -99,11 +101,9 @@ def _read_ts(settings: DataSettings, name: str, field: str) -> tuple[TsFile, str
         raise StudyError(settings.source, field, f"no such file {str(path)!r}",
                          "give a path relative to the study file")
     try:
-        return read_ts(path), str(path)
+        return read_archive_file(path), str(path)
     except TsFormatError as exc:
-        raise StudyError(str(path), field, f"malformed .ts file: {exc}",
-                         "fix the file (see the UCR/UEA .ts format) or convert it to a long CSV"
-                         ) from None
+        raise StudyError(str(path), field, *malformed(exc)) from None
 
 
 def _long_frame(df: pd.DataFrame, settings: DataSettings, where: str, field: str

@@ -19,6 +19,7 @@ import pandas as pd
 
 from lstm_tune.data.load import from_wide, in_order, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.ucr_format import is_ucr_file, malformed, read_archive_file
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
 from lstm_tune.tasks import get_task
@@ -212,8 +213,9 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
     channels = list(predictor.encoder.channel_names)
     if _is_path(data):
         path = Path(data)
-        if path.name.lower().endswith((".ts", ".ts.gz")):
-            return _ts_file(path, len(channels))
+        if path.name.lower().endswith((".ts", ".ts.gz")) or (path.is_file()
+                                                              and is_ucr_file(path)):
+            return _ts_file(path, predictor.encoder)
         return _long_csv(predictor, path, channels)
     if isinstance(data, pd.DataFrame):
         raise StudyError(PYTHON_INPUT, None, "a DataFrame of sequences is ambiguous",
@@ -233,18 +235,27 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
     return Samples([str(i) for i in range(len(values))], values), PYTHON_INPUT
 
 
-def _ts_file(path: Path, channels: int) -> tuple[Samples, str]:
-    from lstm_tune.data.ts_format import TsFormatError, read_ts
+def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
+    """A UCR/UEA archive file of new cases: `.ts` (labelled or not) or UCR rows (each with
+    a label first, as the archive writes them; the label is not read)."""
+    from lstm_tune.data.ts_format import TsFormatError
 
+    channels = len(encoder.channel_names)
     if not path.is_file():
         raise StudyError(str(path), "--input", "no such file", "check the path")
     try:
-        ts = read_ts(path, labelled=False)
+        ts = read_archive_file(path, labelled=False)
     except TsFormatError as exc:
-        raise StudyError(str(path), "--input", f"malformed .ts file: {exc}",
-                         "fix the file (see the UCR/UEA .ts format)") from None
+        raise StudyError(str(path), "--input", *malformed(exc)) from None
+    steps, ucr = {len(s) for s in ts.sequences}, is_ucr_file(path)
+    if ucr and not encoder.masked and steps == {encoder.window - 1}:
+        raise StudyError(str(path), "--input", f"each line has {encoder.window - 1} values "
+                         f"after its first, and the model reads {encoder.window}: a UCR "
+                         "line's first value is its class label", "write a label (any: it "
+                         "is not read) before each sequence's values")
     if ts.channels != channels:
-        raise StudyError(str(path), "@dimensions", f"{ts.channels} dimension(s), but the "
+        raise StudyError(str(path), "--input" if ucr else "@dimensions",
+                         f"{ts.channels} dimension(s), but the "
                          f"model reads {channels}", f"give cases of {channels} dimension(s)")
     return Samples([f"case {i + 1}" for i in range(len(ts.sequences))], list(ts.sequences)), \
         str(path)
