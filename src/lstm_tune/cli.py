@@ -473,8 +473,9 @@ def compare(study: str, strategies: str, seeds: int, trials: int | None) -> None
 @STUDY
 @click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=str),
               help="New data: forecasts, a history with the study's columns (CSV; default: "
-                   "forecast past the end of the study's data); sequences, a long CSV or a "
-                   ".ts file; texts, a CSV with the study's text column.")
+                   "forecast past the end of the study's data); sequences, a long CSV, a "
+                   ".ts file or the UCR archive's rows (label first); texts, a CSV with "
+                   "the study's text column.")
 @click.option("--steps", type=click.IntRange(min=1),
               help="Forecasts: steps ahead (default: the study's horizon). Past the horizon a "
                    "model that reads only the target forecasts recursively, feeding its own "

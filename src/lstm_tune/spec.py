@@ -150,7 +150,7 @@ class DataSpec(_Strict):
                     "give one Python knows, such as utf-8, cp1252 or latin-1")) from None
         if self.ts is not None and (self.target or self.features or self.time):
             raise ValueError(problem_and_fix(
-                "data.ts: a .ts file names its own channels and labels",
+                "data.ts: an archive file names its own channels and labels",
                 "remove data.target, data.features and data.time"))
         return self
 

@@ -32,7 +32,7 @@ PYTHON_INPUT = "predict input"
 
 def _is_path(data: Any) -> bool:
     return isinstance(data, Path) or (isinstance(data, str) and (
-        Path(data).suffix.lower() in (".csv", ".ts", ".gz") or Path(data).is_file()))
+        Path(data).suffix.lower() in (".csv", ".ts", ".tsv", ".gz") or Path(data).is_file()))
 
 
 def _frame(data: Any, predictor: "Predictor", time: str | None = None
