@@ -1,6 +1,6 @@
 """Classifier quality against the baselines: the default study, the plain LSTM, the shipped one.
 
-    python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews,mixed_reviews]
+    python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews,mixed_reviews,osuleaf]
                                      [--variants default,plain,shipped] [--seeds 3]
                                      [--finals "single,single + combine"] [--keep DIR]
 
@@ -12,13 +12,15 @@ space: for sequences LSTM-FCN's branch is searched), `plain` (the same with
 one). Prints the test accuracy's median and range
 over seeds beside every baseline on the same points (1-NN for sequences, TF-IDF + logistic
 regression for texts, the majority class), and each run's wall time. Measurements, not
-tests: compare within one run.
+tests: compare within one run. `osuleaf` (427 steps, 6 classes: a long-sequence case) is
+read from the UCR archive's files in ../shared/data/ucr, not shipped with the package.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -31,12 +33,28 @@ FINALS = {"single": {"model": "single"},
           "single + combine": {"model": "single", "combine": True}}
 
 
+# problems read from the archive's files beside the repository (../shared), not built in
+ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucr"
+FROM_ARCHIVE = {"osuleaf": "OSULeaf"}
+
+
+def data_of(data: str) -> dict[str, str]:
+    """The study's `data`: a built-in, or a problem's two files of the archive."""
+    if data not in FROM_ARCHIVE:
+        return {"builtin": data}
+    train, test = (ARCHIVE / f"{FROM_ARCHIVE[data]}_{part}.ts.gz" for part in ("TRAIN", "TEST"))
+    if not train.is_file():
+        raise SystemExit(f"{train}: not found; {data} is read from ../shared/data/ucr beside "
+                         "the repository")
+    return {"ts": str(train), "test_ts": str(test)}
+
+
 def study_file(data: str, how: str) -> dict[str, Any] | None:
     """The study of a variant; None where the variant does not apply (no shipped file)."""
     if how == "shipped":
         path = STUDIES / f"{data}.yaml"
         return yaml.safe_load(path.read_text()) if path.exists() else None
-    study: dict[str, Any] = {"name": data, "task": "classify", "data": {"builtin": data},
+    study: dict[str, Any] = {"name": data, "task": "classify", "data": data_of(data),
                              "budget": {"trials": 20}}
     if how == "plain":
         study["space"] = {"conv": "none"}

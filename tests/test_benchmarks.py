@@ -88,6 +88,20 @@ def test_forecast_variants_join_with_plus_and_refuse_unknown_parts():
         variant(study_file("airline"), "shipped+nonsense")
 
 
+def test_a_problem_of_the_archive_beside_the_repository_is_read_as_its_ts_files():
+    from benchmarks.classifiers import study_file
+
+    from lstm_tune.data.sequences import load_sequences
+    from lstm_tune.spec import spec_from_dict
+
+    study = study_file("osuleaf", "default")
+    assert study["data"]["ts"].endswith("OSULeaf_TRAIN.ts.gz")
+    seqs = load_sequences(spec_from_dict(study, "osuleaf.yaml").data_settings)
+    assert len(seqs) == 200 + 242 and set(seqs.lengths) == {427}  # the published split
+    assert len(set(seqs.labels)) == 6 and study_file("gunpoint", "plain")["data"] == {
+        "builtin": "gunpoint"}
+
+
 def test_the_residuals_benchmark_tests_what_the_airline_arima_leaves(monkeypatch, capsys):
     """Its errors before the test part pass both tests (the figure docs/benchmarks.md
     gives), and the test RMSE is the baseline's."""

@@ -128,6 +128,9 @@ def test_auto_batch_sizes_keep_an_epochs_step_loop_short():
     assert all(math.ceil(2039 / b) * 52 <= MAX_EPOCH_STEPS for b in auto_batch_sizes(weekly))
     assert auto_batch_sizes(DataSize(2600, 13)) == (64, 128)  # short texts: by fit alone
     assert auto_batch_sizes(DataSize(50, 150)) == (8, 16)  # GunPoint: few long sequences
+    # OSULeaf's 170 sequences of 427 steps: 21 or 11 batches an epoch, the nearest to 12
+    # (it was 256 and 512: one batch of all 170, one update an epoch)
+    assert auto_batch_sizes(DataSize(170, 427)) == (8, 16)
 
 
 
@@ -167,6 +170,12 @@ def test_auto_pools_and_convs_fit_long_classified_sequences(write_study):
             assert space.distributions["pool"].choices == pools
         else:
             assert space.fixed["pool"] == pools[0]
+        if data == {"builtin": "gunpoint"}:  # the LSTM reads 150 steps pooled by 3 at least
+            assert size.steps == 50
+    # a pooling given in the study file, likewise
+    spec = load_spec(write_study({"name": "p", "data": {"builtin": "gunpoint"},
+                                  "task": "classify", "space": {"pool": [6, 10]}}, "p.yaml"))
+    assert Objective(spec, load_data(spec.data_settings), None).data_size.steps == 25
 
 
 def test_auto_training_counts_updates_so_few_sequences_train_long_enough(write_study):

@@ -91,14 +91,18 @@ class Objective:
     def data_size(self) -> DataSize:
         """Training samples and their steps (of the first transform or vocabulary: they
         differ by a few windows at most), which `auto` search-space entries are fitted to."""
-        first = {name: (param_values(p) or [None])[0]
-                 for name, p in self.spec.space.params().items()}
+        given = self.spec.space.params()
+        first = {name: (param_values(p) or [None])[0] for name, p in given.items()}
         data = self.datasets.get(first)
-        return DataSize(len(data.train), int(data.window),
+        window = int(data.window)
+        pools = auto_pools(window, get_task(self.spec.task).pooled,
+                           bool(getattr(data, "masked", False)))
+        # the LSTM reads the pooled steps: an epoch's step loop is that long
+        least = min(int(v) for v in (param_values(given["pool"]) or pools)) \
+            if "pool" in given else 1
+        return DataSize(len(data.train), math.ceil(window / max(1, least)),
                         candidate_transforms(self.spec.data_settings, self.table),
-                        auto_pools(int(data.window), get_task(self.spec.task).pooled,
-                                   bool(getattr(data, "masked", False))),
-                        auto_convs(framing_of(data)))
+                        pools, auto_convs(framing_of(data)))
 
     def __call__(self, trial: optuna.Trial) -> float:
         start = time.perf_counter()

@@ -80,7 +80,7 @@ class DataSize:
     """What `auto` search-space entries are fitted to."""
 
     samples: int  # training samples
-    steps: int = 1  # steps the LSTM reads in one sample
+    steps: int = 1  # steps the LSTM reads in one sample (after the least pooling searched)
     transforms: tuple[str, ...] = ("none",)  # the target transforms the data allows
     pools: tuple[int, ...] = (1,)  # the poolings the data calls for (auto_pools)
     convs: tuple[str, ...] = ("none",)  # the convolutional branches it calls for (auto_convs)
@@ -107,15 +107,19 @@ def auto_pools(steps: int, pooled: bool, padded: bool) -> tuple[int, ...]:
 def auto_batch_sizes(size: DataSize) -> tuple[int, ...]:
     """Powers of two giving AUTO_BATCHES batches an epoch and at most MAX_EPOCH_STEPS
     sequential steps (at least two sizes, within AUTO_BATCH_RANGE): on small data the
-    smallest sizes, on large or long data larger ones."""
+    smallest sizes, on large or long data larger ones. Where fewer than two fit, the two
+    nearest to fitting (in batches an epoch, by ratio): on few long sequences that is
+    small batches, not batches larger than the data (one update an epoch)."""
     low, high = AUTO_BATCH_RANGE
     fewest, most = AUTO_BATCHES
     most = min(most, max(fewest, MAX_EPOCH_STEPS // max(1, size.steps)))
-    n = size.samples
-    sizes = [b for b in (2 ** k for k in range(3, 10))
-             if low <= b <= high and fewest <= n / b <= most]
-    if len(sizes) < 2:  # small data: the two smallest sizes; huge data: the two largest
-        sizes = [low, 2 * low] if n / low < most else [high // 2, high]
+    n = max(1, size.samples)
+    candidates = [2 ** k for k in range(int(math.log2(low)), int(math.log2(high)) + 1)]
+    sizes = [b for b in candidates if fewest <= n / b <= most]
+    if len(sizes) < 2:
+        def misfit(b: int) -> float:  # how far n / b batches is from [fewest, most]
+            return max(math.log(fewest * b / n), math.log(n / (b * most)), 0.0)
+        sizes = sorted(sorted(candidates, key=lambda b: (misfit(b), b))[:2])
     return tuple(sizes)
 
 
