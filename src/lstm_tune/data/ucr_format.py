@@ -20,6 +20,7 @@ import numpy as np
 
 from lstm_tune.data.ts_format import TsFile, TsFormatError, parse_ts, read_text
 
+
 class UcrFormatError(TsFormatError):
     """A malformed UCR file (rows of label and values): the message names the line."""
 

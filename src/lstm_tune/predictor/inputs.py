@@ -19,6 +19,7 @@ import pandas as pd
 
 from lstm_tune.data.load import from_wide, in_order, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
+from lstm_tune.data.ts_format import TsFormatError
 from lstm_tune.data.ucr_format import is_ucr_file, malformed, read_archive_file
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.history import SeriesHistory
@@ -238,8 +239,6 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
 def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
     """A UCR/UEA archive file of new cases: `.ts` (labelled or not) or UCR rows (each with
     a label first, as the archive writes them; the label is not read)."""
-    from lstm_tune.data.ts_format import TsFormatError
-
     channels = len(encoder.channel_names)
     if not path.is_file():
         raise StudyError(str(path), "--input", "no such file", "check the path")
