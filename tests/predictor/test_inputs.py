@@ -64,6 +64,12 @@ def test_sequences_read_as_in_training(study):
     np.testing.assert_allclose(with_subject[["p_left", "p_right"]], from_csv[["p_left", "p_right"]])
     assert with_subject.attrs["notes"] == ["column 'Prüfer' not read by the model (it "
                                            "reads id, a, b)"]
+    # the label, where the file has it, beside each prediction (not read by the model)
+    frame[frame.id.isin(["s0", "s1", "s2", "s3"])].to_csv(folder / "known.csv", index=False)
+    known = api.predict(folder / "known.csv")
+    assert list(known.columns) == ["id", "label", "class", "p_left", "p_right"]
+    assert known["label"].tolist() == ["right", "left", "right", "left"]
+    np.testing.assert_allclose(known[["p_left", "p_right"]], from_csv[["p_left", "p_right"]])
 
 
 @pytest.mark.parametrize("data, field, words", [
@@ -137,6 +143,8 @@ def test_a_ucr_study_predicts_its_own_files_as_the_arrays_they_hold(ucr):
     test = api.evaluation.predictions["test"]  # the test file's sequences, in its order
     assert list(test["actual"]) == [str(r[0]) for r in rows[18:]]
     from_file = api.predict(folder / "X_TEST.tsv")  # labelled, as the archive writes it
+    assert list(from_file.columns) == ["id", "label", "class", "p_-1", "p_1"]
+    assert from_file["label"].tolist() == [str(r[0]) for r in rows[18:]]
     from_arrays = api.predict([np.array(r[1:], dtype=float)[:, None] for r in rows[18:]])
     np.testing.assert_allclose(from_file[["p_-1", "p_1"]], from_arrays[["p_-1", "p_1"]])
     assert list(from_file["class"]) == list(test["predicted"])

@@ -256,8 +256,11 @@ def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
         raise StudyError(str(path), "--input" if ucr else "@dimensions",
                          f"{ts.channels} dimension(s), but the "
                          f"model reads {channels}", f"give cases of {channels} dimension(s)")
-    return Samples([f"case {i + 1}" for i in range(len(ts.sequences))], list(ts.sequences)), \
-        str(path)
+    ids = [f"case {i + 1}" for i in range(len(ts.sequences))]
+    if ts.labels and all(ts.labels):  # known: beside each prediction, to compare
+        return Samples(None, list(ts.sequences), {"id": ids, "label": list(ts.labels)}), \
+            str(path)
+    return Samples(ids, list(ts.sequences)), str(path)
 
 
 def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[Samples, str]:
@@ -278,7 +281,13 @@ def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[
     first = {k: min(v) for k, v in rows.items()}
     names = sorted(rows, key=first.__getitem__)
     notes = [ignored_note(ignored, [seq] + channels)] if ignored else []
-    return Samples(names, [x[rows[n]] for n in names], notes=notes), where
+    values = [x[rows[n]] for n in names]
+    if label and label in df.columns and label not in ("id", "class") and not \
+            label.startswith("p_"):  # known labels beside the predictions, to compare
+        known = df[label].astype(str).to_numpy()
+        return Samples(None, values, {"id": names, label: [known[first[n]] for n in names]},
+                       notes), where
+    return Samples(names, values, notes=notes), where
 
 
 def _texts(predictor: "Predictor", data: Any) -> Samples:
