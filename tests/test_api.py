@@ -123,6 +123,15 @@ def test_bad_settings_in_python_name_the_field(tmp_path):
         Study.from_settings("bad", tmp_path, data={"builtin": "airline"}, window=0)
     with pytest.raises(ValueError, match="3 sequences but 2 labels"):
         Study.from_arrays("bad", np.zeros((3, 4, 1)), ["a", "b"], directory=tmp_path)
+    # one (n, steps) array, NaN-padded at the end (sequences of 4 and 2 steps): padding
+    padded = np.array([[1, 2, 3, 4], [5, 6, np.nan, np.nan], [7, 8, 9, 10], [1, 1, 2, np.nan]])
+    from lstm_tune.data.sequences import load_sequences
+
+    study = Study.from_arrays("padded", padded, ["a", "b"] * 2, directory=tmp_path)
+    assert list(load_sequences(study.spec.data_settings).lengths) == [4, 2, 4, 3]
+    padded[1, 0] = np.nan  # inside the sequence: not padding
+    with pytest.raises(ValueError, match="sequence 1 has a missing or infinite value at step 0"):
+        Study.from_arrays("holes", padded, ["a", "b"] * 2, directory=tmp_path)
     # saying what from_arrays implies is fine; saying otherwise is told what to write
     said = Study.from_arrays("said", np.zeros((4, 4, 1)), ["a", "b"] * 2, task="classify",
                              directory=tmp_path)

@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from lstm_tune.data.encoders import unpad
 from lstm_tune.errors import StudyError
 from lstm_tune.spec import StudySpec, load_spec, spec_from_dict
 from lstm_tune.tasks import get_task
@@ -46,7 +47,9 @@ def _time_from_index(frame: pd.DataFrame, data: dict[str, Any]
 
 def _long_frame(sequences: Sequence[np.ndarray] | np.ndarray, labels: Sequence[Any],
                 channels: Sequence[str] | None, prefix: str = "") -> pd.DataFrame:
-    """Sequences (each steps x channels, or steps) and their labels as one row per step."""
+    """Sequences (each steps x channels, or steps) and their labels as one row per step.
+    NaN steps at the end of a sequence are padding (how one array holds sequences of
+    different lengths, as the UCR archive pads them) and are left out."""
     rows = []
     if len(sequences) != len(labels):
         raise ValueError(f"{len(sequences)} sequences but {len(labels)} labels")
@@ -55,6 +58,15 @@ def _long_frame(sequences: Sequence[np.ndarray] | np.ndarray, labels: Sequence[A
         arr = arr[:, None] if arr.ndim == 1 else arr
         if arr.ndim != 2:
             raise ValueError(f"sequence {i} has shape {arr.shape}; give (steps, channels)")
+        which = f"{prefix} sequence {i}".strip()  # "test sequence 3" in the test part
+        arr = unpad(arr)
+        if not len(arr):
+            raise ValueError(f"{which} holds no values (NaN throughout)")
+        bad = np.argwhere(~np.isfinite(arr))
+        if len(bad):
+            raise ValueError(f"{which} has a missing or infinite value at step "
+                             f"{bad[0][0]}; fill it (NaN steps only at the end of a sequence "
+                             "are read as padding)")
         names = list(channels) if channels else [f"x{c}" for c in range(arr.shape[1])]
         if len(names) != arr.shape[1]:
             raise ValueError(f"sequence {i} has {arr.shape[1]} channels, named {len(names)}")
@@ -125,8 +137,9 @@ class Study:
                     labels: Sequence[Any], test_sequences: Sequence[np.ndarray] | None = None,
                     test_labels: Sequence[Any] | None = None, channels: Sequence[str] | None = None,
                     directory: str | Path = ".", **settings: Any) -> "Study":
-        """Labelled sequences as NumPy arrays (a (n, steps, channels) array, or a list of
-        (steps, channels) arrays of any lengths), with an optional published test part."""
+        """Labelled sequences as NumPy arrays (a (n, steps, channels) or (n, steps) array,
+        NaN-padded at the end where lengths differ, or a list of (steps, channels) arrays of
+        any lengths), with an optional published test part."""
         train = _long_frame(sequences, labels, channels)
         test = (_long_frame(test_sequences, [] if test_labels is None else test_labels, channels,
                             prefix="test")

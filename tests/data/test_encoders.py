@@ -131,3 +131,13 @@ def test_each_encoder_says_what_a_predictor_reads(write_study):
             assert schema["series"] == list(data.series_names) and len(schema["series"]) == 6
         else:
             assert schema == expected
+
+
+def test_unpad_drops_only_the_nan_steps_at_the_end():
+    from lstm_tune.data.encoders import unpad
+
+    x = np.array([[1.0, 2.0], [np.nan, 3.0], [4.0, 5.0], [np.nan, np.nan], [np.nan, np.nan]])
+    assert unpad(x).shape == (3, 2)  # a NaN inside (one channel of step 1) stays: missing
+    np.testing.assert_array_equal(unpad(x)[2], [4.0, 5.0])
+    assert unpad(np.full((3, 1), np.nan)).shape == (0, 1)
+    assert unpad(x[:3]).shape == (3, 2)

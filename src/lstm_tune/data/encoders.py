@@ -170,6 +170,15 @@ class SeriesEncoder:
 # --- whole sequences -------------------------------------------------------------------------
 
 
+def unpad(values: np.ndarray) -> np.ndarray:
+    """A (steps, channels) sequence without the NaN steps at its end: how one array holds
+    sequences of different lengths (NumPy users, the UCR archive's files). What is left
+    is empty for a sequence of NaN throughout; a NaN before its end stays (missing, not
+    padding)."""
+    present = np.flatnonzero(~np.isnan(values).all(axis=1))
+    return values[: present[-1] + 1] if len(present) else values[:0]
+
+
 def pad(values: Sequence[np.ndarray], mean: np.ndarray, std: np.ndarray, steps: int) -> np.ndarray:
     """Scale and pad sequences into one (n, steps, channels) float32 array."""
     channels = len(mean)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_tune.data.encoders import unpad
 from lstm_tune.data.ts_format import TsFile, TsFormatError, parse_ts, read_text
 
 
@@ -74,14 +75,13 @@ def parse_ucr(text: str, problem: str = "") -> TsFile:
         label = fields[0]
         if not label or label.lower() == "nan":
             raise UcrFormatError(f"line {i}: no class label in the first field")
-        real = np.flatnonzero(~np.isnan(values))
-        if not len(real):
+        values = unpad(values[:, None])  # the padding of a shorter sequence
+        if not len(values):
             raise UcrFormatError(f"line {i}: an empty sequence")
-        values = values[: real[-1] + 1]  # the padding of a shorter sequence
         if not np.isfinite(values).all():
             raise UcrFormatError(f"line {i}: missing or infinite values inside the sequence; "
-                                "fill them before the study")
-        sequences.append(values[:, None])
+                                 "fill them before the study")
+        sequences.append(values)
         labels.append(_label(label))
     if not sequences:
         raise UcrFormatError("no sequences")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 import pandas as pd
 
+from lstm_tune.data.encoders import unpad
 from lstm_tune.data.load import from_wide, in_order, numeric_column, read_csv, time_column
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.ts_format import TsFormatError
@@ -226,7 +227,7 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
     except (TypeError, ValueError):
         raise StudyError(PYTHON_INPUT, None, "sequences must hold numbers",
                          "pass a list of (steps, channels) arrays of numbers") from None
-    values = [v[:, None] if v.ndim == 1 else v for v in values]
+    values = [unpad(v[:, None] if v.ndim == 1 else v) for v in values]  # as in training
     if not values:
         raise StudyError(PYTHON_INPUT, None, "no sequences", "pass at least one sequence")
     bad = next((i for i, v in enumerate(values) if not np.all(np.isfinite(v))), None)
