@@ -499,8 +499,8 @@ def predict(study: str, input_path: str | None, steps: int | None, origins: str 
     upper_95). Classes: each input's class and probability of every class (columns: id,
     class, p_CLASS...; a CSV of texts keeps its other columns, an id or the label, beside
     them, and sequences their label where the input has one). Columns the model does not
-    read are left alone. Notes on how the numbers were
-    made, and on columns not read, go to stderr.
+    read are left alone. Notes on how the numbers were made, and on columns not read, go
+    to stderr.
     """
     from lstm_tune.predictor.table import write_table
     from lstm_tune.spec import looks_like_data

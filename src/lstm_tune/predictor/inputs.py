@@ -285,7 +285,7 @@ def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[
     values = [x[rows[n]] for n in names]
     if label and label in df.columns and label not in ("id", "class") and not \
             label.startswith("p_"):  # known labels beside the predictions, to compare
-        known = df[label].astype(str).to_numpy()
+        known = df[label].to_numpy()  # as written (an empty cell stays empty)
         return Samples(None, values, {"id": names, label: [known[first[n]] for n in names]},
                        notes), where
     return Samples(names, values, notes=notes), where
