@@ -28,6 +28,7 @@ class TsFile:
     labels: list[str]
     class_labels: tuple[str, ...]  # as declared by @classLabel
     header: dict[str, str] = field(default_factory=dict)
+    layout: str = "ts"  # "ucr": the UCR archive's rows, label first (ucr_format.py)
 
     @property
     def channels(self) -> int:

@@ -85,7 +85,7 @@ def parse_ucr(text: str, problem: str = "") -> TsFile:
         labels.append(_label(label))
     if not sequences:
         raise UcrFormatError("no sequences")
-    return TsFile(problem, sequences, labels, tuple(sorted(set(labels))))
+    return TsFile(problem, sequences, labels, tuple(sorted(set(labels))), layout="ucr")
 
 
 def problem_name(path: str | Path) -> str:

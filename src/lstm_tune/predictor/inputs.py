@@ -239,7 +239,8 @@ def _sequences(predictor: "Predictor", data: Any) -> tuple[Samples, str]:
 
 def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
     """A UCR/UEA archive file of new cases: `.ts` (labelled or not) or UCR rows (each with
-    a label first, as the archive writes them; the label is not read)."""
+    a label first, as the archive writes them). A known label is not read by the model; it
+    is shown beside the predicted class."""
     channels = len(encoder.channel_names)
     if not path.is_file():
         raise StudyError(str(path), "--input", "no such file", "check the path")
@@ -247,7 +248,7 @@ def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
         ts = read_archive_file(path, labelled=False)
     except TsFormatError as exc:
         raise StudyError(str(path), "--input", *malformed(exc)) from None
-    steps, ucr = {len(s) for s in ts.sequences}, is_ucr_file(path)
+    steps, ucr = {len(s) for s in ts.sequences}, ts.layout == "ucr"
     if ucr and not encoder.masked and steps == {encoder.window - 1}:
         raise StudyError(str(path), "--input", f"each line has {encoder.window - 1} values "
                          f"after its first, and the model reads {encoder.window}: a UCR "
@@ -262,6 +263,11 @@ def _ts_file(path: Path, encoder: Any) -> tuple[Samples, str]:
         return Samples(None, list(ts.sequences), {"id": ids, "label": list(ts.labels)}), \
             str(path)
     return Samples(ids, list(ts.sequences)), str(path)
+
+
+def output_columns(predictor: "Predictor") -> set[str]:
+    """The columns a class table writes: an input's column of the same name is not kept."""
+    return {"id", "class", *(f"p_{c}" for c in predictor.classes)}
 
 
 def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[Samples, str]:
@@ -283,8 +289,8 @@ def _long_csv(predictor: "Predictor", path: Path, channels: list[str]) -> tuple[
     names = sorted(rows, key=first.__getitem__)
     notes = [ignored_note(ignored, [seq] + channels)] if ignored else []
     values = [x[rows[n]] for n in names]
-    if label and label in df.columns and label not in ("id", "class") and not \
-            label.startswith("p_"):  # known labels beside the predictions, to compare
+    if label and label in df.columns and label not in output_columns(predictor):
+        # known labels beside the predictions, to compare
         known = df[label].to_numpy()  # as written (an empty cell stays empty)
         return Samples(None, values, {"id": names, label: [known[first[n]] for n in names]},
                        notes), where
@@ -303,7 +309,7 @@ def _texts(predictor: "Predictor", data: Any) -> Samples:
         texts = df[column].fillna("").astype(str)
         # the other columns (an id, the label if known) go beside each prediction, unless
         # one is named as an output column is
-        outputs = {"id", "class", *(f"p_{c}" for c in predictor.classes)}
+        outputs = output_columns(predictor)
         kept = {c: df[c].tolist() for c in others if c not in outputs or c == "id"}
         unread = [c for c in others if c != target]  # the label is expected, not noted
         notes = [ignored_note(unread, [column], kept=set(others) <= set(kept))] if unread else []
