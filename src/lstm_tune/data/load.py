@@ -307,8 +307,9 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
             row = int(np.flatnonzero(repeated)[0])
             raise StudyError(where, "data.time", f"duplicate time {df[time].iloc[row]!r} at "
                              f"data row {row + 1}", "keep one row per time step")
+    numbers: dict[str, pd.Series] = {}
     for column in columns:
-        values = pd.to_numeric(df[column], errors="coerce")
+        values = numbers[column] = pd.to_numeric(df[column], errors="coerce")
         if (values.isna() & df[column].notna()).any():
             numeric_column(df, column, where, field)  # refuses, naming the row and the fix
         infinite = np.flatnonzero(np.isinf(values.to_numpy(dtype=float)))
@@ -327,9 +328,8 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
                 raise StudyError(where, field, f"column {column!r} is empty at data row "
                                  f"{first + gaps[0] + 1}, between values", "fill it, or give "
                                  "a time column (data.time) so that gaps can be told")
-    long = df.melt(id_vars=list(keep), value_vars=list(columns), var_name=WIDE_SERIES,
-                   value_name=WIDE_VALUE)
-    long[WIDE_VALUE] = pd.to_numeric(long[WIDE_VALUE], errors="coerce")
+    long = df.assign(**numbers).melt(id_vars=list(keep), value_vars=list(columns),
+                                     var_name=WIDE_SERIES, value_name=WIDE_VALUE)
     return long[long[WIDE_VALUE].notna()].reset_index(drop=True)
 
 
