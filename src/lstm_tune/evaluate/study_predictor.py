@@ -34,7 +34,8 @@ from lstm_tune.evaluate.combine import CombinationChoice
 from lstm_tune.evaluate.final import Builder, FinalModel, describe, final_or_best, load_member
 from lstm_tune.predictor.bundle import to_zip
 from lstm_tune.predictor.combination import ClassCombination, Combination
-from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.data.clock import Clock
+from lstm_tune.predictor.history import SeriesHistory
 from lstm_tune.predictor.intervals import Calibration, series_scale
 from lstm_tune.stats.linear import fit_on
 from lstm_tune.predictor.loading import from_zip

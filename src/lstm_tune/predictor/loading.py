@@ -12,7 +12,8 @@ from lstm_tune.data.encoders import encoder_from_json
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.bundle import FORMAT, STATE
 from lstm_tune.predictor.combination import combination_from_json
-from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.data.clock import Clock
+from lstm_tune.predictor.history import SeriesHistory
 from lstm_tune.predictor.intervals import Calibration
 from lstm_tune.predictor.predictor import Member, Predictor
 

@@ -20,7 +20,8 @@ import pandas as pd
 from lstm_tune.data.encoders import Encoder
 from lstm_tune.errors import StudyError
 from lstm_tune.predictor.combination import AnyCombination
-from lstm_tune.predictor.history import Clock, SeriesHistory
+from lstm_tune.data.clock import Clock
+from lstm_tune.predictor.history import SeriesHistory
 from lstm_tune.predictor.intervals import LEVELS, Calibration
 from lstm_tune.tasks import get_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lstm_tune.predictor.history import Clock
+from lstm_tune.data.clock import Clock
 
 
 @pytest.mark.parametrize("times, after", [
