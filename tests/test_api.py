@@ -311,3 +311,39 @@ def test_a_study_run_again_with_another_strategy_is_told_it_mixes_them(tmp_path)
     with pytest.warns(UserWarning, match="holds 1 trial searched with tpe"):
         again.run(workers=1, report=False, progress=False)
     assert strategies_used(again.optuna_study.trials) == {"tpe": 1, "random": 2}
+
+
+def test_a_series_with_gaps_is_searched_tested_and_forecast_on_values_in_the_file(tmp_path):
+    """data.missing: previous end to end: the evaluation scores the model and every
+    baseline on the test months that were in the file, says what was filled, and the
+    predictor fills a new history's gaps as the study's were."""
+    from lstm_tune import Study
+    from lstm_tune.data.builtin import BUILTINS, load_builtin
+    from tests.conftest import tiny_study
+    from tests.searched import searched
+
+    air = load_builtin(BUILTINS["airline"], "test").astype({"passengers": float})
+    gappy = air.copy()
+    gappy.loc[[40, 130], "passengers"] = np.nan  # 130: a test month (the last 24: 120-143)
+    gappy.drop(index=[60, 61]).to_csv(tmp_path / "air.csv", index=False)
+    study = tiny_study(data={"csv": "air.csv", "target": "passengers", "time": "month",
+                             "missing": "previous"}, budget={"trials": 1},
+                       training={"max_epochs": 2, "patience": 1}, report_dir=str(tmp_path))
+    spec, _ = searched(tmp_path, study, trials=1)
+    s = Study(spec)
+    evaluation = s.evaluation
+    assert evaluation.filled == {"carried": 4, "added": 2, "dropped": 0}
+    test = evaluation.predictions["test"]["target_idx"]
+    assert test == [i for i in range(120, 144) if i != 130]
+    assert {c["n"] for c in evaluation.significance.values()} == {23}
+    assert ("4 target value(s) were not in the file (2 on steps it leaves out) and were "
+            "filled with the last value before them") in s.verdict()
+    # a history with an empty cell and a left-out month forecasts as the same history
+    # filled by hand
+    history = air.iloc[-30:].copy()
+    history.loc[140, "passengers"] = np.nan
+    by_hand = history.copy()
+    by_hand.loc[140, "passengers"] = by_hand.loc[139, "passengers"]
+    by_hand.loc[135, "passengers"] = by_hand.loc[134, "passengers"]
+    assert s.predict(history.drop(index=[135]))["forecast"].tolist() == pytest.approx(
+        s.predict(by_hand)["forecast"].tolist())

@@ -174,6 +174,20 @@ CASES = [
     ("a month left out", csv_study(), with_csv(GOOD_CSV.drop(index=[20])), "run",
      "data.time: steps from '2001-08' to '2001-10' (61 days, where its usual step is 31 "
      "days): steps are missing"),
+    ("NaN in data, the setting that fills it named", csv_study(features=["price"]), with_csv(
+        GOOD_CSV.assign(price=GOOD_CSV.price.where(GOOD_CSV.index != 9))), "run",
+     "column 'price' has 1 missing, NaN or infinite value(s), the first at data row 10; fix: "
+     "fill or drop those rows, or set data.missing: previous"),
+    ("a step off the series' frequency, with data.missing", csv_study(missing="previous"),
+     with_csv(GOOD_CSV.assign(month=GOOD_CSV.month.where(GOOD_CSV.index != 30, "2002-08-15"))
+              .drop(index=[29])), "run", "data.time: the series has steps left out, and its "
+     "time '2002-08-15' is off the frequency of its other times, so they cannot be added; fix: "
+     "give every time at the series' one frequency"),
+    ("data.missing for classes", seq_study(missing="previous"), with_seq(SEQ_CSV), "run",
+     "data.missing: previous fills the steps of series to forecast"),
+    ("data.missing with a built-in", {**tiny_study(), "data": {"builtin": "airline",
+                                                               "missing": "previous"}},
+     None, "run", "data.missing: only with data.csv"),
     ("a month left out of one series of a panel", panel_study(), with_csv(
         PANEL_CSV.drop(index=[70])), "run", "data.time: series 'b' steps from "
      "'2000-10-01' to '2000-12-01'"),

@@ -115,9 +115,10 @@ class Study:
         long form (`series=` names the series column, `horizon=` the steps ahead) or side
         by side (`target=` a list of their columns), or, with
         `sequence=`, independent sequences in long form (one row per step) to classify, or
-        with `text=` (the text column) labelled texts to classify."""
+        with `text=` (the text column) labelled texts to classify. A series with NaN or
+        left-out dates is refused unless `missing="previous"` (data.missing)."""
         data_keys = ("features", "time", "sequence", "series", "skip_short", "units",
-                     "target_as_input", "text")
+                     "target_as_input", "text", "missing")
         data = {k: settings.pop(k) for k in data_keys if k in settings}
         frame, data = _time_from_index(frame, data)
         directory = Path(directory)

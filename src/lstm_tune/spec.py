@@ -96,6 +96,9 @@ class DataSpec(_Strict):
     target_as_input: bool | None = None
     units: str | None = None  # the target's units, for the report's axes ("kWh", "thousands")
     encoding: str | None = None  # the CSV files' text encoding (None: UTF-8)
+    # empty cells and steps a series' file leaves out: refused, or the last observed value
+    # carried forward (data/gaps.py: never a target a window is trained or scored on)
+    missing: Literal["refuse", "previous"] = "refuse"
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":
@@ -109,6 +112,10 @@ class DataSpec(_Strict):
                 "add data.target: COLUMN" + (" (a file of the UCR archive, one sequence per "
                                              "line with its label first and no header, is "
                                              "read as data.ts)" if ucr else "")))
+        if self.missing != "refuse" and self.csv is None:
+            raise ValueError(problem_and_fix(
+                "data.missing: only with data.csv (a built-in or an archive file is read "
+                "as it is)", "remove it"))
         if self.test_csv is not None and self.csv is None:
             raise ValueError(problem_and_fix("data.test_csv: only with data.csv", "remove it"))
         if self.test_ts is not None and self.ts is None:
@@ -493,7 +500,8 @@ class StudySpec(_Strict):
             framing=self.data.framing, horizon=self.horizon,
             target_as_input=self.data.target_as_input,
             transforms=tuple(param_values(self.space.transform)), metric=self.metric,
-            combine=self.final.combine, bases=tuple(param_values(self.space.base)))
+            combine=self.final.combine, bases=tuple(param_values(self.space.base)),
+            missing=self.data.missing)
         if problem:
             raise ValueError(problem)
         self._text_space()
@@ -594,7 +602,7 @@ class StudySpec(_Strict):
             features=tuple(d.features), time=d.time, sequence=d.sequence,
             series=WIDE_SERIES if d.wide else d.series,
             text=d.text,
-            skip_short=d.skip_short, units=d.units, encoding=d.encoding,
+            skip_short=d.skip_short, units=d.units, encoding=d.encoding, missing=d.missing,
             target_as_input=self.uses_target_as_input, window=self.window, season=self.season,
             steps_ahead=self.steps_ahead, horizon=self.outputs,
             transforms=tuple(str(t) for t in param_values(self.space.transform)),

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_tune.data.load import load_table, parse_times
+from lstm_tune.data.load import load_table
+from lstm_tune.data.times import parse_times
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.errors import StudyError
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.load import parse_times
+from lstm_tune.data.times import parse_times
 from lstm_tune.data.season import weekdays_only
 
 

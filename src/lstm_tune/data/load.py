@@ -7,8 +7,8 @@ missing columns, non-numeric values, NaN/inf, duplicate or unordered timestamps.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
-from lstm_tune.data.season import Season, infer_season, weekdays_only
+from lstm_tune.data.season import Season, infer_season
+from lstm_tune.data.gaps import PREVIOUS, REFUSE, Filled, fill_previous, steps_of
+from lstm_tune.data.times import compact_dates, parse_times
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
 from lstm_tune.data.splits import check_classes
@@ -40,6 +42,11 @@ class Table:
     series: tuple[tuple[str, int, int], ...] = ()
     # steps in one season: the study file's, or read from the time column's calendar
     season: Season = Season(1)
+    # data.missing: previous: (rows,) True where the target's value was in the file (a
+    # carried one is never a target, window.py); None when nothing may be filled
+    observed: np.ndarray | None = None
+    # and what was filled: target values carried forward, rows added, leading rows dropped
+    filled: tuple[int, int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.target)
@@ -175,7 +182,11 @@ def first_blank_row(column: pd.Series) -> int | None:
     return int(np.flatnonzero(blank)[0]) if blank.any() else None
 
 
-def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.ndarray:
+def numeric_column(df: pd.DataFrame, column: str, where: str, field: str,
+                   missing: str | None = None) -> np.ndarray:
+    """A column's numbers; text refused at its row, and an infinite value, and (unless
+    `missing`, the study's data.missing, is PREVIOUS: left as NaN for gaps.py) an empty
+    cell. `missing` REFUSE names the setting in the fix (None: new data for a model)."""
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     raw = df[column]
     bad = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
@@ -188,93 +199,23 @@ def numeric_column(df: pd.DataFrame, column: str, where: str, field: str) -> np.
             "separator (1234.5, not 1,234.5 or 1234,5)" if comma
             else "make every value in the column a number",
         )
-    missing = np.flatnonzero(~np.isfinite(values))
-    if len(missing):
-        row = int(missing[0])
+    if missing == PREVIOUS:
+        infinite = np.flatnonzero(np.isinf(values))
+        if len(infinite):
+            raise StudyError(where, field, f"column {column!r} has an infinite value at data "
+                             f"row {infinite[0] + 1}", "make every value in the column a "
+                             "finite number")
+        return values
+    empty = np.flatnonzero(~np.isfinite(values))
+    if len(empty):
+        row = int(empty[0])
         raise StudyError(
-            where, field, f"column {column!r} has {len(missing)} missing, NaN or infinite "
-            f"value(s), the first at data row {row + 1}", "fill or drop those rows",
+            where, field, f"column {column!r} has {len(empty)} missing, NaN or infinite "
+            f"value(s), the first at data row {row + 1}", "fill or drop those rows"
+            + (", or set data.missing: previous to carry the last value forward (a filled "
+               "target is never scored)" if missing == REFUSE else ""),
         )
     return values
-
-
-_QUARTER = r"^\s*\d{4}\s*-?\s*Q[1-4]\s*$"
-# dates as spreadsheets write them in most locales: 31/12/2020, 31.12.2020, 12/31/20 (+ time)
-_DAY_MONTH = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(\s.*)?$")
-
-
-def _numeric_dates(text: pd.Series) -> pd.Series | None:
-    """A column of dates written day and month as numbers before the year, read in one
-    order for the whole column (None: not such a column). Element by element, pandas read
-    01/07/2020 month first and 13/01/2020 day first in one column. Day first where a first
-    number passes 12, month first where a second one does; where neither does, the order
-    whose steps are the more even (monthly dates on the 1st: 28-31 days apart day first,
-    1 and 355 month first), month first on a tie."""
-    if len(text) == 0 or not _DAY_MONTH.match(text.iloc[0]):  # ISO dates: no cost
-        return None
-    parts = text.str.extract(_DAY_MONTH)
-    if parts[0].isna().any():
-        return None
-    first, second = parts[0].astype(int), parts[2].astype(int)
-    yy = parts[3].astype(int)
-    year = yy.where(parts[3].str.len() == 4, yy + np.where(yy >= 69, 1900, 2000))
-    rest = parts[4].fillna("")
-
-    def read(day: pd.Series, month: pd.Series) -> pd.Series:
-        iso = (year.astype(str).str.zfill(4) + "-" + month.astype(str).str.zfill(2) + "-"
-               + day.astype(str).str.zfill(2) + rest)
-        stamps = pd.to_datetime(iso, errors="coerce", format="ISO8601")  # fast, and most
-        odd = stamps.isna()  # a time of day written otherwise ("1pm"): one by one
-        if odd.any():
-            stamps[odd] = pd.to_datetime(iso[odd], errors="coerce", format="mixed")
-        return stamps
-
-    if (first > 12).any() and not (second > 12).any():
-        return read(first, second)
-    if (second > 12).any() or not len(text) > 2:
-        return read(second, first)
-    day_first, month_first = read(first, second), read(second, first)
-
-    def unevenness(stamps: pd.Series) -> float:
-        steps = np.diff(np.unique(stamps.dropna().to_numpy())).astype(float)
-        return float(steps.max() / steps.min()) if len(steps) and steps.min() > 0 else np.inf
-
-    return day_first if unevenness(day_first) < unevenness(month_first) else month_first
-
-
-def compact_dates(values: pd.Series) -> bool:
-    """Whole numbers that are all dates written YYYYMMDD (20000108), as exports often give."""
-    if not pd.api.types.is_integer_dtype(values) or values.empty:
-        return False
-    if values.min() < 10000101 or values.max() > 99991231:
-        return False
-    return not pd.to_datetime(values.astype(str), format="%Y%m%d", errors="coerce").isna().any()
-
-
-def parse_times(values: pd.Series) -> pd.Series:
-    """A time column as timestamps (NaT where unreadable), or its numbers when it counts
-    steps. Quarters (1998Q1) and compact dates (20000108) are read as dates; anything else
-    element by element without the warning pandas prints for it (a user cannot act on it),
-    in UTC where the offsets change (local times across a daylight-saving change)."""
-    if compact_dates(values):
-        return pd.to_datetime(values.astype(str), format="%Y%m%d")
-    if pd.api.types.is_numeric_dtype(values):
-        return values
-    text = values.astype(str)
-    if len(text) and text.str.match(_QUARTER, case=False).all():
-        periods = pd.PeriodIndex(text.str.replace(r"[\s-]", "", regex=True).str.upper(), freq="Q")
-        return pd.Series(periods.to_timestamp(), index=values.index)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        numeric = _numeric_dates(text)
-        if numeric is not None:
-            return numeric
-        try:
-            return pd.to_datetime(values, errors="coerce", format="mixed")
-        except ValueError:  # UTC offsets that change (daylight saving): read them in UTC
-            stamps = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
-    # a time with no offset among times with one cannot be placed: unreadable
-    return stamps.where(text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$"))
 
 
 def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) -> pd.Series:
@@ -288,13 +229,14 @@ def time_column(df: pd.DataFrame, time: str, where: str, noun: str, fix: str) ->
 
 
 def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | None,
-              keep: Sequence[str], field: str) -> pd.DataFrame:
+              keep: Sequence[str], field: str, keep_gaps: bool = False) -> pd.DataFrame:
     """Series side by side, one column each (a wide CSV), as one long table: a row per
     series and time, the series' name in WIDE_SERIES and its value in WIDE_VALUE, with the
     `keep` columns (time, features) on every row. Empty cells where a series has not
     started or has ended are left out (series of different lengths); a non-number is
     refused at its own row of the file (as are an unreadable or repeated time), and so is
-    an empty cell between values where no time column shows the gap."""
+    an empty cell between values where no time column shows the gap, unless `keep_gaps`
+    (data.missing: previous): then it is kept, empty, for gaps.py to fill."""
     taken = [c for c in (WIDE_SERIES, WIDE_VALUE) if c in keep]
     if taken:
         raise StudyError(where, field, f"series in columns are read into columns "
@@ -321,16 +263,20 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
         if not inside.any():  # left out, the series would be missing without a word
             raise StudyError(where, field, f"column {column!r} holds no values",
                              f"fill it, or leave it out of {field}")
-        if time is None:
+        if time is None and not keep_gaps:
             first, last = np.flatnonzero(inside)[[0, -1]]
             gaps = np.flatnonzero(~inside[first:last])
             if len(gaps):
                 raise StudyError(where, field, f"column {column!r} is empty at data row "
                                  f"{first + gaps[0] + 1}, between values", "fill it, or give "
                                  "a time column (data.time) so that gaps can be told")
+    # a series' own span: from its first value to its last (between them, a gap)
+    spans = {c: v.notna().cummax() & v.notna()[::-1].cummax()[::-1] for c, v in numbers.items()}
     long = df.assign(**numbers).melt(id_vars=list(keep), value_vars=list(columns),
                                      var_name=WIDE_SERIES, value_name=WIDE_VALUE)
-    return long[long[WIDE_VALUE].notna()].reset_index(drop=True)
+    within = pd.concat([spans[c] for c in columns], ignore_index=True)
+    kept = within if keep_gaps else long[WIDE_VALUE].notna()
+    return long[kept.to_numpy()].reset_index(drop=True)
 
 
 def load_table(spec: DataSettings) -> Table:
@@ -363,9 +309,11 @@ def load_table(spec: DataSettings) -> Table:
             if name not in columns:
                 raise StudyError(where, field, f"no column {name!r} (columns: {', '.join(columns)})",
                                  "use one of the file's column names")
+    # data.missing names a forecast's setting; classes are never filled (spec.py)
+    missing = d.missing if spec.task == "forecast" else None
     if d.wide:
         df = from_wide(df, where, d.wide, time, [c for c in (time, *features) if c],
-                       "data.target")
+                       "data.target", keep_gaps=missing == PREVIOUS)
     if target in features:
         raise StudyError(where, "data.features", f"the target {target!r} is also listed as a feature",
                          "remove it from data.features (set data.target_as_input instead)")
@@ -375,7 +323,11 @@ def load_table(spec: DataSettings) -> Table:
         raise StudyError(where, "data.features", "the model would have no inputs",
                          "list feature columns or set data.target_as_input: true")
 
-    df, parts, stamps = in_order(df, where, time, series, wide=bool(d.wide))
+    df, parts, stamps = in_order(df, where, time, series, wide=bool(d.wide), missing=missing)
+    filled = None
+    if missing == PREVIOUS:
+        filled = filled_gaps(df, parts, stamps, where, time, series, target, features, bool(d.wide))
+        df, parts, stamps = filled.df, filled.parts, filled.stamps
     season = (Season(spec.season) if spec.season is not None else
               infer_season(stamps, time, parts or (("", 0, len(df)),)))
     if stamps is not None and compact_dates(df[time]):  # shown as dates, not as 20000108
@@ -384,7 +336,7 @@ def load_table(spec: DataSettings) -> Table:
         times = tuple(str(v) for v in df[time]) if time else tuple(str(i) for i in range(len(df)))
 
     if spec.task == "forecast":
-        y = numeric_column(df, target, where, "data.target")
+        y = numeric_column(df, target, where, "data.target", missing)
         constant_series(y, parts, target, where)
     else:
         labels = df[target]
@@ -398,9 +350,32 @@ def load_table(spec: DataSettings) -> Table:
                              "classification needs at least two classes")
         # a class of one step is for the split by time to judge; a class per step is not one
         check_classes(y, np.full(len(y), "train"), where, "step", singles=False)
-    x = np.column_stack([numeric_column(df, f, where, "data.features") for f in features]) \
-        if features else np.zeros((len(df), 0))
-    return Table(where, target, y, x, tuple(features), times, units, informative, parts, season)
+    x = np.column_stack([numeric_column(df, f, where, "data.features", missing)
+                         for f in features]) if features else np.zeros((len(df), 0))
+    return Table(where, target, y, x, tuple(features), times, units, informative, parts, season,
+                 None if filled is None else filled.observed,
+                 None if filled is None else (filled.carried, filled.added, filled.dropped))
+
+
+def filled_gaps(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
+            stamps: pd.Series | None, where: str, time: str | None, series: str | None,
+            target: str, features: list[str], wide: bool) -> Filled:
+    """data.missing: previous (gaps.py), once text in a number column is refused: a
+    study's table, or a history a forecaster is given."""
+    for column, field in ((target, "data.target"), *((f, "data.features") for f in features)):
+        df[column] = numeric_column(df, column, where, field, PREVIOUS)
+
+    def refuse(name: str, times: pd.Series, written: pd.Series, off: int | None) -> NoReturn:
+        if off is not None:
+            which = f"series {name!r} has" if name else "the series has"
+            raise StudyError(where, "data.time", f"{which} steps left out, and its time "
+                             f"{str(written.iloc[off])!r} is off the frequency of its other "
+                             "times, so they cannot be added",
+                             "give every time at the series' one frequency")
+        gap_refused(times, written, name, where, wide, PREVIOUS)
+        raise AssertionError("a series with steps left out has a gap")
+
+    return fill_previous(df, parts, stamps, time, series, target, features, where, refuse)
 
 
 def constant_series(y: np.ndarray, parts: tuple[tuple[str, int, int], ...], target: str,
@@ -418,12 +393,13 @@ def constant_series(y: np.ndarray, parts: tuple[tuple[str, int, int], ...], targ
 
 
 def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None,
-             wide: bool = False
+             wide: bool = False, missing: str | None = None
              ) -> tuple[pd.DataFrame, tuple[tuple[str, int, int], ...], pd.Series | None]:
     """Rows of one series together (series by name) and in time order within each; the
     (name, start, stop) of every series of a panel; the time column read as times, in the
     rows' new order (None without one). `wide`: the series were the file's columns (a
-    missing step there may be an empty cell)."""
+    missing step there may be an empty cell). `missing`: the study's data.missing (None:
+    new data for a model); with PREVIOUS, left-out steps are let be (gaps.py adds them)."""
     if series:
         ids = df[series]
         if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
@@ -453,7 +429,7 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None,
         stamps = stamps.iloc[order].reset_index(drop=True)
     if not series:
         if stamps is not None:
-            _no_gaps(stamps, df[time], (("", 0, len(df)),), where, time)
+            _no_gaps(stamps, df[time], (("", 0, len(df)),), where, missing=missing)
         return df, (), stamps
     ids = ids.iloc[order].reset_index(drop=True)
     starts = np.flatnonzero(np.r_[True, ids.to_numpy()[1:] != ids.to_numpy()[:-1]])
@@ -461,7 +437,7 @@ def in_order(df: pd.DataFrame, where: str, time: str | None, series: str | None,
     parts = tuple((ids.iloc[a], int(a), int(b)) for a, b in zip(starts, stops))
     if stamps is not None:
         _one_frequency(stamps, parts, where, time)
-        _no_gaps(stamps, df[time], parts, where, time, wide)
+        _no_gaps(stamps, df[time], parts, where, wide, missing)
     return df, parts, stamps
 
 
@@ -471,41 +447,44 @@ def _duration(seconds: float) -> str:
     return f"{value:g} {unit}{'' if value == 1 else 's'}"
 
 
-# a step this many times the series' usual (median) step leaves steps out: a calendar
-# month is 28-31 days, so one left out makes 59-62
-GAP_RATIO = 1.5
-
-
 def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, int], ...],
-             where: str, time: str, wide: bool = False) -> None:
+             where: str, wide: bool = False, missing: str | None = None) -> None:
     """Every series steps evenly: a window is `window` consecutive steps, a seasonal lag a
-    season of them, so a missing step would be read across as if it were one. Business
-    days (weekdays, a day apart) skip holidays by design and are let be."""
+    season of them, so a missing step would be read across as if it were one."""
+    if missing == PREVIOUS:
+        return
     for name, start, stop in parts:
-        t = times.iloc[start:stop]
-        if len(t) < 3:
-            continue
-        dated = pd.api.types.is_datetime64_any_dtype(t)
-        steps = (t.diff().dt.total_seconds() if dated else t.astype(float).diff()).to_numpy()[1:]
-        usual = float(np.median(steps))
-        if dated and usual == 86400 and weekdays_only(t):
-            continue
-        wide = np.flatnonzero(steps > GAP_RATIO * usual)
-        if len(wide):
-            i, gap = start + int(wide[0]), float(steps[wide[0]])
-            unit = _duration if dated else (lambda v: f"{v:g}")
-            which = f"series {name!r} " if name else ""
-            # local clock times skip an hour where daylight saving starts
-            clock = dated and usual <= 3600 and gap == usual + 3600
-            raise StudyError(where, "data.time", f"{which}steps from {str(written.iloc[i])!r} to "
-                             f"{str(written.iloc[i + 1])!r} ({unit(gap)}, where its usual step "
-                             f"is {unit(usual)}): steps are missing, and a window would read "
-                             "across them as one",
-                             "write the times in UTC or with their UTC offset (local clock "
-                             "times skip an hour where daylight saving starts)" if clock else
-                             f"fill the empty cells of column {name!r} there, or add the "
-                             "missing rows" if wide else
-                             "add the missing rows (fill or interpolate their values)")
+        gap_refused(times.iloc[start:stop], written.iloc[start:stop], name, where, wide,
+                    missing)
+
+
+def gap_refused(times: pd.Series, written: pd.Series, name: str, where: str, wide: bool,
+                missing: str | None = None) -> None:
+    """Raise the StudyError for a series' first left-out step, if it has one. `missing`:
+    the study's data.missing (None: new data for a model, where it is not the user's to
+    set); with PREVIOUS, the series' frequency could not be read to add the steps."""
+    filling = missing == PREVIOUS
+    setting = "" if missing is None else ", or set data.missing: previous"
+    steps = steps_of(times)
+    if steps is None or not len(steps.gaps):
+        return
+    i = int(steps.gaps[0])
+    gap, usual = float(steps.steps[i]), steps.usual
+    unit = _duration if steps.dated else (lambda v: f"{v:g}")
+    which = f"series {name!r} " if name else ""
+    # local clock times skip an hour where daylight saving starts
+    clock = steps.dated and usual <= 3600 and gap == usual + 3600
+    problem = (f"{which}steps from {str(written.iloc[i])!r} to {str(written.iloc[i + 1])!r} "
+               f"({unit(gap)}, where its usual step is {unit(usual)}): steps are missing, "
+               + ("and their times cannot be told from the series' frequency" if filling
+                  else "and a window would read across them as one"))
+    raise StudyError(where, "data.time", problem,
+                     "write the times in UTC or with their UTC offset (local clock "
+                     "times skip an hour where daylight saving starts)" if clock else
+                     "add the missing rows at the series' one frequency" if filling else
+                     f"fill the empty cells of column {name!r} there, or add the "
+                     f"missing rows{setting}" if wide else
+                     f"add the missing rows (fill or interpolate their values){setting}")
 
 
 def _step_of(values: pd.Series) -> str | None:

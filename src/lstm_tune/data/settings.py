@@ -35,6 +35,7 @@ class DataSettings:
     skip_short: bool = False  # leave out series too short for one window (else refuse)
     units: str | None = None
     encoding: str | None = None  # the CSV files' text encoding (None: UTF-8)
+    missing: str = "refuse"  # a series' empty cells and left-out steps: or "previous" (gaps.py)
     # series side by side, one column each (a wide CSV): read as a panel whose series
     # column is WIDE_SERIES and target WIDE_VALUE
     wide: tuple[str, ...] = ()

@@ -169,17 +169,20 @@ class Dataset(FramedData):
 
     def history_scales(self, split: Split) -> np.ndarray:
         """MASE's scale for each series: the seasonal naive error over its steps before
-        the split's first target (never the split itself)."""
+        the split's first target (never the split itself), on values in the file only (a
+        carried one, data.missing, is left out)."""
         from lstm_tune.stats.metrics import seasonal_naive_mae
 
         starts = {name: start for name, start, _ in self.table.parts}
         s, idx = split.series_index, split.target_idx
+        known = self.table.target.astype(float)
+        if self.table.observed is not None:
+            known = np.where(self.table.observed, known, np.nan)
         out = np.full(len(self.series_names), np.nan)
         for i, name in enumerate(self.series_names):
             if np.any(s == i):
                 start = starts[name]
-                out[i] = seasonal_naive_mae(self.table.target[start:int(idx[s == i].min())],
-                                            self.season)
+                out[i] = seasonal_naive_mae(known[start:int(idx[s == i].min())], self.season)
         return out
 
     def target_positions(self, idx: np.ndarray) -> np.ndarray:
@@ -225,17 +228,21 @@ class _Origins:
 
 
 def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: int,
-             fold: int = 0) -> _Origins:
+             fold: int = 0, observed: np.ndarray | None = None) -> _Origins:
     """Window ends of the series at [start, stop): test samples have every target in the
     last `test` steps, validation in the `validation` steps before them, train before that.
     Fold j moves the validation block j blocks earlier (a rolling origin): its training
     windows end before it, and the windows between it and the test part are left out. The
     REFIT fold trains on every window before the test part (fold 0's validation included),
-    the ALL fold on every window (a production refit, test part included)."""
+    the ALL fold on every window (a production refit, test part included). With `observed`
+    (the table's, data.missing: previous), a window whose targets include a value carried
+    forward is in no part: nothing is trained, chosen or scored on a value not in the file."""
     k0 = spec.steps_ahead
     first_end = start + min_history(spec.window, k0, tf.lag, spec.target_as_input) - 1
     ends = np.arange(first_end, stop - k0 - horizon + 1)
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
+    if observed is not None:
+        ends = ends[observed[ends[:, None] + k0 + np.arange(horizon)[None, :]].all(axis=1)]
     first, last = ends + k0, ends + k0 + horizon - 1
     test_from = stop - n_test
     val_to = test_from - max(fold, 0) * n_val
@@ -253,9 +260,12 @@ def _short_problem(table: Table, name: str, start: int, stop: int, spec: DataSet
                    transform: str, horizon: int) -> str:
     n_val, n_test = holdout_sizes(spec.validation, spec.test, stop - start)
     series = f"series {name!r}" if table.panel else "the series"
+    carried = 0 if table.observed is None else int((~table.observed[start:stop]).sum())
+    targets = f", {carried} of them carried forward and never a target" if carried else ""
     ahead = f" and {horizon} steps ahead" if horizon > 1 else ""
     folds = f" in each of {spec.folds} folds" if spec.folds > 1 else ""
-    return (f"{series} has {stop - start} steps: too few for windows of {spec.window} steps"
+    return (f"{series} has {stop - start} steps{targets}: too few for windows of "
+            f"{spec.window} steps"
             f"{ahead} (transform {transform}) with {n_val} validation + {n_test} test steps "
             f"and {MIN_TRAIN_SAMPLES} training windows{folds}")
 
@@ -289,7 +299,8 @@ def allowed_transforms(spec: DataSettings, table: Table) -> tuple[str, ...]:
     tf = Transform(seasonal, season)
     fits = season > 1 and spec.steps_ahead + spec.horizon - 1 <= season
     if fits and not any(_too_short(_origins(start, stop, tf, spec, spec.horizon,
-                                            spec.folds - 1)) for _, start, stop in table.parts):
+                                            spec.folds - 1, table.observed))
+                        for _, start, stop in table.parts):
         out.append(seasonal)
     return tuple(out)
 
@@ -341,12 +352,13 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
     models: list[Any] = []  # a hybrid's statistical model of each kept series
     deepest = spec.folds - 1  # the fold with the least to train on
     for name, start, stop in table.parts:
-        if any(_too_short(_origins(start, stop, t, spec, horizon, deepest)) for t in tried):
+        if any(_too_short(_origins(start, stop, t, spec, horizon, deepest, table.observed))
+               for t in tried):
             if spec.skip_short and table.panel:
                 skipped.append(name)
                 continue
-            worst = next(t for t in tried
-                         if _too_short(_origins(start, stop, t, spec, horizon, deepest)))
+            worst = next(t for t in tried if _too_short(
+                _origins(start, stop, t, spec, horizon, deepest, table.observed)))
             raise StudyError(
                 table.source, "window",
                 _short_problem(table, name, start, stop, spec, worst.name, horizon),
@@ -354,7 +366,7 @@ def make_dataset(spec: DataSettings, table: Table, transform: str = "none", fold
                 + (", or fewer split.folds" if spec.folds > 1 else "")
                 + (", or set data.skip_short: true to leave such series out" if table.panel
                    else ", or a longer series"))
-        origins = _origins(start, stop, tf, spec, horizon, fold)
+        origins = _origins(start, stop, tf, spec, horizon, fold, table.observed)
         chunk = y[start:stop]
         model = fit_base(chunk, spec, base, stop - start, fold, season) if base != "none" else None
         if base != "none":

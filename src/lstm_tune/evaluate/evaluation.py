@@ -46,6 +46,9 @@ class Evaluation:
     # forecasts: per series, the model's errors and each baseline's metric (`<name>_<metric>`)
     by_series: dict[str, dict[str, float]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # series left out as too short
+    # data.missing: previous: target values carried forward, rows added for left-out steps
+    # and leading rows dropped ({} when nothing was filled)
+    filled: dict[str, int] = field(default_factory=dict)
     # the final model (final.py): its choice, members, refit epochs and validation figures
     final: dict[str, Any] = field(default_factory=dict)
     # over the final model's seeds: per test metric, the median, range and every value
@@ -163,11 +166,24 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
                      f"{apart} independent {'one' if apart == 1 else 'ones'}, so only large "
                      "differences can be told apart.")
     said += leftover_sentence(spec, evaluation)
+    filled = evaluation.filled
+    if filled.get("carried"):
+        added = filled.get("added", 0)
+        said += (f" {filled['carried']} target value(s) were not in the file"
+                 + (f" ({added} on steps it leaves out)" if added else "")
+                 + " and were filled with the last value before them (data.missing: "
+                 "previous): no window was trained, chosen or scored on them.")
     spread = evaluation.spread.get(metric)
     if spread:
         said += (f" Over {len(spread['values'])} seeds its test {shown} has median "
                  f"{spread['median']:.4g} (range {spread['min']:.4g} to {spread['max']:.4g}).")
     return said
+
+
+def filled_counts(loaded: Any) -> dict[str, int]:
+    """What data.missing: previous filled in a table ({} for anything else)."""
+    counts = getattr(loaded, "filled", None)
+    return {} if counts is None else dict(zip(("carried", "added", "dropped"), counts))
 
 
 def leftover_sentence(spec: StudySpec, evaluation: Evaluation) -> str:
@@ -441,6 +457,7 @@ def evaluate(spec: StudySpec, tested: Tested) -> Evaluation:
         by_step=by_step if len(by_step["model"]) > 1 else {},  # a path of several steps
         by_series=series_table(data, predicted, baselines),
         skipped=list(getattr(data, "skipped", ())),
+        filled=filled_counts(data.loaded),
         final=final.summary() if chosen else {},
         spread=spread([scores, *per_seed]) if per_seed else {},
         model=describe(final) if chosen else "",

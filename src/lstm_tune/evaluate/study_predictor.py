@@ -128,6 +128,7 @@ class PredictorBuilder:
             "target": d.target or (builtin.target if builtin else None),
             "wide": list(d.wide),  # series side by side: new data may be written so too
             "encoding": d.encoding,
+            "missing": d.missing,  # a history's gaps are filled as the study's were
             "refit_all": refit_all,
             "trained_on": "all the data, test part included: a production refit, never tested"
             if refit_all else "the training part: the model the study's report tested",

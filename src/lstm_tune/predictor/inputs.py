@@ -18,7 +18,15 @@ import numpy as np
 import pandas as pd
 
 from lstm_tune.data.encoders import unpad
-from lstm_tune.data.load import from_wide, in_order, numeric_column, read_csv, time_column
+from lstm_tune.data.gaps import PREVIOUS
+from lstm_tune.data.load import (
+    filled_gaps,
+    from_wide,
+    in_order,
+    numeric_column,
+    read_csv,
+    time_column,
+)
 from lstm_tune.data.settings import DataSettings
 from lstm_tune.data.ts_format import TsFormatError
 from lstm_tune.data.ucr_format import is_ucr_file, malformed, read_archive_file
@@ -113,15 +121,29 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
                          f"is a column (columns: {', '.join(columns)})", "give them side by "
                          f"side as the study's data does, or in long form ({long_form})")
     unread: list[str] = []
+    notes: list[str] = []
+    filling = info.get("missing") == PREVIOUS
     melted = bool(wide) and series_col not in columns
     if melted:  # as the study's file: series side by side
         keep = [c for c in (time, *e.feature_names) if c]
         unread = _columns(df, where, keep, wide)
-        df = from_wide(df, where, wide, time, keep, "columns")
+        df = from_wide(df, where, wide, time, keep, "columns", keep_gaps=filling)
     required = [c for c in (series_col, time) if c] + ([target] if needs_target else []) \
         + list(e.feature_names)
     ignored = unread + _columns(df, where, required, [target])
-    df, parts, _ = in_order(df, where, time, series_col, wide=melted)
+    df, parts, stamps = in_order(df, where, time, series_col, wide=melted,
+                                 missing=PREVIOUS if filling else None)
+    if filling:  # gaps filled as the study's data's were (gaps.py)
+        if target not in df.columns:  # a model that does not read it: zeros, as below
+            df[target] = 0.0
+        filled = filled_gaps(df, parts, stamps, where, time, series_col, target,
+                             list(e.feature_names), melted)
+        df, parts = filled.df, filled.parts
+        if filled.carried:
+            added = f", {filled.added} on steps it leaves out" if filled.added else ""
+            notes.append(f"{filled.carried} value(s) of {target!r} were not in the history"
+                         f"{added}: filled with the last value before them, as the study's "
+                         "data were (data.missing: previous)")
     parts = parts or (("", 0, len(df)),)
     known = predictor.series
     if target in df.columns and get_task(predictor.task).reads_target:  # not labels
@@ -145,7 +167,7 @@ def read_history(predictor: "Predictor", data: Any) -> tuple[list[SeriesHistory]
                              "transform's lag)", "pass a longer history")
         out.append(SeriesHistory(name, y[start:stop], x[start:stop], times[start:stop]))
     reads = [c for c in (time, *wide, *e.feature_names) if c] if melted else required
-    return out, [ignored_note(ignored, reads)] if ignored else []
+    return out, ([ignored_note(ignored, reads)] if ignored else []) + notes
 
 
 def origin_positions(predictor: "Predictor", histories: list[SeriesHistory],

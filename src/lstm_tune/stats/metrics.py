@@ -76,12 +76,14 @@ def smape(actual: np.ndarray, predicted: np.ndarray) -> float:
 
 def seasonal_naive_mae(history: np.ndarray, season: int) -> float:
     """MASE's scale: the in-sample mean absolute error of the seasonal naive forecast
-    (of the naive one when the history is not longer than a season)."""
+    (of the naive one when the history is not longer than a season). NaN in the history
+    (a value not in the file) leaves out the errors it takes part in."""
     h = np.asarray(history, float)
     m = season if len(h) > season else 1
-    if len(h) <= m:
+    errors = np.abs(h[m:] - h[:-m])
+    if not np.isfinite(errors).any():
         return float("nan")
-    return float(np.mean(np.abs(h[m:] - h[:-m])))
+    return float(np.nanmean(errors))
 
 
 def forecast_errors(actual: np.ndarray, predicted: np.ndarray, scale: float) -> dict[str, float]:

@@ -27,7 +27,7 @@ class Task(Protocol):
 
     def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
               transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
-              bases: tuple[str, ...] = ()) -> str | None:
+              bases: tuple[str, ...] = (), missing: str = "refuse") -> str | None:
         """What in the study file this task cannot do with data of this framing
         ("windows", "sequences", "tokens"), as 'field: problem' (None: fine)."""
 

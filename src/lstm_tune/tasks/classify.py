@@ -31,7 +31,7 @@ class Classify:
 
     def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
               transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
-              bases: tuple[str, ...] = ()) -> str | None:
+              bases: tuple[str, ...] = (), missing: str = "refuse") -> str | None:
         if metric is not None and metric not in self.metrics:
             return problem_and_fix(f"metric: classification is judged by accuracy, not "
                                    f"{metric!r}", "remove metric or set it to accuracy")
@@ -47,6 +47,9 @@ class Classify:
         if any(b != "none" for b in bases):
             return problem_and_fix("space.base: a statistical base is for forecasts",
                                    "remove it")
+        if missing != "refuse":
+            return problem_and_fix(f"data.missing: {missing} fills the steps of series to "
+                                   "forecast", "remove it, and fill the data before the study")
         return None
 
     def default_metric(self, panel: bool) -> str:

@@ -35,7 +35,7 @@ class Forecast:
 
     def check(self, framing: str, horizon: int | None, target_as_input: bool | None,
               transforms: tuple[str, ...], metric: str | None = None, combine: bool = False,
-              bases: tuple[str, ...] = ()) -> str | None:
+              bases: tuple[str, ...] = (), missing: str = "refuse") -> str | None:
         if framing == "tokens":
             return problem_and_fix("task: texts are classified", "set task: classify")
         if framing == "sequences":
