@@ -4,6 +4,7 @@ without warnings a user cannot act on."""
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,10 @@ def test_local_times_across_a_daylight_saving_change_are_read_in_utc(tmp_path):
     assert err.value.line().endswith("fix: write the times in UTC or with their UTC offset "
                                      "(local clock times skip an hour where daylight saving "
                                      "starts)")
+    # an hour the clock skips is no step left out: not added by data.missing either
+    with pytest.raises(StudyError, match="steps from '2021-03-28 01:00' to '2021-03-28 03:00'.*"
+                       "fix: write the times in UTC"):
+        load_table(replace(settings, missing="previous"))
     # a time without an offset among times with one cannot be placed: it is unreadable
     mixed = written.copy()
     mixed[5] = mixed[5][:-5]

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NoReturn
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 
 from lstm_tune.data.builtin import BUILTINS, Builtin, load_builtin
-from lstm_tune.data.season import Season, infer_season
 from lstm_tune.data.gaps import PREVIOUS, REFUSE, Filled, fill_previous, steps_of
+from lstm_tune.data.season import Season, infer_season
 from lstm_tune.data.times import compact_dates, parse_times
 from lstm_tune.errors import StudyError
 from lstm_tune.data.settings import WIDE_SERIES, WIDE_VALUE, DataSettings
@@ -358,8 +358,8 @@ def load_table(spec: DataSettings) -> Table:
 
 
 def filled_gaps(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
-            stamps: pd.Series | None, where: str, time: str | None, series: str | None,
-            target: str, features: list[str], wide: bool) -> Filled:
+                stamps: pd.Series | None, where: str, time: str | None, series: str | None,
+                target: str, features: list[str], wide: bool) -> Filled:
     """data.missing: previous (gaps.py), once text in a number column is refused: a
     study's table, or a history a forecaster is given."""
     for column, field in ((target, "data.target"), *((f, "data.features") for f in features)):
@@ -372,7 +372,7 @@ def filled_gaps(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
                              f"{str(written.iloc[off])!r} is off the frequency of its other "
                              "times, so they cannot be added",
                              "give every time at the series' one frequency")
-        gap_refused(times, written, name, where, wide, PREVIOUS)
+        gap_refused(times, written, name, where, wide, PREVIOUS, filling=True)
         raise AssertionError("a series with steps left out has a gap")
 
     return fill_previous(df, parts, stamps, time, series, target, features, where, refuse)
@@ -451,40 +451,44 @@ def _no_gaps(times: pd.Series, written: pd.Series, parts: tuple[tuple[str, int, 
              where: str, wide: bool = False, missing: str | None = None) -> None:
     """Every series steps evenly: a window is `window` consecutive steps, a seasonal lag a
     season of them, so a missing step would be read across as if it were one."""
-    if missing == PREVIOUS:
-        return
     for name, start, stop in parts:
         gap_refused(times.iloc[start:stop], written.iloc[start:stop], name, where, wide,
                     missing)
 
 
 def gap_refused(times: pd.Series, written: pd.Series, name: str, where: str, wide: bool,
-                missing: str | None = None) -> None:
+                missing: str | None = None, filling: bool = False) -> None:
     """Raise the StudyError for a series' first left-out step, if it has one. `missing`:
     the study's data.missing (None: new data for a model, where it is not the user's to
-    set); with PREVIOUS, the series' frequency could not be read to add the steps."""
-    filling = missing == PREVIOUS
-    setting = "" if missing is None else ", or set data.missing: previous"
+    set); with PREVIOUS gaps.py adds left-out steps, so only an hour a local clock skips is
+    refused, or, `filling`, any (the series' frequency could not be read to add them)."""
     steps = steps_of(times)
     if steps is None or not len(steps.gaps):
         return
-    i = int(steps.gaps[0])
+    # local clock times skip an hour where daylight saving starts: no step is missing there
+    clock = (steps.steps[steps.gaps] == steps.usual + 3600) & steps.dated & \
+        (steps.usual <= 3600)
+    first = 0
+    if missing == PREVIOUS and not filling:
+        if not clock.any():
+            return
+        first = int(np.argmax(clock))
+    i = int(steps.gaps[first])
     gap, usual = float(steps.steps[i]), steps.usual
     unit = _duration if steps.dated else (lambda v: f"{v:g}")
     which = f"series {name!r} " if name else ""
-    # local clock times skip an hour where daylight saving starts
-    clock = steps.dated and usual <= 3600 and gap == usual + 3600
+    setting = "" if missing is None else ", or set data.missing: previous"
     problem = (f"{which}steps from {str(written.iloc[i])!r} to {str(written.iloc[i + 1])!r} "
                f"({unit(gap)}, where its usual step is {unit(usual)}): steps are missing, "
                + ("and their times cannot be told from the series' frequency" if filling
                   else "and a window would read across them as one"))
     raise StudyError(where, "data.time", problem,
                      "write the times in UTC or with their UTC offset (local clock "
-                     "times skip an hour where daylight saving starts)" if clock else
+                     "times skip an hour where daylight saving starts)" if clock[first] else
                      "add the missing rows at the series' one frequency" if filling else
                      f"fill the empty cells of column {name!r} there, or add the "
                      f"missing rows{setting}" if wide else
-                     f"add the missing rows (fill or interpolate their values){setting}")
+                     f"add the missing rows, with their values{setting}")
 
 
 def _step_of(values: pd.Series) -> str | None:
