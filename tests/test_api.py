@@ -331,6 +331,7 @@ def test_a_series_with_gaps_is_searched_tested_and_forecast_on_values_in_the_fil
                        training={"max_epochs": 2, "patience": 1}, report_dir=str(tmp_path))
     spec, _ = searched(tmp_path, study, trials=1)
     s = Study(spec)
+    page = html.unescape(s.report().read_text())
     evaluation = s.evaluation
     assert evaluation.filled == {"carried": 4, "added": 2, "dropped": 0}
     test = evaluation.predictions["test"]["target_idx"]
@@ -338,6 +339,8 @@ def test_a_series_with_gaps_is_searched_tested_and_forecast_on_values_in_the_fil
     assert {c["n"] for c in evaluation.significance.values()} == {23}
     assert ("4 target value(s) were not in the file (2 on steps it leaves out) and were "
             "filled with the last value before them") in s.verdict()
+    assert re.search(r"<th>Gaps</th><td>4 target value\(s\) not in the file \(2 on steps it "
+                     r"leaves out, added\): filled with the last value before them", page)
     # a history with an empty cell and a left-out month forecasts as the same history
     # filled by hand
     history = air.iloc[-30:].copy()
