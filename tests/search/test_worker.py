@@ -51,6 +51,36 @@ def test_a_worker_runs_what_the_shared_count_allows(write_study):
     assert all(t.state == TrialState.COMPLETE for t in trials)
 
 
+def test_a_worker_goes_on_when_another_process_fails_its_trial(write_study, monkeypatch):
+    """A trial failed under its worker as dead (a stale heartbeat, a misread start time)
+    cannot be told its value: Optuna's ValueError ended the worker and with it the run.
+    The worker goes on, and the trial, failed with no reason, is run again."""
+    from lstm_tune.search.objective import Objective
+
+    spec = load_spec(write_study(tiny_study(budget={"trials": 2},
+                                            training={"max_epochs": 1, "patience": 1})))
+    open_study(spec)
+    run, failed = Objective.__call__, []
+
+    def failed_under_it(self, trial):
+        value = run(self, trial)
+        if not failed:  # as another process's fail_dead_trials would, mid-trial
+            trial.study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+            failed.append(trial.number)
+        return value
+
+    monkeypatch.setattr(Objective, "__call__", failed_under_it)
+    left = mp.get_context("spawn").Value("i", 2)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        work(spec, 25, 0, "w", None, left)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    study = optuna.load_study(study_name=spec.name, storage=open_storage(spec))
+    assert [t.state for t in study.trials] == [TrialState.FAIL] + [TrialState.COMPLETE] * 2
+    assert left.value == 0
+
+
 def test_a_worker_asked_to_stop_starts_no_trial(write_study, monkeypatch):
     # a trial that swallowed Ctrl-C (recorded as failed by Optuna's catch) must not be
     # followed by another: the worker exits as interrupted
@@ -221,7 +251,7 @@ def test_a_trial_is_created_claimed(write_study, tmp_path, monkeypatch, storage)
     assert trial.state == TrialState.RUNNING
     assert trial.system_attrs[OWNER_ATTR]["pid"] == os.getpid()
     assert fail_dead_trials(study) == 0  # its owner (this process) is alive
-    monkeypatch.setattr("lstm_tune.search.storage._alive", lambda pid, started: False)
+    monkeypatch.setattr("lstm_tune.search.storage._alive", lambda owner: False)
     assert fail_dead_trials(study) == 1  # and failed once it is gone, grace or not
 
 
@@ -281,3 +311,24 @@ def test_a_trial_claimed_by_a_zombie_process_is_failed(write_study):
         assert study._storage.get_trial(trial).state == TrialState.FAIL
     finally:
         child.wait()
+
+
+def test_a_live_workers_trial_is_kept_when_the_wall_clock_moves_its_start(write_study):
+    """Linux recomputes the boot time from the wall clock at each read, so another process
+    can read a worker's start (psutil's create_time) a second off after a tiny clock
+    adjustment. Read so, a live worker's trial was failed under it, and the worker ended
+    the run with "Cannot tell a FAIL trial" (seen in a 2-worker benchmark)."""
+    from lstm_tune.records.attrs import OWNER_ATTR
+    from lstm_tune.search.storage import claiming, fail_dead_trials
+
+    study = claiming(open_study(load_spec(write_study(tiny_study()))))
+    trial = study._storage.create_new_trial(study._study_id)  # claimed by this process
+    owner = study._storage.get_trial(trial).system_attrs[OWNER_ATTR]
+    study._storage.set_trial_system_attr(trial, OWNER_ATTR,
+                                         {**owner, "started": owner["started"] + 1.0})
+    assert fail_dead_trials(study) == 0
+    assert study._storage.get_trial(trial).state == TrialState.RUNNING
+    # another process given the pid since started later: its trial is failed
+    study._storage.set_trial_system_attr(trial, OWNER_ATTR,
+                                         {**owner, "ticks": owner["ticks"] + 1})
+    assert fail_dead_trials(study) == 1

@@ -132,7 +132,7 @@ def fail_dead_trials(study: optuna.Study) -> int:
         elif owner.get("host") != host:
             continue
         else:
-            alive = _alive(owner["pid"], owner["started"])
+            alive = _alive(owner)
         if not alive:
             try:
                 study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
@@ -143,16 +143,34 @@ def fail_dead_trials(study: optuna.Study) -> int:
     return failed
 
 
-def _alive(pid: int, started: float) -> bool:
+def _ticks_since_boot(pid: int) -> int | None:
+    """When a process started, in clock ticks since boot (Linux: /proc/PID/stat's 22nd
+    field), which no adjustment of the wall clock moves; None elsewhere or if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(text[text.rindex(")") + 2:].split()[19])  # the name may hold spaces
+
+
+def _alive(owner: dict) -> bool:
     """Whether the process that claimed a trial still runs: the same process (not another
     one given its pid since), and not a zombie (a killed worker whose parent died with it
-    stays one until init reaps it, and looked alive to the next run)."""
+    stays one until init reaps it, and looked alive to the next run). Its start is compared
+    in ticks since boot where the owner has them: psutil's create_time adds the boot time,
+    which Linux recomputes from the wall clock at each read, so two processes can see one
+    start a second apart (psutil issue 2526); read so, a live worker's trial was failed
+    under it and the worker stopped the run ("Cannot tell a FAIL trial")."""
     import psutil
 
+    pid = int(owner["pid"])
     try:
         process = psutil.Process(pid)
-        return abs(process.create_time() - started) < 1 and \
-            process.status() != psutil.STATUS_ZOMBIE
+        if owner.get("ticks") is not None:
+            same = _ticks_since_boot(pid) == owner["ticks"]
+        else:  # an owner recorded before ticks were (or where there are none)
+            same = abs(process.create_time() - float(owner["started"])) < 2
+        return same and process.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
 
@@ -172,7 +190,8 @@ def claiming(study: optuna.Study) -> optuna.Study:
     import psutil
 
     me = psutil.Process()
-    owner = {"host": socket.gethostname(), "pid": me.pid, "started": me.create_time()}
+    owner = {"host": socket.gethostname(), "pid": me.pid, "started": me.create_time(),
+             "ticks": _ticks_since_boot(me.pid)}
     storage = study._storage
     create, sample = storage.create_new_trial, study.sampler.before_trial
 

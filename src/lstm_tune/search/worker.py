@@ -35,6 +35,25 @@ def take_trial(left: Any) -> bool:
         left.value -= 1
         return True
 
+
+def give_back(left: Any) -> None:
+    """Return a taken trial to the run's shared count (it did not count: run it again)."""
+    with left.get_lock():
+        if left.value != UNLIMITED:
+            left.value += 1
+
+
+def finished_elsewhere(exc: BaseException | None) -> bool:
+    """Whether Optuna could not record a trial's result because another process had
+    finished it meanwhile: its ValueError, or the AssertionError Optuna 5 raises over it
+    where the objective itself raised nothing."""
+    while exc is not None:
+        if isinstance(exc, ValueError) and str(exc).startswith("Cannot tell a"):
+            return True
+        exc = exc.__context__
+    return False
+
+
 INTERRUPTED = 130
 
 
@@ -168,4 +187,12 @@ def _work(spec: "StudySpec", n_trials: int, sampler_seed: int, tag: str,
             return
         if left is not None and not take_trial(left):
             return
-        study.optimize(run_one, n_trials=1, catch=(Exception,))
+        try:
+            study.optimize(run_one, n_trials=1, catch=(Exception,))
+        except Exception as exc:
+            # another process failed this trial as dead (a stale heartbeat, a start time
+            # misread): it has no reason, so it does not count and is run again
+            if not finished_elsewhere(exc):
+                raise
+            if left is not None:
+                give_back(left)
