@@ -109,6 +109,25 @@ def test_an_lstm_fcn_reads_padded_sequences_as_alone_and_reloads(tmp_path, maske
     np.testing.assert_allclose(again.predict(batch, verbose=0), out, rtol=1e-5, atol=1e-6)
 
 
+def test_an_lstm_fcns_norms_learn_their_statistics_in_a_few_epochs_of_small_data():
+    """A search trains LSTM-FCN on small data for few updates an epoch; the batch norms'
+    moving statistics, which a trained model predicts with, must have followed the
+    convolutions' outputs by then (at Keras' momentum, 0.99, the predictions stayed at
+    chance for 50 epochs on OSULeaf)."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(2.0, 1.0, size=(40, 12, 2)).astype("float32")  # far from the norms' 0, 1
+    y = (x[:, :, 0].mean(axis=1) > 2.0).astype("int64")
+    params = {**PARAMS, "layers": 1, "bidirectional": False, "attention": False, "conv": "fcn"}
+    model = build_model(params, window=12, channels=2, task="classify", n_outputs=2)
+    model.fit(x, y, batch_size=8, epochs=4, verbose=0)  # 20 updates
+    conv = keras.Model(model.inputs, model.get_layer("fcn_conv_1").output)
+    actual = conv.predict(x, verbose=0).mean(axis=(0, 1))
+    moving = keras.ops.convert_to_numpy(model.get_layer("fcn_norm_1").moving_mean)
+    assert np.linalg.norm(moving - actual) < 0.25 * np.linalg.norm(actual)
+
+
 def test_a_pooled_models_attention_is_spread_back_over_the_input_steps():
     """Attention over pooled steps (each the mean of `pool` input steps) maps back to the
     input's steps for the explainers: each input step its pooled step's share."""
