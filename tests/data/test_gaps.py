@@ -147,3 +147,14 @@ def test_text_and_infinity_are_still_refused(tmp_path):
     df.to_csv(path, index=False)
     with pytest.raises(StudyError, match="infinite value at data row 4"):
         load_table(settings(path))
+
+
+def test_steps_of_a_tenth_are_added_where_they_belong(tmp_path):
+    """Numbered times a tenth apart: 0.1 * 7 is not 0.7 in floating point, so the rows are
+    placed by their count of steps, not looked up by value."""
+    times = [round(0.1 * i, 1) for i in range(30)]
+    pd.DataFrame({"month": times, "sales": np.arange(30.0)}).drop(index=[3, 17]).to_csv(
+        tmp_path / "sales.csv", index=False)
+    table = load_table(settings(tmp_path / "sales.csv"))
+    assert table.times[:5] == ("0.0", "0.1", "0.2", "0.3", "0.4")
+    assert table.target.tolist() == [0, 1, 2, 2, *range(4, 17), 16, *range(18, 30)]

@@ -75,6 +75,7 @@ class Grid:
 
     times: pd.Series | None = None  # timestamps or numbers; None: not to be had
     written: tuple[str, ...] = ()  # as the file writes its times
+    at: np.ndarray | None = None  # where the series' own times are among them
     off: int | None = None  # the first of the series' own times off that frequency
 
 
@@ -93,12 +94,14 @@ def every_step(stamps: pd.Series, written: pd.Series) -> Grid:
         k = (stamps.astype(float).to_numpy() - start) / step
         on = np.isclose(k, np.round(k), atol=1e-6)
         grid = pd.Series(start + step * np.arange(int(round(k[-1])) + 1))
+        at = np.round(k).astype(int)  # by position: a float grid may miss 0.1 + 0.2
     elif clock.kind == "dates" and dated:
         try:
             grid = pd.Series(pd.date_range(stamps.iloc[0], stamps.iloc[-1], freq=clock.freq))
         except (TypeError, ValueError):
             return Grid()
-        on = stamps.isin(grid).to_numpy()
+        at = pd.Index(grid).get_indexer(stamps)
+        on = at >= 0
     else:
         return Grid()
     if not on.all():
@@ -106,7 +109,7 @@ def every_step(stamps: pd.Series, written: pd.Series) -> Grid:
     if len(grid) > 100 * len(stamps):  # a step read wrongly, not steps left out
         return Grid()
     first = str(written.iloc[0])
-    return Grid(grid, (first, *clock.after(first, len(grid) - 1)))
+    return Grid(grid, (first, *clock.after(first, len(grid) - 1)), at)
 
 
 def fill_previous(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
@@ -130,8 +133,7 @@ def fill_previous(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
             found = every_step(t, sub[time])
             if found.times is None:
                 refuse(name, t, sub[time], found.off)
-            grid, written = found.times, list(found.written)
-            at = pd.Index(grid).get_indexer(t)
+            grid, written, at = found.times, list(found.written), found.at
             full = sub.set_axis(at).reindex(range(len(grid)))
             times = pd.Series(written, dtype=object)
             times.iloc[at] = sub[time].to_numpy()  # the file's own writing where it has one
