@@ -14,8 +14,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from lstm_tune.data.times import parse_times
 from lstm_tune.data.season import weekdays_only
+from lstm_tune.data.times import parse_times
 
 
 def _quarter(ts: pd.Timestamp) -> str:
