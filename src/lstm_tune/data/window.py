@@ -236,7 +236,8 @@ def _origins(start: int, stop: int, tf: Transform, spec: DataSettings, horizon: 
     REFIT fold trains on every window before the test part (fold 0's validation included),
     the ALL fold on every window (a production refit, test part included). With `observed`
     (the table's, data.missing: previous), a window whose targets include a value carried
-    forward is in no part: nothing is trained, chosen or scored on a value not in the file."""
+    forward is in no part: no window is trained, chosen or scored on a value not in the
+    file."""
     k0 = spec.steps_ahead
     first_end = start + min_history(spec.window, k0, tf.lag, spec.target_as_input) - 1
     ends = np.arange(first_end, stop - k0 - horizon + 1)

@@ -172,7 +172,8 @@ def verdict(spec: StudySpec, evaluation: Evaluation) -> str:
         said += (f" {filled['carried']} target value(s) were not in the file"
                  + (f" ({added} on steps it leaves out)" if added else "")
                  + " and were filled with the last value before them (data.missing: "
-                 "previous): no window was trained, chosen or scored on them.")
+                 "previous): no window was trained, chosen or scored on them (the "
+                 "statistical models were fitted on the filled series).")
     spread = evaluation.spread.get(metric)
     if spread:
         said += (f" Over {len(spread['values'])} seeds its test {shown} has median "
