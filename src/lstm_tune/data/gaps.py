@@ -79,13 +79,11 @@ class Grid:
     off: int | None = None  # the first of the series' own times off that frequency
 
 
-def every_step(stamps: pd.Series, written: pd.Series) -> Grid:
+def every_step(stamps: pd.Series, written: pd.Series, steps: Steps) -> Grid:
     """A series' times with no step left out, at the frequency and in the writing of its
-    longest run without a gap (none where it has no such run of three steps, or where one
-    of its times is off that frequency)."""
-    steps = steps_of(stamps)
-    gaps = steps.gaps if steps is not None else np.zeros(0, dtype=int)
-    bounds = np.r_[0, gaps + 1, len(stamps)]
+    longest run without a gap (`steps`: steps_of(stamps)); none where it has no such run
+    of three steps, or where one of its times is off that frequency."""
+    bounds = np.r_[0, steps.gaps + 1, len(stamps)]
     longest = int(np.argmax(np.diff(bounds)))
     clock = Clock.infer([str(v) for v in written.iloc[bounds[longest]:bounds[longest + 1]]])
     dated = pd.api.types.is_datetime64_any_dtype(stamps)
@@ -130,7 +128,7 @@ def fill_previous(df: pd.DataFrame, parts: tuple[tuple[str, int, int], ...],
         t = None if stamps is None else stamps.iloc[start:stop].reset_index(drop=True)
         steps = None if t is None else steps_of(t)
         if steps is not None and len(steps.gaps):
-            found = every_step(t, sub[time])
+            found = every_step(t, sub[time], steps)
             if found.times is None:
                 refuse(name, t, sub[time], found.off)
             grid, written, at = found.times, list(found.written), found.at

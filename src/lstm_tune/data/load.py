@@ -270,13 +270,14 @@ def from_wide(df: pd.DataFrame, where: str, columns: Sequence[str], time: str | 
                 raise StudyError(where, field, f"column {column!r} is empty at data row "
                                  f"{first + gaps[0] + 1}, between values", "fill it, or give "
                                  "a time column (data.time) so that gaps can be told")
-    # a series' own span: from its first value to its last (between them, a gap)
-    spans = {c: v.notna().cummax() & v.notna()[::-1].cummax()[::-1] for c, v in numbers.items()}
     long = df.assign(**numbers).melt(id_vars=list(keep), value_vars=list(columns),
                                      var_name=WIDE_SERIES, value_name=WIDE_VALUE)
-    within = pd.concat([spans[c] for c in columns], ignore_index=True)
-    kept = within if keep_gaps else long[WIDE_VALUE].notna()
-    return long[kept.to_numpy()].reset_index(drop=True)
+    if not keep_gaps:
+        return long[long[WIDE_VALUE].notna()].reset_index(drop=True)
+    # each series' own span, from its first value to its last (between them, a gap)
+    within = pd.concat([numbers[c].notna().cummax() & numbers[c].notna()[::-1].cummax()[::-1]
+                        for c in columns], ignore_index=True)
+    return long[within.to_numpy()].reset_index(drop=True)
 
 
 def load_table(spec: DataSettings) -> Table:
