@@ -1,7 +1,7 @@
 """Classifier quality against the baselines: the default study, the plain LSTM, the shipped one.
 
     python -m benchmarks.classifiers [--data gunpoint,japanese_vowels,reviews,mixed_reviews,osuleaf]
-                                     [--variants default,plain,shipped] [--seeds 3]
+                                     [--variants default,plain,shipped,shipped_auto] [--seeds 3]
                                      [--finals "single,single + combine"] [--keep DIR]
 
 For each built-in and variant and seed, one study runs through `lstm-tune run --no-report`
@@ -9,7 +9,7 @@ as a user runs it (default workers), then is tested with each final model. Varia
 `default` (what a new user writes: the data, `task: classify`, 20 trials, a seed; no
 space: for sequences LSTM-FCN's branch is searched), `plain` (the same with
 `space.conv: none`, the plain LSTM), `shipped` (the study file in studies/, where there is
-one). Prints the test accuracy's median and range
+one), `shipped_auto` (that file with `space.conv` left out: the branch as the data allow). Prints the test accuracy's median and range
 over seeds beside every baseline on the same points (1-NN for sequences, TF-IDF + logistic
 regression for texts, the majority class), and each run's wall time. Measurements, not
 tests: compare within one run. `osuleaf` (427 steps, 6 classes: a long-sequence case) is
@@ -51,9 +51,14 @@ def data_of(data: str) -> dict[str, str]:
 
 def study_file(data: str, how: str) -> dict[str, Any] | None:
     """The study of a variant; None where the variant does not apply (no shipped file)."""
-    if how == "shipped":
+    if how in ("shipped", "shipped_auto"):
         path = STUDIES / f"{data}.yaml"
-        return yaml.safe_load(path.read_text()) if path.exists() else None
+        if not path.exists():
+            return None
+        found = yaml.safe_load(path.read_text())
+        if how == "shipped_auto":  # the shipped space with the branch left to the data
+            found["space"] = {k: v for k, v in found.get("space", {}).items() if k != "conv"}
+        return found
     study: dict[str, Any] = {"name": data, "task": "classify", "data": data_of(data),
                              "budget": {"trials": 20}}
     if how == "plain":
