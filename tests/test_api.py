@@ -337,6 +337,10 @@ def test_a_series_with_gaps_is_searched_tested_and_forecast_on_values_in_the_fil
     test = evaluation.predictions["test"]["target_idx"]
     assert test == [i for i in range(120, 144) if i != 130]
     assert {c["n"] for c in evaluation.significance.values()} == {23}
+    # what the statistical models leave is tested at the months in the file: the three
+    # carried before the test part (40, 60, 61) are not among the errors tested
+    assert {n: v["series"]["passengers"]["errors"] for n, v in evaluation.leftover.items()} \
+        == {"ets": 95 - 3, "seasonal_arima": 95 - 3}
     assert ("4 target value(s) were not in the file (2 on steps it leaves out) and were "
             "filled with the last value before them") in s.verdict()
     assert re.search(r"<th>Gaps</th><td>4 target value\(s\) not in the file \(2 on steps it "

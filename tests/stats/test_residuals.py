@@ -48,3 +48,32 @@ def test_nothing_at_or_after_the_point_is_read():
 
 def test_too_few_errors_say_nothing():
     assert leftover(_airline_model(n=60), 50, 12, "arima") is None
+
+
+def test_without_gaps_ljung_box_is_statsmodels():
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+
+    from lstm_tune.stats.residuals import ljung_box_p
+
+    errors = np.random.default_rng(3).standard_normal(95) + 0.3 * np.sin(np.arange(95))
+    for lags in (5, 12):
+        expected = float(acorr_ljungbox(errors, lags=[lags])["lb_pvalue"].iloc[0])
+        assert abs(ljung_box_p(errors, lags) - expected) < 1e-12
+
+
+def test_carried_values_are_not_tested():
+    """data.missing: previous copies the value before a gap into it, and the model's error
+    there is against that copy, not the series: two carried months in every ten (out of
+    step with the season) make the errors of the model's own series look dependent on
+    10 of 12 seeds when they are tested. Only the steps in the data are tested; they pass
+    on most seeds (the model is still fitted on the filled series, which bends it a little)."""
+    found = []
+    for s in SEEDS:
+        y = _airline_model(seed=s)
+        observed = np.arange(len(y)) % 10 < 8
+        for t in np.flatnonzero(~observed):
+            y[t] = y[t - 1]  # carried forward
+        found.append(leftover(y, 120, 12, "arima", observed))
+        kept = observed[25:120].sum()  # the targets tested (95 without gaps: see above)
+        assert found[-1] is not None and found[-1].errors == kept
+    assert sum(f.noise for f in found) >= 7, found

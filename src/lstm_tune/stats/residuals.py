@@ -13,7 +13,10 @@ improved on it on every seed measured.
 The model is fitted as the statistical baselines are, on the steps before the test part,
 and its one-step errors over those same steps (on logs where it runs on logs) are tested:
 Ljung-Box for autocorrelation up to one season's lag (ten lags without a season), BDS for
-any dependence, nonlinear too. Nothing of the test part is read.
+any dependence, nonlinear too. Nothing of the test part is read. In a series filled by
+`data.missing: previous` the errors at carried values (the model's forecast against a
+copy of the value before) are left out: Ljung-Box takes each lag's autocorrelation over
+the pairs of errors both kept, BDS the kept errors in order.
 """
 
 from __future__ import annotations
@@ -49,9 +52,12 @@ class Leftover:
         return {**asdict(self), "noise": self.noise}
 
 
-def one_step_errors(model: StatModel, y: np.ndarray, until: int) -> np.ndarray:
+def one_step_errors(model: StatModel, y: np.ndarray, until: int,
+                    observed: np.ndarray | None = None) -> np.ndarray:
     """The model's one-step errors for the targets y[start .. until - 1], on logs where it
-    runs on logs (there they are relative and comparable across the series' levels)."""
+    runs on logs (there they are relative and comparable across the series' levels), in
+    time order: NaN where the target was carried (`observed` False) or an error is not
+    finite, so that the kept ones keep their lags."""
     start = model.anchor + WARMUP_SEASONS * max(model.season, 1) + 1
     ends = np.arange(start - 1, until - 1)
     if not len(ends):
@@ -60,28 +66,46 @@ def one_step_errors(model: StatModel, y: np.ndarray, until: int) -> np.ndarray:
     actual = y[ends + 1]
     with np.errstate(all="ignore"):
         errors = np.log(actual) - np.log(forecast) if model.log else actual - forecast
-    return errors[np.isfinite(errors)]
+    kept = np.isfinite(errors)
+    if observed is not None:
+        kept &= np.asarray(observed, dtype=bool)[ends + 1]
+    return np.where(kept, errors, np.nan)
 
 
-def leftover(y: np.ndarray, until: int, season: int, kind: str) -> Leftover | None:
+def ljung_box_p(errors: np.ndarray, lags: int) -> float:
+    """Ljung-Box's p-value up to `lags`, with each autocorrelation taken over the pairs of
+    errors that are both there (NaN: left out), n the errors there; with none left out,
+    statsmodels' acorr_ljungbox."""
+    from scipy.stats import chi2
+    from statsmodels.tsa.stattools import acf
+
+    r = acf(errors, nlags=lags, missing="conservative", fft=False)[1:]
+    n = int(np.isfinite(errors).sum())
+    q = n * (n + 2) * float(np.sum(r ** 2 / (n - np.arange(1, lags + 1))))
+    return float(chi2.sf(q, lags))
+
+
+def leftover(y: np.ndarray, until: int, season: int, kind: str,
+             observed: np.ndarray | None = None) -> Leftover | None:
     """Tests of what the statistical model `kind`, fitted on y[:until] as the baselines
-    are, leaves in its one-step errors before `until`; None where it cannot be fitted or
+    are, leaves in its one-step errors before `until` (those at observed targets: `observed`,
+    over y, is False where data.missing carried a value); None where it cannot be fitted or
     leaves too few errors to test."""
-    from statsmodels.stats.diagnostic import acorr_ljungbox
     from statsmodels.tsa.stattools import bds
 
     y = np.asarray(y, dtype=float)
     model = StatModel.fit(y, until, season, kind)
     if model is None:
         return None
-    errors = one_step_errors(model, y, until)
-    if len(errors) < MIN_ERRORS or float(np.std(errors)) == 0.0:
+    errors = one_step_errors(model, y, until, observed)
+    kept = errors[np.isfinite(errors)]
+    if len(kept) < MIN_ERRORS or float(np.std(kept)) == 0.0:
         return None
-    lags = min(model.season if model.season > 1 else NO_SEASON_LAGS, len(errors) // 3)
+    lags = min(model.season if model.season > 1 else NO_SEASON_LAGS, len(kept) // 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lb = float(acorr_ljungbox(errors, lags=[lags])["lb_pvalue"].iloc[0])
-        dependence = float(np.ravel(bds(errors, max_dim=2)[1])[0])
+        lb = ljung_box_p(errors, lags)
+        dependence = float(np.ravel(bds(kept, max_dim=2)[1])[0])
     if not (math.isfinite(lb) and math.isfinite(dependence)):
         return None
-    return Leftover(len(errors), lags, lb, dependence)
+    return Leftover(len(kept), lags, lb, dependence)

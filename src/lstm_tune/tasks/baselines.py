@@ -117,15 +117,19 @@ def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) ->
 
 def statistical_leftover(data: Dataset, split: Split) -> dict[str, dict[str, Any]]:
     """Per statistical model, fitted on each series' steps before `split` as its baseline
-    is: its kind, the tests of its one-step errors there, per series (`series`), and in how
-    many of the series tested (`tested`) they cannot be told from noise (`noise`), with the inputs
-    the model reads beside the target (`inputs`: what the tests do not cover)."""
+    is: its kind, the tests of its one-step errors there (at targets in the data, not
+    carried ones), per series (`series`), and in how many of the series tested (`tested`)
+    they cannot be told from noise (`noise`), with the inputs the model reads beside the
+    target (`inputs`: what the tests do not cover)."""
     out: dict[str, dict[str, Any]] = {}
     series = _series_of(data, split)
+    spans = {name: (start, stop) for name, start, stop in data.table.parts}
+    observed = data.table.observed  # None unless data.missing carried values
     for kind in KINDS:
         per_series = {}
         for name, _, y, targets in series:
-            found = leftover(y, int(targets.min()), data.season, kind)
+            kept = None if observed is None else observed[slice(*spans[name])]
+            found = leftover(y, int(targets.min()), data.season, kind, kept)
             if found is not None:  # one series: named by its target
                 per_series[name or data.table.target_name] = found.to_json()
         if per_series:
