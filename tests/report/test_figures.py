@@ -40,3 +40,30 @@ def test_figures_name_the_metric_as_the_tables_do(tmp_path, monkeypatch):
     assert "test RMSE" in texts["The best trial's learning curve"]
     words = " ".join(w for ws in texts.values() for w in ws)
     assert "rmse" not in words, texts
+
+
+def test_the_whole_series_marks_the_values_data_missing_carried(monkeypatch):
+    """A filled series' carried values are drawn as marks of their own, named in the
+    legend, at exactly those steps; a series with nothing carried has no such marks."""
+    import numpy as np
+
+    import lstm_tune.report.figures as figures
+
+    drawn: list[dict] = []
+
+    def keep(fig, *args, **kwargs):
+        ax = fig.axes[0]
+        drawn.append({line.get_label(): line.get_xdata() for line in ax.get_lines()})
+        return b""
+
+    monkeypatch.setattr(figures, "png", keep)
+    series = np.arange(10.0)
+    observed = np.ones(10, dtype=bool)
+    observed[[3, 4, 8]] = False
+    preds = {"test": {"target_idx": [7, 8, 9], "predicted": [7.0, 8.0, 9.0]}}
+    times = [str(i) for i in range(10)]
+    figures.predictions(times, series, preds, "y", observed)
+    figures.predictions(times, series, preds, "y", np.ones(10, dtype=bool))
+    figures.predictions(times, series, preds, "y")
+    assert list(drawn[0]["carried (not in the file)"]) == [3, 4, 8]
+    assert all("carried (not in the file)" not in d for d in drawn[1:])

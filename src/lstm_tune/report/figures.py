@@ -104,11 +104,16 @@ def _time_axis(ax: Any, times: Sequence[str], positions: np.ndarray) -> None:
 
 
 def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[str, list]],
-                y_label: str) -> bytes:
-    """The actual series with each split's predictions in its own colour."""
+                y_label: str, observed: np.ndarray | None = None) -> bytes:
+    """The actual series with each split's predictions in its own colour; values that
+    data.missing carried (`observed` False) marked, so that no one reads them as data."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.arange(len(series))
     ax.plot(x, series, color="black", lw=1.2, label="actual")
+    if observed is not None and not np.all(observed):
+        carried = ~np.asarray(observed, dtype=bool)
+        ax.plot(x[carried], series[carried], ls="none", marker="x", ms=6, color="black",
+                label="carried (not in the file)", zorder=3)
     for name, p in preds.items():
         ax.plot(p["target_idx"], p["predicted"], color=SPLIT_COLOURS.get(name, "grey"), lw=1.4,
                 label=f"{name} prediction")

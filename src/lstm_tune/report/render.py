@@ -172,7 +172,8 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
     label = get_task(spec.task).metric_label(test_metric)  # 'RMSE', 'accuracy': as tables say
     images = {
         "history": figures.history(trials, f"validation {label}", minimize),
-        "predictions": figures.predictions(table.times, target, preds, y_label)
+        "predictions": figures.predictions(table.times, target, preds, y_label,
+                                           table.observed)
         if single and table else None,
         "test_zoom": figures.test_zoom(table.times, preds["test"], y_label)
         if single and table else None,
