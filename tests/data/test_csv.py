@@ -106,3 +106,22 @@ def test_a_workbook_or_parquet_file_is_named_as_what_it_is(tmp_path, name, head,
     with pytest.raises(StudyError) as err:
         read_csv(DataSettings(source="s.yaml"), tmp_path / name, field)
     assert err.value.line().endswith(f"{field}: {words}"), err.value.line()
+
+
+def test_ids_and_classes_stay_as_written_where_values_have_decimal_commas(tmp_path):
+    """In a semicolon-separated panel the series 1,2 and 3,4 are names, not the numbers
+    1.2 and 3.4, though every value beside them is a number with a decimal comma; so are
+    the classes of labelled sequences."""
+    months = FRAME.month.tolist()
+    rows = [f"{m};{s};{i},5" for s in ("1,2", "3,4") for i, m in enumerate(months)]
+    (tmp_path / "panel.csv").write_text("month;store;sales\n" + "\n".join(rows) + "\n")
+    settings = DataSettings(source="s.yaml", csv=str(tmp_path / "panel.csv"), target="sales",
+                            time="month", series="store", target_as_input=True)
+    table = load_table(settings)
+    assert [name for name, _, _ in table.parts] == ["1,2", "3,4"]
+    assert table.target[:2].tolist() == [0.5, 1.5]
+    (tmp_path / "labels.csv").write_text("id;step;a;grade\n1;0;0,5;1,5\n1;1;1,5;1,5\n"
+                                         "2;0;2,5;2,5\n2;1;3,5;2,5\n")
+    df = read_csv(DataSettings(source="s.yaml", task="classify", target="grade",
+                               sequence="id"), tmp_path / "labels.csv")
+    assert df["grade"].tolist() == ["1,5", "1,5", "2,5", "2,5"] and df["a"].iloc[0] == 0.5

@@ -150,7 +150,10 @@ def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.Data
     if df.empty:
         raise StudyError(str(path), field, "the CSV file has a header but no rows",
                          "add data rows")
-    return df if sep == "," else _decimal_commas(df)
+    # columns that name things (series, sequences, classes, texts) stay as written
+    names = {spec.series, spec.sequence, spec.text,
+             spec.target if spec.task == "classify" else None} - {None}
+    return df if sep == "," else _decimal_commas(df, names)
 
 
 # a number written with a decimal comma, as spreadsheets that separate fields with
@@ -158,15 +161,16 @@ def read_csv(spec: DataSettings, path: Path, field: str = "data.csv") -> pd.Data
 _DECIMAL_COMMA = r"^\s*[-+]?(\d+,?\d*|,\d+)([eE][-+]?\d+)?\s*$"
 
 
-def _decimal_commas(df: pd.DataFrame) -> pd.DataFrame:
+def _decimal_commas(df: pd.DataFrame, names: set[str]) -> pd.DataFrame:
     """Columns whose every value is a number written with a decimal comma, read as numbers.
     Only in files separated otherwise than by commas: there a comma is the decimal one,
     where in a comma-separated file 1,234 may be a thousand (those are refused, with the
-    fix). A column where two values would read as one number (1,1 and 1,10: names, not
-    numbers) is left as written."""
+    fix). The columns in `names` (ids and classes: 1,2 is a name there) and a column where
+    two values would read as one number (1,1 and 1,10: names, not numbers) are left as
+    written."""
     for column in df.columns:
         values = df[column]
-        if pd.api.types.is_numeric_dtype(values):
+        if column in names or pd.api.types.is_numeric_dtype(values):
             continue
         text = values.dropna().astype(str)
         if text.str.contains(",", regex=False).any() and text.str.match(_DECIMAL_COMMA).all():
