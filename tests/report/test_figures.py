@@ -44,7 +44,8 @@ def test_figures_name_the_metric_as_the_tables_do(tmp_path, monkeypatch):
 
 def test_the_whole_series_marks_the_values_data_missing_carried(monkeypatch):
     """A filled series' carried values are drawn as marks of their own, named in the
-    legend, at exactly those steps; a series with nothing carried has no such marks."""
+    legend, at exactly those steps, in the whole series and before the forecast past it;
+    a series with nothing carried has no such marks."""
     import numpy as np
 
     import lstm_tune.report.figures as figures
@@ -65,5 +66,9 @@ def test_the_whole_series_marks_the_values_data_missing_carried(monkeypatch):
     figures.predictions(times, series, preds, "y", observed)
     figures.predictions(times, series, preds, "y", np.ones(10, dtype=bool))
     figures.predictions(times, series, preds, "y")
+    row = {"forecast": 10.0, "time": "10"}
+    figures.future(times, series, [row], "y", 4, None, observed)  # the last 4: 6-9
+    figures.future(times, series, [row], "y", 4, None)
     assert list(drawn[0]["carried (not in the file)"]) == [3, 4, 8]
-    assert all("carried (not in the file)" not in d for d in drawn[1:])
+    assert list(drawn[3]["carried (not in the file)"]) == [8]
+    assert all("carried (not in the file)" not in d for d in drawn[1:3] + drawn[4:])

@@ -110,10 +110,7 @@ def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = np.arange(len(series))
     ax.plot(x, series, color="black", lw=1.2, label="actual")
-    if observed is not None and not np.all(observed):
-        carried = ~np.asarray(observed, dtype=bool)
-        ax.plot(x[carried], series[carried], ls="none", marker="x", ms=6, color="black",
-                label="carried (not in the file)", zorder=3)
+    _carried(ax, x, series, observed)
     for name, p in preds.items():
         ax.plot(p["target_idx"], p["predicted"], color=SPLIT_COLOURS.get(name, "grey"), lw=1.4,
                 label=f"{name} prediction")
@@ -122,6 +119,18 @@ def predictions(times: Sequence[str], series: np.ndarray, preds: dict[str, dict[
     _legend(ax)
     ax.set_title("Predictions of the best model")
     return png(fig)
+
+
+CARRIED = "carried (not in the file)"
+
+
+def _carried(ax: Any, x: np.ndarray, values: np.ndarray, observed: np.ndarray | None) -> None:
+    """Marks on the values data.missing carried (`observed` False), so that no one reads
+    them as data."""
+    if observed is not None and not np.all(observed):
+        carried = ~np.asarray(observed, dtype=bool)
+        ax.plot(x[carried], values[carried], ls="none", marker="x", ms=6, color="black",
+                label=CARRIED, zorder=3)
 
 
 BAND_ALPHA = {"80": 0.28, "95": 0.14}
@@ -308,13 +317,16 @@ def compare_curves(curves: dict[str, list[list[float]]], metric: str, several: b
 
 
 def future(times: Sequence[str], target: np.ndarray, rows: list[dict[str, Any]],
-           y_label: str, context: int, recursive_from: int | None) -> bytes:
-    """The end of the series and the forecast past it, with its intervals."""
+           y_label: str, context: int, recursive_from: int | None,
+           observed: np.ndarray | None = None) -> bytes:
+    """The end of the series and the forecast past it, with its intervals (and the values
+    data.missing carried marked)."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     n = len(target)
     first = max(0, n - context)
     x = np.arange(first, n)
     ax.plot(x, target[first:], color="black", lw=1.4, marker="o", ms=2.5, label="actual")
+    _carried(ax, x, target[first:], None if observed is None else observed[first:])
     ahead = np.arange(n, n + len(rows))
     bounds = {level: ([r[f"lower_{level}"] for r in rows], [r[f"upper_{level}"] for r in rows])
               for level in ("80", "95") if rows and f"lower_{level}" in rows[0]}

@@ -194,7 +194,7 @@ def study_context(spec: StudySpec, study: optuna.Study, evaluation: Evaluation,
         if evaluation.reliability else None,
         "future": figures.future(table.times, target, evaluation.future["rows"], y_label,
                                  3 * max(table.season.steps, spec.outputs, 12) // 2,
-                                 evaluation.future["recursive_from"])
+                                 evaluation.future["recursive_from"], table.observed)
         if single and table and evaluation.future else None,
     }
     best = next((t for t in trials if t.number == evaluation.trial), None)
