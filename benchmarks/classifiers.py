@@ -9,9 +9,10 @@ as a user runs it (default workers), then is tested with each final model. Varia
 `default` (what a new user writes: the data, `task: classify`, 20 trials, a seed; no
 space: for sequences LSTM-FCN's branch is searched), `plain` (the same with
 `space.conv: none`, the plain LSTM), `shipped` (the study file in studies/, where there is
-one), `shipped_auto` (that file with `space.conv` left out: the branch as the data allow). Prints the test accuracy's median and range
-over seeds beside every baseline on the same points (1-NN for sequences, TF-IDF + logistic
-regression for texts, the majority class), and each run's wall time. Measurements, not
+one), `shipped_auto` (that file with `space.conv` left out: the branch as the data allow).
+Prints the test accuracy's median and range over seeds beside every baseline on the same
+points (1-NN for sequences, TF-IDF + logistic regression for texts, the majority class),
+and each run's wall time. Measurements, not
 tests: compare within one run. `osuleaf` (427 steps, 6 classes: a long-sequence case) is
 read from the UCR archive's files in ../shared/data/ucr, not shipped with the package.
 """
