@@ -207,8 +207,8 @@ class DataSpec(_Strict):
 
 
 class SplitSpec(_Strict):
-    # counts, or fractions below 1; left out: a series' last 12 and 24 steps, labelled
-    # samples' 15% and 20% (data/splits.py)
+    # counts, or fractions below 1; left out: a series' last 24 steps test and the 5%
+    # before them (at least 12) validate, labelled samples' 20% and 15% (data/splits.py)
     validation: float | None = None
     test: float | None = None
     column: str | None = None  # sequences: a column saying "train" or "test" for each one

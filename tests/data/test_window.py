@@ -39,6 +39,21 @@ def test_every_transform_inverts_exactly_and_keeps_the_test_points(airline, tran
         np.testing.assert_allclose(data.to_units(split, split.y), data.actual(split), rtol=1e-5)
 
 
+@pytest.mark.parametrize("split, validation", [({}, 115), ({"validation": 12}, 12),
+                                               ({"validation": 0.1}, 230)])
+def test_a_long_series_validates_on_its_last_twentieth_before_the_test(write_study, split,
+                                                                       validation):
+    """Left out, validation is 5% of a series (at least 12 steps: airline's, above): 12 of
+    the weekly series' 2,300 weeks chose a trial by chance. What the study file gives stays."""
+    spec = load_spec(write_study(tiny_study(data={"builtin": "weekly"}, window=8,
+                                            split=split)))
+    data = frame(spec.data_settings, load_data(spec.data_settings), "none")
+    n = len(data.table.target)
+    assert n == 2300
+    assert list(data.test.target_idx) == list(range(n - 24, n))
+    assert list(data.val.target_idx) == list(range(n - 24 - validation, n - 24))
+
+
 def test_windows_end_right_before_the_target(airline):
     spec, table = airline
     data = frame(spec.data_settings, table, "none")

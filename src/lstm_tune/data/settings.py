@@ -47,7 +47,7 @@ class DataSettings:
     transforms: tuple[str, ...] = ("none",)  # every target transform the study may try
     metric: str = "rmse"  # forecasts: what the search optimises (rmse, mae, mase, smape)
     # holdout sizes: counts, or fractions below 1; None: the framing's default (splits.py:
-    # a series' last 12 and 24 steps, labelled samples' 15% and 20%)
+    # a series' 5% (at least 12 steps) and last 24 steps, labelled samples' 15% and 20%)
     validation: float | None = None
     test: float | None = None
     folds: int = 1  # validation folds: rolling origins (series) or stratified k-fold (labels)
