@@ -40,12 +40,12 @@ def count(size: float, n: int) -> int:
 
 # Default holdouts. A series keeps its last 24 steps to test (two years of months) and the
 # 5% before them, at least 12 steps, to validate: on a long series 12 steps chose the trial
-# by chance (a daily series of 1,100 days, 56 test days, 4 seeds: median RMSE 8.25 chosen on
-# 12 days, 7.41 on 56; an hourly one of 2,000 hours: 2.27 and 2.62 on 12 hours, the second
-# behind persistence's 2.61, against 2.20 and 2.15 on 100; docs/benchmarks.md). Labelled
-# samples (sequences, texts) keep shares, never fewer than a series would: a 24-text test of
-# 10,000 texts measured nothing (one default study tested 0.958 on 24 texts, where the
-# labels' own ceiling is 0.91) and 12 validation texts chose the trial.
+# by chance (benchmarks/validation.py, 3 seeds: median test RMSE on 1,100 days 8.16 chosen
+# on 12 days, 7.59 on 55; on 2,000 hours 2.50 and 2.15; on the 2,300 weeks 3.73 and 3.58;
+# docs/benchmarks.md). Labelled samples (sequences, texts) keep shares, never fewer than a
+# series would: a 24-text test of 10,000 texts measured nothing (one default study tested
+# 0.958 on 24 texts, where the labels' own ceiling is 0.91) and 12 validation texts chose
+# the trial.
 SERIES_VALIDATION, SERIES_VALIDATION_SHARE, SERIES_TEST = 12, 0.05, 24
 SAMPLES_VALIDATION, SAMPLES_TEST = 0.15, 0.2
 
