@@ -79,8 +79,14 @@ json.dump(out, open(sys.argv[2], "w"))
 '''
 
 
+# the shipped study that searches LSTM-FCN's branch exports a model with it (padded
+# sequences of different lengths: the branch zeroes the padding in the SavedModel too)
+BRANCH = {"japanese_vowels": {"conv": "fcn"}}
+
+
 def cheap(name: str) -> dict:
     study = yaml.safe_load((STUDIES / f"{name}.yaml").read_text())
+    study["space"] = {**study.get("space", {}), **BRANCH.get(name, {})}
     return {**study, **CHEAP}
 
 
@@ -125,7 +131,7 @@ def airline(exported):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_an_export_predicts_the_test_inputs_as_the_evaluation_did(exported, name):
-    _, expected, fresh, _ = exported
+    _, expected, fresh, studies = exported
     mine, theirs = expected[name], fresh[name]
     if "paths" in theirs:
         assert set(theirs["paths"]) == set(mine)
@@ -137,6 +143,8 @@ def test_an_export_predicts_the_test_inputs_as_the_evaluation_did(exported, name
             np.testing.assert_allclose(np.asarray(theirs["served"]).reshape(-1),
                                        theirs["predicted"], rtol=1e-6)
     else:
+        if name in BRANCH:
+            assert studies[name][1].params["conv"] == "fcn"
         assert theirs["classes"] == mine["classes"]
         np.testing.assert_allclose(theirs["proba"], mine["proba"], atol=2e-6)
         np.testing.assert_allclose(theirs["served"], theirs["proba"], atol=1e-5)
