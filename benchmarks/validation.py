@@ -63,7 +63,8 @@ def data_of(name: str, folder: Path) -> dict[str, str]:
     if name not in GENERATED:
         return {"builtin": name}
     make, target, time = GENERATED[name]
-    make().to_csv(folder / f"{name}.csv", index=False)
+    if not (folder / f"{name}.csv").exists():  # once, for every variant and seed
+        make().to_csv(folder / f"{name}.csv", index=False)
     return {"csv": f"{name}.csv", "target": target, "time": time}
 
 

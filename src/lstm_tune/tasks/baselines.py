@@ -80,17 +80,20 @@ def naive_baselines(data: Dataset, split: Split) -> list[Baseline]:
 
 
 def _series_of(data: Dataset, split: Split
-               ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    """Each series with samples in `split`: its name, those samples' rows, its target and
-    their target positions in it (a statistical model is fitted on each series alone)."""
+               ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Each series with samples in `split`: its name, those samples' rows, its target,
+    their target positions in it (a statistical model is fitted on each series alone) and
+    which of its values were in the data (None unless data.missing carried some)."""
     spans = {name: (start, stop) for name, start, stop in data.table.parts}
+    observed = data.table.observed
     out = []
     for i, name in enumerate(data.series_names):
         rows = np.flatnonzero(split.series_index == i)
         if len(rows):
             start, stop = spans[name]
             out.append((name, rows, data.table.target[start:stop],
-                        split.target_idx[rows] - start))
+                        split.target_idx[rows] - start,
+                        None if observed is None else observed[start:stop]))
     return out
 
 
@@ -102,7 +105,7 @@ def forecast_baselines(data: Dataset, split: Split, statistical: bool = True) ->
         return out
     fits = [(rows, {f.name: f for f in statistical_forecasts(
         y, targets, data.steps_ahead, data.season, data.horizon)})
-        for _, rows, y, targets in _series_of(data, split)]  # each model's, per series
+        for _, rows, y, targets, _ in _series_of(data, split)]  # each model's, per series
     if not fits:
         return out
     common = [n for n in fits[0][1] if all(n in found for _, found in fits)]
@@ -123,13 +126,10 @@ def statistical_leftover(data: Dataset, split: Split) -> dict[str, dict[str, Any
     target (`inputs`: what the tests do not cover)."""
     out: dict[str, dict[str, Any]] = {}
     series = _series_of(data, split)
-    spans = {name: (start, stop) for name, start, stop in data.table.parts}
-    observed = data.table.observed  # None unless data.missing carried values
     for kind in KINDS:
         per_series = {}
-        for name, _, y, targets in series:
-            kept = None if observed is None else observed[slice(*spans[name])]
-            found = leftover(y, int(targets.min()), data.season, kind, kept)
+        for name, _, y, targets, observed in series:
+            found = leftover(y, int(targets.min()), data.season, kind, observed)
             if found is not None:  # one series: named by its target
                 per_series[name or data.table.target_name] = found.to_json()
         if per_series:
